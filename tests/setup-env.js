@@ -1,0 +1,9 @@
+// n8n-core's InstanceSettings writes <N8N_USER_FOLDER>/.n8n/config on first use: keep it out of $HOME.
+const os = require('os');
+const path = require('path');
+const fs = require('fs');
+if (!process.env.N8N_USER_FOLDER) {
+  const dir = path.join(os.tmpdir(), 'mitan-jest-n8n');
+  fs.mkdirSync(dir, { recursive: true });
+  process.env.N8N_USER_FOLDER = dir;
+}
