@@ -1,6 +1,6 @@
 import { resolveConfig, type MitanConfigInput } from '../config';
 import { openPostgres } from './postgres';
-import { openPglite } from './pglite';
+import { openPglite, servePglite } from './pglite';
 import type { Db } from './types';
 
 export type { Db, Queryable, Row } from './types';
@@ -15,4 +15,4 @@ export async function openDb(input: MitanConfigInput & { poolSize?: number } = {
   return openPglite(cfg.dataDir);
 }
 
-export { openPostgres, openPglite };
+export { openPostgres, openPglite, servePglite };

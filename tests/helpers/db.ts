@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { openPglite, openPostgres, type Db } from '../../core/db';
+import { openPglite, openPostgres, servePglite, type Db } from '../../core/db';
 import { migrate } from '../../core/db/migrate';
 
 /** The PostgreSQL server every machine here runs; tests make a fresh database of their own on it. */
@@ -11,8 +11,8 @@ export const ENGINES: Engine[] = ['pglite', 'postgres'];
 export interface TestDb {
   db: Db;
   engine: Engine;
-  /** postgres:// URL of the database (PostgreSQL engine only). */
-  url?: string;
+  /** postgres:// URL of the database: the server's, or the embedded one served on a local port. */
+  url: string;
   drop(): Promise<void>;
 }
 
@@ -56,7 +56,8 @@ export async function createTestDb(engine: Engine, opts: { migrate?: boolean } =
   let t: TestDb;
   if (engine === 'pglite') {
     const db = await openPglite('memory');
-    t = { db, engine, drop: () => db.close() };
+    const served = await servePglite(db);
+    t = { db, engine, url: served.url, drop: async () => { await served.close(); await db.close(); } };
   } else {
     const pg = await createPgDatabase();
     const db = openPostgres({ url: pg.url, max: 8 });
