@@ -1,37 +1,75 @@
 import * as path from 'path';
+import { GRAPH_API_VERSION, GRAPH_BASE_URL, SANDBOX_DEFAULT_PORT } from './channels/api';
 
 /**
  * The one configuration resolver. Order: explicit option > environment > defaults.
- * Nothing else in the project reads process.env for these settings.
+ * Nothing else in the project reads process.env for these settings (n8n nodes never do:
+ * they get everything from credentials and parameters).
  */
+export interface WhatsAppSettings {
+  accessToken?: string;
+  phoneNumberId?: string;
+  wabaId?: string;
+  appSecret?: string;
+  /** Token Meta echoes in the GET verification handshake. */
+  verifyToken?: string;
+  graphVersion: string;
+  baseUrl: string;
+}
+
 export interface MitanConfig {
   /** postgres:// URL; when absent the embedded PGlite engine is used. */
   databaseUrl?: string;
   /** Folder of the embedded PGlite database. */
   dataDir: string;
+  /** Port on which `npm start` serves the embedded database to n8n and the gateway. */
+  embeddedDbPort: number;
   /** District code used for new rows when none is given (e.g. reference numbers KBD-2026-000123). */
   defaultDistrict: string;
   timezone: string;
+  /** Gateway + dashboard. */
+  port: number;
+  publicUrl: string;
+  sessionSecret?: string;
+  sandboxPort: number;
+  whatsapp: WhatsAppSettings;
 }
 
-export type MitanConfigInput = Partial<MitanConfig>;
-
-const DEFAULTS: MitanConfig = {
-  dataDir: path.resolve(process.cwd(), '.mitan-data'),
-  defaultDistrict: 'KBD',
-  timezone: 'Asia/Kolkata',
-};
+export type MitanConfigInput = Partial<Omit<MitanConfig, 'whatsapp'>> & { whatsapp?: Partial<WhatsAppSettings> };
 
 export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.ProcessEnv = process.env): MitanConfig {
-  const pick = <K extends keyof MitanConfig>(key: K, envName: string): MitanConfig[K] | undefined => {
-    if (explicit[key] !== undefined && explicit[key] !== '') return explicit[key];
-    const v = env[envName];
-    return v !== undefined && v !== '' ? (v as MitanConfig[K]) : undefined;
+  const e = (name: string): string | undefined => (env[name] !== undefined && env[name] !== '' ? env[name] : undefined);
+  const pick = <T>(value: T | undefined, envName: string, parse: (s: string) => T = (s) => s as unknown as T): T | undefined => {
+    if (value !== undefined && value !== '') return value;
+    const v = e(envName);
+    return v === undefined ? undefined : parse(v);
   };
+  const num = (s: string) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`not a port number: ${s}`);
+    return n;
+  };
+  const port = pick(explicit.port, 'PORT', num) ?? 3000;
+  const sandboxPort = pick(explicit.sandboxPort, 'SANDBOX_PORT', num) ?? SANDBOX_DEFAULT_PORT;
+  const w = explicit.whatsapp ?? {};
   return {
-    databaseUrl: pick('databaseUrl', 'DATABASE_URL'),
-    dataDir: path.resolve(pick('dataDir', 'MITAN_DATA_DIR') ?? DEFAULTS.dataDir),
-    defaultDistrict: pick('defaultDistrict', 'MITAN_DISTRICT') ?? DEFAULTS.defaultDistrict,
-    timezone: pick('timezone', 'MITAN_TIMEZONE') ?? DEFAULTS.timezone,
+    databaseUrl: pick(explicit.databaseUrl, 'DATABASE_URL'),
+    dataDir: path.resolve(pick(explicit.dataDir, 'MITAN_DATA_DIR') ?? path.join(process.cwd(), '.mitan-data')),
+    embeddedDbPort: pick(explicit.embeddedDbPort, 'MITAN_DB_PORT', num) ?? 5433,
+    defaultDistrict: pick(explicit.defaultDistrict, 'MITAN_DISTRICT') ?? 'KBD',
+    timezone: pick(explicit.timezone, 'MITAN_TIMEZONE') ?? 'Asia/Kolkata',
+    port,
+    publicUrl: (pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    sessionSecret: pick(explicit.sessionSecret, 'MITAN_SESSION_SECRET'),
+    sandboxPort,
+    whatsapp: {
+      accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
+      phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),
+      wabaId: pick(w.wabaId, 'WHATSAPP_WABA_ID'),
+      appSecret: pick(w.appSecret, 'META_APP_SECRET'),
+      verifyToken: pick(w.verifyToken, 'WHATSAPP_VERIFY_TOKEN'),
+      graphVersion: pick(w.graphVersion, 'GRAPH_API_VERSION') ?? GRAPH_API_VERSION,
+      baseUrl: (pick(w.baseUrl, 'GRAPH_BASE_URL') ?? GRAPH_BASE_URL).replace(/\/$/, ''),
+    },
   };
 }
