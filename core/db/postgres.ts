@@ -18,6 +18,10 @@ export function openPostgres(opts: PostgresOptions): Db {
     max: opts.max ?? 10,
     ssl: opts.ssl === true ? 'require' : opts.ssl || false,
     onnotice: () => undefined,
+    // Unnamed statements only: the embedded engine's socket server multiplexes many clients onto
+    // one session, where named prepared statements from two clients would collide (the same holds
+    // behind a transaction-pooling PgBouncer).
+    prepare: false,
     // Counts and ids fit in a JS number for this project's sizes (millions, not 2^53).
     types: {
       bigint: { to: INT8, from: [INT8], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },

@@ -1,0 +1,92 @@
+import { resolveConfig, type MitanConfig } from '../core/config';
+import { openPglite, openPostgres, servePglite, type Db } from '../core/db';
+import { migrate } from '../core/db/migrate';
+import { startServer } from '../dashboard/server';
+import { createSandbox } from '../sandbox/server';
+import { resolveConfig as resolveSandboxConfig } from '../sandbox/config';
+
+/**
+ * `npm start`: the whole loop on one machine, in training mode unless real credentials are set.
+ * 1. the store: PostgreSQL (DATABASE_URL) or the embedded PGlite folder, migrated, and served on a
+ *    local port so n8n and its workers share it;
+ * 2. the sandbox standing in for Meta and X, its webhooks pointed at the gateway;
+ * 3. the gateway + dashboard;
+ * 4. (steps added by later parts: demo data, first admin, n8n with the workflows imported).
+ */
+export interface Started {
+  config: MitanConfig;
+  db: Db;
+  dbUrl: string;
+  sandboxUrl: string;
+  appUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startAll(log: (s: string) => void, overrides: Partial<MitanConfig> = {}): Promise<Started> {
+  const stops: (() => Promise<void>)[] = [];
+  const base = resolveConfig(overrides);
+
+  // 1. Store.
+  let dbUrl: string;
+  if (base.databaseUrl) {
+    dbUrl = base.databaseUrl;
+    const direct = openPostgres({ url: dbUrl, max: 2 });
+    await migrate(direct);
+    await direct.close();
+    log(`database: PostgreSQL (${dbUrl.replace(/\/\/[^@]*@/, '//***@')})`);
+  } else {
+    const embedded = await openPglite(base.dataDir);
+    await migrate(embedded);
+    const served = await servePglite(embedded, { port: base.embeddedDbPort });
+    dbUrl = served.url;
+    stops.push(async () => {
+      await served.close();
+      await embedded.close();
+    });
+    log(`database: embedded (${base.dataDir}), served at ${dbUrl}`);
+  }
+  // Every client, this process included, goes through the server: one path, no interleaving.
+  const db = openPostgres({ url: dbUrl, max: 8 });
+  stops.unshift(() => db.close());
+
+  // 2. Sandbox, unless real WhatsApp credentials are configured.
+  const training = !base.whatsapp.accessToken;
+  let sandboxUrl = '';
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (training) {
+    const sandboxCfg = resolveSandboxConfig();
+    sandboxCfg.webhook.callbackUrl = `http://127.0.0.1:${base.port}/webhooks/whatsapp`;
+    const sandbox = createSandbox(sandboxCfg);
+    const running = await sandbox.start(base.sandboxPort, '127.0.0.1');
+    sandboxUrl = running.url;
+    stops.unshift(() => running.close());
+    const phoneNumberId = sandboxCfg.whatsapp.phoneNumbers[0].id;
+    Object.assign(env, {
+      WHATSAPP_ACCESS_TOKEN: sandboxCfg.whatsapp.accessTokens[0],
+      WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
+      WHATSAPP_WABA_ID: sandboxCfg.whatsapp.wabaId,
+      META_APP_SECRET: sandboxCfg.appSecret,
+      WHATSAPP_VERIFY_TOKEN: sandboxCfg.webhook.verifyToken,
+      GRAPH_BASE_URL: sandboxUrl,
+    });
+    await db.query('UPDATE districts SET wa_phone_number_id = $1 WHERE id = 1 AND wa_phone_number_id IS NULL', [phoneNumberId]);
+    log(`sandbox (training mode, no real messages): ${sandboxUrl}`);
+  }
+  const config = resolveConfig(overrides, env);
+
+  // 3. Gateway + dashboard.
+  const app = await startServer({ db, port: config.port, host: '127.0.0.1', publicUrl: config.publicUrl, env });
+  stops.unshift(() => app.close());
+  log(`gateway + dashboard: ${app.url}`);
+
+  return {
+    config,
+    db,
+    dbUrl,
+    sandboxUrl,
+    appUrl: app.url,
+    async stop() {
+      for (const s of stops) await s().catch(() => undefined);
+    },
+  };
+}
