@@ -72,11 +72,14 @@ export function normalisePhone(raw: unknown): NormalisedPhone {
   const national = String(parsed.nationalNumber);
   if (national.length > 10) return reject('too_long');
   if (national.length < 10) return reject('too_short');
-  if (!parsed.isValid()) return reject('invalid');
+  // getType() is undefined for an invalid number, so it answers "valid?" and "mobile?" in one
+  // metadata walk (isValid() would be a second one: half the cost of a 50,000-row import).
+  const type = parsed.getType();
   // A 10-digit number starting 1-5 typed without the trunk 0 or +91 is more likely a typo than a landline.
   const dialledAsLandline = /^\s*(\+|0)/.test(s);
-  if (!/^[6-9]/.test(national)) return dialledAsLandline && parsed.getType() === 'FIXED_LINE' ? reject('landline') : reject('invalid');
-  if (parsed.getType() === 'FIXED_LINE') return reject('landline');
+  if (!/^[6-9]/.test(national)) return dialledAsLandline && type === 'FIXED_LINE' ? reject('landline') : reject('invalid');
+  if (type === 'FIXED_LINE') return reject('landline');
+  if (type === undefined) return reject('invalid');
   return { ok: true, e164: `+91${national}` };
 }
 
