@@ -51,12 +51,17 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * disagree about the schema, and silently re-running it could destroy data.
  */
 export async function migrate(db: Db, migrations = loadMigrations()): Promise<MigrateResult> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY,
-    name text NOT NULL,
-    checksum text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  // Even IF NOT EXISTS races between two processes (both see no table, one fails on the
+  // catalog's unique index), so the bookkeeping table is created under the same lock.
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  });
   const applied: string[] = [];
   let alreadyApplied = 0;
   for (const m of migrations) {
