@@ -154,6 +154,19 @@ function getTweet(state: SandboxState, req: Request, res: Response): void {
   res.json(errors.length ? { data, errors } : { data });
 }
 
+/** GET /2/users/:id/tweets: the user's recent posts, newest first (how a client finds its post after a timeout). */
+function userTweets(state: SandboxState, req: Request, res: Response): void {
+  authenticate(state, req);
+  const id = String(req.params['id']);
+  const max = Number(req.query['max_results'] ?? 10);
+  if (!Number.isInteger(max) || max < 5 || max > 100) throw xInvalidRequest(`The \`max_results\` query parameter value [${req.query['max_results']}] is not between 5 and 100`, { max_results: [String(req.query['max_results'])] });
+  const startMs = req.query['start_time'] ? Date.parse(String(req.query['start_time'])) : -Infinity;
+  const fields = String(req.query['tweet.fields'] ?? '').split(',');
+  const list = state.social.tweets.ring.findLatest((t) => t.userId === id && t.createdAtMs >= startMs, max);
+  const data = list.map((t) => ({ id: t.id, text: t.text, edit_history_tweet_ids: [t.id], ...(fields.includes('created_at') ? { created_at: new Date(t.createdAtMs).toISOString() } : {}) }));
+  res.json(data.length ? { data, meta: { result_count: data.length, newest_id: data[0].id, oldest_id: data[data.length - 1].id } } : { meta: { result_count: 0 } });
+}
+
 function usersMe(state: SandboxState, req: Request, res: Response): void {
   const user = requireUser(authenticate(state, req));
   res.json({ data: { id: user.id, name: user.name, username: user.username } });
@@ -171,5 +184,6 @@ export function xRouter(state: SandboxState): Router {
   router.post('/2/tweets', wrap(createTweet));
   router.get('/2/tweets/:id', wrap(getTweet));
   router.get('/2/users/me', wrap(usersMe));
+  router.get('/2/users/:id/tweets', wrap(userTweets));
   return router;
 }

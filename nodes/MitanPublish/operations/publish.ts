@@ -1,0 +1,194 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { SOCIAL_CHANNELS, type SocialChannel } from '../../../core/channels/publisher';
+import { isSocialChannel } from '../../../core/channels/social/registry';
+import { MitanError } from '../../../core/errors';
+import { inlineContent, loadPublishableContent, type PublishableContent } from '../../../core/social/content';
+import { OWN_MEDIA_RE, requestContentJpegUrl } from '../../../core/social/media-link';
+import { publishToChannels, type ChannelResult } from '../../../core/social/publish';
+import { getDb } from '../../shared/db';
+import { errorJson } from '../../shared/errors';
+import { socialCredentials } from '../../shared/social';
+
+const show = { resource: ['post'], operation: ['publish'] };
+const inline = { ...show, contentSource: ['inline'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Channels',
+		name: 'channels',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Facebook Page', value: 'facebook' },
+			{ name: 'Instagram', value: 'instagram' },
+			{ name: 'X', value: 'x' },
+		],
+		default: ['facebook', 'instagram', 'x'],
+		description: 'Networks to post to; each gets one output item',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Content',
+		name: 'contentSource',
+		type: 'options',
+		options: [
+			{ name: 'Approved Content by ID', value: 'byId', description: 'A row of the content table approved by the supervisor' },
+			{ name: 'Inline (Ad Hoc / Testing)', value: 'inline', description: 'Text given here; not approved, needs the confirmation below' },
+		],
+		default: 'byId',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Content ID',
+		name: 'contentId',
+		type: 'number',
+		default: 0,
+		required: true,
+		placeholder: '={{ $json.contentId }}',
+		description: 'ID of approved content (state approved, approval matching the current text)',
+		displayOptions: { show: { ...show, contentSource: ['byId'] } },
+	},
+	{
+		displayName: 'Publish Unapproved Inline Content',
+		name: 'allowInline',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to post this text without the supervisor’s approval (testing or a one-off). Off: the node refuses.',
+		displayOptions: { show: inline },
+	},
+	{ displayName: 'Hindi Text', name: 'bodyHi', type: 'string', typeOptions: { rows: 4 }, default: '', displayOptions: { show: inline } },
+	{ displayName: 'English Text', name: 'bodyEn', type: 'string', typeOptions: { rows: 4 }, default: '', displayOptions: { show: inline } },
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		default: '',
+		description: 'Public JPEG URL (Instagram fetches it itself); the gateway’s /media/<hash>.jpg URLs are safe',
+		displayOptions: { show: inline },
+	},
+	{
+		displayName: 'Channel Variants',
+		name: 'variants',
+		type: 'collection',
+		placeholder: 'Add Variant',
+		default: {},
+		displayOptions: { show: inline },
+		options: [
+			{ displayName: 'X Text', name: 'xText', type: 'string', default: '', description: 'At most 280 weighted characters (Hindi counts every matra; a link counts 23)' },
+			{ displayName: 'Instagram Caption', name: 'instagramCaption', type: 'string', typeOptions: { rows: 3 }, default: '' },
+			{ displayName: 'Facebook Text', name: 'facebookText', type: 'string', typeOptions: { rows: 3 }, default: '' },
+			{ displayName: 'Facebook Link', name: 'facebookLink', type: 'string', default: '' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Gateway URL',
+				name: 'gatewayUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://mitan.example.org',
+				description: 'Public URL of the Police Mitan gateway: approved images are converted there to JPEG and served at /media/<hash>.jpg for Instagram',
+			},
+			{ displayName: 'Request Timeout (Seconds)', name: 'timeoutSeconds', type: 'number', default: 30, typeOptions: { minValue: 1 } },
+			{
+				displayName: 'Instagram Poll Interval (Ms)',
+				name: 'pollIntervalMs',
+				type: 'number',
+				default: 2000,
+				typeOptions: { minValue: 50 },
+				description: 'First wait between container status checks (doubles up to 60 s; gives up after 5 min)',
+			},
+			{
+				displayName: 'Max Rate-Limit Wait (Seconds)',
+				name: 'maxRateLimitWaitSeconds',
+				type: 'number',
+				default: 120,
+				description: 'On a 429, wait for the network’s reset time if it is at most this long; otherwise fail with retry soon',
+			},
+		],
+	},
+];
+
+function readChannels(ctx: IExecuteFunctions, i: number): SocialChannel[] {
+	const raw = ctx.getNodeParameter('channels', i, []) as string[];
+	const list = (Array.isArray(raw) ? raw : [raw]).map((c) => String(c).trim().toLowerCase());
+	const bad = list.filter((c) => !isSocialChannel(c));
+	if (bad.length) throw new MitanError('SOCIAL_UNKNOWN_CHANNEL', `unknown channel(s) ${bad.join(', ')} (known: ${SOCIAL_CHANNELS.join(', ')})`, 'fix_input', { field: 'channels' });
+	if (!list.length) throw new MitanError('SOCIAL_NO_CHANNEL', 'choose at least one channel', 'fix_input', { field: 'channels' });
+	return [...new Set(list)] as SocialChannel[];
+}
+
+async function readContent(ctx: IExecuteFunctions, i: number): Promise<PublishableContent> {
+	if (ctx.getNodeParameter('contentSource', i) === 'inline') {
+		if (!ctx.getNodeParameter('allowInline', i, false)) {
+			throw new MitanError('INLINE_NOT_CONFIRMED', 'inline content is not approved: turn on "Publish Unapproved Inline Content" or publish approved content by ID / बिना स्वीकृति सामग्री प्रकाशित नहीं होगी', 'fix_input', { field: 'allowInline' });
+		}
+		const v = ctx.getNodeParameter('variants', i, {}) as IDataObject;
+		const s = (k: string) => (typeof v[k] === 'string' && v[k] !== '' ? (v[k] as string) : undefined);
+		return inlineContent({
+			bodyHi: ctx.getNodeParameter('bodyHi', i, '') as string,
+			bodyEn: ctx.getNodeParameter('bodyEn', i, '') as string,
+			imageUrl: (ctx.getNodeParameter('imageUrl', i, '') as string) || null,
+			variants: {
+				...(s('xText') ? { x: { text: s('xText') } } : {}),
+				...(s('instagramCaption') ? { instagram: { caption: s('instagramCaption') } } : {}),
+				...(s('facebookText') || s('facebookLink') ? { facebook: { text: s('facebookText'), link: s('facebookLink') } } : {}),
+			},
+		});
+	}
+	const id = Number(ctx.getNodeParameter('contentId', i));
+	return loadPublishableContent(await getDb(ctx), id);
+}
+
+function resultJson(r: ChannelResult): IDataObject {
+	if (r.ok && r.outcome) return { ...r.outcome };
+	return { channel: r.channel, status: 'failed', ...errorJson(r.error) };
+}
+
+export async function execute(this: IExecuteFunctions, i: number) {
+	const channels = readChannels(this, i);
+	let content = await readContent(this, i);
+	const opts = this.getNodeParameter('options', i, {}) as IDataObject;
+	const db = await getDb(this);
+	const creds = await socialCredentials(this, channels);
+
+	// Instagram needs a JPEG it can fetch: approved images go through the gateway's media store.
+	const preFailed = new Map<SocialChannel, MitanError>();
+	const gatewayUrl = typeof opts.gatewayUrl === 'string' ? opts.gatewayUrl.trim() : '';
+	if (content.imageUrl && content.contentId !== null && gatewayUrl && !OWN_MEDIA_RE.test(content.imageUrl) && channels.some((c) => c === 'instagram' || c === 'facebook')) {
+		try {
+			content = { ...content, imageUrl: await requestContentJpegUrl(gatewayUrl, content.contentId) };
+		} catch (e) {
+			// Facebook takes the original image; Instagram cannot.
+			preFailed.set('instagram', e instanceof MitanError ? e : new MitanError('MEDIA_PREPARE_FAILED', (e as Error).message, 'retry_soon'));
+		}
+	}
+	const run = channels.filter((c) => !preFailed.has(c));
+	const done = await publishToChannels(db, creds, content, run, {
+		worker: `n8n:${this.getExecutionId()}`,
+		actor: `n8n:${this.getWorkflow().name ?? this.getWorkflow().id}`,
+		publisherOptions: {
+			timeoutMs: Number(opts.timeoutSeconds ?? 30) * 1000,
+			maxRateLimitWaitMs: Number(opts.maxRateLimitWaitSeconds ?? 120) * 1000,
+			instagram: { pollIntervalMs: Number(opts.pollIntervalMs ?? 2000) },
+		},
+	});
+	const results: ChannelResult[] = channels.map((c) => done.find((d) => d.channel === c) ?? { channel: c, ok: false, error: preFailed.get(c) });
+	const failed = results.filter((r) => !r.ok);
+	// Every channel was tried before any failure is raised: one network never stops the others.
+	if (failed.length && !this.continueOnFail()) {
+		const first = failed[0].error!;
+		const okList = results.filter((r) => r.ok).map((r) => `${r.channel} ${r.outcome!.status}`);
+		throw new MitanError(first.code, `${failed.map((f) => f.error!.message).join(' | ')}${okList.length ? ` (done: ${okList.join(', ')})` : ''}`, first.action, {
+			...first.details,
+			channels: results.map(resultJson),
+		});
+	}
+	return results.map(resultJson);
+}
