@@ -9,7 +9,7 @@ import { startAll } from './start';
 
 const USAGE = `Police Mitan command line
 
-  mitan start                     start everything (embedded database, sandbox, gateway + dashboard, n8n)
+  mitan start [--no-n8n]          start everything (embedded database, sandbox, gateway + dashboard, n8n)
   mitan migrate                   apply pending database migrations
   mitan import <file> --consent "<where citizens agreed>" [--partial] [--max-mb N] [--json]
                                   import a roster CSV or .xlsx file
@@ -45,12 +45,13 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'start': {
-      const s = await startAll(out);
+      const s = await startAll(out, {}, { n8n: args.flags['no-n8n'] !== true && process.env.MITAN_START_N8N !== 'false' });
       out('');
       out(`Police Mitan is running (पुलिस मितान चालू है):`);
       out(`  dashboard / डैशबोर्ड   ${s.appUrl}`);
       if (s.sandboxUrl) out(`  sandbox / अभ्यास मोड   ${s.sandboxUrl}/_sandbox/whatsapp/stats`);
       out(`  database              ${s.dbUrl}`);
+      if (s.n8n) out(`  n8n                   ${s.n8n.url}  (${s.n8n.owner.email} / ${s.n8n.owner.password})`);
       out('Press Ctrl+C to stop.');
       await new Promise<void>((resolve) => {
         const stop = () => void s.stop().then(resolve);

@@ -2,6 +2,7 @@ import { resolveConfig, type MitanConfig } from '../core/config';
 import { openPglite, openPostgres, servePglite, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { startServer } from '../dashboard/server';
+import { startN8n, type StartedN8n } from './n8n';
 import { createSandbox } from '../sandbox/server';
 import { resolveConfig as resolveSandboxConfig } from '../sandbox/config';
 
@@ -11,10 +12,17 @@ import { resolveConfig as resolveSandboxConfig } from '../sandbox/config';
  *    local port so n8n and its workers share it;
  * 2. the sandbox standing in for Meta and X, its webhooks pointed at the gateway;
  * 3. the gateway + dashboard;
- * 4. (steps added by later parts: demo data, first admin, n8n with the workflows imported).
+ * 4. n8n with this package, the sandbox credentials and the exported workflows imported.
  */
+export interface StartOptions {
+  /** Start n8n too (installed into the machine's cache on first use). Default true. */
+  n8n?: boolean;
+  n8nPort?: number;
+}
+
 export interface Started {
   config: MitanConfig;
+  n8n?: StartedN8n;
   db: Db;
   dbUrl: string;
   sandboxUrl: string;
@@ -22,7 +30,7 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-export async function startAll(log: (s: string) => void, overrides: Partial<MitanConfig> = {}): Promise<Started> {
+export async function startAll(log: (s: string) => void, overrides: Partial<MitanConfig> = {}, opts: StartOptions = {}): Promise<Started> {
   const stops: (() => Promise<void>)[] = [];
   const base = resolveConfig(overrides);
 
@@ -79,8 +87,18 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
   stops.unshift(() => app.close());
   log(`gateway + dashboard: ${app.url}`);
 
+  // 4. n8n with the package, the credentials and the workflows.
+  let n8n: StartedN8n | undefined;
+  if (opts.n8n !== false) {
+    log('n8n: starting (the first start installs n8n 2.x into ~/.cache/police-mitan: a few minutes) …');
+    n8n = await startN8n({ dataDir: config.dataDir, port: opts.n8nPort ?? 5678, dbUrl, sandboxUrl: sandboxUrl || undefined, onProgress: (l) => log(`  n8n: ${l}`) });
+    stops.unshift(() => n8n!.stop());
+    log(`n8n: ${n8n.url} (owner ${n8n.owner.email} / ${n8n.owner.password})`);
+  }
+
   return {
     config,
+    n8n,
     db,
     dbUrl,
     sandboxUrl,

@@ -1,0 +1,4 @@
+export interface CredentialRef { id: string; name: string }
+export const CREDENTIALS: Record<'mitanDatabaseApi' | 'mitanWhatsAppApi' | 'mitanMetaApi' | 'mitanXApi', CredentialRef>;
+export interface ImportCredential extends CredentialRef { type: string; data: Record<string, unknown> }
+export function sandboxCredentials(opts: { dbUrl: string; sandboxUrl: string }): ImportCredential[];
