@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { lendSessionByConversation, SessionGate } from './pglite-session';
 import type { Db, Queryable, Row } from './types';
 
 const INT8 = 20;
@@ -10,7 +11,7 @@ const DATE = 1082;
  * never pull it in.
  */
 type PGliteInstance = import('@electric-sql/pglite').PGlite;
-const raw = new WeakMap<Db, PGliteInstance>();
+const raw = new WeakMap<Db, { pg: PGliteInstance; gate: SessionGate }>();
 
 export async function openPglite(dataDir: string | 'memory'): Promise<Db> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -19,8 +20,9 @@ export async function openPglite(dataDir: string | 'memory'): Promise<Db> {
   const pg = await PGlite.create(dataDir === 'memory' ? undefined : dataDir, {
     parsers: { [INT8]: (x: string) => Number(x), [DATE]: (x: string) => x },
   });
-  const db = wrapPglite(pg);
-  raw.set(db, pg);
+  const gate = new SessionGate();
+  const db = wrapPglite(pg, gate);
+  raw.set(db, { pg, gate });
   return db;
 }
 
@@ -30,19 +32,24 @@ export async function openPglite(dataDir: string | 'memory'): Promise<Db> {
  * PGlite is one connection inside; the socket server multiplexes clients onto it.
  */
 export async function servePglite(db: Db, opts: { port?: number; host?: string; maxConnections?: number } = {}): Promise<{ url: string; port: number; close(): Promise<void> }> {
-  const pg = raw.get(db);
-  if (!pg) throw new Error('servePglite needs a Db opened by openPglite');
+  const r = raw.get(db);
+  if (!r) throw new Error('servePglite needs a Db opened by openPglite');
+  const { pg, gate } = r;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PGLiteSocketServer } = require('@electric-sql/pglite-socket') as typeof import('@electric-sql/pglite-socket');
   const host = opts.host ?? '127.0.0.1';
   const server = new PGLiteSocketServer({ db: pg, port: opts.port ?? 0, host, maxConnections: opts.maxConnections ?? 32 });
+  // See pglite-session.ts: the session is lent per conversation, not per message.
+  const internals = server as unknown as { queryQueue: Parameters<typeof lendSessionByConversation>[0] };
+  lendSessionByConversation(internals.queryQueue, pg as unknown as Parameters<typeof lendSessionByConversation>[1], gate);
   await server.start();
   const conn = server.getServerConn(); // "host:port"
   const port = Number(conn.split(':').pop());
   return { url: `postgres://postgres@${host}:${port}/postgres?sslmode=disable`, port, close: () => server.stop() };
 }
 
-function wrapPglite(pg: PGliteInstance): Db {
+/** In-process access waits for the session like a socket client does (see SessionGate). */
+function wrapPglite(pg: PGliteInstance, gate: SessionGate): Db {
   const wrap = (q: { query: typeof pg.query; exec: typeof pg.exec }): Queryable => ({
     async query<T extends Row>(text: string, params: unknown[] = []): Promise<T[]> {
       const res = await q.query<T>(text, params as unknown[]);
@@ -55,17 +62,17 @@ function wrapPglite(pg: PGliteInstance): Db {
   const base = wrap(pg);
   return {
     engine: 'pglite',
-    query: base.query,
-    exec: base.exec,
+    query: (text, params) => gate.run(() => base.query(text, params)),
+    exec: (text) => gate.run(() => base.exec(text)),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return pg.transaction((tx) => fn(wrap(tx)));
+      return gate.run(() => pg.transaction((tx) => fn(wrap(tx))));
     },
     async listen(channel, onNotify) {
       const unlisten = await pg.listen(channel, (payload) => onNotify(payload));
       return async () => unlisten();
     },
     async notify(channel, payload) {
-      await pg.query('SELECT pg_notify($1, $2)', [channel, payload]);
+      await gate.run(() => pg.query('SELECT pg_notify($1, $2)', [channel, payload]));
     },
     async close() {
       await pg.close();
