@@ -1,0 +1,212 @@
+import { audit } from '../audit';
+import { createWhatsAppClient, type WhatsAppClient } from '../channels/whatsapp/client';
+import type { WhatsAppSender } from '../channels/whatsapp/types';
+import type { WhatsAppSettings } from '../config';
+import type { Db } from '../db';
+import { MitanError } from '../errors';
+import { handleInbound, type Confirmation, type InboundOutcome } from '../inbound/service';
+import { maskPhone } from '../phone';
+import { StatusBatchWriter, type StatusWriterOptions } from '../statuses/writer';
+import { CONFIRMATIONS } from './keywords';
+import { parseWebhook, parseWebhookJson, type ParsedWebhook } from './payload';
+import { DistrictRouter } from './routing';
+import { tokensEqual, verifySignature } from './signature';
+
+/**
+ * Meta's WhatsApp webhooks, independent of Express: the route hands over the raw bytes and the
+ * signature header and sends back what this returns.
+ *
+ * Order of work per POST: signature (401, nothing read further) → JSON and shape (400, nothing
+ * stored) → district by phone_number_id (unknown → ignored and counted) → statuses to the group
+ * committer and messages / preferences to their transaction, concurrently → 200 once both are
+ * durable. Opt-out confirmations are sent after the answer: the commit is what counts, and a
+ * failed send must never undo an opt-out.
+ */
+export interface GatewayOptions {
+  db: Db;
+  whatsapp: WhatsAppSettings;
+  /** Sends confirmations; default: a client per business number from `whatsapp` settings, or none. */
+  senderFor?: (phoneNumberId: string) => WhatsAppSender | null;
+  writer?: StatusWriterOptions;
+  onError?: (e: unknown, where: string) => void;
+}
+
+export interface GatewayAnswer {
+  status: number;
+  body: unknown;
+  /** Work to run after the answer is sent. */
+  after?: () => Promise<void>;
+}
+
+export interface GatewayCounters {
+  posts: number;
+  accepted: number;
+  unsigned: number;
+  badSignature: number;
+  malformed: number;
+  failed: number;
+  ignored: Record<string, number>;
+  confirmationsSent: number;
+  confirmationsFailed: number;
+  confirmationsSkipped: number;
+}
+
+export class WhatsAppWebhookService {
+  readonly writer: StatusBatchWriter;
+  private readonly router: DistrictRouter;
+  private readonly clients = new Map<string, WhatsAppClient>();
+  private readonly afterWork = new Set<Promise<void>>();
+  readonly counters: GatewayCounters = {
+    posts: 0, accepted: 0, unsigned: 0, badSignature: 0, malformed: 0, failed: 0, ignored: {},
+    confirmationsSent: 0, confirmationsFailed: 0, confirmationsSkipped: 0,
+  };
+
+  constructor(private readonly o: GatewayOptions) {
+    this.writer = new StatusBatchWriter(o.db, { ...o.writer, onError: (e) => o.onError?.(e, 'statuses') });
+    this.router = new DistrictRouter(o.db, o.whatsapp.phoneNumberId);
+  }
+
+  /** GET: Meta's subscription handshake. No signature is sent with it, so none is checked. */
+  handshake(query: Record<string, unknown>): GatewayAnswer {
+    const challenge = query['hub.challenge'];
+    if (query['hub.mode'] === 'subscribe' && typeof challenge === 'string' && challenge !== '' && tokensEqual(query['hub.verify_token'], this.o.whatsapp.verifyToken)) {
+      return { status: 200, body: challenge };
+    }
+    return { status: 403, body: { error: { code: 'VERIFY_TOKEN_MISMATCH', message: 'hub.mode must be subscribe and hub.verify_token must match WHATSAPP_VERIFY_TOKEN', action: 'configure' } } };
+  }
+
+  async receive(raw: Buffer, signature: string | string[] | undefined): Promise<GatewayAnswer> {
+    this.counters.posts++;
+    const secret = this.o.whatsapp.appSecret;
+    if (!secret) {
+      throw new MitanError('GATEWAY_NOT_CONFIGURED', 'META_APP_SECRET is not set: webhook signatures cannot be checked, so nothing is accepted', 'configure');
+    }
+    if (!signature) {
+      this.counters.unsigned++;
+      return refuse(401, 'SIGNATURE_MISSING', 'X-Hub-Signature-256 header is missing', 'fix_input');
+    }
+    if (!verifySignature(raw, signature, secret)) {
+      this.counters.badSignature++;
+      return refuse(401, 'SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match the body (HMAC-SHA256 with the app secret)', 'fix_input');
+    }
+    let parsed: ParsedWebhook;
+    try {
+      parsed = parseWebhook(parseWebhookJson(raw));
+    } catch (e) {
+      if (e instanceof MitanError) {
+        this.counters.malformed++;
+        return { status: 400, body: { error: e.toJSON() } };
+      }
+      throw e;
+    }
+    const ignored = { ...parsed.ignored };
+    const districtOf = new Map<string, number | null>();
+    for (const id of new Set([...parsed.statuses, ...parsed.messages, ...parsed.preferences].map((x) => x.phoneNumberId))) {
+      districtOf.set(id, await this.router.resolve(id));
+    }
+    const routed = <T extends { phoneNumberId: string }>(list: T[]): (T & { districtId: number })[] => {
+      const outList: (T & { districtId: number })[] = [];
+      for (const x of list) {
+        const d = districtOf.get(x.phoneNumberId);
+        if (d === null || d === undefined) ignored['unknown_phone_number_id'] = (ignored['unknown_phone_number_id'] ?? 0) + 1;
+        else outList.push({ ...x, districtId: d });
+      }
+      return outList;
+    };
+    const statuses = routed(parsed.statuses);
+    const messages = routed(parsed.messages);
+    const preferences = routed(parsed.preferences);
+    for (const [k, v] of Object.entries(ignored)) this.counters.ignored[k] = (this.counters.ignored[k] ?? 0) + v;
+
+    let inbound: InboundOutcome;
+    try {
+      const [, ib] = await Promise.all([this.writer.write(statuses), handleInbound(this.o.db, messages, preferences)]);
+      inbound = ib;
+    } catch (e) {
+      // Nothing is acknowledged that is not durable: Meta retries, and what did commit dedupes.
+      this.counters.failed++;
+      this.o.onError?.(e, 'receive');
+      const busy = e instanceof MitanError && e.action === 'retry_soon';
+      return refuse(503, busy ? e.code : 'STORE_UNAVAILABLE', busy ? e.message : 'the events could not be stored; retry later', 'retry_soon');
+    }
+    this.counters.accepted++;
+    const confirmations = inbound.confirmations;
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        statuses: statuses.length,
+        messages: messages.length,
+        preferences: preferences.length,
+        replays: inbound.replays,
+        ignored,
+      },
+      after: confirmations.length ? () => this.confirm(confirmations) : undefined,
+    };
+  }
+
+  private senderFor(phoneNumberId: string): WhatsAppSender | null {
+    if (this.o.senderFor) return this.o.senderFor(phoneNumberId);
+    const w = this.o.whatsapp;
+    if (!w.accessToken) return null;
+    let c = this.clients.get(phoneNumberId);
+    if (!c) {
+      // The system-user token serves every number of the business account.
+      c = createWhatsAppClient({ accessToken: w.accessToken, phoneNumberId, baseUrl: w.baseUrl, graphVersion: w.graphVersion }, { timeoutMs: 10_000 });
+      this.clients.set(phoneNumberId, c);
+    }
+    return c;
+  }
+
+  /** After the commit: tell the citizen, in Hindi and English. A failure is recorded, nothing undone. */
+  private async confirm(list: Confirmation[]): Promise<void> {
+    for (const c of list) {
+      const sender = this.senderFor(c.phoneNumberId);
+      if (!sender) {
+        this.counters.confirmationsSkipped++;
+        continue;
+      }
+      try {
+        await sender.sendText(c.to, CONFIRMATIONS[c.keyword]);
+        this.counters.confirmationsSent++;
+      } catch (e) {
+        this.counters.confirmationsFailed++;
+        this.o.onError?.(e, 'confirmation');
+        await audit(this.o.db, {
+          districtId: c.districtId, actor: 'system:gateway', action: 'citizen.confirmation_failed', entity: 'phone', entityId: maskPhone(c.to),
+          details: { keyword: c.keyword, code: (e as MitanError).code ?? 'unknown' },
+        }).catch((e2) => this.o.onError?.(e2, 'confirmation audit'));
+      }
+    }
+  }
+
+  /** Runs an answer's after-work, tracked so close() (and tests) can wait for it. */
+  runAfter(answer: GatewayAnswer): void {
+    if (!answer.after) return;
+    const p: Promise<void> = answer
+      .after()
+      .catch((e) => this.o.onError?.(e, 'after'))
+      .finally(() => this.afterWork.delete(p));
+    this.afterWork.add(p);
+  }
+
+  /** Resolves when every after-answer task started so far has finished. */
+  async idle(): Promise<void> {
+    while (this.afterWork.size) await Promise.all([...this.afterWork]);
+  }
+
+  stats(): GatewayCounters & { statuses: ReturnType<StatusBatchWriter['stats']> } {
+    return { ...this.counters, ignored: { ...this.counters.ignored }, statuses: this.writer.stats() };
+  }
+
+  async close(): Promise<void> {
+    await this.writer.close();
+    await this.idle();
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+  }
+}
+
+function refuse(status: number, code: string, message: string, action: string): GatewayAnswer {
+  return { status, body: { error: { code, message, action } } };
+}

@@ -1,0 +1,146 @@
+import { classifyWhatsAppCode, WHATSAPP_ERROR_ACTIONS } from '../channels/whatsapp/errors';
+import type { Queryable } from '../db';
+import type { StatusRow } from './rows';
+
+/**
+ * All status SQL. One statement per batch: insert the new (wamid, status) rows, move the linked
+ * deliveries forward, mark the rollup days dirty, and report the failures that change a
+ * subscriber. One round trip keeps a 3,000 webhooks/s gateway at a few transactions per batch.
+ */
+
+/** A citizen Meta says we must stop sending to (131026 undeliverable, 131050 stopped marketing). */
+export interface DropSignal {
+  code: 131026 | 131050;
+  recipient: string | null;
+  district_id: number;
+  subscriber_id: number | null;
+}
+
+export interface BatchOutcome {
+  /** status_events rows inserted (or an inferred delivered replaced by the real one). */
+  written: number;
+  deliveries: number;
+  /** Written rows with no delivery (yet): a broadcast's wamid not stored yet, or not a broadcast message. */
+  unlinked: number;
+  drops: DropSignal[];
+}
+
+/** Meta code → action, written by core/channels/whatsapp/errors.ts; SQL reads it as a JSON map. */
+const ERROR_CLASSES = JSON.stringify(WHATSAPP_ERROR_ACTIONS);
+const UNKNOWN_CODE_CLASS = classifyWhatsAppCode(undefined);
+
+/**
+ * The part shared by a fresh batch and the orphan pass: `src` holds status_events rows
+ * (id, district_id, wamid, status, occurred_at, delivery_id, error_code, recipient,
+ * price_category, billable) that are new to their delivery.
+ *
+ * Delivery state moves forward only, by rank: sent 1 < failed 2 < delivered 3 < read 4. A late
+ * "delivered" never moves a read message back; a "delivered" after "failed" wins (the message
+ * did arrive). Timestamps keep the earliest value seen.
+ */
+const APPLY = `
+agg AS (
+  SELECT s.delivery_id,
+         min(s.occurred_at) FILTER (WHERE s.status = 'delivered') AS delivered_at,
+         min(s.occurred_at) FILTER (WHERE s.status = 'read') AS read_at,
+         min(s.occurred_at) FILTER (WHERE s.status = 'failed') AS failed_at,
+         max(CASE s.status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 END) AS rank,
+         max(s.error_code) FILTER (WHERE s.status = 'failed') AS error_code,
+         max(s.price_category) AS price_category,
+         bool_or(s.billable) AS billable
+  FROM src s WHERE s.delivery_id IS NOT NULL GROUP BY s.delivery_id
+),
+upd AS (
+  UPDATE deliveries d SET
+    state = CASE WHEN a.rank > (CASE d.state WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 0 END)
+                 THEN (ARRAY['sent', 'failed', 'delivered', 'read'])[a.rank] ELSE d.state END,
+    delivered_at = LEAST(d.delivered_at, a.delivered_at),
+    read_at = LEAST(d.read_at, a.read_at),
+    failed_at = LEAST(d.failed_at, a.failed_at),
+    error_code = coalesce(a.error_code, d.error_code),
+    error_class = CASE WHEN a.error_code IS NULL THEN d.error_class ELSE coalesce($2::jsonb ->> a.error_code::text, $3) END,
+    price_category = coalesce(a.price_category, d.price_category),
+    billable = coalesce(a.billable, d.billable)
+  FROM agg a WHERE d.id = a.delivery_id
+  RETURNING d.id, d.broadcast_id, d.subscriber_id
+),
+dirty AS (
+  INSERT INTO rollup_dirty_days (day, district_id, kind)
+  SELECT (s.occurred_at AT TIME ZONE dd.timezone)::date, s.district_id, 'whatsapp' FROM src s JOIN districts dd ON dd.id = s.district_id
+  UNION
+  SELECT b.broadcast_date, b.district_id, 'whatsapp' FROM upd u JOIN broadcasts b ON b.id = u.broadcast_id
+  ON CONFLICT (day, district_id, kind) DO UPDATE SET marked_at = now()
+  RETURNING day
+)
+SELECT (SELECT count(*) FROM src)::int AS written,
+       (SELECT count(*) FROM upd)::int AS deliveries,
+       (SELECT count(*) FROM src WHERE delivery_id IS NULL)::int AS unlinked,
+       (SELECT count(*) FROM dirty)::int AS dirty_days,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('code', s.error_code, 'recipient', s.recipient,
+                                                     'district_id', s.district_id, 'subscriber_id', dl.subscriber_id)), '[]'::jsonb)
+        FROM src s LEFT JOIN deliveries dl ON dl.id = s.delivery_id
+        WHERE s.status = 'failed' AND s.error_code IN (131026, 131050)) AS drops`;
+
+const RETURN_COLS = 'se.id, se.district_id, se.wamid, se.status, se.occurred_at, se.delivery_id, se.error_code, se.recipient, se.price_category, se.billable';
+
+const INSERT_BATCH = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+    district_id int, wamid text, status text, occurred_at timestamptz, recipient text, error_code int, error_title text,
+    price_category text, billable boolean, pricing_model text, pricing_type text, inferred boolean)
+),
+src AS (
+  INSERT INTO status_events AS se (district_id, wamid, status, occurred_at, recipient, delivery_id, error_code, error_title,
+                                   price_category, billable, pricing_model, pricing_type, inferred)
+  SELECT i.district_id, i.wamid, i.status, i.occurred_at, i.recipient, d.id, i.error_code, i.error_title,
+         i.price_category, i.billable, i.pricing_model, i.pricing_type, i.inferred
+  FROM input i LEFT JOIN deliveries d ON d.wamid = i.wamid
+  -- Duplicates and replays stop here. Only an inferred "delivered" is replaced, by the real one.
+  ON CONFLICT (wamid, status) DO UPDATE SET
+    occurred_at = EXCLUDED.occurred_at, inferred = false,
+    recipient = coalesce(EXCLUDED.recipient, se.recipient),
+    price_category = coalesce(EXCLUDED.price_category, se.price_category),
+    billable = coalesce(EXCLUDED.billable, se.billable),
+    pricing_model = coalesce(EXCLUDED.pricing_model, se.pricing_model),
+    pricing_type = coalesce(EXCLUDED.pricing_type, se.pricing_type),
+    delivery_id = coalesce(se.delivery_id, EXCLUDED.delivery_id)
+  WHERE se.inferred AND NOT EXCLUDED.inferred
+  RETURNING ${RETURN_COLS}
+),
+${APPLY}`;
+
+/**
+ * Statuses can arrive before the broadcast sender has stored the wamid it got back (Meta's
+ * "sent" follows the API answer within milliseconds). Such rows are stored unlinked; this pass
+ * links recent ones once the delivery row knows its wamid, and applies them. Idempotent: the
+ * delivery update only moves forward. The broadcast sender may call it after writing wamids.
+ */
+const LINK_ORPHANS = `
+WITH src AS (
+  UPDATE status_events se SET delivery_id = d.id
+  FROM deliveries d
+  WHERE se.delivery_id IS NULL AND se.received_at > now() - make_interval(secs => $1::int) AND d.wamid = se.wamid
+  RETURNING ${RETURN_COLS}
+),
+${APPLY}`;
+
+type OutcomeRow = { written: number; deliveries: number; unlinked: number; drops: unknown };
+
+function outcome(r: OutcomeRow): BatchOutcome {
+  const drops = (typeof r.drops === 'string' ? JSON.parse(r.drops) : r.drops) as DropSignal[];
+  return { written: Number(r.written), deliveries: Number(r.deliveries), unlinked: Number(r.unlinked), drops };
+}
+
+export async function insertStatusBatch(db: Queryable, rows: StatusRow[]): Promise<BatchOutcome> {
+  if (rows.length === 0) return { written: 0, deliveries: 0, unlinked: 0, drops: [] };
+  const [r] = await db.query<OutcomeRow>(INSERT_BATCH, [JSON.stringify(rows), ERROR_CLASSES, UNKNOWN_CODE_CLASS]);
+  return outcome(r);
+}
+
+export async function linkOrphanStatuses(db: Queryable, withinSeconds = 900): Promise<BatchOutcome> {
+  const [r] = await db.query<OutcomeRow>(
+    LINK_ORPHANS,
+    [withinSeconds, ERROR_CLASSES, UNKNOWN_CODE_CLASS],
+  );
+  return outcome(r);
+}
