@@ -1,0 +1,5 @@
+export * from './users';
+export * from './sessions';
+export * from './passwords';
+export * from './attempts';
+export * from './service';
