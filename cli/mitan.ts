@@ -3,14 +3,20 @@ import { resolveConfig } from '../core/config';
 import { openDb } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { isMitanError } from '../core/errors';
-import { parseArgs } from './args';
+import { flag, parseArgs } from './args';
+import { generateDemo } from '../core/demo/generate';
+import { adminCreate } from './admin';
 import { importCommand, printImportResult } from './import';
 import { startAll } from './start';
 
 const USAGE = `Police Mitan command line
 
-  mitan start [--no-n8n]          start everything (embedded database, sandbox, gateway + dashboard, n8n)
+  mitan start [--no-n8n] [--no-demo] [--demo-citizens N] [--demo-days N]
+                                  start everything (embedded database, sandbox, gateway + dashboard, n8n)
   mitan migrate                   apply pending database migrations
+  mitan admin:create <username>   create a dashboard admin (password from MITAN_ADMIN_PASSWORD, or generated)
+  mitan demo [--citizens 50000] [--days 90] [--seed 1]
+                                  load the deterministic demo data into an empty store
   mitan import <file> --consent "<where citizens agreed>" [--partial] [--max-mb N] [--json]
                                   import a roster CSV or .xlsx file
 
@@ -45,12 +51,16 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'start': {
-      const s = await startAll(out, {}, { n8n: args.flags['no-n8n'] !== true && process.env.MITAN_START_N8N !== 'false' });
+      const s = await startAll(out, {}, {
+        n8n: args.flags['no-n8n'] !== true && process.env.MITAN_START_N8N !== 'false',
+        demo: args.flags['no-demo'] === true ? false : { citizens: Number(flag(args, 'demo-citizens') ?? 5000), days: Number(flag(args, 'demo-days') ?? 30) },
+      });
       out('');
       out(`Police Mitan is running (पुलिस मितान चालू है):`);
       out(`  dashboard / डैशबोर्ड   ${s.appUrl}`);
       if (s.sandboxUrl) out(`  sandbox / अभ्यास मोड   ${s.sandboxUrl}/_sandbox/whatsapp/stats`);
       out(`  database              ${s.dbUrl}`);
+      if (s.firstAdmin) out(`  dashboard login       ${s.firstAdmin.username} / ${s.firstAdmin.password}   (shown once: change it / केवल एक बार दिखाया गया)`);
       if (s.n8n) out(`  n8n                   ${s.n8n.url}  (${s.n8n.owner.email} / ${s.n8n.owner.password})`);
       out('Press Ctrl+C to stop.');
       await new Promise<void>((resolve) => {
@@ -58,6 +68,33 @@ async function main(argv: string[]): Promise<number> {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      return 0;
+    }
+    case 'admin:create': {
+      const db = await openDb(resolveConfig());
+      try {
+        await migrate(db);
+        const r = await adminCreate(db, args._[0], process.env.MITAN_ADMIN_PASSWORD);
+        out(`admin "${r.username}" created${r.generated ? `; password (shown once): ${r.password}` : ''}`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'demo': {
+      const db = await openDb(resolveConfig());
+      try {
+        await migrate(db);
+        const r = await generateDemo(db, {
+          citizens: Number(flag(args, 'citizens') ?? 50000),
+          days: Number(flag(args, 'days') ?? 90),
+          seed: Number(flag(args, 'seed') ?? 1),
+          onProgress: (step, done, total) => process.stderr.write(`  ${step}: ${done}/${total}\n`),
+        });
+        out(JSON.stringify(r));
+      } finally {
+        await db.close();
+      }
       return 0;
     }
     case undefined:

@@ -2,6 +2,8 @@ import { resolveConfig, type MitanConfig } from '../core/config';
 import { openPglite, openPostgres, servePglite, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { startServer } from '../dashboard/server';
+import { generateDemo } from '../core/demo/generate';
+import { ensureFirstAdmin } from './admin';
 import { startN8n, type StartedN8n } from './n8n';
 import { createSandbox } from '../sandbox/server';
 import { resolveConfig as resolveSandboxConfig } from '../sandbox/config';
@@ -18,11 +20,15 @@ export interface StartOptions {
   /** Start n8n too (installed into the machine's cache on first use). Default true. */
   n8n?: boolean;
   n8nPort?: number;
+  /** Seed demo data into an empty store (training mode only). Default true. */
+  demo?: { citizens: number; days: number } | false;
 }
 
 export interface Started {
   config: MitanConfig;
   n8n?: StartedN8n;
+  /** Set when this start created the first dashboard admin: shown once. */
+  firstAdmin?: { username: string; password: string } | null;
   db: Db;
   dbUrl: string;
   sandboxUrl: string;
@@ -87,6 +93,18 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
   stops.unshift(() => app.close());
   log(`gateway + dashboard: ${app.url}`);
 
+  // Demo data and the first admin, so a new user sees the whole loop in a browser at once.
+  if (training && opts.demo !== false) {
+    const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM subscribers');
+    if (r.n === 0) {
+      const size = opts.demo ?? { citizens: 5000, days: 30 };
+      log(`demo data: ${size.citizens} citizens, ${size.days} days (first start only) …`);
+      const d = await generateDemo(db, { citizens: size.citizens, days: size.days, seed: 1 });
+      log(`demo data: done (${JSON.stringify(d).slice(0, 160)})`);
+    }
+  }
+  const firstAdmin = await ensureFirstAdmin(db);
+
   // 4. n8n with the package, the credentials and the workflows.
   let n8n: StartedN8n | undefined;
   if (opts.n8n !== false) {
@@ -99,6 +117,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
   return {
     config,
     n8n,
+    firstAdmin,
     db,
     dbUrl,
     sandboxUrl,
