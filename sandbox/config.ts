@@ -176,6 +176,9 @@ export function defaultConfig(): SandboxConfig {
         { name: 'daily_awareness', language: 'en', category: 'MARKETING', bodyParams: 1, status: 'APPROVED' },
         { name: 'complaint_ack', language: 'hi', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
         { name: 'complaint_ack', language: 'en', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
+        // Staff alerts (Mitan Notify): "पुलिस मितान सूचना / Police Mitan alert: {{1}}".
+        { name: 'mitan_alert', language: 'hi', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
+        { name: 'mitan_alert', language: 'en', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
       ],
       messagingTier: 'TIER_100K',
       messagingLimitErrorCode: 131048,

@@ -1,4 +1,5 @@
 import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
+import * as getApprovedForDate from './operations/getApprovedForDate';
 import * as requestApproval from './operations/requestApproval';
 import * as settleDue from './operations/settleDue';
 
@@ -18,7 +19,10 @@ export const properties: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'Approval', value: 'approval' }],
+		options: [
+			{ name: 'Approval', value: 'approval' },
+			{ name: 'Content', value: 'content' },
+		],
 		default: 'approval',
 	},
 	{
@@ -45,6 +49,23 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'sendAndWait',
 	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['content'] } },
+		options: [
+			{
+				name: 'Get Approved for Date',
+				value: 'getApprovedForDate',
+				action: 'Get approved content for a date',
+				description: "The day's approved content (Asia/Kolkata), one item each; nothing approved gives no items",
+			},
+		],
+		default: 'getApprovedForDate',
+	},
 	...requestApproval.description,
 	...settleDue.description,
+	...getApprovedForDate.description,
 ];

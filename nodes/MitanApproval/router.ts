@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import * as getApprovedForDate from './operations/getApprovedForDate';
 import * as requestApproval from './operations/requestApproval';
 import * as settleDue from './operations/settleDue';
 
@@ -9,6 +10,7 @@ import * as settleDue from './operations/settleDue';
 const operations: Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>> = {
 	'approval.sendAndWait': requestApproval.execute,
 	'approval.settleDue': settleDue.execute,
+	'content.getApprovedForDate': getApprovedForDate.execute,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

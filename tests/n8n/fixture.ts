@@ -16,6 +16,9 @@ import { sandboxCredentials } from '../../scripts/n8n/credentials';
 import { ensureN8n } from '../../scripts/n8n/install';
 import { N8nInstance, freePort, installPackage, packRepo } from '../../scripts/n8n/run';
 import { createPgDatabase, PG_ADMIN_URL } from '../helpers/db';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { gatewayApp, gatewayEnv } from '../gateway/helpers';
 import { PACKAGE_ROOT, type WorkflowJson } from '../helpers/n8n';
 
 export const REDIS = { host: process.env.MITAN_TEST_REDIS_HOST ?? '127.0.0.1', port: Number(process.env.MITAN_TEST_REDIS_PORT ?? 6379) };
@@ -39,6 +42,8 @@ export interface StackOptions {
   workflows: WorkflowJson[];
   publish?: string[];
   sandbox?: DeepPartial<SandboxConfig>;
+  /** Start the gateway (webhooks from the sandbox → inbound_messages → Mitan Trigger). */
+  gateway?: boolean;
 }
 
 export interface Stack {
@@ -74,6 +79,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const sandbox = createSandbox(opts.sandbox);
     const running: RunningSandbox = await sandbox.start(0);
     cleanups.push(() => running.close());
+    if (opts.gateway) {
+      // The gateway the citizens' messages reach: the sandbox signs its webhooks to it.
+      const built = gatewayApp(db, { env: gatewayEnv({ WHATSAPP_ACCESS_TOKEN: 'sandbox-token', GRAPH_BASE_URL: running.url }) });
+      const server = http.createServer(built.app);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      cleanups.push(async () => {
+        await built.router.gateway.close();
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      });
+      const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`;
+      const r = await fetch(`${running.url}/_sandbox/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webhook: { callbackUrl } }) });
+      if (!r.ok) throw new Error(`sandbox config: HTTP ${r.status} ${await r.text()}`);
+    }
 
     const n8nPg = await createPgDatabase('mitan_n8n_engine');
     cleanups.push(() => n8nPg.drop());

@@ -1,0 +1,30 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { properties } from './description';
+import { router } from './router';
+
+/**
+ * Mitan Notify: a WhatsApp alert to one or more staff numbers (cyber cell, duty officer,
+ * leadership). Staff rarely wrote to the number in the last 24 hours, so by default it sends the
+ * approved UTILITY template `mitan_alert` with the text as its one parameter; free text is an option.
+ */
+export class MitanNotify implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Mitan Notify',
+		name: 'mitanNotify',
+		icon: { light: 'file:../shared/mitan.svg', dark: 'file:../shared/mitan.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{"alert to " + $parameter["recipients"]}}',
+		description: 'Send a WhatsApp alert to police staff (utility template or free text)',
+		defaults: { name: 'Mitan Notify' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'mitanWhatsAppApi', required: true }],
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return router.call(this);
+	}
+}

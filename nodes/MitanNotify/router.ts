@@ -1,0 +1,12 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { runPerItem, type OperationFn } from '../shared/router';
+import * as send from './operations/send';
+
+/** "resource.operation" → the function that does it. */
+const operations: Record<string, OperationFn> = {
+	'alert.send': send.execute,
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return runPerItem(this, operations, (i) => `${this.getNodeParameter('resource', i)}.${this.getNodeParameter('operation', i)}`);
+}
