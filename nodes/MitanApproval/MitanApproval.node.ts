@@ -16,7 +16,7 @@ export class MitanApproval implements INodeType {
 		icon: { light: 'file:../shared/mitan.svg', dark: 'file:../shared/mitan.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] === "settleDue" ? "settle due approvals" : "request approval and wait"}}',
+		subtitle: '={{$parameter["resource"] === "content" ? "approved content for a date" : $parameter["operation"] === "settleDue" ? "settle due approvals" : "request approval and wait"}}',
 		description: 'Ask the approver to approve campaign content (signed WhatsApp links, deadline, escalation, audit trail) and wait for the decision',
 		defaults: { name: 'Mitan Approval' },
 		inputs: [NodeConnectionTypes.Main],
