@@ -69,7 +69,7 @@ describeEachEngine('media store', (ctx) => {
 
     const broken = await insertContent(ctx.db, { imageUrl: `${images.url}/page.html` });
     const bad = await fetch(`${media.url}/media/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contentId: broken }) });
-    expect(bad.status).toBe(500);
+    expect(bad.status).toBe(422); // fix_content: the image itself is unusable
     expect(((await bad.json()) as { error: { code: string; action: string } }).error).toMatchObject({ code: 'IMAGE_UNREADABLE', action: 'fix_content' });
   });
 });
