@@ -1,0 +1,42 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { createWhatsAppClient, type WhatsAppClient } from '../../core/channels/whatsapp/client';
+import { broadcastStatus, findBroadcast } from '../../core/broadcast';
+import type { Db } from '../../core/db';
+import { MitanError } from '../../core/errors';
+
+export async function whatsAppClientFor(ctx: IExecuteFunctions): Promise<WhatsAppClient> {
+	const c = await ctx.getCredentials('mitanWhatsAppApi');
+	return createWhatsAppClient({
+		accessToken: String(c.accessToken ?? ''),
+		phoneNumberId: String(c.phoneNumberId ?? ''),
+		wabaId: c.wabaId ? String(c.wabaId) : undefined,
+		appSecret: c.appSecret ? String(c.appSecret) : undefined,
+		graphVersion: c.graphVersion ? String(c.graphVersion) : undefined,
+		baseUrl: c.baseUrl ? String(c.baseUrl) : undefined,
+	});
+}
+
+export function broadcastIdParam(ctx: IExecuteFunctions, i: number): number {
+	const raw = ctx.getNodeParameter('broadcastId', i) as unknown;
+	const id = typeof raw === 'string' ? Number(raw.trim()) : Number(raw);
+	if (!Number.isInteger(id) || id < 1) {
+		throw new MitanError('BROADCAST_INPUT_INVALID', `Broadcast ID must be a positive whole number (parameter "broadcastId"), got ${JSON.stringify(raw)}`, 'fix_input', { field: 'broadcastId' });
+	}
+	return id;
+}
+
+/** The one summary item per broadcast every operation returns. */
+export async function summary(db: Db, id: number, extra: Record<string, unknown> = {}) {
+	const b = await findBroadcast(db, id);
+	const p = await broadcastStatus(db, id);
+	return {
+		...p,
+		contentKey: b?.contentKey,
+		date: b?.date,
+		segment: b?.segment,
+		rateLimitPerSecond: b?.rateLimitPerSecond,
+		startedAt: b?.startedAt?.toISOString() ?? null,
+		finishedAt: b?.finishedAt?.toISOString() ?? null,
+		...extra,
+	};
+}
