@@ -24,10 +24,17 @@ function refuse(b: Broadcast, verb: string): MitanError {
 /** created → running (running stays running: starting twice is one start). */
 export async function startBroadcast(db: Db, id: number, actor = 'system:broadcast'): Promise<Broadcast> {
   const b = await mustFind(db, id);
-  if (b.status === 'running') return b;
+  // Starting what already runs or already finished is a no-op: the daily workflow may run twice.
+  if (b.status === 'running' || b.status === 'completed') return b;
   if (b.status === 'paused' || b.status === 'stopped') throw new MitanError('BROADCAST_BAD_STATE', `broadcast ${id} is ${b.status}: use resume`, 'fix_input', { status: b.status });
+  if (b.status === 'cancelled') throw new MitanError('BROADCAST_BAD_STATE', `broadcast ${id} was cancelled and cannot be started`, 'fix_input', { status: b.status });
   const r = await repo.transition(db, id, ['created'], 'running');
-  if (!r) return startBroadcast(db, id, actor);
+  if (!r) {
+    // Another worker moved it first: report where it is now instead of trying again.
+    const now = await mustFind(db, id);
+    if (now.status === 'running' || now.status === 'completed') return now;
+    throw new MitanError('BROADCAST_BAD_STATE', `broadcast ${id} is ${now.status}: cannot start it`, 'fix_input', { status: now.status });
+  }
   await audit(db, { districtId: b.districtId, actor, action: 'broadcast.start', entity: 'broadcast', entityId: id });
   return r;
 }

@@ -97,6 +97,14 @@ describeEachEngine('broadcast', (ctx) => {
     expect(msg.body.data[0]).toMatchObject({ language: 'hi', params: TEMPLATES.hi!.params });
     // Running it again finds nothing to do and sends nothing.
     await expect(resumeBroadcast(ctx.db, broadcast.id)).resolves.toMatchObject({ broadcast: { status: 'completed' } });
+    // Starting it again (the daily workflow re-run) is a no-op, not a loop.
+    await expect(startBroadcast(ctx.db, broadcast.id)).resolves.toMatchObject({ status: 'completed' });
+  });
+
+  test('a cancelled broadcast cannot be started', async () => {
+    const { broadcast } = await createBroadcast(ctx.db, { contentKey: key(), templates: TEMPLATES, segment: { policeStation: 'Bodla' }, rateLimitPerSecond: RATE });
+    await cancelBroadcast(ctx.db, broadcast.id);
+    await expect(startBroadcast(ctx.db, broadcast.id)).rejects.toMatchObject({ code: 'BROADCAST_BAD_STATE', message: expect.stringMatching(/cancelled/) });
   });
 
   test('a STOP that lands mid-broadcast is honoured for the rest of it', async () => {
