@@ -2,8 +2,8 @@
  * Shared pacing for one sending phone number, across every worker and process.
  *
  * Virtual scheduling (GCRA-style) rather than a refilling bucket: the row holds the next free
- * send slot; a worker reserves n slots with one UPDATE (in repository.markInFlightAndReserve, in
- * the same statement that marks the rows in flight) and fires each request at its slot. Reserving
+ * send slot; a worker reserves n slots with one UPDATE (repository.reserveSlots), a few groups
+ * ahead of sending them, and fires each request at its slot. Reserving
  * never fails, so workers never spin on an empty bucket; the row lock serialises reservations, so
  * two workers' slots never overlap and the combined rate holds.
  *

@@ -2,8 +2,9 @@
  * The broadcast sender: one worker's loop over a running broadcast. Any number of workers (n8n
  * queue-mode workers, processes, hosts) may run it on the same broadcast at once:
  * - work is claimed in batches with FOR UPDATE SKIP LOCKED (repository.claim);
- * - just before sending, one statement re-checks opt-out, marks the rows in flight and reserves
- *   their send slots from the number's shared pacing row (pacing.ts), so the combined rate holds;
+ * - send slots are reserved a few groups ahead from the number's shared pacing row (pacing.ts),
+ *   so the combined rate of all workers holds; just before a group is sent, one statement
+ *   re-checks opt-out (a STOP since the claim wins) and marks its rows in flight;
  * - answers are recorded in batches; a crash leaves only the requests really in the air (plus
  *   at most one ~40 ms group) "in flight", which recovery turns into "in doubt", never resent by
  *   default; claimed rows that never left go back to the pool;
