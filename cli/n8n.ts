@@ -53,8 +53,19 @@ export interface StartedN8n {
   stop(): Promise<void>;
 }
 
-/** Fixed demo owner: printed by `npm start`; change the password in n8n's settings for real use. */
-export const DEMO_OWNER = { email: 'cybercell@mitan.local', password: 'Mitan-Demo-2026', firstName: 'Cyber', lastName: 'Cell' };
+/** The n8n owner of `npm start`'s instance; the password is made per data folder (see below). */
+export const OWNER_IDENTITY = { email: 'cybercell@mitan.local', firstName: 'Cyber', lastName: 'Cell' };
+
+/**
+ * The owner's password is generated on the first start and kept (mode 600) in the data folder,
+ * like the encryption key: no password lives in the repository, and `npm start` prints it.
+ */
+function ownerPassword(userFolder: string): string {
+  const file = path.join(userFolder, 'owner.password');
+  // n8n wants 8+ characters with a digit and a capital letter.
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `Mitan-${require('crypto').randomBytes(9).toString('base64url')}-7Q`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
 
 export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
   const log = opts.onProgress ?? (() => undefined);
@@ -71,6 +82,7 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
   const keyFile = path.join(userFolder, 'encryption.key');
   if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, require('crypto').randomBytes(24).toString('hex'), { mode: 0o600 });
   const encryptionKey = fs.readFileSync(keyFile, 'utf8').trim();
+  const owner = { ...OWNER_IDENTITY, password: ownerPassword(userFolder) };
 
   const n8n = new run.N8nInstance({
     paths,
@@ -78,7 +90,7 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
     port: opts.port,
     db: { type: 'sqlite' },
     encryptionKey,
-    owner: DEMO_OWNER,
+    owner,
     publicUrl: `http://localhost:${opts.port}`,
     log,
   });
@@ -117,7 +129,7 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
   }
   return {
     url: `http://localhost:${opts.port}`,
-    owner: { email: DEMO_OWNER.email, password: DEMO_OWNER.password },
+    owner: { email: owner.email, password: owner.password },
     workflows: result,
     stop: () => n8n.stop(),
   };
