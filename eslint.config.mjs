@@ -7,11 +7,11 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 const n8n = n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport;
 
 export default [
-  { ignores: ['dist/**', 'node_modules/**', 'core/**', 'dashboard/**', 'sandbox/**', 'tests/**', 'bench/**', 'cli/**', 'scripts/**'] },
-  {
-    files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
-    languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
-    plugins: n8n.plugins,
-    rules: n8n.rules,
-  },
+	{ ignores: ['dist/**', 'node_modules/**', 'core/**', 'dashboard/**', 'sandbox/**', 'tests/**', 'bench/**', 'cli/**', 'scripts/**'] },
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
+		plugins: n8n.plugins,
+		rules: n8n.rules,
+	},
 ];

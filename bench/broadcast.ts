@@ -25,8 +25,8 @@ const TOKEN = 'sandbox-token';
 const N8N_BASE_VERSION = '2.40.2';
 
 function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
+	const i = process.argv.indexOf(`--${name}`);
+	return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
 }
 const RECIPIENTS = Number(arg('recipients', '50000'));
 const RATES = arg('rates', '80,1000').split(',').filter(Boolean).map(Number);
@@ -40,226 +40,270 @@ const ADMIN_URL = process.env.MITAN_BENCH_PG_URL ?? process.env.MITAN_TEST_PG_UR
 const log = (m: string) => process.stderr.write(`[bench] ${new Date().toISOString()} ${m}\n`);
 
 interface Sandbox {
-  url: string;
-  child: ChildProcess;
+	url: string;
+	child: ChildProcess;
 }
 
 async function startSandbox(): Promise<Sandbox> {
-  const entry = path.join(__dirname, '..', 'sandbox', 'server.js');
-  const child = fork(entry, [], { env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_CONFIG: '' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: { url: string }) => resolve(m.url));
-    child.once('exit', (c) => reject(new Error(`sandbox exited ${c}`)));
-  });
-  return { url, child };
+	const entry = path.join(__dirname, '..', 'sandbox', 'server.js');
+	const child = fork(entry, [], {
+		env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_CONFIG: '' },
+		stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+	});
+	const url = await new Promise<string>((resolve, reject) => {
+		child.once('message', (m: { url: string }) => resolve(m.url));
+		child.once('exit', (c) => reject(new Error(`sandbox exited ${c}`)));
+	});
+	return { url, child };
 }
 
 async function sb(url: string, method: string, p: string, body?: unknown): Promise<any> {
-  const res = await fetch(url + p, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+	const res = await fetch(url + p, {
+		method,
+		headers: body ? { 'content-type': 'application/json' } : {},
+		body: body ? JSON.stringify(body) : undefined,
+	});
+	const text = await res.text();
+	if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+	return text ? JSON.parse(text) : undefined;
 }
 
 async function configureSandbox(url: string, limit: number): Promise<void> {
-  await sb(url, 'POST', '/_sandbox/reset');
-  await sb(url, 'PATCH', '/_sandbox/config', {
-    whatsapp: { phoneNumbers: [{ id: PHONE, displayPhoneNumber: '+91 70000 00001', verifiedName: 'Police Mitan Sandbox', qualityRating: 'GREEN', throughputPerSecond: limit }], messagingTier: 'TIER_UNLIMITED' },
-  });
+	await sb(url, 'POST', '/_sandbox/reset');
+	await sb(url, 'PATCH', '/_sandbox/config', {
+		whatsapp: {
+			phoneNumbers: [
+				{
+					id: PHONE,
+					displayPhoneNumber: '+91 70000 00001',
+					verifiedName: 'Police Mitan Sandbox',
+					qualityRating: 'GREEN',
+					throughputPerSecond: limit,
+				},
+			],
+			messagingTier: 'TIER_UNLIMITED',
+		},
+	});
 }
 
 async function freshDb(tag: string): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
-  const name = `mitan_bench_${tag}_${process.pid}_${Date.now().toString(36)}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-  const db = openPostgres({ url, max: 4 });
-  try {
-    await migrate(db);
-  } catch (e) {
-    await db.close();
-    const a = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-    await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await a.end();
-    throw e;
-  }
-  return {
-    db,
-    url,
-    async drop() {
-      await db.close();
-      const a = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
+	const name = `mitan_bench_${tag}_${process.pid}_${Date.now().toString(36)}`;
+	const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
+	await admin.unsafe(`CREATE DATABASE ${name}`);
+	await admin.end();
+	const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+	const db = openPostgres({ url, max: 4 });
+	try {
+		await migrate(db);
+	} catch (e) {
+		await db.close();
+		const a = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
+		await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await a.end();
+		throw e;
+	}
+	return {
+		db,
+		url,
+		async drop() {
+			await db.close();
+			const a = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
+			await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await a.end();
+		},
+	};
 }
 
 async function seed(db: Db, n: number): Promise<void> {
-  for (let from = 1; from <= n; from += 200_000) {
-    const to = Math.min(n, from + 199_999);
-    await db.query(
-      `INSERT INTO subscribers (district_id, phone, language, police_station, status, consent_source, consent_at)
+	for (let from = 1; from <= n; from += 200_000) {
+		const to = Math.min(n, from + 199_999);
+		await db.query(
+			`INSERT INTO subscribers (district_id, phone, language, police_station, status, consent_source, consent_at)
        SELECT 1, '+91' || (9000000000 + i)::text, CASE WHEN i % 2 = 1 THEN 'hi' ELSE 'en' END,
               (ARRAY['Kawardha', 'Bodla', 'Pandariya'])[1 + i % 3], 'active', 'camp', now()
        FROM generate_series($1::int, $2::int) AS i`,
-      [from, to],
-    );
-  }
-  await db.query('ANALYZE subscribers');
+			[from, to],
+		);
+	}
+	await db.query('ANALYZE subscribers');
 }
 
 const TEMPLATES = {
-  hi: { name: 'daily_awareness', params: ['वीडियो कॉल पर कोई अफसर पैसे नहीं माँगता'] },
-  en: { name: 'daily_awareness', params: ['No officer asks for money on a video call'] },
+	hi: { name: 'daily_awareness', params: ['वीडियो कॉल पर कोई अफसर पैसे नहीं माँगता'] },
+	en: { name: 'daily_awareness', params: ['No officer asks for money on a video call'] },
 };
 
 function runChild(script: string, job: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, script), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let buf = '';
-    let result: any;
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        try {
-          const e = JSON.parse(line);
-          if (e.event === 'result' || e.event === 'error') result = e;
-          if (e.event === 'progress') log(`progress sent=${e.progress.sent} remaining=${e.progress.remaining} rate=${e.progress.currentRate}/s`);
-        } catch {
-          /* not ours */
-        }
-      }
-    });
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${script} exited ${code} without a result`))));
-  });
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [path.join(__dirname, script), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+		let buf = '';
+		let result: any;
+		child.stdout!.on('data', (c: Buffer) => {
+			buf += c.toString();
+			let i: number;
+			while ((i = buf.indexOf('\n')) >= 0) {
+				const line = buf.slice(0, i);
+				buf = buf.slice(i + 1);
+				try {
+					const e = JSON.parse(line);
+					if (e.event === 'result' || e.event === 'error') result = e;
+					if (e.event === 'progress')
+						log(`progress sent=${e.progress.sent} remaining=${e.progress.remaining} rate=${e.progress.currentRate}/s`);
+				} catch {
+					/* not ours */
+				}
+			}
+		});
+		child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${script} exited ${code} without a result`))));
+	});
 }
 
 async function senderRun(sandbox: Sandbox, d: { db: Db; url: string }, limit: number, recipients: number, key: string) {
-  await configureSandbox(sandbox.url, limit);
-  const { broadcast } = await createBroadcast(d.db, { contentKey: key, templates: TEMPLATES, rateLimitPerSecond: limit, date: '2026-08-01' });
-  await startBroadcast(d.db, broadcast.id);
-  log(`sender: ${broadcast.targeted} recipients at ${limit}/s`);
-  const r = await runChild('broadcast-worker.js', { dbUrl: d.url, baseUrl: sandbox.url, accessToken: TOKEN, phoneNumberId: PHONE, broadcastId: broadcast.id, options: { progressEveryMs: 10_000 } });
-  if (r.event !== 'result') throw new Error(`sender failed: ${r.error}`);
-  const stats = await sb(sandbox.url, 'GET', '/_sandbox/whatsapp/stats');
-  const t = stats.throughput[PHONE];
-  const dup = await sb(sandbox.url, 'GET', '/_sandbox/whatsapp/duplicates');
-  const p = r.result.progress;
-  return {
-    recipients: broadcast.targeted,
-    limitPerSecond: limit,
-    pacedAt: Math.round(limit * 0.985 * 10) / 10,
-    accepted: t.accepted,
-    achievedPerSecond: t.achievedPerSecond,
-    achievedOverLimit: Math.round((t.achievedPerSecond / limit) * 1000) / 1000,
-    peakPerSecond: t.peakPerSecond,
-    rejected130429: t.rejected130429,
-    duplicates: dup.extraMessages,
-    sent: p.sent,
-    failed: p.failed,
-    inDoubt: p.inDoubt,
-    wallSeconds: Math.round(r.wallMs / 100) / 10,
-    cpuMs: r.cpuMs,
-    cpuMsPerMessage: Math.round((r.cpuMs / Math.max(1, r.result.requests)) * 1000) / 1000,
-    peakRssMB: Math.round(r.peakRssBytes / 1e5) / 10,
-    requests: r.result.requests,
-    timing: r.result.timing,
-  };
+	await configureSandbox(sandbox.url, limit);
+	const { broadcast } = await createBroadcast(d.db, {
+		contentKey: key,
+		templates: TEMPLATES,
+		rateLimitPerSecond: limit,
+		date: '2026-08-01',
+	});
+	await startBroadcast(d.db, broadcast.id);
+	log(`sender: ${broadcast.targeted} recipients at ${limit}/s`);
+	const r = await runChild('broadcast-worker.js', {
+		dbUrl: d.url,
+		baseUrl: sandbox.url,
+		accessToken: TOKEN,
+		phoneNumberId: PHONE,
+		broadcastId: broadcast.id,
+		options: { progressEveryMs: 10_000 },
+	});
+	if (r.event !== 'result') throw new Error(`sender failed: ${r.error}`);
+	const stats = await sb(sandbox.url, 'GET', '/_sandbox/whatsapp/stats');
+	const t = stats.throughput[PHONE];
+	const dup = await sb(sandbox.url, 'GET', '/_sandbox/whatsapp/duplicates');
+	const p = r.result.progress;
+	return {
+		recipients: broadcast.targeted,
+		limitPerSecond: limit,
+		pacedAt: Math.round(limit * 0.985 * 10) / 10,
+		accepted: t.accepted,
+		achievedPerSecond: t.achievedPerSecond,
+		achievedOverLimit: Math.round((t.achievedPerSecond / limit) * 1000) / 1000,
+		peakPerSecond: t.peakPerSecond,
+		rejected130429: t.rejected130429,
+		duplicates: dup.extraMessages,
+		sent: p.sent,
+		failed: p.failed,
+		inDoubt: p.inDoubt,
+		wallSeconds: Math.round(r.wallMs / 100) / 10,
+		cpuMs: r.cpuMs,
+		cpuMsPerMessage: Math.round((r.cpuMs / Math.max(1, r.result.requests)) * 1000) / 1000,
+		peakRssMB: Math.round(r.peakRssBytes / 1e5) / 10,
+		requests: r.result.requests,
+		timing: r.result.timing,
+	};
 }
 
 function ensureN8nNodesBase(): string {
-  const prefix = path.join(os.homedir(), '.cache', 'police-mitan', `n8n-nodes-base-${N8N_BASE_VERSION}`);
-  const dir = path.join(prefix, 'node_modules', 'n8n-nodes-base');
-  if (!fs.existsSync(path.join(dir, 'package.json'))) {
-    log(`installing n8n-nodes-base@${N8N_BASE_VERSION} into ${prefix} (once)`);
-    fs.mkdirSync(prefix, { recursive: true });
-    execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, `n8n-nodes-base@${N8N_BASE_VERSION}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-  return dir;
+	const prefix = path.join(os.homedir(), '.cache', 'police-mitan', `n8n-nodes-base-${N8N_BASE_VERSION}`);
+	const dir = path.join(prefix, 'node_modules', 'n8n-nodes-base');
+	if (!fs.existsSync(path.join(dir, 'package.json'))) {
+		log(`installing n8n-nodes-base@${N8N_BASE_VERSION} into ${prefix} (once)`);
+		fs.mkdirSync(prefix, { recursive: true });
+		execFileSync(
+			'npm',
+			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, `n8n-nodes-base@${N8N_BASE_VERSION}`],
+			{ stdio: ['ignore', 'ignore', 'inherit'] },
+		);
+	}
+	return dir;
 }
 
 async function baselineRun(sandbox: Sandbox, dir: string, limit: number, recipients: number) {
-  await configureSandbox(sandbox.url, limit);
-  log(`baseline: stock WhatsApp node, ${recipients} items at ${limit}/s`);
-  const r = await runChild('stock-whatsapp.js', { dir, sandboxUrl: sandbox.url, recipients });
-  if (r.event !== 'result') throw new Error(`baseline failed: ${r.error}`);
-  const stats = await sb(sandbox.url, 'GET', '/_sandbox/whatsapp/stats');
-  const t = stats.throughput[PHONE];
-  const dup = await sb(sandbox.url, 'GET', '/_sandbox/whatsapp/duplicates');
-  return {
-    recipients,
-    limitPerSecond: limit,
-    delivered: t.accepted,
-    failed130429: t.rejected130429,
-    otherSyncErrors: Object.fromEntries(Object.entries(stats.syncErrors ?? {}).filter(([k]) => k !== '130429')),
-    itemsWithError: r.itemsWithError,
-    errorsByMessage: r.errorsByMessage,
-    duplicates: dup.extraMessages,
-    executionStatus: r.status,
-    wallSeconds: Math.round(r.wallMs / 100) / 10,
-    cpuMs: r.cpuMs,
-    peakRssMB: Math.round(r.peakRssBytes / 1e5) / 10,
-    firstError: typeof r.firstError === 'object' ? JSON.stringify(r.firstError).slice(0, 200) : r.firstError,
-  };
+	await configureSandbox(sandbox.url, limit);
+	log(`baseline: stock WhatsApp node, ${recipients} items at ${limit}/s`);
+	const r = await runChild('stock-whatsapp.js', { dir, sandboxUrl: sandbox.url, recipients });
+	if (r.event !== 'result') throw new Error(`baseline failed: ${r.error}`);
+	const stats = await sb(sandbox.url, 'GET', '/_sandbox/whatsapp/stats');
+	const t = stats.throughput[PHONE];
+	const dup = await sb(sandbox.url, 'GET', '/_sandbox/whatsapp/duplicates');
+	return {
+		recipients,
+		limitPerSecond: limit,
+		delivered: t.accepted,
+		failed130429: t.rejected130429,
+		otherSyncErrors: Object.fromEntries(Object.entries(stats.syncErrors ?? {}).filter(([k]) => k !== '130429')),
+		itemsWithError: r.itemsWithError,
+		errorsByMessage: r.errorsByMessage,
+		duplicates: dup.extraMessages,
+		executionStatus: r.status,
+		wallSeconds: Math.round(r.wallMs / 100) / 10,
+		cpuMs: r.cpuMs,
+		peakRssMB: Math.round(r.peakRssBytes / 1e5) / 10,
+		firstError: typeof r.firstError === 'object' ? JSON.stringify(r.firstError).slice(0, 200) : r.firstError,
+	};
 }
 
 /** Runs one measurement; a failure is recorded in the output instead of losing the others. */
 async function stage<T>(name: string, fn: () => Promise<T>): Promise<T | { stage: string; error: string }> {
-  try {
-    const r = await fn();
-    log(`${name}: ${JSON.stringify(r)}`);
-    return r;
-  } catch (e) {
-    log(`${name} failed: ${(e as Error).message}`);
-    return { stage: name, error: (e as Error).message };
-  }
+	try {
+		const r = await fn();
+		log(`${name}: ${JSON.stringify(r)}`);
+		return r;
+	} catch (e) {
+		log(`${name} failed: ${(e as Error).message}`);
+		return { stage: name, error: (e as Error).message };
+	}
 }
 
 async function main(): Promise<void> {
-  const out: Record<string, unknown> = {
-    machine: { loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 10) / 10), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 1e9), node: process.version, platform: `${os.platform()} ${os.release()}` },
-    params: { recipients: RECIPIENTS, rates: RATES, million: MILLION, millionRate: MILLION_RATE, baseline: BASELINE },
-  };
-  const sandbox = await startSandbox();
-  try {
-    if (!ONLY || ONLY === 'sender') {
-      const d = await freshDb('s');
-      try {
-        await seed(d.db, RECIPIENTS);
-        out.sender = [];
-        for (const rate of RATES) (out.sender as unknown[]).push(await stage(`sender ${rate}/s`, () => senderRun(sandbox, d, rate, RECIPIENTS, `bench-${rate}`)));
-      } finally {
-        await d.drop();
-      }
-    }
-    if (BASELINE && (!ONLY || ONLY === 'baseline')) {
-      const dir = ensureN8nNodesBase();
-      out.baseline = [];
-      for (const rate of BASELINE_RATES) (out.baseline as unknown[]).push(await stage(`baseline ${rate}/s`, () => baselineRun(sandbox, dir, rate, RECIPIENTS)));
-    }
-    if (MILLION > 0 && (!ONLY || ONLY === 'million')) {
-      const d = await freshDb('m');
-      try {
-        log(`seeding ${MILLION} citizens`);
-        await seed(d.db, MILLION);
-        out.million = await stage('million', () => senderRun(sandbox, d, MILLION_RATE, MILLION, 'bench-million'));
-      } finally {
-        await d.drop();
-      }
-    }
-  } finally {
-    sandbox.child.kill();
-  }
-  (out.machine as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 10) / 10);
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+	const out: Record<string, unknown> = {
+		machine: {
+			loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 10) / 10),
+			cpus: os.cpus().length,
+			cpuModel: os.cpus()[0]?.model,
+			memGB: Math.round(os.totalmem() / 1e9),
+			node: process.version,
+			platform: `${os.platform()} ${os.release()}`,
+		},
+		params: { recipients: RECIPIENTS, rates: RATES, million: MILLION, millionRate: MILLION_RATE, baseline: BASELINE },
+	};
+	const sandbox = await startSandbox();
+	try {
+		if (!ONLY || ONLY === 'sender') {
+			const d = await freshDb('s');
+			try {
+				await seed(d.db, RECIPIENTS);
+				out.sender = [];
+				for (const rate of RATES)
+					(out.sender as unknown[]).push(await stage(`sender ${rate}/s`, () => senderRun(sandbox, d, rate, RECIPIENTS, `bench-${rate}`)));
+			} finally {
+				await d.drop();
+			}
+		}
+		if (BASELINE && (!ONLY || ONLY === 'baseline')) {
+			const dir = ensureN8nNodesBase();
+			out.baseline = [];
+			for (const rate of BASELINE_RATES)
+				(out.baseline as unknown[]).push(await stage(`baseline ${rate}/s`, () => baselineRun(sandbox, dir, rate, RECIPIENTS)));
+		}
+		if (MILLION > 0 && (!ONLY || ONLY === 'million')) {
+			const d = await freshDb('m');
+			try {
+				log(`seeding ${MILLION} citizens`);
+				await seed(d.db, MILLION);
+				out.million = await stage('million', () => senderRun(sandbox, d, MILLION_RATE, MILLION, 'bench-million'));
+			} finally {
+				await d.drop();
+			}
+		}
+	} finally {
+		sandbox.child.kill();
+	}
+	(out.machine as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 10) / 10);
+	process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
 
 main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack}\n`);
-  process.exit(1);
+	process.stderr.write(`${(e as Error).stack}\n`);
+	process.exit(1);
 });

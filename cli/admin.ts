@@ -4,8 +4,8 @@ import type { Queryable } from '../core/db';
 
 /** A password a person can type from a printout: 16 characters from an unambiguous alphabet. */
 export function generatePassword(): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
-  return [...randomBytes(16)].map((b) => alphabet[b % alphabet.length]).join('');
+	const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
+	return [...randomBytes(16)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
 /**
@@ -13,17 +13,22 @@ export function generatePassword(): string {
  * dashboard's admin page). The password comes from MITAN_ADMIN_PASSWORD or is generated and
  * shown once; it is stored only as an argon2id hash.
  */
-export async function adminCreate(db: Queryable, username: string | undefined, password: string | undefined): Promise<{ username: string; password: string; generated: boolean }> {
-  if (!username) throw new Error('usage: mitan admin:create <username>   (password from MITAN_ADMIN_PASSWORD, or generated and shown once)');
-  const pw = password || generatePassword();
-  await createAdmin(db, username, pw);
-  return { username, password: pw, generated: !password };
+export async function adminCreate(
+	db: Queryable,
+	username: string | undefined,
+	password: string | undefined,
+): Promise<{ username: string; password: string; generated: boolean }> {
+	if (!username)
+		throw new Error('usage: mitan admin:create <username>   (password from MITAN_ADMIN_PASSWORD, or generated and shown once)');
+	const pw = password || generatePassword();
+	await createAdmin(db, username, pw);
+	return { username, password: pw, generated: !password };
 }
 
 /** On `npm start`: make sure someone can log in to the dashboard. */
 export async function ensureFirstAdmin(db: Queryable): Promise<{ username: string; password: string } | null> {
-  const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM dashboard_users');
-  if (r.n > 0) return null;
-  const created = await adminCreate(db, 'admin', undefined);
-  return { username: created.username, password: created.password };
+	const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM dashboard_users');
+	if (r.n > 0) return null;
+	const created = await adminCreate(db, 'admin', undefined);
+	return { username: created.username, password: created.password };
 }

@@ -6,41 +6,44 @@ import { flag, type Args } from './args';
 
 /** `mitan import <file> --consent "camp ..." [--partial] [--max-mb 10]`: for the cyber cell's own machine. */
 export async function importCommand(db: Db, args: Args): Promise<ImportResult> {
-  const file = args._[0];
-  if (!file) throw new Error('usage: mitan import <file.csv|file.xlsx> --consent "<where citizens agreed>" [--partial] [--max-mb N]');
-  if (!fs.existsSync(file)) throw new Error(`file not found: ${file}`);
-  const size = fs.statSync(file).size;
-  // Rows are unknown until read: estimate from the size (about 45 bytes a row) and correct at the end.
-  const estimate = Math.max(1, Math.round(size / 45));
-  const bar = new SingleBar({ format: 'importing |{bar}| {value} rows, {rejected} rejected', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic);
-  bar.start(estimate, 0, { rejected: 0 });
-  const maxMb = flag(args, 'max-mb');
-  try {
-    const r = await importRoster(db, {
-      path: file,
-      consentSource: flag(args, 'consent'),
-      partial: args.flags.partial === true,
-      maxBytes: maxMb ? Number(maxMb) * 1024 * 1024 : undefined,
-      actor: `cli:${process.env.USER ?? 'operator'}`,
-      onProgress: (p) => {
-        if (p.rows > bar.getTotal()) bar.setTotal(p.rows);
-        bar.update(p.rows, { rejected: p.rejected });
-      },
-    });
-    bar.setTotal(r.rows);
-    bar.update(r.rows);
-    bar.stop();
-    return r;
-  } catch (e) {
-    bar.stop();
-    throw e;
-  }
+	const file = args._[0];
+	if (!file) throw new Error('usage: mitan import <file.csv|file.xlsx> --consent "<where citizens agreed>" [--partial] [--max-mb N]');
+	if (!fs.existsSync(file)) throw new Error(`file not found: ${file}`);
+	const size = fs.statSync(file).size;
+	// Rows are unknown until read: estimate from the size (about 45 bytes a row) and correct at the end.
+	const estimate = Math.max(1, Math.round(size / 45));
+	const bar = new SingleBar(
+		{ format: 'importing |{bar}| {value} rows, {rejected} rejected', hideCursor: true, clearOnComplete: false, stream: process.stderr },
+		Presets.shades_classic,
+	);
+	bar.start(estimate, 0, { rejected: 0 });
+	const maxMb = flag(args, 'max-mb');
+	try {
+		const r = await importRoster(db, {
+			path: file,
+			consentSource: flag(args, 'consent'),
+			partial: args.flags.partial === true,
+			maxBytes: maxMb ? Number(maxMb) * 1024 * 1024 : undefined,
+			actor: `cli:${process.env.USER ?? 'operator'}`,
+			onProgress: (p) => {
+				if (p.rows > bar.getTotal()) bar.setTotal(p.rows);
+				bar.update(p.rows, { rejected: p.rejected });
+			},
+		});
+		bar.setTotal(r.rows);
+		bar.update(r.rows);
+		bar.stop();
+		return r;
+	} catch (e) {
+		bar.stop();
+		throw e;
+	}
 }
 
 export function printImportResult(r: ImportResult, out: (s: string) => void): void {
-  out(r.message);
-  for (const x of r.rejected.slice(0, 50)) out(`  line ${x.line}: ${x.reason}${x.column ? ` (column "${x.column}")` : ''}`);
-  if (r.rejected.length > 50) out(`  … ${r.rejected.length - 50} more rejected rows (use --json for all)`);
-  for (const d of r.duplicates.slice(0, 20)) out(`  line ${d.line}: ${d.phone} repeats line ${d.firstLine}`);
-  if (r.ignoredColumns.length) out(`  ignored columns: ${r.ignoredColumns.join(', ')}`);
+	out(r.message);
+	for (const x of r.rejected.slice(0, 50)) out(`  line ${x.line}: ${x.reason}${x.column ? ` (column "${x.column}")` : ''}`);
+	if (r.rejected.length > 50) out(`  … ${r.rejected.length - 50} more rejected rows (use --json for all)`);
+	for (const d of r.duplicates.slice(0, 20)) out(`  line ${d.line}: ${d.phone} repeats line ${d.firstLine}`);
+	if (r.ignoredColumns.length) out(`  ignored columns: ${r.ignoredColumns.join(', ')}`);
 }

@@ -17,113 +17,119 @@ import { resolveConfig as resolveSandboxConfig } from '../sandbox/config';
  * 4. n8n with this package, the sandbox credentials and the exported workflows imported.
  */
 export interface StartOptions {
-  /** Start n8n too (installed into the machine's cache on first use). Default true. */
-  n8n?: boolean;
-  n8nPort?: number;
-  /** Seed demo data into an empty store (training mode only). Default true. */
-  demo?: { citizens: number; days: number } | false;
+	/** Start n8n too (installed into the machine's cache on first use). Default true. */
+	n8n?: boolean;
+	n8nPort?: number;
+	/** Seed demo data into an empty store (training mode only). Default true. */
+	demo?: { citizens: number; days: number } | false;
 }
 
 export interface Started {
-  config: MitanConfig;
-  n8n?: StartedN8n;
-  /** Set when this start created the first dashboard admin: shown once. */
-  firstAdmin?: { username: string; password: string } | null;
-  db: Db;
-  dbUrl: string;
-  sandboxUrl: string;
-  appUrl: string;
-  stop(): Promise<void>;
+	config: MitanConfig;
+	n8n?: StartedN8n;
+	/** Set when this start created the first dashboard admin: shown once. */
+	firstAdmin?: { username: string; password: string } | null;
+	db: Db;
+	dbUrl: string;
+	sandboxUrl: string;
+	appUrl: string;
+	stop(): Promise<void>;
 }
 
 export async function startAll(log: (s: string) => void, overrides: Partial<MitanConfig> = {}, opts: StartOptions = {}): Promise<Started> {
-  const stops: (() => Promise<void>)[] = [];
-  const base = resolveConfig(overrides);
+	const stops: (() => Promise<void>)[] = [];
+	const base = resolveConfig(overrides);
 
-  // 1. Store.
-  let dbUrl: string;
-  if (base.databaseUrl) {
-    dbUrl = base.databaseUrl;
-    const direct = openPostgres({ url: dbUrl, max: 2 });
-    await migrate(direct);
-    await direct.close();
-    log(`database: PostgreSQL (${dbUrl.replace(/\/\/[^@]*@/, '//***@')})`);
-  } else {
-    const embedded = await openPglite(base.dataDir);
-    await migrate(embedded);
-    const served = await servePglite(embedded, { port: base.embeddedDbPort });
-    dbUrl = served.url;
-    stops.push(async () => {
-      await served.close();
-      await embedded.close();
-    });
-    log(`database: embedded (${base.dataDir}), served at ${dbUrl}`);
-  }
-  // Every client, this process included, goes through the server: one path, no interleaving.
-  const db = openPostgres({ url: dbUrl, max: 8 });
-  stops.unshift(() => db.close());
+	// 1. Store.
+	let dbUrl: string;
+	if (base.databaseUrl) {
+		dbUrl = base.databaseUrl;
+		const direct = openPostgres({ url: dbUrl, max: 2 });
+		await migrate(direct);
+		await direct.close();
+		log(`database: PostgreSQL (${dbUrl.replace(/\/\/[^@]*@/, '//***@')})`);
+	} else {
+		const embedded = await openPglite(base.dataDir);
+		await migrate(embedded);
+		const served = await servePglite(embedded, { port: base.embeddedDbPort });
+		dbUrl = served.url;
+		stops.push(async () => {
+			await served.close();
+			await embedded.close();
+		});
+		log(`database: embedded (${base.dataDir}), served at ${dbUrl}`);
+	}
+	// Every client, this process included, goes through the server: one path, no interleaving.
+	const db = openPostgres({ url: dbUrl, max: 8 });
+	stops.unshift(() => db.close());
 
-  // 2. Sandbox, unless real WhatsApp credentials are configured.
-  const training = !base.whatsapp.accessToken;
-  let sandboxUrl = '';
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (training) {
-    const sandboxCfg = resolveSandboxConfig();
-    sandboxCfg.webhook.callbackUrl = `http://127.0.0.1:${base.port}/webhooks/whatsapp`;
-    const sandbox = createSandbox(sandboxCfg);
-    const running = await sandbox.start(base.sandboxPort, '127.0.0.1');
-    sandboxUrl = running.url;
-    stops.unshift(() => running.close());
-    const phoneNumberId = sandboxCfg.whatsapp.phoneNumbers[0].id;
-    Object.assign(env, {
-      WHATSAPP_ACCESS_TOKEN: sandboxCfg.whatsapp.accessTokens[0],
-      WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
-      WHATSAPP_WABA_ID: sandboxCfg.whatsapp.wabaId,
-      META_APP_SECRET: sandboxCfg.appSecret,
-      WHATSAPP_VERIFY_TOKEN: sandboxCfg.webhook.verifyToken,
-      GRAPH_BASE_URL: sandboxUrl,
-    });
-    await db.query('UPDATE districts SET wa_phone_number_id = $1 WHERE id = 1 AND wa_phone_number_id IS NULL', [phoneNumberId]);
-    log(`sandbox (training mode, no real messages): ${sandboxUrl}`);
-  }
-  const config = resolveConfig(overrides, env);
+	// 2. Sandbox, unless real WhatsApp credentials are configured.
+	const training = !base.whatsapp.accessToken;
+	let sandboxUrl = '';
+	const env: NodeJS.ProcessEnv = { ...process.env };
+	if (training) {
+		const sandboxCfg = resolveSandboxConfig();
+		sandboxCfg.webhook.callbackUrl = `http://127.0.0.1:${base.port}/webhooks/whatsapp`;
+		const sandbox = createSandbox(sandboxCfg);
+		const running = await sandbox.start(base.sandboxPort, '127.0.0.1');
+		sandboxUrl = running.url;
+		stops.unshift(() => running.close());
+		const phoneNumberId = sandboxCfg.whatsapp.phoneNumbers[0].id;
+		Object.assign(env, {
+			WHATSAPP_ACCESS_TOKEN: sandboxCfg.whatsapp.accessTokens[0],
+			WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
+			WHATSAPP_WABA_ID: sandboxCfg.whatsapp.wabaId,
+			META_APP_SECRET: sandboxCfg.appSecret,
+			WHATSAPP_VERIFY_TOKEN: sandboxCfg.webhook.verifyToken,
+			GRAPH_BASE_URL: sandboxUrl,
+		});
+		await db.query('UPDATE districts SET wa_phone_number_id = $1 WHERE id = 1 AND wa_phone_number_id IS NULL', [phoneNumberId]);
+		log(`sandbox (training mode, no real messages): ${sandboxUrl}`);
+	}
+	const config = resolveConfig(overrides, env);
 
-  // 3. Gateway + dashboard.
-  const app = await startServer({ db, port: config.port, host: '127.0.0.1', publicUrl: config.publicUrl, env });
-  stops.unshift(() => app.close());
-  log(`gateway + dashboard: ${app.url}`);
+	// 3. Gateway + dashboard.
+	const app = await startServer({ db, port: config.port, host: '127.0.0.1', publicUrl: config.publicUrl, env });
+	stops.unshift(() => app.close());
+	log(`gateway + dashboard: ${app.url}`);
 
-  // Demo data and the first admin, so a new user sees the whole loop in a browser at once.
-  if (training && opts.demo !== false) {
-    const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM subscribers');
-    if (r.n === 0) {
-      const size = opts.demo ?? { citizens: 5000, days: 30 };
-      log(`demo data: ${size.citizens} citizens, ${size.days} days (first start only) …`);
-      const d = await generateDemo(db, { citizens: size.citizens, days: size.days, seed: 1 });
-      log(`demo data: done (${JSON.stringify(d).slice(0, 160)})`);
-    }
-  }
-  const firstAdmin = await ensureFirstAdmin(db);
+	// Demo data and the first admin, so a new user sees the whole loop in a browser at once.
+	if (training && opts.demo !== false) {
+		const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM subscribers');
+		if (r.n === 0) {
+			const size = opts.demo ?? { citizens: 5000, days: 30 };
+			log(`demo data: ${size.citizens} citizens, ${size.days} days (first start only) …`);
+			const d = await generateDemo(db, { citizens: size.citizens, days: size.days, seed: 1 });
+			log(`demo data: done (${JSON.stringify(d).slice(0, 160)})`);
+		}
+	}
+	const firstAdmin = await ensureFirstAdmin(db);
 
-  // 4. n8n with the package, the credentials and the workflows.
-  let n8n: StartedN8n | undefined;
-  if (opts.n8n !== false) {
-    log('n8n: starting (the first start installs n8n 2.x into ~/.cache/police-mitan: a few minutes) …');
-    n8n = await startN8n({ dataDir: config.dataDir, port: opts.n8nPort ?? 5678, dbUrl, sandboxUrl: sandboxUrl || undefined, onProgress: (l) => log(`  n8n: ${l}`) });
-    stops.unshift(() => n8n!.stop());
-    log(`n8n: ${n8n.url} (owner ${n8n.owner.email} / ${n8n.owner.password})`);
-  }
+	// 4. n8n with the package, the credentials and the workflows.
+	let n8n: StartedN8n | undefined;
+	if (opts.n8n !== false) {
+		log('n8n: starting (the first start installs n8n 2.x into ~/.cache/police-mitan: a few minutes) …');
+		n8n = await startN8n({
+			dataDir: config.dataDir,
+			port: opts.n8nPort ?? 5678,
+			dbUrl,
+			sandboxUrl: sandboxUrl || undefined,
+			onProgress: (l) => log(`  n8n: ${l}`),
+		});
+		stops.unshift(() => n8n!.stop());
+		log(`n8n: ${n8n.url} (owner ${n8n.owner.email} / ${n8n.owner.password})`);
+	}
 
-  return {
-    config,
-    n8n,
-    firstAdmin,
-    db,
-    dbUrl,
-    sandboxUrl,
-    appUrl: app.url,
-    async stop() {
-      for (const s of stops) await s().catch(() => undefined);
-    },
-  };
+	return {
+		config,
+		n8n,
+		firstAdmin,
+		db,
+		dbUrl,
+		sandboxUrl,
+		appUrl: app.url,
+		async stop() {
+			for (const s of stops) await s().catch(() => undefined);
+		},
+	};
 }

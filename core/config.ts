@@ -7,69 +7,69 @@ import { GRAPH_API_VERSION, GRAPH_BASE_URL, SANDBOX_DEFAULT_PORT } from './chann
  * they get everything from credentials and parameters).
  */
 export interface WhatsAppSettings {
-  accessToken?: string;
-  phoneNumberId?: string;
-  wabaId?: string;
-  appSecret?: string;
-  /** Token Meta echoes in the GET verification handshake. */
-  verifyToken?: string;
-  graphVersion: string;
-  baseUrl: string;
+	accessToken?: string;
+	phoneNumberId?: string;
+	wabaId?: string;
+	appSecret?: string;
+	/** Token Meta echoes in the GET verification handshake. */
+	verifyToken?: string;
+	graphVersion: string;
+	baseUrl: string;
 }
 
 export interface MitanConfig {
-  /** postgres:// URL; when absent the embedded PGlite engine is used. */
-  databaseUrl?: string;
-  /** Folder of the embedded PGlite database. */
-  dataDir: string;
-  /** Port on which `npm start` serves the embedded database to n8n and the gateway. */
-  embeddedDbPort: number;
-  /** District code used for new rows when none is given (e.g. reference numbers KBD-2026-000123). */
-  defaultDistrict: string;
-  timezone: string;
-  /** Gateway + dashboard. */
-  port: number;
-  publicUrl: string;
-  sessionSecret?: string;
-  sandboxPort: number;
-  whatsapp: WhatsAppSettings;
+	/** postgres:// URL; when absent the embedded PGlite engine is used. */
+	databaseUrl?: string;
+	/** Folder of the embedded PGlite database. */
+	dataDir: string;
+	/** Port on which `npm start` serves the embedded database to n8n and the gateway. */
+	embeddedDbPort: number;
+	/** District code used for new rows when none is given (e.g. reference numbers KBD-2026-000123). */
+	defaultDistrict: string;
+	timezone: string;
+	/** Gateway + dashboard. */
+	port: number;
+	publicUrl: string;
+	sessionSecret?: string;
+	sandboxPort: number;
+	whatsapp: WhatsAppSettings;
 }
 
 export type MitanConfigInput = Partial<Omit<MitanConfig, 'whatsapp'>> & { whatsapp?: Partial<WhatsAppSettings> };
 
 export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.ProcessEnv = process.env): MitanConfig {
-  const e = (name: string): string | undefined => (env[name] !== undefined && env[name] !== '' ? env[name] : undefined);
-  const pick = <T>(value: T | undefined, envName: string, parse: (s: string) => T = (s) => s as unknown as T): T | undefined => {
-    if (value !== undefined && value !== '') return value;
-    const v = e(envName);
-    return v === undefined ? undefined : parse(v);
-  };
-  const num = (s: string) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`not a port number: ${s}`);
-    return n;
-  };
-  const port = pick(explicit.port, 'PORT', num) ?? 3000;
-  const sandboxPort = pick(explicit.sandboxPort, 'SANDBOX_PORT', num) ?? SANDBOX_DEFAULT_PORT;
-  const w = explicit.whatsapp ?? {};
-  return {
-    databaseUrl: pick(explicit.databaseUrl, 'DATABASE_URL'),
-    dataDir: path.resolve(pick(explicit.dataDir, 'MITAN_DATA_DIR') ?? path.join(process.cwd(), '.mitan-data')),
-    embeddedDbPort: pick(explicit.embeddedDbPort, 'MITAN_DB_PORT', num) ?? 5433,
-    defaultDistrict: pick(explicit.defaultDistrict, 'MITAN_DISTRICT') ?? 'KBD',
-    timezone: pick(explicit.timezone, 'MITAN_TIMEZONE') ?? 'Asia/Kolkata',
-    port,
-    publicUrl: (pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
-    sessionSecret: pick(explicit.sessionSecret, 'MITAN_SESSION_SECRET'),
-    sandboxPort,
-    whatsapp: {
-      accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
-      phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),
-      wabaId: pick(w.wabaId, 'WHATSAPP_WABA_ID'),
-      appSecret: pick(w.appSecret, 'META_APP_SECRET'),
-      verifyToken: pick(w.verifyToken, 'WHATSAPP_VERIFY_TOKEN'),
-      graphVersion: pick(w.graphVersion, 'GRAPH_API_VERSION') ?? GRAPH_API_VERSION,
-      baseUrl: (pick(w.baseUrl, 'GRAPH_BASE_URL') ?? GRAPH_BASE_URL).replace(/\/$/, ''),
-    },
-  };
+	const e = (name: string): string | undefined => (env[name] !== undefined && env[name] !== '' ? env[name] : undefined);
+	const pick = <T>(value: T | undefined, envName: string, parse: (s: string) => T = (s) => s as unknown as T): T | undefined => {
+		if (value !== undefined && value !== '') return value;
+		const v = e(envName);
+		return v === undefined ? undefined : parse(v);
+	};
+	const num = (s: string) => {
+		const n = Number(s);
+		if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`not a port number: ${s}`);
+		return n;
+	};
+	const port = pick(explicit.port, 'PORT', num) ?? 3000;
+	const sandboxPort = pick(explicit.sandboxPort, 'SANDBOX_PORT', num) ?? SANDBOX_DEFAULT_PORT;
+	const w = explicit.whatsapp ?? {};
+	return {
+		databaseUrl: pick(explicit.databaseUrl, 'DATABASE_URL'),
+		dataDir: path.resolve(pick(explicit.dataDir, 'MITAN_DATA_DIR') ?? path.join(process.cwd(), '.mitan-data')),
+		embeddedDbPort: pick(explicit.embeddedDbPort, 'MITAN_DB_PORT', num) ?? 5433,
+		defaultDistrict: pick(explicit.defaultDistrict, 'MITAN_DISTRICT') ?? 'KBD',
+		timezone: pick(explicit.timezone, 'MITAN_TIMEZONE') ?? 'Asia/Kolkata',
+		port,
+		publicUrl: (pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
+		sessionSecret: pick(explicit.sessionSecret, 'MITAN_SESSION_SECRET'),
+		sandboxPort,
+		whatsapp: {
+			accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
+			phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),
+			wabaId: pick(w.wabaId, 'WHATSAPP_WABA_ID'),
+			appSecret: pick(w.appSecret, 'META_APP_SECRET'),
+			verifyToken: pick(w.verifyToken, 'WHATSAPP_VERIFY_TOKEN'),
+			graphVersion: pick(w.graphVersion, 'GRAPH_API_VERSION') ?? GRAPH_API_VERSION,
+			baseUrl: (pick(w.baseUrl, 'GRAPH_BASE_URL') ?? GRAPH_BASE_URL).replace(/\/$/, ''),
+		},
+	};
 }

@@ -30,7 +30,8 @@ export class MitanMetaApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Page token with pages_manage_posts, pages_read_engagement and (for Instagram) instagram_basic, instagram_content_publish, instagram_manage_insights; a system-user token does not expire',
+			description:
+				'Page token with pages_manage_posts, pages_read_engagement and (for Instagram) instagram_basic, instagram_content_publish, instagram_manage_insights; a system-user token does not expire',
 		},
 		{
 			displayName: 'Instagram User ID',

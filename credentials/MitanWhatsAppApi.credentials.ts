@@ -32,7 +32,7 @@ export class MitanWhatsAppApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '100000000000001',
-			description: 'The sending number\'s ID from WhatsApp Manager (not the phone number itself)',
+			description: "The sending number's ID from WhatsApp Manager (not the phone number itself)",
 		},
 		{ displayName: 'WhatsApp Business Account ID', name: 'wabaId', type: 'string', default: '', placeholder: '200000000000001' },
 		{

@@ -26,7 +26,13 @@ export class MitanXApi implements ICredentialType {
 			],
 			default: 'oauth1',
 		},
-		{ displayName: 'API Key (Consumer Key)', name: 'consumerKey', type: 'string', default: '', displayOptions: { show: { authType: ['oauth1'] } } },
+		{
+			displayName: 'API Key (Consumer Key)',
+			name: 'consumerKey',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { authType: ['oauth1'] } },
+		},
 		{
 			displayName: 'API Key Secret (Consumer Secret)',
 			name: 'consumerSecret',
@@ -35,7 +41,14 @@ export class MitanXApi implements ICredentialType {
 			default: '',
 			displayOptions: { show: { authType: ['oauth1'] } },
 		},
-		{ displayName: 'Access Token', name: 'accessToken', type: 'string', typeOptions: { password: true }, default: '', displayOptions: { show: { authType: ['oauth1'] } } },
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { authType: ['oauth1'] } },
+		},
 		{
 			displayName: 'Access Token Secret',
 			name: 'accessTokenSecret',

@@ -37,7 +37,17 @@ export function createApp(deps: AppDeps): express.Express {
 /** The one error middleware: status from the error's code/action, never from message text. */
 export function errorHandler(err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction): void {
 	if (err instanceof MitanError) {
-		const status = err.code.endsWith('NOT_FOUND') ? 404 : err.action === 'fix_input' ? 400 : err.action === 'fix_content' ? 422 : err.action === 'reauthenticate' ? 401 : err.action === 'retry_soon' ? 503 : 500;
+		const status = err.code.endsWith('NOT_FOUND')
+			? 404
+			: err.action === 'fix_input'
+				? 400
+				: err.action === 'fix_content'
+					? 422
+					: err.action === 'reauthenticate'
+						? 401
+						: err.action === 'retry_soon'
+							? 503
+							: 500;
 		res.status(status).json({ error: err.toJSON() });
 		return;
 	}

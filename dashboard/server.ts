@@ -5,35 +5,41 @@ import { migrate } from '../core/db/migrate';
 import { createApp } from './app';
 
 /** Starts the gateway + dashboard on a port; resolves once it is listening. */
-export async function startServer(opts: { db: Db; port: number; host?: string; publicUrl: string; env?: NodeJS.ProcessEnv }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const app = createApp({ db: opts.db, publicUrl: opts.publicUrl, env: opts.env });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-  });
-  // Meta keeps connections open; keep-alive longer than a load balancer's idle timeout.
-  server.keepAliveTimeout = 65_000;
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  return {
-    server,
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
+export async function startServer(opts: {
+	db: Db;
+	port: number;
+	host?: string;
+	publicUrl: string;
+	env?: NodeJS.ProcessEnv;
+}): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+	const app = createApp({ db: opts.db, publicUrl: opts.publicUrl, env: opts.env });
+	const server = await new Promise<Server>((resolve, reject) => {
+		const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
+		s.on('error', reject);
+	});
+	// Meta keeps connections open; keep-alive longer than a load balancer's idle timeout.
+	server.keepAliveTimeout = 65_000;
+	const addr = server.address();
+	const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+	return {
+		server,
+		url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+		close: () => new Promise<void>((r) => server.close(() => r())),
+	};
 }
 
 /** `node dist/dashboard/server.js`: the gateway + dashboard alone, on DATABASE_URL or the embedded store. */
 async function main(input: MitanConfigInput = {}): Promise<void> {
-  const cfg = resolveConfig(input);
-  const db = await openDb(cfg);
-  await migrate(db);
-  const s = await startServer({ db, port: cfg.port, host: process.env.HOST ?? '127.0.0.1', publicUrl: cfg.publicUrl });
-  process.stdout.write(`Police Mitan gateway + dashboard on ${s.url}\n`);
+	const cfg = resolveConfig(input);
+	const db = await openDb(cfg);
+	await migrate(db);
+	const s = await startServer({ db, port: cfg.port, host: process.env.HOST ?? '127.0.0.1', publicUrl: cfg.publicUrl });
+	process.stdout.write(`Police Mitan gateway + dashboard on ${s.url}\n`);
 }
 
 if (require.main === module) {
-  main().catch((e) => {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(1);
-  });
+	main().catch((e) => {
+		process.stderr.write(`${(e as Error).message}\n`);
+		process.exit(1);
+	});
 }

@@ -9,18 +9,18 @@ import { GraphError, noSuchObject } from './errors';
 import type { SandboxState } from './state';
 
 export interface GraphRequest {
-  method: 'GET' | 'POST';
-  version: string;
-  id: string;
-  edge?: string;
-  token?: string;
-  params: Record<string, unknown>;
-  req: Request;
+	method: 'GET' | 'POST';
+	version: string;
+	id: string;
+	edge?: string;
+	token?: string;
+	params: Record<string, unknown>;
+	req: Request;
 }
 
 export interface GraphResult {
-  status?: number;
-  body: unknown;
+	status?: number;
+	body: unknown;
 }
 
 /** A network's part of the Graph: answers for the ids it owns, undefined for the others. */
@@ -29,18 +29,18 @@ export type GraphHandler = (r: GraphRequest) => GraphResult | undefined | Promis
 const VERSION = /^v\d+\.\d+$/;
 
 function tokenOf(req: Request): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth) {
-    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(auth.trim());
-    if (m) return m[1].trim();
-  }
-  const q = req.query['access_token'];
-  if (typeof q === 'string') return q;
-  const body: unknown = req.body;
-  if (body && typeof body === 'object' && typeof (body as Record<string, unknown>)['access_token'] === 'string') {
-    return (body as Record<string, string>)['access_token'];
-  }
-  return undefined;
+	const auth = req.headers.authorization;
+	if (auth) {
+		const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(auth.trim());
+		if (m) return m[1].trim();
+	}
+	const q = req.query['access_token'];
+	if (typeof q === 'string') return q;
+	const body: unknown = req.body;
+	if (body && typeof body === 'object' && typeof (body as Record<string, unknown>)['access_token'] === 'string') {
+		return (body as Record<string, string>)['access_token'];
+	}
+	return undefined;
 }
 
 /**
@@ -49,79 +49,79 @@ function tokenOf(req: Request): string | undefined {
  * "does not exist or missing permissions").
  */
 export function requireToken(state: SandboxState, r: GraphRequest, allowed: string[]): void {
-  const t = r.token;
-  if (!t) throw new GraphError(400, 104, 'An access token is required to request this resource.');
-  if (state.isExpired(t)) {
-    throw new GraphError(401, 190, 'Error validating access token: Session has expired. The current time is later than the expiry time.', {
-      subcode: 463,
-    });
-  }
-  if (allowed.includes(t)) return;
-  if (knownTokens(state).has(t)) throw noSuchObject(r.id, r.method === 'GET' ? 'get' : 'post');
-  throw new GraphError(401, 190, 'Invalid OAuth access token - Cannot parse access token');
+	const t = r.token;
+	if (!t) throw new GraphError(400, 104, 'An access token is required to request this resource.');
+	if (state.isExpired(t)) {
+		throw new GraphError(401, 190, 'Error validating access token: Session has expired. The current time is later than the expiry time.', {
+			subcode: 463,
+		});
+	}
+	if (allowed.includes(t)) return;
+	if (knownTokens(state).has(t)) throw noSuchObject(r.id, r.method === 'GET' ? 'get' : 'post');
+	throw new GraphError(401, 190, 'Invalid OAuth access token - Cannot parse access token');
 }
 
 function knownTokens(state: SandboxState): Set<string> {
-  const c = state.config;
-  return new Set([
-    ...c.whatsapp.accessTokens,
-    ...c.facebook.pages.flatMap((p) => p.accessTokens),
-    ...c.instagram.users.flatMap((u) => u.accessTokens),
-  ]);
+	const c = state.config;
+	return new Set([
+		...c.whatsapp.accessTokens,
+		...c.facebook.pages.flatMap((p) => p.accessTokens),
+		...c.instagram.users.flatMap((u) => u.accessTokens),
+	]);
 }
 
 /** Graph's `fields=a,b` projection; unknown fields fail like Meta's "nonexisting field". */
 export function pickFields(
-  all: Record<string, unknown>,
-  fieldsParam: unknown,
-  defaults: string[],
-  nodeType: string,
+	all: Record<string, unknown>,
+	fieldsParam: unknown,
+	defaults: string[],
+	nodeType: string,
 ): Record<string, unknown> {
-  const wanted = typeof fieldsParam === 'string' && fieldsParam.trim() ? fieldsParam.split(',').map((f) => f.trim()) : defaults;
-  const out: Record<string, unknown> = {};
-  for (const f of wanted) {
-    if (!(f in all)) throw new GraphError(400, 100, `(#100) Tried accessing nonexisting field (${f}) on node type (${nodeType})`);
-    if (all[f] !== undefined) out[f] = all[f];
-  }
-  out['id'] = all['id'];
-  return out;
+	const wanted = typeof fieldsParam === 'string' && fieldsParam.trim() ? fieldsParam.split(',').map((f) => f.trim()) : defaults;
+	const out: Record<string, unknown> = {};
+	for (const f of wanted) {
+		if (!(f in all)) throw new GraphError(400, 100, `(#100) Tried accessing nonexisting field (${f}) on node type (${nodeType})`);
+		if (all[f] !== undefined) out[f] = all[f];
+	}
+	out['id'] = all['id'];
+	return out;
 }
 
 export function graphRouter(state: SandboxState, handlers: GraphHandler[]): Router {
-  const router = Router();
+	const router = Router();
 
-  const dispatch = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const { version, id } = req.params as { version: string; id: string; edge?: string };
-    const edge = (req.params as { edge?: string }).edge;
-    if (!VERSION.test(version)) return next();
-    const body: unknown = req.body;
-    const params: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
-    if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
-    const r: GraphRequest = { method: req.method === 'GET' ? 'GET' : 'POST', version, id, edge, token: tokenOf(req), params, req };
-    try {
-      for (const h of handlers) {
-        const result = await h(r);
-        if (result) {
-          res.status(result.status ?? 200).json(result.body);
-          return;
-        }
-      }
-      // Nobody owns the id: the token decides between "bad token" and "no such object", as on Meta.
-      requireToken(state, r, []);
-      throw noSuchObject(id, r.method === 'GET' ? 'get' : 'post');
-    } catch (err) {
-      next(err);
-    }
-  };
+	const dispatch = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+		const { version, id } = req.params as { version: string; id: string; edge?: string };
+		const edge = (req.params as { edge?: string }).edge;
+		if (!VERSION.test(version)) return next();
+		const body: unknown = req.body;
+		const params: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
+		if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
+		const r: GraphRequest = { method: req.method === 'GET' ? 'GET' : 'POST', version, id, edge, token: tokenOf(req), params, req };
+		try {
+			for (const h of handlers) {
+				const result = await h(r);
+				if (result) {
+					res.status(result.status ?? 200).json(result.body);
+					return;
+				}
+			}
+			// Nobody owns the id: the token decides between "bad token" and "no such object", as on Meta.
+			requireToken(state, r, []);
+			throw noSuchObject(id, r.method === 'GET' ? 'get' : 'post');
+		} catch (err) {
+			next(err);
+		}
+	};
 
-  router.get('/:version/:id', dispatch);
-  router.get('/:version/:id/:edge', dispatch);
-  router.post('/:version/:id', dispatch);
-  router.post('/:version/:id/:edge', dispatch);
-  return router;
+	router.get('/:version/:id', dispatch);
+	router.get('/:version/:id/:edge', dispatch);
+	router.post('/:version/:id', dispatch);
+	router.post('/:version/:id/:edge', dispatch);
+	return router;
 }
 
 /** Meta's answer to a path it does not know on an object it does. */
 export function unknownEdge(r: GraphRequest): GraphError {
-  return new GraphError(400, 2500, `Unknown path components: /${r.edge ?? ''}`);
+	return new GraphError(400, 2500, `Unknown path components: /${r.edge ?? ''}`);
 }

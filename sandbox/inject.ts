@@ -14,109 +14,121 @@ import type { WebhookDispatcher } from './webhooks';
 import type { SandboxState } from './state';
 
 export interface InboundRequest {
-  from: string;
-  phoneNumberId?: string;
-  name?: string;
-  type?: 'text' | 'button' | 'interactive' | 'image';
-  text?: string;
-  /** For type button (template quick reply) or interactive (button_reply). */
-  payload?: string;
-  title?: string;
-  /** For type image. */
-  caption?: string;
-  mimeType?: string;
-  /** wamid of the business message being replied to (fills `context`). */
-  contextWamid?: string;
+	from: string;
+	phoneNumberId?: string;
+	name?: string;
+	type?: 'text' | 'button' | 'interactive' | 'image';
+	text?: string;
+	/** For type button (template quick reply) or interactive (button_reply). */
+	payload?: string;
+	title?: string;
+	/** For type image. */
+	caption?: string;
+	mimeType?: string;
+	/** wamid of the business message being replied to (fills `context`). */
+	contextWamid?: string;
 }
 
 function phoneOf(state: SandboxState, id?: string): PhoneNumberConfig {
-  const phones = state.config.whatsapp.phoneNumbers;
-  const p = id ? phones.find((x) => x.id === id) : phones[0];
-  if (!p) throw new ConfigError(`unknown phoneNumberId ${id ?? ''}`);
-  return p;
+	const phones = state.config.whatsapp.phoneNumbers;
+	const p = id ? phones.find((x) => x.id === id) : phones[0];
+	if (!p) throw new ConfigError(`unknown phoneNumberId ${id ?? ''}`);
+	return p;
 }
 
 function inboundWamid(waId: string): string {
-  return 'wamid.' + Buffer.concat([Buffer.from([0x1c, 0x18, 0x0c]), Buffer.from(waId), Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, 0x14]), randomBytes(10)]).toString('base64');
+	return (
+		'wamid.' +
+		Buffer.concat([
+			Buffer.from([0x1c, 0x18, 0x0c]),
+			Buffer.from(waId),
+			Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, 0x14]),
+			randomBytes(10),
+		]).toString('base64')
+	);
 }
 
-export function injectInbound(state: SandboxState, webhooks: WebhookDispatcher, r: InboundRequest): { wamid: string; webhook: boolean; payload: Envelope } {
-  const waId = typeof r.from === 'string' ? normaliseTo(r.from) : undefined;
-  if (!waId) throw new ConfigError('from must be a phone number (8-15 digits)');
-  const phone = phoneOf(state, r.phoneNumberId);
-  const nowMs = state.now();
-  const wamid = inboundWamid(waId);
-  const type = r.type ?? 'text';
-  const message: Record<string, unknown> = { from: waId, id: wamid, timestamp: String(Math.floor(nowMs / 1000)), type };
-  if (r.contextWamid) message['context'] = { from: phone.displayPhoneNumber.replace(/\D/g, ''), id: r.contextWamid };
-  if (type === 'text') {
-    if (typeof r.text !== 'string' || !r.text) throw new ConfigError('text is required for a text message');
-    message['text'] = { body: r.text };
-  } else if (type === 'button') {
-    message['button'] = { payload: r.payload ?? r.title ?? '', text: r.title ?? r.payload ?? '' };
-  } else if (type === 'interactive') {
-    message['interactive'] = { type: 'button_reply', button_reply: { id: r.payload ?? 'button-0', title: r.title ?? r.payload ?? '' } };
-  } else if (type === 'image') {
-    const id = String(900000000000000 + state.nextSeq());
-    message['image'] = {
-      ...(r.caption ? { caption: r.caption } : {}),
-      mime_type: r.mimeType ?? 'image/jpeg',
-      sha256: createHash('sha256').update(id).digest('base64'),
-      id,
-    };
-  } else {
-    throw new ConfigError(`unsupported inbound type ${String(type)}`);
-  }
-  // A citizen's message opens (or renews) the 24 h customer service window.
-  state.lastInboundMs.set(waId, nowMs);
-  state.wa.inbound++;
-  const payload = inboundEnvelope(state.config.whatsapp.wabaId, phone, { name: r.name ?? 'Sandbox Citizen', waId }, message);
-  if (webhooks.enabled) webhooks.schedule({ kind: 'raw', envelope: payload }, 0);
-  return { wamid, webhook: webhooks.enabled, payload };
+export function injectInbound(
+	state: SandboxState,
+	webhooks: WebhookDispatcher,
+	r: InboundRequest,
+): { wamid: string; webhook: boolean; payload: Envelope } {
+	const waId = typeof r.from === 'string' ? normaliseTo(r.from) : undefined;
+	if (!waId) throw new ConfigError('from must be a phone number (8-15 digits)');
+	const phone = phoneOf(state, r.phoneNumberId);
+	const nowMs = state.now();
+	const wamid = inboundWamid(waId);
+	const type = r.type ?? 'text';
+	const message: Record<string, unknown> = { from: waId, id: wamid, timestamp: String(Math.floor(nowMs / 1000)), type };
+	if (r.contextWamid) message['context'] = { from: phone.displayPhoneNumber.replace(/\D/g, ''), id: r.contextWamid };
+	if (type === 'text') {
+		if (typeof r.text !== 'string' || !r.text) throw new ConfigError('text is required for a text message');
+		message['text'] = { body: r.text };
+	} else if (type === 'button') {
+		message['button'] = { payload: r.payload ?? r.title ?? '', text: r.title ?? r.payload ?? '' };
+	} else if (type === 'interactive') {
+		message['interactive'] = { type: 'button_reply', button_reply: { id: r.payload ?? 'button-0', title: r.title ?? r.payload ?? '' } };
+	} else if (type === 'image') {
+		const id = String(900000000000000 + state.nextSeq());
+		message['image'] = {
+			...(r.caption ? { caption: r.caption } : {}),
+			mime_type: r.mimeType ?? 'image/jpeg',
+			sha256: createHash('sha256').update(id).digest('base64'),
+			id,
+		};
+	} else {
+		throw new ConfigError(`unsupported inbound type ${String(type)}`);
+	}
+	// A citizen's message opens (or renews) the 24 h customer service window.
+	state.lastInboundMs.set(waId, nowMs);
+	state.wa.inbound++;
+	const payload = inboundEnvelope(state.config.whatsapp.wabaId, phone, { name: r.name ?? 'Sandbox Citizen', waId }, message);
+	if (webhooks.enabled) webhooks.schedule({ kind: 'raw', envelope: payload }, 0);
+	return { wamid, webhook: webhooks.enabled, payload };
 }
 
 export function injectUserPreference(
-  state: SandboxState,
-  webhooks: WebhookDispatcher,
-  r: { waId: string; value: 'stop' | 'resume'; phoneNumberId?: string },
+	state: SandboxState,
+	webhooks: WebhookDispatcher,
+	r: { waId: string; value: 'stop' | 'resume'; phoneNumberId?: string },
 ): { webhook: boolean; payload: Envelope } {
-  const waId = typeof r.waId === 'string' ? normaliseTo(r.waId) : undefined;
-  if (!waId) throw new ConfigError('waId must be a phone number (8-15 digits)');
-  if (r.value !== 'stop' && r.value !== 'resume') throw new ConfigError('value must be stop or resume');
-  const phone = phoneOf(state, r.phoneNumberId);
-  if (r.value === 'stop') state.stoppedAtRuntime.add(waId);
-  else state.stoppedAtRuntime.delete(waId);
-  const payload = userPreferencesEnvelope(state.config.whatsapp.wabaId, phone, waId, r.value, Math.floor(state.now() / 1000));
-  if (webhooks.enabled) webhooks.schedule({ kind: 'raw', envelope: payload }, 0);
-  return { webhook: webhooks.enabled, payload };
+	const waId = typeof r.waId === 'string' ? normaliseTo(r.waId) : undefined;
+	if (!waId) throw new ConfigError('waId must be a phone number (8-15 digits)');
+	if (r.value !== 'stop' && r.value !== 'resume') throw new ConfigError('value must be stop or resume');
+	const phone = phoneOf(state, r.phoneNumberId);
+	if (r.value === 'stop') state.stoppedAtRuntime.add(waId);
+	else state.stoppedAtRuntime.delete(waId);
+	const payload = userPreferencesEnvelope(state.config.whatsapp.wabaId, phone, waId, r.value, Math.floor(state.now() / 1000));
+	if (webhooks.enabled) webhooks.schedule({ kind: 'raw', envelope: payload }, 0);
+	return { webhook: webhooks.enabled, payload };
 }
 
 export interface HandshakeResult {
-  ok: boolean;
-  url: string;
-  status: number | string;
-  challenge: string;
-  body: string;
+	ok: boolean;
+	url: string;
+	status: number | string;
+	challenge: string;
+	body: string;
 }
 
 /** Meta's GET: hub.mode=subscribe, hub.verify_token, hub.challenge; passes on 200 + the challenge echoed. */
 export async function verifyHandshake(state: SandboxState, opts: { callbackUrl?: string; verifyToken?: string }): Promise<HandshakeResult> {
-  const target = opts.callbackUrl ?? state.config.webhook.callbackUrl;
-  if (!target) throw new ConfigError('no callbackUrl configured or given');
-  const challenge = String(1_000_000_000 + Math.floor(Math.random() * 1_000_000_000));
-  const u = new URL(target);
-  u.searchParams.set('hub.mode', 'subscribe');
-  u.searchParams.set('hub.challenge', challenge);
-  u.searchParams.set('hub.verify_token', opts.verifyToken ?? state.config.webhook.verifyToken);
-  const url = u.toString();
-  const result = await new Promise<{ status: number | string; body: string }>((resolve) => {
-    const req = (u.protocol === 'https:' ? https : http).get(u, { headers: { 'user-agent': 'facebookplatform/1.0' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.setTimeout(state.config.webhook.timeoutMs, () => req.destroy(new Error('timeout')));
-    req.on('error', (e: NodeJS.ErrnoException) => resolve({ status: e.code ?? e.message, body: '' }));
-  });
-  return { ok: result.status === 200 && result.body === challenge, url, status: result.status, challenge, body: result.body.slice(0, 200) };
+	const target = opts.callbackUrl ?? state.config.webhook.callbackUrl;
+	if (!target) throw new ConfigError('no callbackUrl configured or given');
+	const challenge = String(1_000_000_000 + Math.floor(Math.random() * 1_000_000_000));
+	const u = new URL(target);
+	u.searchParams.set('hub.mode', 'subscribe');
+	u.searchParams.set('hub.challenge', challenge);
+	u.searchParams.set('hub.verify_token', opts.verifyToken ?? state.config.webhook.verifyToken);
+	const url = u.toString();
+	const result = await new Promise<{ status: number | string; body: string }>((resolve) => {
+		const req = (u.protocol === 'https:' ? https : http).get(u, { headers: { 'user-agent': 'facebookplatform/1.0' } }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (c: Buffer) => chunks.push(c));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+		});
+		req.setTimeout(state.config.webhook.timeoutMs, () => req.destroy(new Error('timeout')));
+		req.on('error', (e: NodeJS.ErrnoException) => resolve({ status: e.code ?? e.message, body: '' }));
+	});
+	return { ok: result.status === 200 && result.body === challenge, url, status: result.status, challenge, body: result.body.slice(0, 200) };
 }

@@ -3,39 +3,39 @@
  * reproducible, so a failing test or a training scenario can be replayed with the same seed.
  */
 export class Prng {
-  private s: number;
+	private s: number;
 
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
+	constructor(seed: number) {
+		this.s = seed >>> 0;
+	}
 
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+	/** Uniform in [0, 1). */
+	next(): number {
+		this.s = (this.s + 0x6d2b79f5) >>> 0;
+		let t = this.s;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	}
 
-  /** True with probability p (p <= 0 never draws, so a zero rate costs nothing and shifts nothing). */
-  chance(p: number): boolean {
-    if (p <= 0) return false;
-    if (p >= 1) return true;
-    return this.next() < p;
-  }
+	/** True with probability p (p <= 0 never draws, so a zero rate costs nothing and shifts nothing). */
+	chance(p: number): boolean {
+		if (p <= 0) return false;
+		if (p >= 1) return true;
+		return this.next() < p;
+	}
 
-  int(maxExclusive: number): number {
-    return Math.floor(this.next() * maxExclusive);
-  }
+	int(maxExclusive: number): number {
+		return Math.floor(this.next() * maxExclusive);
+	}
 }
 
 /** Stable small hash of a string (FNV-1a), for deterministic fake metrics per object id. */
 export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+	let h = 0x811c9dc5;
+	for (let i = 0; i < s.length; i++) {
+		h ^= s.charCodeAt(i);
+		h = Math.imul(h, 0x01000193);
+	}
+	return h >>> 0;
 }

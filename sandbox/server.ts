@@ -21,125 +21,136 @@ import { whatsappGraph } from './whatsapp';
 import { xRouter } from './x';
 
 export interface RunningSandbox {
-  port: number;
-  url: string;
-  close(): Promise<void>;
+	port: number;
+	url: string;
+	close(): Promise<void>;
 }
 
 export interface Sandbox {
-  app: Express;
-  state: SandboxState;
-  webhooks: WebhookDispatcher;
-  start(port?: number, host?: string): Promise<RunningSandbox>;
+	app: Express;
+	state: SandboxState;
+	webhooks: WebhookDispatcher;
+	start(port?: number, host?: string): Promise<RunningSandbox>;
 }
 
 function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const isX = req.path.startsWith('/2/');
-  if (err instanceof GraphError) {
-    res.status(err.httpStatus).json(err.toBody());
-    return;
-  }
-  if (err instanceof XError) {
-    res.status(err.httpStatus).set(err.headers).json(err.problem);
-    return;
-  }
-  if (err instanceof ConfigError) {
-    res.status(400).json({ error: err.message });
-    return;
-  }
-  const e = err as { type?: string; status?: number; message?: string };
-  if (e.type === 'entity.parse.failed' || e.type === 'entity.too.large') {
-    if (isX) {
-      const x = xInvalidRequest(e.message ?? 'invalid JSON');
-      res.status(400).json(x.problem);
-    } else {
-      res.status(400).json(new GraphError(400, 100, `(#100) ${e.message ?? 'Invalid JSON'}`).toBody());
-    }
-    return;
-  }
-  if (isX) {
-    res.status(500).json({ title: 'Internal Server Error', detail: String(e.message), type: 'about:blank', status: 500 });
-    return;
-  }
-  res.status(500).json(new GraphError(500, 1, 'An unknown error has occurred.', { type: 'OAuthException' }).toBody());
+	const isX = req.path.startsWith('/2/');
+	if (err instanceof GraphError) {
+		res.status(err.httpStatus).json(err.toBody());
+		return;
+	}
+	if (err instanceof XError) {
+		res.status(err.httpStatus).set(err.headers).json(err.problem);
+		return;
+	}
+	if (err instanceof ConfigError) {
+		res.status(400).json({ error: err.message });
+		return;
+	}
+	const e = err as { type?: string; status?: number; message?: string };
+	if (e.type === 'entity.parse.failed' || e.type === 'entity.too.large') {
+		if (isX) {
+			const x = xInvalidRequest(e.message ?? 'invalid JSON');
+			res.status(400).json(x.problem);
+		} else {
+			res.status(400).json(new GraphError(400, 100, `(#100) ${e.message ?? 'Invalid JSON'}`).toBody());
+		}
+		return;
+	}
+	if (isX) {
+		res.status(500).json({ title: 'Internal Server Error', detail: String(e.message), type: 'about:blank', status: 500 });
+		return;
+	}
+	res.status(500).json(new GraphError(500, 1, 'An unknown error has occurred.', { type: 'OAuthException' }).toBody());
 }
 
 function notFound(req: Request, res: Response): void {
-  if (req.path.startsWith('/2/')) {
-    res.status(404).json({ title: 'Not Found Error', detail: `Unknown path ${req.path}`, type: 'https://api.twitter.com/2/problems/resource-not-found', status: 404 });
-    return;
-  }
-  if (req.path.startsWith('/_sandbox/')) {
-    res.status(404).json({ error: `no inspection endpoint ${req.method} ${req.path}` });
-    return;
-  }
-  res.status(400).json(new GraphError(400, 2500, `Unknown path components: ${req.path}`).toBody());
+	if (req.path.startsWith('/2/')) {
+		res
+			.status(404)
+			.json({
+				title: 'Not Found Error',
+				detail: `Unknown path ${req.path}`,
+				type: 'https://api.twitter.com/2/problems/resource-not-found',
+				status: 404,
+			});
+		return;
+	}
+	if (req.path.startsWith('/_sandbox/')) {
+		res.status(404).json({ error: `no inspection endpoint ${req.method} ${req.path}` });
+		return;
+	}
+	res.status(400).json(new GraphError(400, 2500, `Unknown path components: ${req.path}`).toBody());
 }
 
 export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfig): Sandbox {
-  const resolved = resolveConfig(config as DeepPartial<SandboxConfig> | undefined);
-  const initial = structuredClone(resolved);
-  const state = new SandboxState(resolved);
-  const webhooks = new WebhookDispatcher(state);
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(express.json({ limit: '5mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '5mb' }));
-  app.use('/_sandbox', inspectRouter(state, webhooks, initial));
-  app.use(xRouter(state));
-  app.use(graphRouter(state, [whatsappGraph(state, webhooks), facebookGraph(state), instagramGraph(state)]));
-  app.use(notFound);
-  app.use(errorHandler);
+	const resolved = resolveConfig(config as DeepPartial<SandboxConfig> | undefined);
+	const initial = structuredClone(resolved);
+	const state = new SandboxState(resolved);
+	const webhooks = new WebhookDispatcher(state);
+	const app = express();
+	app.disable('x-powered-by');
+	app.set('etag', false);
+	app.use(express.json({ limit: '5mb' }));
+	app.use(express.urlencoded({ extended: false, limit: '5mb' }));
+	app.use('/_sandbox', inspectRouter(state, webhooks, initial));
+	app.use(xRouter(state));
+	app.use(graphRouter(state, [whatsappGraph(state, webhooks), facebookGraph(state), instagramGraph(state)]));
+	app.use(notFound);
+	app.use(errorHandler);
 
-  const start = (port = 0, host = '127.0.0.1'): Promise<RunningSandbox> =>
-    new Promise((resolve, reject) => {
-      const server = app.listen(port, host);
-      server.keepAliveTimeout = 65_000;
-      server.once('error', reject);
-      server.once('listening', () => {
-        const addr = server.address() as AddressInfo;
-        const url = `http://${host}:${addr.port}`;
-        resolve({
-          port: addr.port,
-          url,
-          close: () =>
-            new Promise<void>((done) => {
-              webhooks.close();
-              server.closeAllConnections();
-              server.close(() => done());
-            }),
-        });
-      });
-    });
+	const start = (port = 0, host = '127.0.0.1'): Promise<RunningSandbox> =>
+		new Promise((resolve, reject) => {
+			const server = app.listen(port, host);
+			server.keepAliveTimeout = 65_000;
+			server.once('error', reject);
+			server.once('listening', () => {
+				const addr = server.address() as AddressInfo;
+				const url = `http://${host}:${addr.port}`;
+				resolve({
+					port: addr.port,
+					url,
+					close: () =>
+						new Promise<void>((done) => {
+							webhooks.close();
+							server.closeAllConnections();
+							server.close(() => done());
+						}),
+				});
+			});
+		});
 
-  return { app, state, webhooks, start };
+	return { app, state, webhooks, start };
 }
 
 /** Config file: SANDBOX_CONFIG, else sandbox/sandbox.config.json next to the sources or in the cwd. */
 export function findConfigFile(): string | undefined {
-  if (process.env.SANDBOX_CONFIG) return process.env.SANDBOX_CONFIG;
-  const candidates = [path.join(__dirname, 'sandbox.config.json'), path.join(__dirname, '..', '..', 'sandbox', 'sandbox.config.json'), path.resolve('sandbox', 'sandbox.config.json')];
-  return candidates.find((c) => fs.existsSync(c));
+	if (process.env.SANDBOX_CONFIG) return process.env.SANDBOX_CONFIG;
+	const candidates = [
+		path.join(__dirname, 'sandbox.config.json'),
+		path.join(__dirname, '..', '..', 'sandbox', 'sandbox.config.json'),
+		path.resolve('sandbox', 'sandbox.config.json'),
+	];
+	return candidates.find((c) => fs.existsSync(c));
 }
 
 if (require.main === module) {
-  const file = findConfigFile();
-  const sandbox = createSandbox(resolveConfig(undefined, file));
-  const port = Number(process.env.SANDBOX_PORT ?? process.env.PORT ?? SANDBOX_DEFAULT_PORT);
-  const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
-  sandbox.start(port, host).then(
-    (running) => {
-      console.log(JSON.stringify({ sandbox: running.url, config: file ?? 'defaults', pid: process.pid }));
-      // A parent process (the benchmark) learns the port this way when it asked for port 0.
-      if (process.send) process.send({ port: running.port, url: running.url });
-      const stop = (): void => void running.close().then(() => process.exit(0));
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    },
-    (err: Error) => {
-      console.error(err.message);
-      process.exit(1);
-    },
-  );
+	const file = findConfigFile();
+	const sandbox = createSandbox(resolveConfig(undefined, file));
+	const port = Number(process.env.SANDBOX_PORT ?? process.env.PORT ?? SANDBOX_DEFAULT_PORT);
+	const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
+	sandbox.start(port, host).then(
+		(running) => {
+			console.log(JSON.stringify({ sandbox: running.url, config: file ?? 'defaults', pid: process.pid }));
+			// A parent process (the benchmark) learns the port this way when it asked for port 0.
+			if (process.send) process.send({ port: running.port, url: running.url });
+			const stop = (): void => void running.close().then(() => process.exit(0));
+			process.on('SIGINT', stop);
+			process.on('SIGTERM', stop);
+		},
+		(err: Error) => {
+			console.error(err.message);
+			process.exit(1);
+		},
+	);
 }

@@ -11,100 +11,100 @@ import { DailyRecipients, PairLimiter, ThroughputWindow } from './limits';
 import { SocialStore } from './social-store';
 
 export class SandboxState {
-  config: SandboxConfig;
-  prng: Prng;
-  /** Added to Date.now(): lets a test skip the 6 s pair window or move to tomorrow. */
-  clockOffsetMs = 0;
-  /** Distinguishes ids across restarts: a gateway's database outlives a sandbox process. */
-  readonly bootId = randomBytes(4).toString('hex').toUpperCase();
-  private seq = 0;
-  /** Bumped by reset(): timers armed before a reset see the change and do nothing. */
-  generation = 0;
+	config: SandboxConfig;
+	prng: Prng;
+	/** Added to Date.now(): lets a test skip the 6 s pair window or move to tomorrow. */
+	clockOffsetMs = 0;
+	/** Distinguishes ids across restarts: a gateway's database outlives a sandbox process. */
+	readonly bootId = randomBytes(4).toString('hex').toUpperCase();
+	private seq = 0;
+	/** Bumped by reset(): timers armed before a reset see the change and do nothing. */
+	generation = 0;
 
-  wa!: WaStore;
-  throughput = new Map<string, ThroughputWindow>();
-  pair = new PairLimiter();
-  private daily!: DailyRecipients;
-  /** Citizens who pressed "Stop promotions" (injected user_preferences stop); resume removes. */
-  stoppedAtRuntime = new Set<string>();
-  /** Last inbound message time per citizen: opens the 24 h customer service window. */
-  lastInboundMs = new Map<string, number>();
-  social!: SocialStore;
+	wa!: WaStore;
+	throughput = new Map<string, ThroughputWindow>();
+	pair = new PairLimiter();
+	private daily!: DailyRecipients;
+	/** Citizens who pressed "Stop promotions" (injected user_preferences stop); resume removes. */
+	stoppedAtRuntime = new Set<string>();
+	/** Last inbound message time per citizen: opens the 24 h customer service window. */
+	lastInboundMs = new Map<string, number>();
+	social!: SocialStore;
 
-  constructor(config: SandboxConfig = resolveConfig()) {
-    this.config = config;
-    this.prng = new Prng(config.seed);
-    this.reset();
-  }
+	constructor(config: SandboxConfig = resolveConfig()) {
+		this.config = config;
+		this.prng = new Prng(config.seed);
+		this.reset();
+	}
 
-  now(): number {
-    return Date.now() + this.clockOffsetMs;
-  }
+	now(): number {
+		return Date.now() + this.clockOffsetMs;
+	}
 
-  /** Calendar day (YYYY-MM-DD) in the configured offset (Asia/Kolkata by default). */
-  dayOf(ms: number): string {
-    return new Date(ms + this.config.dayOffsetMinutes * 60_000).toISOString().slice(0, 10);
-  }
+	/** Calendar day (YYYY-MM-DD) in the configured offset (Asia/Kolkata by default). */
+	dayOf(ms: number): string {
+		return new Date(ms + this.config.dayOffsetMinutes * 60_000).toISOString().slice(0, 10);
+	}
 
-  /** Today's per-recipient counters, replaced (not grown) when the day turns. */
-  today(nowMs: number): DailyRecipients {
-    const day = this.dayOf(nowMs);
-    if (this.daily.day !== day) this.daily = new DailyRecipients(day);
-    return this.daily;
-  }
+	/** Today's per-recipient counters, replaced (not grown) when the day turns. */
+	today(nowMs: number): DailyRecipients {
+		const day = this.dayOf(nowMs);
+		if (this.daily.day !== day) this.daily = new DailyRecipients(day);
+		return this.daily;
+	}
 
-  throughputOf(phoneNumberId: string): ThroughputWindow {
-    let w = this.throughput.get(phoneNumberId);
-    if (!w) {
-      w = new ThroughputWindow();
-      this.throughput.set(phoneNumberId, w);
-    }
-    return w;
-  }
+	throughputOf(phoneNumberId: string): ThroughputWindow {
+		let w = this.throughput.get(phoneNumberId);
+		if (!w) {
+			w = new ThroughputWindow();
+			this.throughput.set(phoneNumberId, w);
+		}
+		return w;
+	}
 
-  /** Monotonic per-process sequence for ids. */
-  nextSeq(): number {
-    return ++this.seq;
-  }
+	/** Monotonic per-process sequence for ids. */
+	nextSeq(): number {
+		return ++this.seq;
+	}
 
-  reset(): void {
-    this.generation++;
-    const b = this.config.buffers;
-    this.wa = new WaStore({ messages: b.messages, rejections: b.rejections, duplicatesList: b.duplicatesList });
-    this.social = new SocialStore(b.posts);
-    this.throughput.clear();
-    this.pair.clear();
-    this.daily = new DailyRecipients('');
-    this.stoppedAtRuntime.clear();
-    this.lastInboundMs.clear();
-    this.clockOffsetMs = 0;
-    this.prng = new Prng(this.config.seed);
-  }
+	reset(): void {
+		this.generation++;
+		const b = this.config.buffers;
+		this.wa = new WaStore({ messages: b.messages, rejections: b.rejections, duplicatesList: b.duplicatesList });
+		this.social = new SocialStore(b.posts);
+		this.throughput.clear();
+		this.pair.clear();
+		this.daily = new DailyRecipients('');
+		this.stoppedAtRuntime.clear();
+		this.lastInboundMs.clear();
+		this.clockOffsetMs = 0;
+		this.prng = new Prng(this.config.seed);
+	}
 
-  /** Run-time config change; buffers are resized in place so history survives a PATCH. */
-  patchConfig(patch: DeepPartial<SandboxConfig> | unknown): SandboxConfig {
-    const next = mergeConfig(this.config, patch);
-    const seedChanged = next.seed !== this.config.seed;
-    this.config = next;
-    if (seedChanged) this.prng = new Prng(next.seed);
-    const b = next.buffers;
-    this.wa.resize({ messages: b.messages, rejections: b.rejections, duplicatesList: b.duplicatesList });
-    this.social.resize(b.posts);
-    return next;
-  }
+	/** Run-time config change; buffers are resized in place so history survives a PATCH. */
+	patchConfig(patch: DeepPartial<SandboxConfig> | unknown): SandboxConfig {
+		const next = mergeConfig(this.config, patch);
+		const seedChanged = next.seed !== this.config.seed;
+		this.config = next;
+		if (seedChanged) this.prng = new Prng(next.seed);
+		const b = next.buffers;
+		this.wa.resize({ messages: b.messages, rejections: b.rejections, duplicatesList: b.duplicatesList });
+		this.social.resize(b.posts);
+		return next;
+	}
 
-  isExpired(token: string): boolean {
-    return this.config.expiredTokens.includes(token);
-  }
+	isExpired(token: string): boolean {
+		return this.config.expiredTokens.includes(token);
+	}
 }
 
 /** Graph-style numeric ids: unique across restarts (seconds at boot + random) and ordered. */
 const ID_PREFIX = String(Math.floor(Date.now() / 1000)) + String(Math.floor(Math.random() * 900) + 100);
 export function graphId(state: SandboxState): string {
-  return ID_PREFIX + String(state.nextSeq()).padStart(6, '0');
+	return ID_PREFIX + String(state.nextSeq()).padStart(6, '0');
 }
 
 /** Meta's timestamp format: 2026-03-01T10:00:00+0000. */
 export function graphTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
+	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 }

@@ -7,118 +7,118 @@ import { createHmac } from 'crypto';
 import type { PhoneNumberConfig } from './config';
 
 export interface StatusError {
-  code: number;
-  title: string;
-  message: string;
-  error_data: { details: string };
-  href: string;
+	code: number;
+	title: string;
+	message: string;
+	error_data: { details: string };
+	href: string;
 }
 
 export interface StatusObject {
-  id: string;
-  status: 'sent' | 'delivered' | 'read' | 'failed';
-  timestamp: string;
-  recipient_id: string;
-  biz_opaque_callback_data?: string;
-  pricing?: { billable: boolean; pricing_model: 'PMP'; type: string; category: string };
-  errors?: StatusError[];
+	id: string;
+	status: 'sent' | 'delivered' | 'read' | 'failed';
+	timestamp: string;
+	recipient_id: string;
+	biz_opaque_callback_data?: string;
+	pricing?: { billable: boolean; pricing_model: 'PMP'; type: string; category: string };
+	errors?: StatusError[];
 }
 
 export interface Envelope {
-  object: 'whatsapp_business_account';
-  entry: { id: string; changes: { field: string; value: Record<string, unknown> }[] }[];
+	object: 'whatsapp_business_account';
+	entry: { id: string; changes: { field: string; value: Record<string, unknown> }[] }[];
 }
 
 function metadata(phone: PhoneNumberConfig): { display_phone_number: string; phone_number_id: string } {
-  // Meta sends the display number as digits only in webhook metadata.
-  return { display_phone_number: phone.displayPhoneNumber.replace(/\D/g, ''), phone_number_id: phone.id };
+	// Meta sends the display number as digits only in webhook metadata.
+	return { display_phone_number: phone.displayPhoneNumber.replace(/\D/g, ''), phone_number_id: phone.id };
 }
 
 export function statusEnvelope(wabaId: string, phone: PhoneNumberConfig, statuses: StatusObject[]): Envelope {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: wabaId,
-        changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadata(phone), statuses } }],
-      },
-    ],
-  };
+	return {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: wabaId,
+				changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadata(phone), statuses } }],
+			},
+		],
+	};
 }
 
 export function inboundEnvelope(
-  wabaId: string,
-  phone: PhoneNumberConfig,
-  contact: { name: string; waId: string },
-  message: Record<string, unknown>,
+	wabaId: string,
+	phone: PhoneNumberConfig,
+	contact: { name: string; waId: string },
+	message: Record<string, unknown>,
 ): Envelope {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: wabaId,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: metadata(phone),
-              contacts: [{ profile: { name: contact.name }, wa_id: contact.waId }],
-              messages: [message],
-            },
-          },
-        ],
-      },
-    ],
-  };
+	return {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: wabaId,
+				changes: [
+					{
+						field: 'messages',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata: metadata(phone),
+							contacts: [{ profile: { name: contact.name }, wa_id: contact.waId }],
+							messages: [message],
+						},
+					},
+				],
+			},
+		],
+	};
 }
 
 export function userPreferencesEnvelope(
-  wabaId: string,
-  phone: PhoneNumberConfig,
-  waId: string,
-  value: 'stop' | 'resume',
-  timestampS: number,
+	wabaId: string,
+	phone: PhoneNumberConfig,
+	waId: string,
+	value: 'stop' | 'resume',
+	timestampS: number,
 ): Envelope {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: wabaId,
-        changes: [
-          {
-            field: 'user_preferences',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: metadata(phone),
-              contacts: [{ wa_id: waId }],
-              user_preferences: [
-                {
-                  wa_id: waId,
-                  detail: value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages',
-                  category: 'marketing_messages',
-                  value,
-                  timestamp: timestampS,
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+	return {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: wabaId,
+				changes: [
+					{
+						field: 'user_preferences',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata: metadata(phone),
+							contacts: [{ wa_id: waId }],
+							user_preferences: [
+								{
+									wa_id: waId,
+									detail: value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages',
+									category: 'marketing_messages',
+									value,
+									timestamp: timestampS,
+								},
+							],
+						},
+					},
+				],
+			},
+		],
+	};
 }
 
 /** JSON the way Meta's servers write it. */
 export function serialize(obj: unknown, opts: { escapeUnicode: boolean; escapeSlashes: boolean }): string {
-  let s = JSON.stringify(obj);
-  if (opts.escapeSlashes) s = s.replace(/\//g, '\\/');
-  if (opts.escapeUnicode) {
-    s = s.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-  }
-  return s;
+	let s = JSON.stringify(obj);
+	if (opts.escapeSlashes) s = s.replace(/\//g, '\\/');
+	if (opts.escapeUnicode) {
+		s = s.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+	}
+	return s;
 }
 
 export function sign(body: Buffer | string, appSecret: string): string {
-  return 'sha256=' + createHmac('sha256', appSecret).update(body).digest('hex');
+	return 'sha256=' + createHmac('sha256', appSecret).update(body).digest('hex');
 }

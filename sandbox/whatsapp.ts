@@ -16,246 +16,296 @@ import type { SandboxState } from './state';
 import type { WaMessageRecord } from './wa-store';
 import type { WebhookDispatcher } from './webhooks';
 
-const FREE_FORM_TYPES = new Set(['text', 'image', 'audio', 'video', 'document', 'sticker', 'interactive', 'location', 'contacts', 'reaction']);
+const FREE_FORM_TYPES = new Set([
+	'text',
+	'image',
+	'audio',
+	'video',
+	'document',
+	'sticker',
+	'interactive',
+	'location',
+	'contacts',
+	'reaction',
+]);
 
 function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Digits of `to`: Meta tolerates "+", spaces, dashes and brackets; E.164 has at most 15 digits. */
 export function normaliseTo(to: string): string | undefined {
-  if (!/^\+?[\d\s\-().]+$/.test(to)) return undefined;
-  const digits = to.replace(/\D/g, '');
-  return digits.length >= 8 && digits.length <= 15 ? digits : undefined;
+	if (!/^\+?[\d\s\-().]+$/.test(to)) return undefined;
+	const digits = to.replace(/\D/g, '');
+	return digits.length >= 8 && digits.length <= 15 ? digits : undefined;
 }
 
 /** A wamid shaped like Meta's (base64 of a small binary blob carrying the recipient). */
 function makeWamid(state: SandboxState, waId: string): string {
-  const seq = state.nextSeq().toString(16).toUpperCase().padStart(12, '0');
-  const blob = Buffer.concat([
-    Buffer.from([0x1c, 0x18, 0x0c]),
-    Buffer.from(waId),
-    Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, 0x12]),
-    Buffer.from(state.bootId + seq),
-    Buffer.from([0x00]),
-  ]);
-  return 'wamid.' + blob.toString('base64');
+	const seq = state.nextSeq().toString(16).toUpperCase().padStart(12, '0');
+	const blob = Buffer.concat([
+		Buffer.from([0x1c, 0x18, 0x0c]),
+		Buffer.from(waId),
+		Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, 0x12]),
+		Buffer.from(state.bootId + seq),
+		Buffer.from([0x00]),
+	]);
+	return 'wamid.' + blob.toString('base64');
 }
 
 interface Validated {
-  to: string;
-  waId: string;
-  type: string;
-  template?: TemplateConfig;
-  params?: string[];
-  text?: string;
-  bizOpaque?: string;
+	to: string;
+	waId: string;
+	type: string;
+	template?: TemplateConfig;
+	params?: string[];
+	text?: string;
+	bizOpaque?: string;
 }
 
 function validate(state: SandboxState, p: Record<string, unknown>, marketingOnly: boolean): Validated {
-  if (p['messaging_product'] === undefined) throw invalidParam('The parameter messaging_product is required.', true);
-  if (p['messaging_product'] !== 'whatsapp') throw invalidParam('Invalid parameter', true, "Param messaging_product must be 'whatsapp'");
-  if (p['recipient_type'] !== undefined && p['recipient_type'] !== 'individual') {
-    throw invalidParam('Invalid parameter', true, "Param recipient_type must be 'individual'");
-  }
-  const toRaw = p['to'];
-  if (toRaw === undefined || toRaw === '') throw invalidParam('The parameter to is required.', true);
-  if (typeof toRaw !== 'string') throw invalidParam('Invalid parameter', true, 'Param to must be a string');
-  const waId = normaliseTo(toRaw);
-  if (!waId) throw invalidParam('Invalid parameter', true, `Invalid phone number: ${toRaw}. Expected E.164 digits (8-15), leading + allowed.`);
-  const type = p['type'] === undefined ? 'text' : p['type'];
-  if (typeof type !== 'string' || (type !== 'template' && !FREE_FORM_TYPES.has(type))) {
-    throw invalidParam('Invalid parameter', true, `Param type must be one of {TEMPLATE, ${[...FREE_FORM_TYPES].join(', ').toUpperCase()}}`);
-  }
-  const bizOpaque = typeof p['biz_opaque_callback_data'] === 'string' ? (p['biz_opaque_callback_data'] as string).slice(0, 512) : undefined;
-  if (marketingOnly && type !== 'template') {
-    throw invalidParam('Invalid parameter', true, 'Only marketing template messages can be sent to /marketing_messages');
-  }
-  if (type === 'text') {
-    const text = p['text'];
-    if (!isObj(text) || typeof text['body'] !== 'string' || text['body'] === '') {
-      throw invalidParam("The parameter text['body'] is required.", true);
-    }
-    const body = text['body'] as string;
-    if (body.length > state.config.whatsapp.textMaxLength) {
-      throw invalidParam(`Param text['body'] must be at most ${state.config.whatsapp.textMaxLength} characters long.`, true);
-    }
-    return { to: toRaw, waId, type, text: body.slice(0, 1024), bizOpaque };
-  }
-  if (type !== 'template') {
-    if (!isObj(p[type])) throw invalidParam(`The parameter ${type} is required.`, true);
-    return { to: toRaw, waId, type, bizOpaque };
-  }
-  const { template, params } = validateTemplate(state, p['template'], marketingOnly);
-  return { to: toRaw, waId, type, template, params, bizOpaque };
+	if (p['messaging_product'] === undefined) throw invalidParam('The parameter messaging_product is required.', true);
+	if (p['messaging_product'] !== 'whatsapp') throw invalidParam('Invalid parameter', true, "Param messaging_product must be 'whatsapp'");
+	if (p['recipient_type'] !== undefined && p['recipient_type'] !== 'individual') {
+		throw invalidParam('Invalid parameter', true, "Param recipient_type must be 'individual'");
+	}
+	const toRaw = p['to'];
+	if (toRaw === undefined || toRaw === '') throw invalidParam('The parameter to is required.', true);
+	if (typeof toRaw !== 'string') throw invalidParam('Invalid parameter', true, 'Param to must be a string');
+	const waId = normaliseTo(toRaw);
+	if (!waId)
+		throw invalidParam('Invalid parameter', true, `Invalid phone number: ${toRaw}. Expected E.164 digits (8-15), leading + allowed.`);
+	const type = p['type'] === undefined ? 'text' : p['type'];
+	if (typeof type !== 'string' || (type !== 'template' && !FREE_FORM_TYPES.has(type))) {
+		throw invalidParam('Invalid parameter', true, `Param type must be one of {TEMPLATE, ${[...FREE_FORM_TYPES].join(', ').toUpperCase()}}`);
+	}
+	const bizOpaque = typeof p['biz_opaque_callback_data'] === 'string' ? (p['biz_opaque_callback_data'] as string).slice(0, 512) : undefined;
+	if (marketingOnly && type !== 'template') {
+		throw invalidParam('Invalid parameter', true, 'Only marketing template messages can be sent to /marketing_messages');
+	}
+	if (type === 'text') {
+		const text = p['text'];
+		if (!isObj(text) || typeof text['body'] !== 'string' || text['body'] === '') {
+			throw invalidParam("The parameter text['body'] is required.", true);
+		}
+		const body = text['body'] as string;
+		if (body.length > state.config.whatsapp.textMaxLength) {
+			throw invalidParam(`Param text['body'] must be at most ${state.config.whatsapp.textMaxLength} characters long.`, true);
+		}
+		return { to: toRaw, waId, type, text: body.slice(0, 1024), bizOpaque };
+	}
+	if (type !== 'template') {
+		if (!isObj(p[type])) throw invalidParam(`The parameter ${type} is required.`, true);
+		return { to: toRaw, waId, type, bizOpaque };
+	}
+	const { template, params } = validateTemplate(state, p['template'], marketingOnly);
+	return { to: toRaw, waId, type, template, params, bizOpaque };
 }
 
 function validateTemplate(state: SandboxState, t: unknown, marketingOnly: boolean): { template: TemplateConfig; params: string[] } {
-  if (!isObj(t)) throw invalidParam('The parameter template is required.', true);
-  const name = t['name'];
-  if (typeof name !== 'string' || !name) throw invalidParam("The parameter template['name'] is required.", true);
-  const lang = t['language'];
-  const code = isObj(lang) ? lang['code'] : undefined;
-  if (typeof code !== 'string' || !code) throw invalidParam("The parameter template['language']['code'] is required.", true);
-  const tpl = state.config.whatsapp.templates.find((x) => x.name === name && x.language === code);
-  if (!tpl || tpl.status === 'PENDING' || tpl.status === 'REJECTED') {
-    throw waError(404, 132001, WA_TITLES[132001], `template name (${name}) does not exist in ${code}`);
-  }
-  if (tpl.status === 'PAUSED') throw waError(400, 132015, 'Template is Paused', `Template ${name} is paused due to low quality`);
-  if (tpl.status === 'DISABLED') throw waError(400, 132016, 'Template was disabled', `Template ${name} was disabled due to low quality`);
-  if (marketingOnly && tpl.category !== 'MARKETING') {
-    throw invalidParam('Invalid parameter', true, `Template ${name} is not a marketing template`);
-  }
-  const components = t['components'] === undefined ? [] : t['components'];
-  if (!Array.isArray(components)) throw invalidParam("Param template['components'] must be an array.", true);
-  const params: string[] = [];
-  components.forEach((c: unknown, i: number) => {
-    if (!isObj(c) || typeof c['type'] !== 'string') throw invalidParam(`Param template['components'][${i}]['type'] is required.`, true);
-    if (c['type'].toLowerCase() !== 'body') return;
-    const ps = c['parameters'] ?? [];
-    if (!Array.isArray(ps)) throw invalidParam(`Param template['components'][${i}]['parameters'] must be an array.`, true);
-    ps.forEach((param: unknown, j: number) => {
-      if (!isObj(param) || typeof param['type'] !== 'string') {
-        throw waError(400, 131008, 'Required parameter is missing', `Parameter type is missing at body parameter ${j + 1}`);
-      }
-      if (param['type'] === 'text') {
-        if (typeof param['text'] !== 'string' || !param['text']) {
-          throw waError(400, 131008, 'Required parameter is missing', `Parameter text is missing at body parameter ${j + 1}`);
-        }
-        params.push(param['text']);
-      } else {
-        params.push(JSON.stringify(param[param['type']] ?? null));
-      }
-    });
-  });
-  if (params.length !== tpl.bodyParams) {
-    throw waError(
-      400,
-      132000,
-      WA_TITLES[132000],
-      `body: number of localizable_params (${params.length}) does not match the expected number of params (${tpl.bodyParams})`,
-    );
-  }
-  return { template: tpl, params };
+	if (!isObj(t)) throw invalidParam('The parameter template is required.', true);
+	const name = t['name'];
+	if (typeof name !== 'string' || !name) throw invalidParam("The parameter template['name'] is required.", true);
+	const lang = t['language'];
+	const code = isObj(lang) ? lang['code'] : undefined;
+	if (typeof code !== 'string' || !code) throw invalidParam("The parameter template['language']['code'] is required.", true);
+	const tpl = state.config.whatsapp.templates.find((x) => x.name === name && x.language === code);
+	if (!tpl || tpl.status === 'PENDING' || tpl.status === 'REJECTED') {
+		throw waError(404, 132001, WA_TITLES[132001], `template name (${name}) does not exist in ${code}`);
+	}
+	if (tpl.status === 'PAUSED') throw waError(400, 132015, 'Template is Paused', `Template ${name} is paused due to low quality`);
+	if (tpl.status === 'DISABLED') throw waError(400, 132016, 'Template was disabled', `Template ${name} was disabled due to low quality`);
+	if (marketingOnly && tpl.category !== 'MARKETING') {
+		throw invalidParam('Invalid parameter', true, `Template ${name} is not a marketing template`);
+	}
+	const components = t['components'] === undefined ? [] : t['components'];
+	if (!Array.isArray(components)) throw invalidParam("Param template['components'] must be an array.", true);
+	const params: string[] = [];
+	components.forEach((c: unknown, i: number) => {
+		if (!isObj(c) || typeof c['type'] !== 'string') throw invalidParam(`Param template['components'][${i}]['type'] is required.`, true);
+		if (c['type'].toLowerCase() !== 'body') return;
+		const ps = c['parameters'] ?? [];
+		if (!Array.isArray(ps)) throw invalidParam(`Param template['components'][${i}]['parameters'] must be an array.`, true);
+		ps.forEach((param: unknown, j: number) => {
+			if (!isObj(param) || typeof param['type'] !== 'string') {
+				throw waError(400, 131008, 'Required parameter is missing', `Parameter type is missing at body parameter ${j + 1}`);
+			}
+			if (param['type'] === 'text') {
+				if (typeof param['text'] !== 'string' || !param['text']) {
+					throw waError(400, 131008, 'Required parameter is missing', `Parameter text is missing at body parameter ${j + 1}`);
+				}
+				params.push(param['text']);
+			} else {
+				params.push(JSON.stringify(param[param['type']] ?? null));
+			}
+		});
+	});
+	if (params.length !== tpl.bodyParams) {
+		throw waError(
+			400,
+			132000,
+			WA_TITLES[132000],
+			`body: number of localizable_params (${params.length}) does not match the expected number of params (${tpl.bodyParams})`,
+		);
+	}
+	return { template: tpl, params };
 }
 
-function sendMessage(state: SandboxState, webhooks: WebhookDispatcher, phone: PhoneNumberConfig, r: GraphRequest, marketingOnly: boolean): GraphResult {
-  const v = validate(state, r.params, marketingOnly);
-  const nowMs = state.now();
-  // Pair limit first, so the throughput window counts exactly the accepted messages.
-  const pairKey = `${phone.id}|${v.waId}`;
-  const pairWindowMs = state.config.whatsapp.pairLimitSeconds * 1000;
-  if (state.pair.blocked(pairKey, nowMs, pairWindowMs)) {
-    throw waError(400, 131056, WA_TITLES[131056], 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.');
-  }
-  if (!state.throughputOf(phone.id).tryTake(nowMs, phone.throughputPerSecond)) {
-    throw waError(400, 130429, WA_TITLES[130429], `Cloud API message throughput has been reached (${phone.throughputPerSecond} messages per second).`);
-  }
-  state.pair.record(pairKey, nowMs, pairWindowMs);
-  const wamid = makeWamid(state, v.waId);
-  const lastIn = state.lastInboundMs.get(v.waId);
-  const windowOpen = lastIn !== undefined && nowMs - lastIn < 24 * 3600 * 1000;
-  const iso = new Date(nowMs).toISOString();
-  const rec: WaMessageRecord = {
-    wamid,
-    phoneNumberId: phone.id,
-    input: v.to,
-    waId: v.waId,
-    type: v.type,
-    template: v.template?.name,
-    language: v.template?.language,
-    category: v.template?.category,
-    params: v.params,
-    text: v.text,
-    bizOpaqueCallbackData: v.bizOpaque,
-    acceptedAt: iso,
-    acceptedAtMs: nowMs,
-    day: state.dayOf(nowMs),
-    status: 'accepted',
-    statuses: [{ status: 'accepted', at: iso }],
-  };
-  state.wa.addAccepted(rec);
-  const failCode = decideFailure(state, { waId: v.waId, category: v.template?.category, nowMs });
-  emitStatuses(state, webhooks, rec, failCode, windowOpen);
-  return {
-    body: {
-      messaging_product: 'whatsapp',
-      contacts: [{ input: v.to, wa_id: v.waId }],
-      messages: [{ id: wamid, message_status: 'accepted' }],
-    },
-  };
+function sendMessage(
+	state: SandboxState,
+	webhooks: WebhookDispatcher,
+	phone: PhoneNumberConfig,
+	r: GraphRequest,
+	marketingOnly: boolean,
+): GraphResult {
+	const v = validate(state, r.params, marketingOnly);
+	const nowMs = state.now();
+	// Pair limit first, so the throughput window counts exactly the accepted messages.
+	const pairKey = `${phone.id}|${v.waId}`;
+	const pairWindowMs = state.config.whatsapp.pairLimitSeconds * 1000;
+	if (state.pair.blocked(pairKey, nowMs, pairWindowMs)) {
+		throw waError(
+			400,
+			131056,
+			WA_TITLES[131056],
+			'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+		);
+	}
+	if (!state.throughputOf(phone.id).tryTake(nowMs, phone.throughputPerSecond)) {
+		throw waError(
+			400,
+			130429,
+			WA_TITLES[130429],
+			`Cloud API message throughput has been reached (${phone.throughputPerSecond} messages per second).`,
+		);
+	}
+	state.pair.record(pairKey, nowMs, pairWindowMs);
+	const wamid = makeWamid(state, v.waId);
+	const lastIn = state.lastInboundMs.get(v.waId);
+	const windowOpen = lastIn !== undefined && nowMs - lastIn < 24 * 3600 * 1000;
+	const iso = new Date(nowMs).toISOString();
+	const rec: WaMessageRecord = {
+		wamid,
+		phoneNumberId: phone.id,
+		input: v.to,
+		waId: v.waId,
+		type: v.type,
+		template: v.template?.name,
+		language: v.template?.language,
+		category: v.template?.category,
+		params: v.params,
+		text: v.text,
+		bizOpaqueCallbackData: v.bizOpaque,
+		acceptedAt: iso,
+		acceptedAtMs: nowMs,
+		day: state.dayOf(nowMs),
+		status: 'accepted',
+		statuses: [{ status: 'accepted', at: iso }],
+	};
+	state.wa.addAccepted(rec);
+	const failCode = decideFailure(state, { waId: v.waId, category: v.template?.category, nowMs });
+	emitStatuses(state, webhooks, rec, failCode, windowOpen);
+	return {
+		body: {
+			messaging_product: 'whatsapp',
+			contacts: [{ input: v.to, wa_id: v.waId }],
+			messages: [{ id: wamid, message_status: 'accepted' }],
+		},
+	};
 }
 
 function phoneInfo(state: SandboxState, phone: PhoneNumberConfig): Record<string, unknown> {
-  const tierLimit = TIER_LIMITS[state.config.whatsapp.messagingTier];
-  return {
-    id: phone.id,
-    verified_name: phone.verifiedName,
-    code_verification_status: 'VERIFIED',
-    display_phone_number: phone.displayPhoneNumber,
-    quality_rating: phone.qualityRating,
-    platform_type: 'CLOUD_API',
-    throughput: { level: phone.throughputPerSecond >= 1000 ? 'HIGH' : phone.throughputPerSecond <= 20 ? 'COEXISTENCE' : 'STANDARD' },
-    name_status: 'APPROVED',
-    status: 'CONNECTED',
-    messaging_limit_tier: state.config.whatsapp.messagingTier,
-    whatsapp_business_manager_messaging_limit: Number.isFinite(tierLimit) ? `TIER_${tierLimit}` : 'TIER_UNLIMITED',
-    last_onboarded_time: '2026-01-01T00:00:00+0000',
-  };
+	const tierLimit = TIER_LIMITS[state.config.whatsapp.messagingTier];
+	return {
+		id: phone.id,
+		verified_name: phone.verifiedName,
+		code_verification_status: 'VERIFIED',
+		display_phone_number: phone.displayPhoneNumber,
+		quality_rating: phone.qualityRating,
+		platform_type: 'CLOUD_API',
+		throughput: { level: phone.throughputPerSecond >= 1000 ? 'HIGH' : phone.throughputPerSecond <= 20 ? 'COEXISTENCE' : 'STANDARD' },
+		name_status: 'APPROVED',
+		status: 'CONNECTED',
+		messaging_limit_tier: state.config.whatsapp.messagingTier,
+		whatsapp_business_manager_messaging_limit: Number.isFinite(tierLimit) ? `TIER_${tierLimit}` : 'TIER_UNLIMITED',
+		last_onboarded_time: '2026-01-01T00:00:00+0000',
+	};
 }
 
-const PHONE_DEFAULT_FIELDS = ['verified_name', 'code_verification_status', 'display_phone_number', 'quality_rating', 'platform_type', 'throughput', 'last_onboarded_time'];
+const PHONE_DEFAULT_FIELDS = [
+	'verified_name',
+	'code_verification_status',
+	'display_phone_number',
+	'quality_rating',
+	'platform_type',
+	'throughput',
+	'last_onboarded_time',
+];
 
 export function whatsappGraph(state: SandboxState, webhooks: WebhookDispatcher): GraphHandler {
-  return (r) => {
-    const wa = state.config.whatsapp;
-    const phone = wa.phoneNumbers.find((p) => p.id === r.id);
-    if (phone && r.method === 'POST' && (r.edge === 'messages' || r.edge === 'marketing_messages')) {
-      try {
-        requireToken(state, r, wa.accessTokens);
-        return sendMessage(state, webhooks, phone, r, r.edge === 'marketing_messages');
-      } catch (err) {
-        // Every synchronous refusal is counted by code, so a test can assert "no 130429 storm".
-        if (err instanceof GraphError) {
-          const to = typeof r.params['to'] === 'string' ? (normaliseTo(r.params['to']) ?? r.params['to']) : '';
-          const tpl = r.params['template'];
-          const template = isObj(tpl) && typeof tpl['name'] === 'string' ? tpl['name'] : undefined;
-          state.wa.addRejection({ at: new Date(state.now()).toISOString(), phoneNumberId: phone.id, to, code: err.code, template });
-        }
-        throw err;
-      }
-    }
-    if (phone) {
-      requireToken(state, r, wa.accessTokens);
-      if (r.method === 'GET' && !r.edge) {
-        return { body: pickFields(phoneInfo(state, phone), r.params['fields'], PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber') };
-      }
-      throw unknownEdge(r);
-    }
-    if (r.id !== wa.wabaId) return undefined;
-    requireToken(state, r, wa.accessTokens);
-    if (r.method !== 'GET') throw unknownEdge(r);
-    if (!r.edge) {
-      return { body: pickFields({ id: wa.wabaId, name: 'Police Mitan Sandbox WABA', currency: 'INR', timezone_id: '71', message_template_namespace: 'sandbox' }, r.params['fields'], ['name', 'currency', 'timezone_id'], 'WhatsAppBusinessAccount') };
-    }
-    if (r.edge === 'phone_numbers') {
-      return { body: { data: wa.phoneNumbers.map((p) => pickFields(phoneInfo(state, p), r.params['fields'], PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber')), paging: { cursors: { before: 'QVFIU', after: 'QVFIU' } } } };
-    }
-    if (r.edge === 'message_templates') {
-      return {
-        body: {
-          data: wa.templates.map((t, i) => ({
-            name: t.name,
-            language: t.language,
-            status: t.status,
-            category: t.category,
-            id: String(600000000000001 + i),
-            components: [{ type: 'BODY', text: Array.from({ length: t.bodyParams }, (_, k) => `{{${k + 1}}}`).join(' ') || t.name }],
-          })),
-          paging: { cursors: { before: 'QVFIU', after: 'QVFIU' } },
-        },
-      };
-    }
-    throw unknownEdge(r);
-  };
+	return (r) => {
+		const wa = state.config.whatsapp;
+		const phone = wa.phoneNumbers.find((p) => p.id === r.id);
+		if (phone && r.method === 'POST' && (r.edge === 'messages' || r.edge === 'marketing_messages')) {
+			try {
+				requireToken(state, r, wa.accessTokens);
+				return sendMessage(state, webhooks, phone, r, r.edge === 'marketing_messages');
+			} catch (err) {
+				// Every synchronous refusal is counted by code, so a test can assert "no 130429 storm".
+				if (err instanceof GraphError) {
+					const to = typeof r.params['to'] === 'string' ? (normaliseTo(r.params['to']) ?? r.params['to']) : '';
+					const tpl = r.params['template'];
+					const template = isObj(tpl) && typeof tpl['name'] === 'string' ? tpl['name'] : undefined;
+					state.wa.addRejection({ at: new Date(state.now()).toISOString(), phoneNumberId: phone.id, to, code: err.code, template });
+				}
+				throw err;
+			}
+		}
+		if (phone) {
+			requireToken(state, r, wa.accessTokens);
+			if (r.method === 'GET' && !r.edge) {
+				return { body: pickFields(phoneInfo(state, phone), r.params['fields'], PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber') };
+			}
+			throw unknownEdge(r);
+		}
+		if (r.id !== wa.wabaId) return undefined;
+		requireToken(state, r, wa.accessTokens);
+		if (r.method !== 'GET') throw unknownEdge(r);
+		if (!r.edge) {
+			return {
+				body: pickFields(
+					{ id: wa.wabaId, name: 'Police Mitan Sandbox WABA', currency: 'INR', timezone_id: '71', message_template_namespace: 'sandbox' },
+					r.params['fields'],
+					['name', 'currency', 'timezone_id'],
+					'WhatsAppBusinessAccount',
+				),
+			};
+		}
+		if (r.edge === 'phone_numbers') {
+			return {
+				body: {
+					data: wa.phoneNumbers.map((p) =>
+						pickFields(phoneInfo(state, p), r.params['fields'], PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber'),
+					),
+					paging: { cursors: { before: 'QVFIU', after: 'QVFIU' } },
+				},
+			};
+		}
+		if (r.edge === 'message_templates') {
+			return {
+				body: {
+					data: wa.templates.map((t, i) => ({
+						name: t.name,
+						language: t.language,
+						status: t.status,
+						category: t.category,
+						id: String(600000000000001 + i),
+						components: [{ type: 'BODY', text: Array.from({ length: t.bodyParams }, (_, k) => `{{${k + 1}}}`).join(' ') || t.name }],
+					})),
+					paging: { cursors: { before: 'QVFIU', after: 'QVFIU' } },
+				},
+			};
+		}
+		throw unknownEdge(r);
+	};
 }

@@ -3,7 +3,7 @@ const os = require('os');
 const path = require('path');
 const fs = require('fs');
 if (!process.env.N8N_USER_FOLDER) {
-  const dir = path.join(os.tmpdir(), 'mitan-jest-n8n');
-  fs.mkdirSync(dir, { recursive: true });
-  process.env.N8N_USER_FOLDER = dir;
+	const dir = path.join(os.tmpdir(), 'mitan-jest-n8n');
+	fs.mkdirSync(dir, { recursive: true });
+	process.env.N8N_USER_FOLDER = dir;
 }

@@ -8,7 +8,7 @@ import type { Decision } from './types';
  * (except the content's own image).
  */
 const esc = (s: unknown): string =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+	String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `
 body{font:16px/1.5 system-ui,-apple-system,"Noto Sans Devanagari","Segoe UI",sans-serif;margin:0;background:#f4f5f7;color:#1b1f24}
@@ -28,57 +28,57 @@ code{font-size:.85rem;word-break:break-all}
 `;
 
 function page(titleEn: string, body: string): string {
-  return `<!doctype html><html lang="hi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+	return `<!doctype html><html lang="hi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex,nofollow"><title>${esc(titleEn)} · Police Mitan</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
 const ACTION_LABEL: Record<Decision, { hi: string; en: string }> = {
-  approved: { hi: 'स्वीकृत करें', en: 'Approve' },
-  rejected: { hi: 'अस्वीकार करें', en: 'Reject' },
-  changes_requested: { hi: 'बदलाव माँगें', en: 'Request changes' },
+	approved: { hi: 'स्वीकृत करें', en: 'Approve' },
+	rejected: { hi: 'अस्वीकार करें', en: 'Reject' },
+	changes_requested: { hi: 'बदलाव माँगें', en: 'Request changes' },
 };
 
 function channelBlock(c: ChannelPreview): string {
-  switch (c.channel) {
-    case 'whatsapp':
-      return `<div class="card"><div class="ch">WhatsApp · ${c.language === 'hi' ? 'हिंदी' : 'English'}</div>
+	switch (c.channel) {
+		case 'whatsapp':
+			return `<div class="card"><div class="ch">WhatsApp · ${c.language === 'hi' ? 'हिंदी' : 'English'}</div>
 <div class="muted">टेम्पलेट / Template <code>${esc(c.template)}</code> (${esc(c.templateLanguage)})</div>
 ${c.params.map((p, i) => `<div class="muted">{{${i + 1}}}</div><pre>${esc(p)}</pre>`).join('')}</div>`;
-    case 'x':
-      return `<div class="card"><div class="ch">X</div><pre>${esc(c.text)}</pre><div class="muted">${c.weightedLength} / ${c.limit}</div></div>`;
-    case 'instagram':
-      return `<div class="card"><div class="ch">Instagram</div><pre>${esc(c.caption)}</pre><div class="muted">${c.length} / ${c.limit}</div></div>`;
-    case 'facebook':
-      return `<div class="card"><div class="ch">Facebook</div><pre>${esc(c.text)}</pre>${c.link ? `<div class="muted">Link: ${esc(c.link)}</div>` : ''}</div>`;
-  }
+		case 'x':
+			return `<div class="card"><div class="ch">X</div><pre>${esc(c.text)}</pre><div class="muted">${c.weightedLength} / ${c.limit}</div></div>`;
+		case 'instagram':
+			return `<div class="card"><div class="ch">Instagram</div><pre>${esc(c.caption)}</pre><div class="muted">${c.length} / ${c.limit}</div></div>`;
+		case 'facebook':
+			return `<div class="card"><div class="ch">Facebook</div><pre>${esc(c.text)}</pre>${c.link ? `<div class="muted">Link: ${esc(c.link)}</div>` : ''}</div>`;
+	}
 }
 
 export interface DecisionPageInput {
-  preview: ContentPreview;
-  /** The decision this signed link is for. */
-  decision: Decision;
-  /** Where the form posts: the same signed URL. */
-  formAction: string;
-  approver: string;
-  level: number;
-  deadlineAt: Date | null;
-  /** The other decisions' links of the same set, for a change of mind before submitting. */
-  otherLinks: Partial<Record<Decision, string>>;
+	preview: ContentPreview;
+	/** The decision this signed link is for. */
+	decision: Decision;
+	/** Where the form posts: the same signed URL. */
+	formAction: string;
+	approver: string;
+	level: number;
+	deadlineAt: Date | null;
+	/** The other decisions' links of the same set, for a change of mind before submitting. */
+	otherLinks: Partial<Record<Decision, string>>;
 }
 
 function ist(d: Date): string {
-  return new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium', timeStyle: 'short' }).format(d);
+	return new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
 export function renderDecisionPage(i: DecisionPageInput): string {
-  const p = i.preview;
-  const label = ACTION_LABEL[i.decision];
-  const needsComment = i.decision === 'changes_requested';
-  const others = (Object.entries(i.otherLinks) as [Decision, string][])
-    .filter(([d]) => d !== i.decision)
-    .map(([d, href]) => `<a class="alt" href="${esc(href)}">${esc(ACTION_LABEL[d].hi)} / ${esc(ACTION_LABEL[d].en)}</a>`)
-    .join('');
-  const body = `
+	const p = i.preview;
+	const label = ACTION_LABEL[i.decision];
+	const needsComment = i.decision === 'changes_requested';
+	const others = (Object.entries(i.otherLinks) as [Decision, string][])
+		.filter(([d]) => d !== i.decision)
+		.map(([d, href]) => `<a class="alt" href="${esc(href)}">${esc(ACTION_LABEL[d].hi)} / ${esc(ACTION_LABEL[d].en)}</a>`)
+		.join('');
+	const body = `
 <h1>${esc(p.title)}</h1>
 <div class="muted">${esc(p.categoryLabel.hi)} / ${esc(p.categoryLabel.en)}${p.targetDate ? ` · ${esc(p.targetDate)}` : ''} · अनुमोदक / Approver: ${esc(i.approver)}${i.level > 1 ? ` (स्तर / level ${i.level})` : ''}</div>
 ${i.deadlineAt ? `<div class="muted">समय-सीमा / Deadline: ${esc(ist(i.deadlineAt))} IST</div>` : ''}
@@ -95,44 +95,59 @@ ${p.channels.map(channelBlock).join('\n')}
 <button type="submit" class="${i.decision}">${esc(label.hi)} / ${esc(label.en)}</button>
 </form>
 ${others ? `<div class="card muted">या / Or: ${others}</div>` : ''}`;
-  return page(`${label.en}: ${p.title}`, body);
+	return page(`${label.en}: ${p.title}`, body);
 }
 
 export interface PageMessage {
-  ok: boolean;
-  titleHi: string;
-  titleEn: string;
-  textHi: string;
-  textEn: string;
+	ok: boolean;
+	titleHi: string;
+	titleEn: string;
+	textHi: string;
+	textEn: string;
 }
 
 export function renderResultPage(m: PageMessage): string {
-  return page(m.titleEn, `<div class="card ${m.ok ? 'ok' : 'bad'}"><h1>${esc(m.titleHi)}<br>${esc(m.titleEn)}</h1><p>${esc(m.textHi)}</p><p>${esc(m.textEn)}</p></div>`);
+	return page(
+		m.titleEn,
+		`<div class="card ${m.ok ? 'ok' : 'bad'}"><h1>${esc(m.titleHi)}<br>${esc(m.titleEn)}</h1><p>${esc(m.textHi)}</p><p>${esc(m.textEn)}</p></div>`,
+	);
 }
 
 /** The messages the webhook answers with, by situation. */
 export const MESSAGES = {
-  recorded: (decision: Decision, hash: string): PageMessage => ({
-    ok: true,
-    titleHi: 'निर्णय दर्ज हुआ',
-    titleEn: 'Decision recorded',
-    textHi: `आपका निर्णय "${ACTION_LABEL[decision].hi}" सामग्री ${hash.slice(0, 12)} के लिए दर्ज कर लिया गया है।`,
-    textEn: `Your decision "${ACTION_LABEL[decision].en}" for content ${hash.slice(0, 12)} has been recorded.`,
-  }),
-  invalidLink: (): PageMessage => ({ ok: false, titleHi: 'अमान्य लिंक', titleEn: 'Invalid link', textHi: 'यह लिंक सही नहीं है या बदला गया है।', textEn: 'This link is not valid or has been altered.' }),
-  alreadyDecided: (decision: string, by: string | null): PageMessage => ({
-    ok: false,
-    titleHi: 'निर्णय पहले ही हो चुका है',
-    titleEn: 'Already decided',
-    textHi: `इस अनुरोध पर निर्णय (${decision}) पहले ही ${by ?? ''} द्वारा लिया जा चुका है। लिंक केवल एक बार काम करता है।`,
-    textEn: `This request was already decided (${decision})${by ? ` by ${by}` : ''}. A link works only once.`,
-  }),
-  contentChanged: (): PageMessage => ({
-    ok: false,
-    titleHi: 'सामग्री बदल गई है',
-    titleEn: 'The content has changed',
-    textHi: 'अनुरोध भेजे जाने के बाद पाठ बदला गया है। यह अनुरोध रद्द है; नया अनुरोध भेजा जाएगा।',
-    textEn: 'The text was changed after this request was sent. This request is void; a new one will follow.',
-  }),
-  error: (en: string): PageMessage => ({ ok: false, titleHi: 'निर्णय दर्ज नहीं हुआ', titleEn: 'Decision not recorded', textHi: 'कृपया नीचे दिया कारण देखें और फिर से प्रयास करें।', textEn: en }),
+	recorded: (decision: Decision, hash: string): PageMessage => ({
+		ok: true,
+		titleHi: 'निर्णय दर्ज हुआ',
+		titleEn: 'Decision recorded',
+		textHi: `आपका निर्णय "${ACTION_LABEL[decision].hi}" सामग्री ${hash.slice(0, 12)} के लिए दर्ज कर लिया गया है।`,
+		textEn: `Your decision "${ACTION_LABEL[decision].en}" for content ${hash.slice(0, 12)} has been recorded.`,
+	}),
+	invalidLink: (): PageMessage => ({
+		ok: false,
+		titleHi: 'अमान्य लिंक',
+		titleEn: 'Invalid link',
+		textHi: 'यह लिंक सही नहीं है या बदला गया है।',
+		textEn: 'This link is not valid or has been altered.',
+	}),
+	alreadyDecided: (decision: string, by: string | null): PageMessage => ({
+		ok: false,
+		titleHi: 'निर्णय पहले ही हो चुका है',
+		titleEn: 'Already decided',
+		textHi: `इस अनुरोध पर निर्णय (${decision}) पहले ही ${by ?? ''} द्वारा लिया जा चुका है। लिंक केवल एक बार काम करता है।`,
+		textEn: `This request was already decided (${decision})${by ? ` by ${by}` : ''}. A link works only once.`,
+	}),
+	contentChanged: (): PageMessage => ({
+		ok: false,
+		titleHi: 'सामग्री बदल गई है',
+		titleEn: 'The content has changed',
+		textHi: 'अनुरोध भेजे जाने के बाद पाठ बदला गया है। यह अनुरोध रद्द है; नया अनुरोध भेजा जाएगा।',
+		textEn: 'The text was changed after this request was sent. This request is void; a new one will follow.',
+	}),
+	error: (en: string): PageMessage => ({
+		ok: false,
+		titleHi: 'निर्णय दर्ज नहीं हुआ',
+		titleEn: 'Decision not recorded',
+		textHi: 'कृपया नीचे दिया कारण देखें और फिर से प्रयास करें।',
+		textEn: en,
+	}),
 };

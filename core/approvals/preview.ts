@@ -9,91 +9,109 @@ import type { ApprovalLinks } from './types';
  * show something the publishers will not send.
  */
 export const CATEGORY_LABEL: Record<Category, { hi: string; en: string }> = {
-  cyber_fraud: { hi: 'साइबर धोखाधड़ी', en: 'Cyber fraud' },
-  women_safety: { hi: 'महिला सुरक्षा', en: "Women's safety" },
-  child_safety: { hi: 'बाल सुरक्षा', en: 'Child safety' },
-  traffic: { hi: 'यातायात नियम', en: 'Traffic' },
-  other: { hi: 'अन्य', en: 'Other' },
+	cyber_fraud: { hi: 'साइबर धोखाधड़ी', en: 'Cyber fraud' },
+	women_safety: { hi: 'महिला सुरक्षा', en: "Women's safety" },
+	child_safety: { hi: 'बाल सुरक्षा', en: 'Child safety' },
+	traffic: { hi: 'यातायात नियम', en: 'Traffic' },
+	other: { hi: 'अन्य', en: 'Other' },
 };
 
 export type ChannelPreview =
-  | { channel: 'whatsapp'; language: 'hi' | 'en'; template: string; templateLanguage: string; params: string[] }
-  | { channel: 'x'; text: string; weightedLength: number; limit: 280 }
-  | { channel: 'instagram'; caption: string; length: number; limit: 2200; imageUrl: string | null }
-  | { channel: 'facebook'; text: string; link: string | null; imageUrl: string | null };
+	| { channel: 'whatsapp'; language: 'hi' | 'en'; template: string; templateLanguage: string; params: string[] }
+	| { channel: 'x'; text: string; weightedLength: number; limit: 280 }
+	| { channel: 'instagram'; caption: string; length: number; limit: 2200; imageUrl: string | null }
+	| { channel: 'facebook'; text: string; link: string | null; imageUrl: string | null };
 
 export interface ContentPreview {
-  contentId: number;
-  title: string;
-  category: Category;
-  categoryLabel: { hi: string; en: string };
-  targetDate: string | null;
-  imageUrl: string | null;
-  bodyHi: string;
-  bodyEn: string;
-  contentHash: string;
-  shortHash: string;
-  channels: ChannelPreview[];
+	contentId: number;
+	title: string;
+	category: Category;
+	categoryLabel: { hi: string; en: string };
+	targetDate: string | null;
+	imageUrl: string | null;
+	bodyHi: string;
+	bodyEn: string;
+	contentHash: string;
+	shortHash: string;
+	channels: ChannelPreview[];
 }
 
 export function buildPreview(c: Content): ContentPreview {
-  const channels: ChannelPreview[] = [];
-  const v = c.variants ?? {};
-  for (const lang of ['hi', 'en'] as const) {
-    const t = v.whatsapp?.templates?.[lang];
-    if (t) channels.push({ channel: 'whatsapp', language: lang, template: t.name, templateLanguage: t.language, params: t.params });
-  }
-  if (v.x) channels.push({ channel: 'x', text: v.x.text, weightedLength: xWeightedLength(v.x.text), limit: 280 });
-  if (v.instagram) channels.push({ channel: 'instagram', caption: v.instagram.caption, length: [...v.instagram.caption].length, limit: 2200, imageUrl: c.imageUrl });
-  if (v.facebook) channels.push({ channel: 'facebook', text: v.facebook.text, link: v.facebook.link ?? null, imageUrl: c.imageUrl });
-  return {
-    contentId: c.id,
-    title: c.title,
-    category: c.category,
-    categoryLabel: CATEGORY_LABEL[c.category],
-    targetDate: c.targetDate,
-    imageUrl: c.imageUrl,
-    bodyHi: c.bodyHi,
-    bodyEn: c.bodyEn,
-    contentHash: c.contentHash,
-    shortHash: shortHash(c.contentHash),
-    channels,
-  };
+	const channels: ChannelPreview[] = [];
+	const v = c.variants ?? {};
+	for (const lang of ['hi', 'en'] as const) {
+		const t = v.whatsapp?.templates?.[lang];
+		if (t) channels.push({ channel: 'whatsapp', language: lang, template: t.name, templateLanguage: t.language, params: t.params });
+	}
+	if (v.x) channels.push({ channel: 'x', text: v.x.text, weightedLength: xWeightedLength(v.x.text), limit: 280 });
+	if (v.instagram)
+		channels.push({
+			channel: 'instagram',
+			caption: v.instagram.caption,
+			length: [...v.instagram.caption].length,
+			limit: 2200,
+			imageUrl: c.imageUrl,
+		});
+	if (v.facebook) channels.push({ channel: 'facebook', text: v.facebook.text, link: v.facebook.link ?? null, imageUrl: c.imageUrl });
+	return {
+		contentId: c.id,
+		title: c.title,
+		category: c.category,
+		categoryLabel: CATEGORY_LABEL[c.category],
+		targetDate: c.targetDate,
+		imageUrl: c.imageUrl,
+		bodyHi: c.bodyHi,
+		bodyEn: c.bodyEn,
+		contentHash: c.contentHash,
+		shortHash: shortHash(c.contentHash),
+		channels,
+	};
 }
 
 const clip = (s: string, n: number): string => ([...s].length <= n ? s : `${[...s].slice(0, n - 1).join('')}…`);
 
 function formatIst(d: Date): string {
-  return new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+	return new Intl.DateTimeFormat('en-IN', {
+		timeZone: 'Asia/Kolkata',
+		day: '2-digit',
+		month: 'short',
+		hour: '2-digit',
+		minute: '2-digit',
+		hour12: false,
+	}).format(d);
 }
 
 /**
  * The WhatsApp message to the approver: bilingual, short enough for a phone screen (WhatsApp's
  * limit is 4,096 characters; bodies are clipped here and shown whole on the decision page).
  */
-export function approvalRequestText(p: ContentPreview, links: ApprovalLinks, opts: { deadlineAt: Date | null; level: number; reminder?: boolean }): string {
-  const head = opts.reminder
-    ? '⏰ अनुस्मारक / Reminder: अनुमोदन लंबित है / approval pending'
-    : opts.level > 1
-      ? '⚠️ समय-सीमा बीत गई, अब आपका निर्णय चाहिए / Escalated to you: the first approver did not answer in time'
-      : '📝 पुलिस मितान: अनुमोदन हेतु सामग्री / Police Mitan: content for your approval';
-  // The links come before the clipped texts: the approver opens a link to read everything anyway.
-  const lines = [
-    head,
-    '',
-    `*${p.title}*`,
-    `${p.categoryLabel.hi} / ${p.categoryLabel.en}${p.targetDate ? ` · ${p.targetDate}` : ''} · Hash ${p.shortHash}`,
-  ];
-  if (opts.deadlineAt) lines.push(`समय-सीमा / Deadline: ${formatIst(opts.deadlineAt)} IST`);
-  lines.push(
-    '',
-    'पूरा पाठ देखकर निर्णय लें / Open to see the full text and decide:',
-    `✅ स्वीकृत करें / Approve: ${links.approve}`,
-    `✏️ बदलाव माँगें / Request changes: ${links.changes}`,
-    `❌ अस्वीकार करें / Reject: ${links.reject}`,
-    '',
-    `हिंदी: ${clip(p.bodyHi, 300)}`,
-    `English: ${clip(p.bodyEn, 300)}`,
-  );
-  return lines.join('\n');
+export function approvalRequestText(
+	p: ContentPreview,
+	links: ApprovalLinks,
+	opts: { deadlineAt: Date | null; level: number; reminder?: boolean },
+): string {
+	const head = opts.reminder
+		? '⏰ अनुस्मारक / Reminder: अनुमोदन लंबित है / approval pending'
+		: opts.level > 1
+			? '⚠️ समय-सीमा बीत गई, अब आपका निर्णय चाहिए / Escalated to you: the first approver did not answer in time'
+			: '📝 पुलिस मितान: अनुमोदन हेतु सामग्री / Police Mitan: content for your approval';
+	// The links come before the clipped texts: the approver opens a link to read everything anyway.
+	const lines = [
+		head,
+		'',
+		`*${p.title}*`,
+		`${p.categoryLabel.hi} / ${p.categoryLabel.en}${p.targetDate ? ` · ${p.targetDate}` : ''} · Hash ${p.shortHash}`,
+	];
+	if (opts.deadlineAt) lines.push(`समय-सीमा / Deadline: ${formatIst(opts.deadlineAt)} IST`);
+	lines.push(
+		'',
+		'पूरा पाठ देखकर निर्णय लें / Open to see the full text and decide:',
+		`✅ स्वीकृत करें / Approve: ${links.approve}`,
+		`✏️ बदलाव माँगें / Request changes: ${links.changes}`,
+		`❌ अस्वीकार करें / Reject: ${links.reject}`,
+		'',
+		`हिंदी: ${clip(p.bodyHi, 300)}`,
+		`English: ${clip(p.bodyEn, 300)}`,
+	);
+	return lines.join('\n');
 }

@@ -11,30 +11,32 @@ export const MIN_PASSWORD_LENGTH = 10;
 
 /** Refuses passwords an officer could be talked out of over the phone. */
 export function checkPasswordStrength(password: string, username = ''): void {
-  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
-    throw new MitanError('AUTH_WEAK_PASSWORD', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`, 'fix_input', { field: 'password' });
-  }
-  if (password.length > 200) {
-    throw new MitanError('AUTH_WEAK_PASSWORD', 'password: must be at most 200 characters', 'fix_input', { field: 'password' });
-  }
-  if (username && password.toLowerCase().includes(username.toLowerCase())) {
-    throw new MitanError('AUTH_WEAK_PASSWORD', 'password: must not contain the username', 'fix_input', { field: 'password' });
-  }
-  if (new Set(password).size < 5) {
-    throw new MitanError('AUTH_WEAK_PASSWORD', 'password: needs at least 5 different characters', 'fix_input', { field: 'password' });
-  }
+	if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
+		throw new MitanError('AUTH_WEAK_PASSWORD', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`, 'fix_input', {
+			field: 'password',
+		});
+	}
+	if (password.length > 200) {
+		throw new MitanError('AUTH_WEAK_PASSWORD', 'password: must be at most 200 characters', 'fix_input', { field: 'password' });
+	}
+	if (username && password.toLowerCase().includes(username.toLowerCase())) {
+		throw new MitanError('AUTH_WEAK_PASSWORD', 'password: must not contain the username', 'fix_input', { field: 'password' });
+	}
+	if (new Set(password).size < 5) {
+		throw new MitanError('AUTH_WEAK_PASSWORD', 'password: needs at least 5 different characters', 'fix_input', { field: 'password' });
+	}
 }
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS);
+	return hash(password, OPTIONS);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false;
-  }
+	try {
+		return await verify(passwordHash, password);
+	} catch {
+		return false;
+	}
 }
 
 /**
@@ -43,6 +45,6 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
  */
 let dummy: Promise<string> | undefined;
 export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword('not-a-real-password-' + Math.random());
-  return dummy;
+	dummy ??= hashPassword('not-a-real-password-' + Math.random());
+	return dummy;
 }

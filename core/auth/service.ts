@@ -5,156 +5,196 @@ import { isLimited, recordAttempt } from './attempts';
 import { checkPasswordStrength, dummyHash, hashPassword, verifyPassword } from './passwords';
 import { createSession, deleteSession, deleteUserSessions } from './sessions';
 import {
-  checkRole,
-  checkUsername,
-  countAdmins,
-  findUserForLogin,
-  getUser,
-  insertUser,
-  updateUser,
-  type DashboardUser,
-  type Role,
+	checkRole,
+	checkUsername,
+	countAdmins,
+	findUserForLogin,
+	getUser,
+	insertUser,
+	updateUser,
+	type DashboardUser,
+	type Role,
 } from './users';
 
 /** Login, logout and user administration; every admin action lands in the audit log. */
 
 export interface LoginResult {
-  token: string;
-  csrfToken: string;
-  expiresAt: Date;
-  user: DashboardUser;
+	token: string;
+	csrfToken: string;
+	expiresAt: Date;
+	user: DashboardUser;
 }
 
 export async function login(db: Db, input: { username: unknown; password: unknown; ip: string; userAgent?: string }): Promise<LoginResult> {
-  const username = typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 60) : '';
-  const password = typeof input.password === 'string' ? input.password : '';
-  if (!username || !password) {
-    throw new MitanError('AUTH_MISSING', 'username and password are both required', 'fix_input', { field: !username ? 'username' : 'password' });
-  }
-  if (await isLimited(db, input.ip, username)) {
-    throw new MitanError('AUTH_RATE_LIMITED', 'too many failed logins: wait 15 minutes and try again', 'retry_soon');
-  }
-  const user = await findUserForLogin(db, username);
-  // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
-  const ok = (await verifyPassword(user?.passwordHash ?? (await dummyHash()), password)) && !!user && !user.disabled;
-  await recordAttempt(db, input.ip, username, ok);
-  if (!ok || !user) {
-    await audit(db, { actor: `user:${username}`, action: 'auth.login_failed', entity: 'dashboard_user', entityId: user?.id ?? null, ip: input.ip });
-    throw new MitanError('AUTH_BAD_CREDENTIALS', 'wrong username or password', 'reauthenticate');
-  }
-  const s = await createSession(db, user.id, { ip: input.ip, userAgent: input.userAgent });
-  await audit(db, { districtId: user.districtId, actor: `user:${user.username}`, action: 'auth.login', entity: 'dashboard_user', entityId: user.id, ip: input.ip });
-  const { passwordHash: _omit, ...plain } = user;
-  return { ...s, user: plain };
+	const username = typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 60) : '';
+	const password = typeof input.password === 'string' ? input.password : '';
+	if (!username || !password) {
+		throw new MitanError('AUTH_MISSING', 'username and password are both required', 'fix_input', {
+			field: !username ? 'username' : 'password',
+		});
+	}
+	if (await isLimited(db, input.ip, username)) {
+		throw new MitanError('AUTH_RATE_LIMITED', 'too many failed logins: wait 15 minutes and try again', 'retry_soon');
+	}
+	const user = await findUserForLogin(db, username);
+	// Verify against a dummy hash for unknown users so timing does not reveal which names exist.
+	const ok = (await verifyPassword(user?.passwordHash ?? (await dummyHash()), password)) && !!user && !user.disabled;
+	await recordAttempt(db, input.ip, username, ok);
+	if (!ok || !user) {
+		await audit(db, {
+			actor: `user:${username}`,
+			action: 'auth.login_failed',
+			entity: 'dashboard_user',
+			entityId: user?.id ?? null,
+			ip: input.ip,
+		});
+		throw new MitanError('AUTH_BAD_CREDENTIALS', 'wrong username or password', 'reauthenticate');
+	}
+	const s = await createSession(db, user.id, { ip: input.ip, userAgent: input.userAgent });
+	await audit(db, {
+		districtId: user.districtId,
+		actor: `user:${user.username}`,
+		action: 'auth.login',
+		entity: 'dashboard_user',
+		entityId: user.id,
+		ip: input.ip,
+	});
+	const { passwordHash: _omit, ...plain } = user;
+	return { ...s, user: plain };
 }
 
 export async function logout(db: Queryable, token: string, user?: DashboardUser, ip?: string): Promise<void> {
-  await deleteSession(db, token);
-  if (user) await audit(db, { districtId: user.districtId, actor: `user:${user.username}`, action: 'auth.logout', entity: 'dashboard_user', entityId: user.id, ip });
+	await deleteSession(db, token);
+	if (user)
+		await audit(db, {
+			districtId: user.districtId,
+			actor: `user:${user.username}`,
+			action: 'auth.logout',
+			entity: 'dashboard_user',
+			entityId: user.id,
+			ip,
+		});
 }
 
 export interface NewUser {
-  username: unknown;
-  password: unknown;
-  role: unknown;
-  districtId?: number | null;
-  displayName?: string | null;
-  language?: 'hi' | 'en';
+	username: unknown;
+	password: unknown;
+	role: unknown;
+	districtId?: number | null;
+	displayName?: string | null;
+	language?: 'hi' | 'en';
 }
 
 async function checkDistrict(db: Queryable, districtId: number | null | undefined): Promise<number | null> {
-  if (districtId === null || districtId === undefined) return null;
-  if (!Number.isInteger(districtId)) throw new MitanError('AUTH_BAD_DISTRICT', 'district: must be a district id or empty for state-level', 'fix_input', { field: 'district' });
-  const rows = await db.query('SELECT 1 FROM districts WHERE id = $1', [districtId]);
-  if (rows.length === 0) throw new MitanError('AUTH_BAD_DISTRICT', `district: no district with id ${districtId}`, 'fix_input', { field: 'district' });
-  return districtId;
+	if (districtId === null || districtId === undefined) return null;
+	if (!Number.isInteger(districtId))
+		throw new MitanError('AUTH_BAD_DISTRICT', 'district: must be a district id or empty for state-level', 'fix_input', {
+			field: 'district',
+		});
+	const rows = await db.query('SELECT 1 FROM districts WHERE id = $1', [districtId]);
+	if (rows.length === 0)
+		throw new MitanError('AUTH_BAD_DISTRICT', `district: no district with id ${districtId}`, 'fix_input', { field: 'district' });
+	return districtId;
 }
 
 async function newUser(db: Queryable, u: NewUser): Promise<DashboardUser> {
-  const username = checkUsername(u.username);
-  const role = checkRole(u.role);
-  const password = typeof u.password === 'string' ? u.password : '';
-  checkPasswordStrength(password, username);
-  const districtId = await checkDistrict(db, u.districtId);
-  return insertUser(db, { username, role, districtId, passwordHash: await hashPassword(password), displayName: u.displayName ?? null, language: u.language });
+	const username = checkUsername(u.username);
+	const role = checkRole(u.role);
+	const password = typeof u.password === 'string' ? u.password : '';
+	checkPasswordStrength(password, username);
+	const districtId = await checkDistrict(db, u.districtId);
+	return insertUser(db, {
+		username,
+		role,
+		districtId,
+		passwordHash: await hashPassword(password),
+		displayName: u.displayName ?? null,
+		language: u.language,
+	});
 }
 
 /** Creates the first (or another) state-level admin from the command line: `mitan admin:create`. */
 export async function createAdmin(db: Queryable, username: string, password: string): Promise<DashboardUser> {
-  const user = await newUser(db, { username, password, role: 'admin', districtId: null });
-  await audit(db, { actor: 'system:cli', action: 'admin.user_created', entity: 'dashboard_user', entityId: user.id, details: { username: user.username, role: 'admin' } });
-  return user;
+	const user = await newUser(db, { username, password, role: 'admin', districtId: null });
+	await audit(db, {
+		actor: 'system:cli',
+		action: 'admin.user_created',
+		entity: 'dashboard_user',
+		entityId: user.id,
+		details: { username: user.username, role: 'admin' },
+	});
+	return user;
 }
 
 export async function createUserAsAdmin(db: Db, actor: DashboardUser, u: NewUser, ip?: string): Promise<DashboardUser> {
-  requireRole(actor, 'admin');
-  return db.transaction(async (tx) => {
-    const user = await newUser(tx, u);
-    await audit(tx, {
-      districtId: user.districtId,
-      actor: `user:${actor.username}`,
-      action: 'admin.user_created',
-      entity: 'dashboard_user',
-      entityId: user.id,
-      ip,
-      details: { username: user.username, role: user.role, districtId: user.districtId },
-    });
-    return user;
-  });
+	requireRole(actor, 'admin');
+	return db.transaction(async (tx) => {
+		const user = await newUser(tx, u);
+		await audit(tx, {
+			districtId: user.districtId,
+			actor: `user:${actor.username}`,
+			action: 'admin.user_created',
+			entity: 'dashboard_user',
+			entityId: user.id,
+			ip,
+			details: { username: user.username, role: user.role, districtId: user.districtId },
+		});
+		return user;
+	});
 }
 
 export async function updateUserAsAdmin(
-  db: Db,
-  actor: DashboardUser,
-  id: number,
-  patch: { role?: unknown; districtId?: number | null; disabled?: boolean; password?: unknown },
-  ip?: string,
+	db: Db,
+	actor: DashboardUser,
+	id: number,
+	patch: { role?: unknown; districtId?: number | null; disabled?: boolean; password?: unknown },
+	ip?: string,
 ): Promise<DashboardUser> {
-  requireRole(actor, 'admin');
-  return db.transaction(async (tx) => {
-    const before = await getUser(tx, id);
-    if (!before) throw new MitanError('AUTH_USER_NOT_FOUND', `user ${id} does not exist`, 'fix_input', { field: 'id' });
-    const role = patch.role === undefined || patch.role === '' ? undefined : checkRole(patch.role);
-    const districtId = patch.districtId === undefined ? undefined : await checkDistrict(tx, patch.districtId);
-    let passwordHash: string | undefined;
-    if (typeof patch.password === 'string' && patch.password !== '') {
-      checkPasswordStrength(patch.password, before.username);
-      passwordHash = await hashPassword(patch.password);
-    }
-    const after = await updateUser(tx, id, { role, districtId, disabled: patch.disabled, passwordHash });
-    // The last admin cannot lock everyone out.
-    if (before.role === 'admin' && (after.role !== 'admin' || after.disabled) && (await countAdmins(tx)) === 0) {
-      throw new MitanError('AUTH_LAST_ADMIN', 'role: the last active admin cannot be demoted or disabled', 'fix_input', { field: 'role' });
-    }
-    if (after.disabled || passwordHash || after.role !== before.role) await deleteUserSessions(tx, id);
-    await audit(tx, {
-      districtId: after.districtId,
-      actor: `user:${actor.username}`,
-      action: 'admin.user_updated',
-      entity: 'dashboard_user',
-      entityId: id,
-      ip,
-      details: {
-        username: after.username,
-        role: [before.role, after.role],
-        districtId: [before.districtId, after.districtId],
-        disabled: [before.disabled, after.disabled],
-        passwordChanged: !!passwordHash,
-      },
-    });
-    return after;
-  });
+	requireRole(actor, 'admin');
+	return db.transaction(async (tx) => {
+		const before = await getUser(tx, id);
+		if (!before) throw new MitanError('AUTH_USER_NOT_FOUND', `user ${id} does not exist`, 'fix_input', { field: 'id' });
+		const role = patch.role === undefined || patch.role === '' ? undefined : checkRole(patch.role);
+		const districtId = patch.districtId === undefined ? undefined : await checkDistrict(tx, patch.districtId);
+		let passwordHash: string | undefined;
+		if (typeof patch.password === 'string' && patch.password !== '') {
+			checkPasswordStrength(patch.password, before.username);
+			passwordHash = await hashPassword(patch.password);
+		}
+		const after = await updateUser(tx, id, { role, districtId, disabled: patch.disabled, passwordHash });
+		// The last admin cannot lock everyone out.
+		if (before.role === 'admin' && (after.role !== 'admin' || after.disabled) && (await countAdmins(tx)) === 0) {
+			throw new MitanError('AUTH_LAST_ADMIN', 'role: the last active admin cannot be demoted or disabled', 'fix_input', { field: 'role' });
+		}
+		if (after.disabled || passwordHash || after.role !== before.role) await deleteUserSessions(tx, id);
+		await audit(tx, {
+			districtId: after.districtId,
+			actor: `user:${actor.username}`,
+			action: 'admin.user_updated',
+			entity: 'dashboard_user',
+			entityId: id,
+			ip,
+			details: {
+				username: after.username,
+				role: [before.role, after.role],
+				districtId: [before.districtId, after.districtId],
+				disabled: [before.disabled, after.disabled],
+				passwordChanged: !!passwordHash,
+			},
+		});
+		return after;
+	});
 }
 
 const RANK: Record<Role, number> = { viewer: 0, approver: 1, admin: 2 };
 
 /** Roles are ordered: an admin may do what an approver may, an approver what a viewer may. */
 export function hasRole(user: DashboardUser, min: Role): boolean {
-  return RANK[user.role] >= RANK[min];
+	return RANK[user.role] >= RANK[min];
 }
 
 export function requireRole(user: DashboardUser, min: Role): void {
-  if (!hasRole(user, min)) {
-    throw new MitanError('AUTH_FORBIDDEN', `this needs the ${min} role (you are ${user.role})`, 'fix_input', { status: 403 });
-  }
+	if (!hasRole(user, min)) {
+		throw new MitanError('AUTH_FORBIDDEN', `this needs the ${min} role (you are ${user.role})`, 'fix_input', { status: 403 });
+	}
 }

@@ -6,101 +6,105 @@ export type Role = 'viewer' | 'approver' | 'admin';
 export const ROLES: Role[] = ['viewer', 'approver', 'admin'];
 
 export interface DashboardUser {
-  id: number;
-  username: string;
-  displayName: string | null;
-  role: Role;
-  /** null = state-level: may look at any district. */
-  districtId: number | null;
-  language: 'hi' | 'en';
-  disabled: boolean;
-  createdAt: Date;
+	id: number;
+	username: string;
+	displayName: string | null;
+	role: Role;
+	/** null = state-level: may look at any district. */
+	districtId: number | null;
+	language: 'hi' | 'en';
+	disabled: boolean;
+	createdAt: Date;
 }
 
 interface UserRow extends Record<string, unknown> {
-  id: number;
-  username: string;
-  display_name: string | null;
-  password_hash: string;
-  role: Role;
-  district_id: number | null;
-  language: 'hi' | 'en';
-  disabled_at: Date | null;
-  created_at: Date;
+	id: number;
+	username: string;
+	display_name: string | null;
+	password_hash: string;
+	role: Role;
+	district_id: number | null;
+	language: 'hi' | 'en';
+	disabled_at: Date | null;
+	created_at: Date;
 }
 
 function toUser(r: UserRow): DashboardUser {
-  return {
-    id: r.id,
-    username: r.username,
-    displayName: r.display_name,
-    role: r.role,
-    districtId: r.district_id,
-    language: r.language,
-    disabled: r.disabled_at !== null,
-    createdAt: r.created_at,
-  };
+	return {
+		id: r.id,
+		username: r.username,
+		displayName: r.display_name,
+		role: r.role,
+		districtId: r.district_id,
+		language: r.language,
+		disabled: r.disabled_at !== null,
+		createdAt: r.created_at,
+	};
 }
 
 export function checkUsername(username: unknown): string {
-  const u = typeof username === 'string' ? username.trim().toLowerCase() : '';
-  if (!/^[a-z0-9._-]{2,40}$/.test(u)) {
-    throw new MitanError('AUTH_BAD_USERNAME', 'username: 2-40 characters, letters a-z, digits, dot, dash or underscore', 'fix_input', { field: 'username' });
-  }
-  return u;
+	const u = typeof username === 'string' ? username.trim().toLowerCase() : '';
+	if (!/^[a-z0-9._-]{2,40}$/.test(u)) {
+		throw new MitanError('AUTH_BAD_USERNAME', 'username: 2-40 characters, letters a-z, digits, dot, dash or underscore', 'fix_input', {
+			field: 'username',
+		});
+	}
+	return u;
 }
 
 export function checkRole(role: unknown): Role {
-  if (!ROLES.includes(role as Role)) {
-    throw new MitanError('AUTH_BAD_ROLE', `role: must be one of ${ROLES.join(', ')} (got "${String(role)}")`, 'fix_input', { field: 'role' });
-  }
-  return role as Role;
+	if (!ROLES.includes(role as Role)) {
+		throw new MitanError('AUTH_BAD_ROLE', `role: must be one of ${ROLES.join(', ')} (got "${String(role)}")`, 'fix_input', {
+			field: 'role',
+		});
+	}
+	return role as Role;
 }
 
 export async function insertUser(
-  db: Queryable,
-  u: { username: string; passwordHash: string; role: Role; districtId: number | null; displayName?: string | null; language?: 'hi' | 'en' },
+	db: Queryable,
+	u: { username: string; passwordHash: string; role: Role; districtId: number | null; displayName?: string | null; language?: 'hi' | 'en' },
 ): Promise<DashboardUser> {
-  const rows = await db.query<UserRow>(
-    `INSERT INTO dashboard_users (username, password_hash, role, district_id, display_name, language)
+	const rows = await db.query<UserRow>(
+		`INSERT INTO dashboard_users (username, password_hash, role, district_id, display_name, language)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (username) DO NOTHING
      RETURNING *`,
-    [u.username, u.passwordHash, u.role, u.districtId, u.displayName ?? null, u.language ?? 'hi'],
-  );
-  if (rows.length === 0) {
-    throw new MitanError('AUTH_USER_EXISTS', `username: "${u.username}" is already taken`, 'fix_input', { field: 'username' });
-  }
-  return toUser(rows[0]);
+		[u.username, u.passwordHash, u.role, u.districtId, u.displayName ?? null, u.language ?? 'hi'],
+	);
+	if (rows.length === 0) {
+		throw new MitanError('AUTH_USER_EXISTS', `username: "${u.username}" is already taken`, 'fix_input', { field: 'username' });
+	}
+	return toUser(rows[0]);
 }
 
 export async function findUserForLogin(db: Queryable, username: string): Promise<(DashboardUser & { passwordHash: string }) | null> {
-  const [r] = await db.query<UserRow>('SELECT * FROM dashboard_users WHERE username = $1', [username]);
-  return r ? { ...toUser(r), passwordHash: r.password_hash } : null;
+	const [r] = await db.query<UserRow>('SELECT * FROM dashboard_users WHERE username = $1', [username]);
+	return r ? { ...toUser(r), passwordHash: r.password_hash } : null;
 }
 
 export async function getUser(db: Queryable, id: number): Promise<DashboardUser | null> {
-  const [r] = await db.query<UserRow>('SELECT * FROM dashboard_users WHERE id = $1', [id]);
-  return r ? toUser(r) : null;
+	const [r] = await db.query<UserRow>('SELECT * FROM dashboard_users WHERE id = $1', [id]);
+	return r ? toUser(r) : null;
 }
 
 export async function listUsers(db: Queryable): Promise<DashboardUser[]> {
-  const rows = await db.query<UserRow>('SELECT * FROM dashboard_users ORDER BY username');
-  return rows.map(toUser);
+	const rows = await db.query<UserRow>('SELECT * FROM dashboard_users ORDER BY username');
+	return rows.map(toUser);
 }
 
 export async function countAdmins(db: Queryable): Promise<number> {
-  const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dashboard_users WHERE role = 'admin' AND disabled_at IS NULL`);
-  return r.n;
+	const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dashboard_users WHERE role = 'admin' AND disabled_at IS NULL`);
+	return r.n;
 }
 
 export async function updateUser(
-  db: Queryable,
-  id: number,
-  patch: { role?: Role; districtId?: number | null; disabled?: boolean; passwordHash?: string; language?: 'hi' | 'en' },
+	db: Queryable,
+	id: number,
+	patch: { role?: Role; districtId?: number | null; disabled?: boolean; passwordHash?: string; language?: 'hi' | 'en' },
 ): Promise<DashboardUser> {
-  const [r] = await db.query<UserRow>(
-    `UPDATE dashboard_users SET
+	const [r] = await db.query<UserRow>(
+		`UPDATE dashboard_users SET
        role = COALESCE($2, role),
        district_id = CASE WHEN $3::boolean THEN $4::int ELSE district_id END,
        disabled_at = CASE WHEN $5::boolean IS NULL THEN disabled_at WHEN $5 THEN COALESCE(disabled_at, now()) ELSE NULL END,
@@ -108,8 +112,16 @@ export async function updateUser(
        language = COALESCE($7, language),
        updated_at = now()
      WHERE id = $1 RETURNING *`,
-    [id, patch.role ?? null, patch.districtId !== undefined, patch.districtId ?? null, patch.disabled ?? null, patch.passwordHash ?? null, patch.language ?? null],
-  );
-  if (!r) throw new MitanError('AUTH_USER_NOT_FOUND', `user ${id} does not exist`, 'fix_input', { field: 'id' });
-  return toUser(r);
+		[
+			id,
+			patch.role ?? null,
+			patch.districtId !== undefined,
+			patch.districtId ?? null,
+			patch.disabled ?? null,
+			patch.passwordHash ?? null,
+			patch.language ?? null,
+		],
+	);
+	if (!r) throw new MitanError('AUTH_USER_NOT_FOUND', `user ${id} does not exist`, 'fix_input', { field: 'id' });
+	return toUser(r);
 }

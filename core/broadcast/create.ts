@@ -16,114 +16,152 @@ const bad = (field: string, message: string) => new MitanError('BROADCAST_INPUT_
 
 /** Today's date (YYYY-MM-DD) in the campaign's time zone. */
 export function todayIn(timeZone = 'Asia/Kolkata', now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 export function validateTemplates(raw: unknown): BroadcastTemplates {
-  let t = raw;
-  if (typeof raw === 'string') {
-    // From an n8n JSON parameter or a form: parse here so the message names the field.
-    try {
-      t = JSON.parse(raw);
-    } catch (e) {
-      throw bad('templates', `not valid JSON (${(e as Error).message})`);
-    }
-  }
-  if (!t || typeof t !== 'object' || Array.isArray(t)) throw bad('templates', 'must be an object like {"hi": {"name": "daily_awareness", "params": ["…"]}, "en": {…}}');
-  const out: BroadcastTemplates = {};
-  for (const [lang, v] of Object.entries(t as Record<string, unknown>)) {
-    if (!LANGUAGES.includes(lang as Language)) throw bad(`templates.${lang}`, `unknown subscriber language "${lang}" (use ${LANGUAGES.join(', ')})`);
-    if (!v || typeof v !== 'object') throw bad(`templates.${lang}`, 'must be an object with "name" and "params"');
-    const c = v as Record<string, unknown>;
-    if (typeof c.name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(c.name)) throw bad(`templates.${lang}.name`, `template name must be lower-case letters, digits and _ (got ${JSON.stringify(c.name)})`);
-    if (c.language !== undefined && (typeof c.language !== 'string' || !/^[a-z]{2,3}(_[A-Z]{2})?$/.test(c.language))) {
-      throw bad(`templates.${lang}.language`, `Meta language code like "hi" or "en_US" expected (got ${JSON.stringify(c.language)})`);
-    }
-    const params = c.params ?? [];
-    if (!Array.isArray(params) || params.some((p) => typeof p !== 'string' && typeof p !== 'number')) throw bad(`templates.${lang}.params`, 'must be a list of texts');
-    const strs = params.map(String);
-    const empty = strs.findIndex((p) => p.trim() === '');
-    if (empty >= 0) throw bad(`templates.${lang}.params[${empty}]`, 'empty parameter (WhatsApp rejects it)');
-    const long = strs.findIndex((p) => p.length > 1024);
-    if (long >= 0) throw bad(`templates.${lang}.params[${long}]`, `${strs[long].length} characters; a template body allows 1,024`);
-    const choice: TemplateChoice = { name: c.name, params: strs };
-    if (typeof c.language === 'string') choice.language = c.language;
-    out[lang as Language] = choice;
-  }
-  if (Object.keys(out).length === 0) throw bad('templates', 'at least one language is needed');
-  return out;
+	let t = raw;
+	if (typeof raw === 'string') {
+		// From an n8n JSON parameter or a form: parse here so the message names the field.
+		try {
+			t = JSON.parse(raw);
+		} catch (e) {
+			throw bad('templates', `not valid JSON (${(e as Error).message})`);
+		}
+	}
+	if (!t || typeof t !== 'object' || Array.isArray(t))
+		throw bad('templates', 'must be an object like {"hi": {"name": "daily_awareness", "params": ["…"]}, "en": {…}}');
+	const out: BroadcastTemplates = {};
+	for (const [lang, v] of Object.entries(t as Record<string, unknown>)) {
+		if (!LANGUAGES.includes(lang as Language))
+			throw bad(`templates.${lang}`, `unknown subscriber language "${lang}" (use ${LANGUAGES.join(', ')})`);
+		if (!v || typeof v !== 'object') throw bad(`templates.${lang}`, 'must be an object with "name" and "params"');
+		const c = v as Record<string, unknown>;
+		if (typeof c.name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(c.name))
+			throw bad(`templates.${lang}.name`, `template name must be lower-case letters, digits and _ (got ${JSON.stringify(c.name)})`);
+		if (c.language !== undefined && (typeof c.language !== 'string' || !/^[a-z]{2,3}(_[A-Z]{2})?$/.test(c.language))) {
+			throw bad(`templates.${lang}.language`, `Meta language code like "hi" or "en_US" expected (got ${JSON.stringify(c.language)})`);
+		}
+		const params = c.params ?? [];
+		if (!Array.isArray(params) || params.some((p) => typeof p !== 'string' && typeof p !== 'number'))
+			throw bad(`templates.${lang}.params`, 'must be a list of texts');
+		const strs = params.map(String);
+		const empty = strs.findIndex((p) => p.trim() === '');
+		if (empty >= 0) throw bad(`templates.${lang}.params[${empty}]`, 'empty parameter (WhatsApp rejects it)');
+		const long = strs.findIndex((p) => p.length > 1024);
+		if (long >= 0) throw bad(`templates.${lang}.params[${long}]`, `${strs[long].length} characters; a template body allows 1,024`);
+		const choice: TemplateChoice = { name: c.name, params: strs };
+		if (typeof c.language === 'string') choice.language = c.language;
+		out[lang as Language] = choice;
+	}
+	if (Object.keys(out).length === 0) throw bad('templates', 'at least one language is needed');
+	return out;
 }
 
 export function validateSegment(s: unknown): BroadcastSegment {
-  if (s === undefined || s === null) return {};
-  if (typeof s !== 'object' || Array.isArray(s)) throw bad('segment', 'must be an object (policeStation, block, village, language, tag)');
-  const out: BroadcastSegment = {};
-  for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
-    if (v === undefined || v === null || v === '') continue;
-    if (!['policeStation', 'block', 'village', 'language', 'tag'].includes(k)) throw bad(`segment.${k}`, 'unknown segment field (use policeStation, block, village, language, tag)');
-    if (typeof v !== 'string') throw bad(`segment.${k}`, 'must be text');
-    if (k === 'language' && !LANGUAGES.includes(v as Language)) throw bad('segment.language', `must be ${LANGUAGES.join(' or ')}`);
-    (out as Record<string, string>)[k] = k === 'tag' ? v.trim().toLowerCase() : v.trim();
-  }
-  return out;
+	if (s === undefined || s === null) return {};
+	if (typeof s !== 'object' || Array.isArray(s)) throw bad('segment', 'must be an object (policeStation, block, village, language, tag)');
+	const out: BroadcastSegment = {};
+	for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
+		if (v === undefined || v === null || v === '') continue;
+		if (!['policeStation', 'block', 'village', 'language', 'tag'].includes(k))
+			throw bad(`segment.${k}`, 'unknown segment field (use policeStation, block, village, language, tag)');
+		if (typeof v !== 'string') throw bad(`segment.${k}`, 'must be text');
+		if (k === 'language' && !LANGUAGES.includes(v as Language)) throw bad('segment.language', `must be ${LANGUAGES.join(' or ')}`);
+		(out as Record<string, string>)[k] = k === 'tag' ? v.trim().toLowerCase() : v.trim();
+	}
+	return out;
 }
 
 /** Canonical key of a segment: the same filter always gives the same key. */
 export function segmentKey(s: BroadcastSegment): string {
-  const keys = Object.keys(s).sort() as (keyof BroadcastSegment)[];
-  return keys.length === 0 ? 'all' : keys.map((k) => `${k}=${s[k]}`).join('&');
+	const keys = Object.keys(s).sort() as (keyof BroadcastSegment)[];
+	return keys.length === 0 ? 'all' : keys.map((k) => `${k}=${s[k]}`).join('&');
 }
 
 function validDate(d: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
-  const t = new Date(`${d}T00:00:00Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+	const t = new Date(`${d}T00:00:00Z`);
+	return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
 }
 
 export async function createBroadcast(db: Db, input: CreateBroadcastInput): Promise<{ broadcast: Broadcast; created: boolean }> {
-  const templates = validateTemplates(input.templates);
-  const segment = validateSegment(input.segment);
-  const date = input.date ?? todayIn();
-  if (!validDate(date)) throw bad('date', `must be a calendar date YYYY-MM-DD (got ${JSON.stringify(date)})`);
-  const contentId = input.contentId ?? null;
-  if (contentId !== null && (!Number.isInteger(contentId) || contentId < 1)) throw bad('contentId', `must be a positive whole number (got ${JSON.stringify(contentId)})`);
-  const contentKey = (input.contentKey ?? (contentId !== null ? `content:${contentId}` : '')).trim();
-  if (contentKey === '') throw bad('contentKey', 'give the approved content id or a content key');
-  const rateLimit = input.rateLimitPerSecond ?? 80;
-  if (!Number.isInteger(rateLimit) || rateLimit < 1 || rateLimit > 10_000) throw bad('rateLimitPerSecond', `must be a whole number 1..10000 (80 by default, 1000 for upgraded numbers), got ${JSON.stringify(rateLimit)}`);
-  const pacing = input.pacingFactor ?? 0.985;
-  if (typeof pacing !== 'number' || !(pacing > 0 && pacing <= 1)) throw bad('pacingFactor', `must be in (0, 1], got ${JSON.stringify(pacing)}`);
-  const maxAttempts = input.maxAttempts ?? 6;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 50) throw bad('maxAttempts', `must be 1..50, got ${JSON.stringify(maxAttempts)}`);
-  if (input.phoneNumberId !== undefined && !/^\d+$/.test(input.phoneNumberId)) throw bad('phoneNumberId', 'must be digits');
-  const districtId = input.districtId ?? 1;
-  const sKey = segmentKey(segment);
+	const templates = validateTemplates(input.templates);
+	const segment = validateSegment(input.segment);
+	const date = input.date ?? todayIn();
+	if (!validDate(date)) throw bad('date', `must be a calendar date YYYY-MM-DD (got ${JSON.stringify(date)})`);
+	const contentId = input.contentId ?? null;
+	if (contentId !== null && (!Number.isInteger(contentId) || contentId < 1))
+		throw bad('contentId', `must be a positive whole number (got ${JSON.stringify(contentId)})`);
+	const contentKey = (input.contentKey ?? (contentId !== null ? `content:${contentId}` : '')).trim();
+	if (contentKey === '') throw bad('contentKey', 'give the approved content id or a content key');
+	const rateLimit = input.rateLimitPerSecond ?? 80;
+	if (!Number.isInteger(rateLimit) || rateLimit < 1 || rateLimit > 10_000)
+		throw bad(
+			'rateLimitPerSecond',
+			`must be a whole number 1..10000 (80 by default, 1000 for upgraded numbers), got ${JSON.stringify(rateLimit)}`,
+		);
+	const pacing = input.pacingFactor ?? 0.985;
+	if (typeof pacing !== 'number' || !(pacing > 0 && pacing <= 1))
+		throw bad('pacingFactor', `must be in (0, 1], got ${JSON.stringify(pacing)}`);
+	const maxAttempts = input.maxAttempts ?? 6;
+	if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 50)
+		throw bad('maxAttempts', `must be 1..50, got ${JSON.stringify(maxAttempts)}`);
+	if (input.phoneNumberId !== undefined && !/^\d+$/.test(input.phoneNumberId)) throw bad('phoneNumberId', 'must be digits');
+	const districtId = input.districtId ?? 1;
+	const sKey = segmentKey(segment);
 
-  return db.transaction(async (tx) => {
-    if (contentId !== null) {
-      const [c] = await tx.query<{ state: string }>(`SELECT state FROM content WHERE id = $1`, [contentId]);
-      if (!c) throw bad('contentId', `no content with id ${contentId}`);
-      if (c.state !== 'approved' && c.state !== 'published') throw new MitanError('CONTENT_NOT_APPROVED', `content ${contentId} is "${c.state}": only approved content can be broadcast`, 'fix_input', { field: 'contentId' });
-    }
-    const id = await repo.insertBroadcast(tx, {
-      districtId, contentId, contentKey, date, segmentKey: sKey, segment, templates,
-      phoneNumberId: input.phoneNumberId ?? null, rateLimitPerSecond: rateLimit, pacingFactor: pacing, maxAttempts, createdBy: input.createdBy ?? null,
-    });
-    if (id === undefined) {
-      const existing = await repo.findByKey(tx, contentKey, date, sKey);
-      if (!existing) throw new MitanError('BROADCAST_RACE', 'broadcast key conflict but no row found', 'report_bug');
-      return { broadcast: existing, created: false };
-    }
-    // The segment's WHERE comes from the roster (one owner of segment rules); its column names
-    // are unambiguous in the snapshot query (subscribers s, broadcasts b).
-    const params: unknown[] = [];
-    const where = segmentWhere({ ...segment, districtId }, params);
-    const targeted = await repo.snapshotRecipients(tx, id, where, params);
-    const missing = await repo.languagesWithout(tx, id, Object.keys(templates));
-    if (missing.length > 0) {
-      throw bad('templates', `no template for ${missing.map((m) => `"${m.language}" (${m.count} citizens)`).join(', ')}: add one per language of the segment`);
-    }
-    await audit(tx, { districtId, actor: input.createdBy ?? 'system:broadcast', action: 'broadcast.create', entity: 'broadcast', entityId: id, details: { contentKey, date, segment: sKey, targeted } });
-    return { broadcast: (await repo.findBroadcast(tx, id))!, created: true };
-  });
+	return db.transaction(async (tx) => {
+		if (contentId !== null) {
+			const [c] = await tx.query<{ state: string }>(`SELECT state FROM content WHERE id = $1`, [contentId]);
+			if (!c) throw bad('contentId', `no content with id ${contentId}`);
+			if (c.state !== 'approved' && c.state !== 'published')
+				throw new MitanError(
+					'CONTENT_NOT_APPROVED',
+					`content ${contentId} is "${c.state}": only approved content can be broadcast`,
+					'fix_input',
+					{ field: 'contentId' },
+				);
+		}
+		const id = await repo.insertBroadcast(tx, {
+			districtId,
+			contentId,
+			contentKey,
+			date,
+			segmentKey: sKey,
+			segment,
+			templates,
+			phoneNumberId: input.phoneNumberId ?? null,
+			rateLimitPerSecond: rateLimit,
+			pacingFactor: pacing,
+			maxAttempts,
+			createdBy: input.createdBy ?? null,
+		});
+		if (id === undefined) {
+			const existing = await repo.findByKey(tx, contentKey, date, sKey);
+			if (!existing) throw new MitanError('BROADCAST_RACE', 'broadcast key conflict but no row found', 'report_bug');
+			return { broadcast: existing, created: false };
+		}
+		// The segment's WHERE comes from the roster (one owner of segment rules); its column names
+		// are unambiguous in the snapshot query (subscribers s, broadcasts b).
+		const params: unknown[] = [];
+		const where = segmentWhere({ ...segment, districtId }, params);
+		const targeted = await repo.snapshotRecipients(tx, id, where, params);
+		const missing = await repo.languagesWithout(tx, id, Object.keys(templates));
+		if (missing.length > 0) {
+			throw bad(
+				'templates',
+				`no template for ${missing.map((m) => `"${m.language}" (${m.count} citizens)`).join(', ')}: add one per language of the segment`,
+			);
+		}
+		await audit(tx, {
+			districtId,
+			actor: input.createdBy ?? 'system:broadcast',
+			action: 'broadcast.create',
+			entity: 'broadcast',
+			entityId: id,
+			details: { contentKey, date, segment: sKey, targeted },
+		});
+		return { broadcast: (await repo.findBroadcast(tx, id))!, created: true };
+	});
 }

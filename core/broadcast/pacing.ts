@@ -14,19 +14,19 @@
 import type { Queryable } from '../db';
 
 export function bucketKeyFor(phoneNumberId: string): string {
-  return `whatsapp:${phoneNumberId}`;
+	return `whatsapp:${phoneNumberId}`;
 }
 
 /** Creates the pacing row or sets its rate (the latest broadcast started on the number wins). */
 export async function configurePacing(db: Queryable, key: string, ratePerSecond: number, burstSeconds = 0.02): Promise<void> {
-  await db.query(
-    `INSERT INTO send_rate_limits (key, rate_per_second, burst_seconds) VALUES ($1, $2, $3)
+	await db.query(
+		`INSERT INTO send_rate_limits (key, rate_per_second, burst_seconds) VALUES ($1, $2, $3)
      ON CONFLICT (key) DO UPDATE SET rate_per_second = EXCLUDED.rate_per_second, burst_seconds = EXCLUDED.burst_seconds, updated_at = now()`,
-    [key, ratePerSecond, burstSeconds],
-  );
+		[key, ratePerSecond, burstSeconds],
+	);
 }
 
 /** Slots per reservation: about `groupMs` of sending, at least one. */
 export function groupSize(ratePerSecond: number, groupMs: number): number {
-  return Math.max(1, Math.round((ratePerSecond * groupMs) / 1000));
+	return Math.max(1, Math.round((ratePerSecond * groupMs) / 1000));
 }

@@ -8,20 +8,20 @@
 import type { Db, Queryable, Row } from '../db';
 
 export function serialDb(db: Db): Db {
-  let tail: Promise<unknown> = Promise.resolve();
-  const run = <T>(fn: () => Promise<T>): Promise<T> => {
-    const p = tail.then(fn, fn);
-    tail = p.catch(() => undefined);
-    return p;
-  };
-  return {
-    engine: db.engine,
-    query: <T extends Row = Row>(sql: string, params?: unknown[]) => run(() => db.query<T>(sql, params)),
-    exec: (sql: string) => run(() => db.exec(sql)),
-    // The transaction holds the turn: nothing else of this sender runs inside it.
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => run(() => db.transaction(fn)),
-    listen: (channel, onNotify) => db.listen(channel, onNotify),
-    notify: (channel, payload) => run(() => db.notify(channel, payload)),
-    close: () => db.close(),
-  };
+	let tail: Promise<unknown> = Promise.resolve();
+	const run = <T>(fn: () => Promise<T>): Promise<T> => {
+		const p = tail.then(fn, fn);
+		tail = p.catch(() => undefined);
+		return p;
+	};
+	return {
+		engine: db.engine,
+		query: <T extends Row = Row>(sql: string, params?: unknown[]) => run(() => db.query<T>(sql, params)),
+		exec: (sql: string) => run(() => db.exec(sql)),
+		// The transaction holds the turn: nothing else of this sender runs inside it.
+		transaction: <T>(fn: (tx: Queryable) => Promise<T>) => run(() => db.transaction(fn)),
+		listen: (channel, onNotify) => db.listen(channel, onNotify),
+		notify: (channel, payload) => run(() => db.notify(channel, payload)),
+		close: () => db.close(),
+	};
 }

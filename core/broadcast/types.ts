@@ -7,12 +7,12 @@
 import type { Language, SegmentFilter } from '../roster/types';
 
 export interface TemplateChoice {
-  /** Approved template name in WhatsApp Manager. */
-  name: string;
-  /** Meta language code of the approved translation; defaults to the subscriber language ('hi', 'en'). */
-  language?: string;
-  /** Body parameters {{1}}, {{2}}… in order. */
-  params?: string[];
+	/** Approved template name in WhatsApp Manager. */
+	name: string;
+	/** Meta language code of the approved translation; defaults to the subscriber language ('hi', 'en'). */
+	language?: string;
+	/** Body parameters {{1}}, {{2}}… in order. */
+	params?: string[];
 }
 
 /** Subscriber language → template to send them. */
@@ -24,69 +24,69 @@ export type DeliveryState = 'pending' | 'in_flight' | 'sent' | 'delivered' | 're
 export type BroadcastSegment = Pick<SegmentFilter, 'policeStation' | 'block' | 'village' | 'language' | 'tag'>;
 
 export interface CreateBroadcastInput {
-  /** Approved content row; the idempotency key becomes `content:<id>` unless contentKey is given. */
-  contentId?: number | null;
-  contentKey?: string;
-  /** An object, or its JSON text (an n8n JSON parameter). */
-  templates: BroadcastTemplates | string;
-  segment?: BroadcastSegment;
-  /** 'YYYY-MM-DD' in the campaign's time zone; defaults to today in Asia/Kolkata. */
-  date?: string;
-  districtId?: number;
-  /** Sending phone number id (the pacing key). */
-  phoneNumberId?: string;
-  /** The number's throughput limit: 80 by default, 1,000 when upgraded. */
-  rateLimitPerSecond?: number;
-  /** Share of the limit to pace at (default 0.985: pacing exactly at the limit draws 130429s). */
-  pacingFactor?: number;
-  maxAttempts?: number;
-  createdBy?: string;
+	/** Approved content row; the idempotency key becomes `content:<id>` unless contentKey is given. */
+	contentId?: number | null;
+	contentKey?: string;
+	/** An object, or its JSON text (an n8n JSON parameter). */
+	templates: BroadcastTemplates | string;
+	segment?: BroadcastSegment;
+	/** 'YYYY-MM-DD' in the campaign's time zone; defaults to today in Asia/Kolkata. */
+	date?: string;
+	districtId?: number;
+	/** Sending phone number id (the pacing key). */
+	phoneNumberId?: string;
+	/** The number's throughput limit: 80 by default, 1,000 when upgraded. */
+	rateLimitPerSecond?: number;
+	/** Share of the limit to pace at (default 0.985: pacing exactly at the limit draws 130429s). */
+	pacingFactor?: number;
+	maxAttempts?: number;
+	createdBy?: string;
 }
 
 export interface Broadcast {
-  id: number;
-  districtId: number;
-  contentId: number | null;
-  contentKey: string;
-  channel: string;
-  date: string;
-  segmentKey: string;
-  segment: BroadcastSegment;
-  templates: BroadcastTemplates;
-  status: BroadcastStatus;
-  stopCode: string | null;
-  stopReason: string | null;
-  targeted: number;
-  phoneNumberId: string | null;
-  rateLimitPerSecond: number;
-  pacingFactor: number;
-  maxAttempts: number;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
+	id: number;
+	districtId: number;
+	contentId: number | null;
+	contentKey: string;
+	channel: string;
+	date: string;
+	segmentKey: string;
+	segment: BroadcastSegment;
+	templates: BroadcastTemplates;
+	status: BroadcastStatus;
+	stopCode: string | null;
+	stopReason: string | null;
+	targeted: number;
+	phoneNumberId: string | null;
+	rateLimitPerSecond: number;
+	pacingFactor: number;
+	maxAttempts: number;
+	createdAt: Date;
+	startedAt: Date | null;
+	finishedAt: Date | null;
 }
 
 export interface BroadcastProgress {
-  broadcastId: number;
-  status: BroadcastStatus;
-  stopCode: string | null;
-  stopReason: string | null;
-  targeted: number;
-  pending: number;
-  inFlight: number;
-  /** Accepted by WhatsApp (sent + delivered + read). */
-  sent: number;
-  delivered: number;
-  read: number;
-  failed: number;
-  failedByClass: Record<string, number>;
-  inDoubt: number;
-  skipped: number;
-  /** pending + in flight. */
-  remaining: number;
-  /** Messages accepted per second over the last 10 s. */
-  currentRate: number;
-  /** Seconds to finish at the current rate (or the paced rate when idle); null when done. */
-  etaSeconds: number | null;
-  liveWorkers: number;
+	broadcastId: number;
+	status: BroadcastStatus;
+	stopCode: string | null;
+	stopReason: string | null;
+	targeted: number;
+	pending: number;
+	inFlight: number;
+	/** Accepted by WhatsApp (sent + delivered + read). */
+	sent: number;
+	delivered: number;
+	read: number;
+	failed: number;
+	failedByClass: Record<string, number>;
+	inDoubt: number;
+	skipped: number;
+	/** pending + in flight. */
+	remaining: number;
+	/** Messages accepted per second over the last 10 s. */
+	currentRate: number;
+	/** Seconds to finish at the current rate (or the paced rate when idle); null when done. */
+	etaSeconds: number | null;
+	liveWorkers: number;
 }

@@ -5,38 +5,38 @@
  * any other. The SQL CHECK in migration 050 lists the same values.
  */
 export const COMPLAINT_CATEGORIES = [
-  'women_child',
-  'online_financial_fraud',
-  'social_media',
-  'hacking',
-  'mobile',
-  'cryptocurrency',
-  'other',
+	'women_child',
+	'online_financial_fraud',
+	'social_media',
+	'hacking',
+	'mobile',
+	'cryptocurrency',
+	'other',
 ] as const;
 
 export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 
 export interface CategoryInfo {
-  labelEn: string;
-  labelHi: string;
-  /** Women / child related: least data kept, visible only to roles that need it. */
-  sensitive: boolean;
+	labelEn: string;
+	labelHi: string;
+	/** Women / child related: least data kept, visible only to roles that need it. */
+	sensitive: boolean;
 }
 
 export const CATEGORY_INFO: Readonly<Record<ComplaintCategory, CategoryInfo>> = Object.freeze({
-  women_child: { labelEn: 'Women / child related crime', labelHi: 'महिला / बच्चों से संबंधित अपराध', sensitive: true },
-  online_financial_fraud: { labelEn: 'Online financial fraud', labelHi: 'ऑनलाइन वित्तीय धोखाधड़ी', sensitive: false },
-  social_media: { labelEn: 'Online and social media related crime', labelHi: 'ऑनलाइन व सोशल मीडिया से जुड़ा अपराध', sensitive: false },
-  hacking: { labelEn: 'Hacking / damage to computer systems', labelHi: 'हैकिंग / कंप्यूटर सिस्टम को नुकसान', sensitive: false },
-  mobile: { labelEn: 'Mobile related crime (lost phone, SIM)', labelHi: 'मोबाइल से जुड़ा अपराध (गुम फोन, सिम)', sensitive: false },
-  cryptocurrency: { labelEn: 'Cryptocurrency crime', labelHi: 'क्रिप्टोकरेंसी अपराध', sensitive: false },
-  other: { labelEn: 'Any other cyber crime', labelHi: 'अन्य साइबर अपराध', sensitive: false },
+	women_child: { labelEn: 'Women / child related crime', labelHi: 'महिला / बच्चों से संबंधित अपराध', sensitive: true },
+	online_financial_fraud: { labelEn: 'Online financial fraud', labelHi: 'ऑनलाइन वित्तीय धोखाधड़ी', sensitive: false },
+	social_media: { labelEn: 'Online and social media related crime', labelHi: 'ऑनलाइन व सोशल मीडिया से जुड़ा अपराध', sensitive: false },
+	hacking: { labelEn: 'Hacking / damage to computer systems', labelHi: 'हैकिंग / कंप्यूटर सिस्टम को नुकसान', sensitive: false },
+	mobile: { labelEn: 'Mobile related crime (lost phone, SIM)', labelHi: 'मोबाइल से जुड़ा अपराध (गुम फोन, सिम)', sensitive: false },
+	cryptocurrency: { labelEn: 'Cryptocurrency crime', labelHi: 'क्रिप्टोकरेंसी अपराध', sensitive: false },
+	other: { labelEn: 'Any other cyber crime', labelHi: 'अन्य साइबर अपराध', sensitive: false },
 });
 
 export function isComplaintCategory(x: unknown): x is ComplaintCategory {
-  return typeof x === 'string' && (COMPLAINT_CATEGORIES as readonly string[]).includes(x);
+	return typeof x === 'string' && (COMPLAINT_CATEGORIES as readonly string[]).includes(x);
 }
 
 export function isSensitiveCategory(c: ComplaintCategory): boolean {
-  return CATEGORY_INFO[c].sensitive;
+	return CATEGORY_INFO[c].sensitive;
 }

@@ -10,37 +10,42 @@ export const COMPLAINT_STATUSES = ['new', 'acknowledged', 'forwarded', 'closed']
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 
 export const STATUS_TIMESTAMP: Readonly<Record<Exclude<ComplaintStatus, 'new'>, string>> = Object.freeze({
-  acknowledged: 'acknowledged_at',
-  forwarded: 'forwarded_at',
-  closed: 'closed_at',
+	acknowledged: 'acknowledged_at',
+	forwarded: 'forwarded_at',
+	closed: 'closed_at',
 });
 
 export const STATUS_LABELS: Readonly<Record<ComplaintStatus, { en: string; hi: string }>> = Object.freeze({
-  new: { en: 'New', hi: 'नई' },
-  acknowledged: { en: 'Acknowledged', hi: 'पावती भेजी गई' },
-  forwarded: { en: 'Forwarded to police station', hi: 'थाने को भेजी गई' },
-  closed: { en: 'Closed', hi: 'बंद' },
+	new: { en: 'New', hi: 'नई' },
+	acknowledged: { en: 'Acknowledged', hi: 'पावती भेजी गई' },
+	forwarded: { en: 'Forwarded to police station', hi: 'थाने को भेजी गई' },
+	closed: { en: 'Closed', hi: 'बंद' },
 });
 
 export function isComplaintStatus(x: unknown): x is ComplaintStatus {
-  return typeof x === 'string' && (COMPLAINT_STATUSES as readonly string[]).includes(x);
+	return typeof x === 'string' && (COMPLAINT_STATUSES as readonly string[]).includes(x);
 }
 
 export function canTransition(from: ComplaintStatus, to: ComplaintStatus): boolean {
-  return COMPLAINT_STATUSES.indexOf(to) > COMPLAINT_STATUSES.indexOf(from);
+	return COMPLAINT_STATUSES.indexOf(to) > COMPLAINT_STATUSES.indexOf(from);
 }
 
 export function checkTransition(ref: string, from: ComplaintStatus, to: unknown): Exclude<ComplaintStatus, 'new'> {
-  if (!isComplaintStatus(to)) {
-    throw new MitanError('COMPLAINT_STATUS_UNKNOWN', `status must be one of ${COMPLAINT_STATUSES.join(', ')}; got "${String(to)}"`, 'fix_input', { field: 'status' });
-  }
-  if (!canTransition(from, to) || to === 'new') {
-    throw new MitanError(
-      'COMPLAINT_STATUS_BACKWARDS',
-      `complaint ${ref} is "${from}" and cannot become "${to}": status only moves forward (new → acknowledged → forwarded → closed)`,
-      'fix_input',
-      { field: 'status', from, to },
-    );
-  }
-  return to;
+	if (!isComplaintStatus(to)) {
+		throw new MitanError(
+			'COMPLAINT_STATUS_UNKNOWN',
+			`status must be one of ${COMPLAINT_STATUSES.join(', ')}; got "${String(to)}"`,
+			'fix_input',
+			{ field: 'status' },
+		);
+	}
+	if (!canTransition(from, to) || to === 'new') {
+		throw new MitanError(
+			'COMPLAINT_STATUS_BACKWARDS',
+			`complaint ${ref} is "${from}" and cannot become "${to}": status only moves forward (new → acknowledged → forwarded → closed)`,
+			'fix_input',
+			{ field: 'status', from, to },
+		);
+	}
+	return to;
 }

@@ -18,23 +18,23 @@ export type Role = 'viewer' | 'approver' | 'admin';
 export const SENSITIVE_CAPABILITY = 'complaints:sensitive';
 
 export interface Viewer {
-  role: Role;
-  capabilities?: readonly string[];
+	role: Role;
+	capabilities?: readonly string[];
 }
 
 const asViewer = (v: Role | Viewer): Viewer => (typeof v === 'string' ? { role: v } : v);
 
 export function canSeeSensitive(v: Role | Viewer): boolean {
-  const viewer = asViewer(v);
-  return viewer.role === 'admin' || (viewer.capabilities ?? []).includes(SENSITIVE_CAPABILITY);
+	const viewer = asViewer(v);
+	return viewer.role === 'admin' || (viewer.capabilities ?? []).includes(SENSITIVE_CAPABILITY);
 }
 
 export function canSee(v: Role | Viewer, complaint: { sensitive: boolean }): boolean {
-  return !complaint.sensitive || canSeeSensitive(v);
+	return !complaint.sensitive || canSeeSensitive(v);
 }
 
 /** The citizen's full number: to call back. Viewers see it masked. */
 export function showPhone(v: Role | Viewer, phone: string | null): string | null {
-  if (phone === null) return null;
-  return asViewer(v).role === 'viewer' ? maskPhone(phone) : phone;
+	if (phone === null) return null;
+	return asViewer(v).role === 'viewer' ? maskPhone(phone) : phone;
 }

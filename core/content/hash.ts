@@ -13,38 +13,38 @@ import type { ContentDraft } from './types';
 const HASH_VERSION = 'mitan-content-v1';
 
 function canonical(value: unknown): unknown {
-  if (typeof value === 'string') return value.normalize('NFC');
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonical(v)));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value as Record<string, unknown>).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v === undefined || v === null) continue;
-      out[k] = canonical(v);
-    }
-    return out;
-  }
-  return value;
+	if (typeof value === 'string') return value.normalize('NFC');
+	if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonical(v)));
+	if (value && typeof value === 'object') {
+		const out: Record<string, unknown> = {};
+		for (const k of Object.keys(value as Record<string, unknown>).sort()) {
+			const v = (value as Record<string, unknown>)[k];
+			if (v === undefined || v === null) continue;
+			out[k] = canonical(v);
+		}
+		return out;
+	}
+	return value;
 }
 
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonical(value));
+	return JSON.stringify(canonical(value));
 }
 
 export function contentHash(d: ContentDraft): string {
-  const subject = {
-    title: d.title,
-    bodyHi: d.bodyHi,
-    bodyEn: d.bodyEn,
-    imageUrl: d.imageUrl ?? null,
-    category: d.category,
-    targetDate: d.targetDate ?? null,
-    variants: d.variants ?? {},
-  };
-  return createHash('sha256').update(HASH_VERSION).update('\n').update(canonicalJson(subject)).digest('hex');
+	const subject = {
+		title: d.title,
+		bodyHi: d.bodyHi,
+		bodyEn: d.bodyEn,
+		imageUrl: d.imageUrl ?? null,
+		category: d.category,
+		targetDate: d.targetDate ?? null,
+		variants: d.variants ?? {},
+	};
+	return createHash('sha256').update(HASH_VERSION).update('\n').update(canonicalJson(subject)).digest('hex');
 }
 
 /** Short form for people: the first 12 hex digits, shown on the decision page and in messages. */
 export function shortHash(hash: string): string {
-  return hash.slice(0, 12);
+	return hash.slice(0, 12);
 }

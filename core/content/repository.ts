@@ -3,71 +3,82 @@ import type { Content, ContentDraft, ContentState, ContentVariants } from './typ
 
 /** SQL for the content table; nothing else in the project writes it. */
 interface ContentRow {
-  id: number;
-  district_id: number;
-  title: string;
-  body_hi: string;
-  body_en: string;
-  image_url: string | null;
-  category: Content['category'];
-  target_date: string | null;
-  variants: ContentVariants;
-  state: ContentState;
-  content_hash: string;
-  approved_hash: string | null;
-  approved_by: string | null;
-  approved_at: Date | null;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-  [k: string]: unknown;
+	id: number;
+	district_id: number;
+	title: string;
+	body_hi: string;
+	body_en: string;
+	image_url: string | null;
+	category: Content['category'];
+	target_date: string | null;
+	variants: ContentVariants;
+	state: ContentState;
+	content_hash: string;
+	approved_hash: string | null;
+	approved_by: string | null;
+	approved_at: Date | null;
+	created_by: string | null;
+	created_at: Date;
+	updated_at: Date;
+	[k: string]: unknown;
 }
 
 export function toContent(r: ContentRow): Content {
-  return {
-    id: Number(r.id),
-    districtId: r.district_id,
-    title: r.title,
-    bodyHi: r.body_hi,
-    bodyEn: r.body_en,
-    imageUrl: r.image_url,
-    category: r.category,
-    targetDate: r.target_date,
-    variants: r.variants ?? {},
-    state: r.state,
-    contentHash: r.content_hash,
-    approvedHash: r.approved_hash,
-    approvedBy: r.approved_by,
-    approvedAt: r.approved_at,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
+	return {
+		id: Number(r.id),
+		districtId: r.district_id,
+		title: r.title,
+		bodyHi: r.body_hi,
+		bodyEn: r.body_en,
+		imageUrl: r.image_url,
+		category: r.category,
+		targetDate: r.target_date,
+		variants: r.variants ?? {},
+		state: r.state,
+		contentHash: r.content_hash,
+		approvedHash: r.approved_hash,
+		approvedBy: r.approved_by,
+		approvedAt: r.approved_at,
+		createdBy: r.created_by,
+		createdAt: r.created_at,
+		updatedAt: r.updated_at,
+	};
 }
 
 export async function insertContent(db: Queryable, districtId: number, d: ContentDraft, hash: string, createdBy: string): Promise<Content> {
-  const [r] = await db.query<ContentRow>(
-    `INSERT INTO content (district_id, title, body_hi, body_en, image_url, category, target_date, variants, content_hash, created_by)
+	const [r] = await db.query<ContentRow>(
+		`INSERT INTO content (district_id, title, body_hi, body_en, image_url, category, target_date, variants, content_hash, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8::jsonb, $9, $10) RETURNING *`,
-    [districtId, d.title, d.bodyHi, d.bodyEn, d.imageUrl ?? null, d.category, d.targetDate ?? null, JSON.stringify(d.variants ?? {}), hash, createdBy],
-  );
-  return toContent(r);
+		[
+			districtId,
+			d.title,
+			d.bodyHi,
+			d.bodyEn,
+			d.imageUrl ?? null,
+			d.category,
+			d.targetDate ?? null,
+			JSON.stringify(d.variants ?? {}),
+			hash,
+			createdBy,
+		],
+	);
+	return toContent(r);
 }
 
 export async function selectContent(db: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<Content | undefined> {
-  const [r] = await db.query<ContentRow>(`SELECT * FROM content WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
-  return r ? toContent(r) : undefined;
+	const [r] = await db.query<ContentRow>(`SELECT * FROM content WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+	return r ? toContent(r) : undefined;
 }
 
 /** Rewrites the content fields; the caller decided the new state (edit → draft, approval void). */
 export async function updateContentFields(db: Queryable, id: number, d: ContentDraft, hash: string, state: ContentState): Promise<Content> {
-  const [r] = await db.query<ContentRow>(
-    `UPDATE content SET title = $2, body_hi = $3, body_en = $4, image_url = $5, category = $6, target_date = $7::date,
+	const [r] = await db.query<ContentRow>(
+		`UPDATE content SET title = $2, body_hi = $3, body_en = $4, image_url = $5, category = $6, target_date = $7::date,
        variants = $8::jsonb, content_hash = $9, state = $10, approved_hash = NULL, approved_by = NULL, approved_at = NULL, updated_at = now()
      WHERE id = $1 RETURNING *`,
-    [id, d.title, d.bodyHi, d.bodyEn, d.imageUrl ?? null, d.category, d.targetDate ?? null, JSON.stringify(d.variants ?? {}), hash, state],
-  );
-  return toContent(r);
+		[id, d.title, d.bodyHi, d.bodyEn, d.imageUrl ?? null, d.category, d.targetDate ?? null, JSON.stringify(d.variants ?? {}), hash, state],
+	);
+	return toContent(r);
 }
 
 /**
@@ -75,28 +86,32 @@ export async function updateContentFields(db: Queryable, id: number, d: ContentD
  * makes this a no-op (undefined) instead of approving text nobody saw.
  */
 export async function setState(
-  db: Queryable,
-  id: number,
-  from: ContentState[],
-  to: ContentState,
-  hash: string,
-  approval?: { by: string },
+	db: Queryable,
+	id: number,
+	from: ContentState[],
+	to: ContentState,
+	hash: string,
+	approval?: { by: string },
 ): Promise<Content | undefined> {
-  const [r] = await db.query<ContentRow>(
-    `UPDATE content SET state = $3, updated_at = now(),
+	const [r] = await db.query<ContentRow>(
+		`UPDATE content SET state = $3, updated_at = now(),
        approved_hash = CASE WHEN $5::text IS NOT NULL THEN content_hash WHEN $3 = 'published' THEN approved_hash ELSE NULL END,
        approved_by = CASE WHEN $5::text IS NOT NULL THEN $5 WHEN $3 = 'published' THEN approved_by ELSE NULL END,
        approved_at = CASE WHEN $5::text IS NOT NULL THEN now() WHEN $3 = 'published' THEN approved_at ELSE NULL END
      WHERE id = $1 AND state = ANY($2::text[]) AND content_hash = $4 RETURNING *`,
-    [id, from, to, hash, approval?.by ?? null],
-  );
-  return r ? toContent(r) : undefined;
+		[id, from, to, hash, approval?.by ?? null],
+	);
+	return r ? toContent(r) : undefined;
 }
 
-export async function listContent(db: Queryable, districtId: number, opts: { state?: ContentState; limit?: number } = {}): Promise<Content[]> {
-  const rows = await db.query<ContentRow>(
-    `SELECT * FROM content WHERE district_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY target_date DESC NULLS LAST, id DESC LIMIT $3`,
-    [districtId, opts.state ?? null, opts.limit ?? 100],
-  );
-  return rows.map(toContent);
+export async function listContent(
+	db: Queryable,
+	districtId: number,
+	opts: { state?: ContentState; limit?: number } = {},
+): Promise<Content[]> {
+	const rows = await db.query<ContentRow>(
+		`SELECT * FROM content WHERE district_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY target_date DESC NULLS LAST, id DESC LIMIT $3`,
+		[districtId, opts.state ?? null, opts.limit ?? 100],
+	);
+	return rows.map(toContent);
 }

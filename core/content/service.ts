@@ -14,71 +14,122 @@ import { validateDraft } from './validate';
  * publishing requires the approved hash to equal the hash of the text being published.
  */
 export class ContentService {
-  constructor(private readonly db: Db, private readonly districtId = 1) {}
+	constructor(
+		private readonly db: Db,
+		private readonly districtId = 1,
+	) {}
 
-  async create(input: unknown, actor: string, ip?: string | null): Promise<Content> {
-    const draft = validateDraft(input);
-    const hash = contentHash(draft);
-    return this.db.transaction(async (tx) => {
-      const c = await insertContent(tx, this.districtId, draft, hash, actor);
-      await audit(tx, { districtId: this.districtId, actor, action: 'content.created', entity: 'content', entityId: c.id, ip, contentHash: hash, details: { title: c.title, category: c.category, targetDate: c.targetDate } });
-      return c;
-    });
-  }
+	async create(input: unknown, actor: string, ip?: string | null): Promise<Content> {
+		const draft = validateDraft(input);
+		const hash = contentHash(draft);
+		return this.db.transaction(async (tx) => {
+			const c = await insertContent(tx, this.districtId, draft, hash, actor);
+			await audit(tx, {
+				districtId: this.districtId,
+				actor,
+				action: 'content.created',
+				entity: 'content',
+				entityId: c.id,
+				ip,
+				contentHash: hash,
+				details: { title: c.title, category: c.category, targetDate: c.targetDate },
+			});
+			return c;
+		});
+	}
 
-  async get(id: number): Promise<Content> {
-    const c = await selectContent(this.db, id);
-    if (!c || c.districtId !== this.districtId) throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, 'fix_input', { contentId: id });
-    return c;
-  }
+	async get(id: number): Promise<Content> {
+		const c = await selectContent(this.db, id);
+		if (!c || c.districtId !== this.districtId)
+			throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, 'fix_input', { contentId: id });
+		return c;
+	}
 
-  list(opts: { state?: ContentState; limit?: number } = {}): Promise<Content[]> {
-    return listContent(this.db, this.districtId, opts);
-  }
+	list(opts: { state?: ContentState; limit?: number } = {}): Promise<Content[]> {
+		return listContent(this.db, this.districtId, opts);
+	}
 
-  /**
-   * Replaces the content. When what citizens would see changes, the content goes back to draft,
-   * its approval (if any) is void and open approval requests are voided: the approver must see
-   * and approve the new text. An identical save changes nothing.
-   */
-  async update(id: number, input: unknown, actor: string, ip?: string | null): Promise<Content> {
-    const draft = validateDraft(input);
-    const hash = contentHash(draft);
-    return this.db.transaction(async (tx) => {
-      const before = await selectContent(tx, id, { forUpdate: true });
-      if (!before || before.districtId !== this.districtId) throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, 'fix_input', { contentId: id });
-      if (before.contentHash === hash) return before;
-      const state = nextState(before.state, 'edit', id);
-      const after = await updateContentFields(tx, id, draft, hash, state);
-      await audit(tx, { districtId: this.districtId, actor, action: 'content.edited', entity: 'content', entityId: id, ip, contentHash: hash, details: { previousHash: before.contentHash, previousState: before.state } });
-      if (before.state === 'approved') {
-        await audit(tx, { districtId: this.districtId, actor, action: 'approval.voided', entity: 'content', entityId: id, ip, contentHash: before.approvedHash, details: { reason: 'edited_after_approval', approvedBy: before.approvedBy, newHash: hash } });
-      }
-      const voided = await voidOpenApprovals(tx, id);
-      for (const a of voided) {
-        await audit(tx, { districtId: this.districtId, actor, action: 'approval.voided', entity: 'content', entityId: id, ip, contentHash: a.contentHash, details: { reason: 'edited_while_pending', approvalId: a.id, level: a.level, newHash: hash } });
-      }
-      return after;
-    });
-  }
+	/**
+	 * Replaces the content. When what citizens would see changes, the content goes back to draft,
+	 * its approval (if any) is void and open approval requests are voided: the approver must see
+	 * and approve the new text. An identical save changes nothing.
+	 */
+	async update(id: number, input: unknown, actor: string, ip?: string | null): Promise<Content> {
+		const draft = validateDraft(input);
+		const hash = contentHash(draft);
+		return this.db.transaction(async (tx) => {
+			const before = await selectContent(tx, id, { forUpdate: true });
+			if (!before || before.districtId !== this.districtId)
+				throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, 'fix_input', { contentId: id });
+			if (before.contentHash === hash) return before;
+			const state = nextState(before.state, 'edit', id);
+			const after = await updateContentFields(tx, id, draft, hash, state);
+			await audit(tx, {
+				districtId: this.districtId,
+				actor,
+				action: 'content.edited',
+				entity: 'content',
+				entityId: id,
+				ip,
+				contentHash: hash,
+				details: { previousHash: before.contentHash, previousState: before.state },
+			});
+			if (before.state === 'approved') {
+				await audit(tx, {
+					districtId: this.districtId,
+					actor,
+					action: 'approval.voided',
+					entity: 'content',
+					entityId: id,
+					ip,
+					contentHash: before.approvedHash,
+					details: { reason: 'edited_after_approval', approvedBy: before.approvedBy, newHash: hash },
+				});
+			}
+			const voided = await voidOpenApprovals(tx, id);
+			for (const a of voided) {
+				await audit(tx, {
+					districtId: this.districtId,
+					actor,
+					action: 'approval.voided',
+					entity: 'content',
+					entityId: id,
+					ip,
+					contentHash: a.contentHash,
+					details: { reason: 'edited_while_pending', approvalId: a.id, level: a.level, newHash: hash },
+				});
+			}
+			return after;
+		});
+	}
 
-  /**
-   * Marks content published. `expectedHash` is the hash of what the publisher actually sent;
-   * anything but the approved, unchanged text is refused.
-   */
-  async markPublished(id: number, expectedHash: string, actor: string): Promise<Content> {
-    return this.db.transaction(async (tx) => {
-      const c = await selectContent(tx, id, { forUpdate: true });
-      if (!c || c.districtId !== this.districtId) throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, 'fix_input', { contentId: id });
-      if (c.state === 'published' && c.approvedHash === expectedHash) return c;
-      assertPublishable(c, expectedHash);
-      nextState(c.state, 'publish', id);
-      const after = await setState(tx, id, allowedFrom('publish'), 'published', c.contentHash);
-      if (!after) throw new MitanError('CONTENT_CHANGED', `content ${id} changed while it was being published`, 'retry_soon', { contentId: id });
-      await audit(tx, { districtId: this.districtId, actor, action: 'content.published', entity: 'content', entityId: id, contentHash: c.contentHash, details: { approvedBy: c.approvedBy } });
-      return after;
-    });
-  }
+	/**
+	 * Marks content published. `expectedHash` is the hash of what the publisher actually sent;
+	 * anything but the approved, unchanged text is refused.
+	 */
+	async markPublished(id: number, expectedHash: string, actor: string): Promise<Content> {
+		return this.db.transaction(async (tx) => {
+			const c = await selectContent(tx, id, { forUpdate: true });
+			if (!c || c.districtId !== this.districtId)
+				throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, 'fix_input', { contentId: id });
+			if (c.state === 'published' && c.approvedHash === expectedHash) return c;
+			assertPublishable(c, expectedHash);
+			nextState(c.state, 'publish', id);
+			const after = await setState(tx, id, allowedFrom('publish'), 'published', c.contentHash);
+			if (!after)
+				throw new MitanError('CONTENT_CHANGED', `content ${id} changed while it was being published`, 'retry_soon', { contentId: id });
+			await audit(tx, {
+				districtId: this.districtId,
+				actor,
+				action: 'content.published',
+				entity: 'content',
+				entityId: id,
+				contentHash: c.contentHash,
+				details: { approvedBy: c.approvedBy },
+			});
+			return after;
+		});
+	}
 }
 
 /**
@@ -87,14 +138,29 @@ export class ContentService {
  * content_hash; recomputing catches it).
  */
 export function assertPublishable(c: Content, expectedHash?: string): void {
-  if (c.state !== 'approved' && c.state !== 'published') {
-    throw new MitanError('CONTENT_NOT_APPROVED', `content ${c.id} is ${c.state}, not approved: nothing is published without the approver's decision`, 'fix_content', { contentId: c.id, state: c.state });
-  }
-  const actual = contentHash(c);
-  if (!c.approvedHash || c.approvedHash !== c.contentHash || actual !== c.contentHash) {
-    throw new MitanError('APPROVAL_VOID', `content ${c.id} was changed after it was approved: the approval is void, ask for approval again`, 'fix_content', { contentId: c.id, approvedHash: c.approvedHash, contentHash: actual });
-  }
-  if (expectedHash !== undefined && expectedHash !== c.approvedHash) {
-    throw new MitanError('APPROVAL_HASH_MISMATCH', `content ${c.id}: the text being published (hash ${expectedHash.slice(0, 12)}) is not the approved text (hash ${c.approvedHash.slice(0, 12)})`, 'fix_content', { contentId: c.id, expectedHash, approvedHash: c.approvedHash });
-  }
+	if (c.state !== 'approved' && c.state !== 'published') {
+		throw new MitanError(
+			'CONTENT_NOT_APPROVED',
+			`content ${c.id} is ${c.state}, not approved: nothing is published without the approver's decision`,
+			'fix_content',
+			{ contentId: c.id, state: c.state },
+		);
+	}
+	const actual = contentHash(c);
+	if (!c.approvedHash || c.approvedHash !== c.contentHash || actual !== c.contentHash) {
+		throw new MitanError(
+			'APPROVAL_VOID',
+			`content ${c.id} was changed after it was approved: the approval is void, ask for approval again`,
+			'fix_content',
+			{ contentId: c.id, approvedHash: c.approvedHash, contentHash: actual },
+		);
+	}
+	if (expectedHash !== undefined && expectedHash !== c.approvedHash) {
+		throw new MitanError(
+			'APPROVAL_HASH_MISMATCH',
+			`content ${c.id}: the text being published (hash ${expectedHash.slice(0, 12)}) is not the approved text (hash ${c.approvedHash.slice(0, 12)})`,
+			'fix_content',
+			{ contentId: c.id, expectedHash, approvedHash: c.approvedHash },
+		);
+	}
 }

@@ -10,43 +10,43 @@ export type ContentState = (typeof CONTENT_STATES)[number];
 
 /** One approved WhatsApp template in one language and the values of its {{1}}, {{2}}... */
 export interface WhatsAppTemplateVariant {
-  name: string;
-  /** Meta language code: 'hi', 'en', 'en_US'... */
-  language: string;
-  params: string[];
+	name: string;
+	/** Meta language code: 'hi', 'en', 'en_US'... */
+	language: string;
+	params: string[];
 }
 
 export interface ContentVariants {
-  whatsapp?: { templates: { hi?: WhatsAppTemplateVariant; en?: WhatsAppTemplateVariant } };
-  x?: { text: string };
-  instagram?: { caption: string };
-  facebook?: { text: string; link?: string };
+	whatsapp?: { templates: { hi?: WhatsAppTemplateVariant; en?: WhatsAppTemplateVariant } };
+	x?: { text: string };
+	instagram?: { caption: string };
+	facebook?: { text: string; link?: string };
 }
 
 /** What a person writes: everything that decides what citizens will see. */
 export interface ContentDraft {
-  title: string;
-  bodyHi: string;
-  bodyEn: string;
-  imageUrl?: string | null;
-  category: Category;
-  /** 'YYYY-MM-DD' (Asia/Kolkata calendar day the content is meant for). */
-  targetDate?: string | null;
-  variants?: ContentVariants;
+	title: string;
+	bodyHi: string;
+	bodyEn: string;
+	imageUrl?: string | null;
+	category: Category;
+	/** 'YYYY-MM-DD' (Asia/Kolkata calendar day the content is meant for). */
+	targetDate?: string | null;
+	variants?: ContentVariants;
 }
 
 export interface Content extends Required<Omit<ContentDraft, 'imageUrl' | 'targetDate' | 'variants'>> {
-  id: number;
-  districtId: number;
-  imageUrl: string | null;
-  targetDate: string | null;
-  variants: ContentVariants;
-  state: ContentState;
-  contentHash: string;
-  approvedHash: string | null;
-  approvedBy: string | null;
-  approvedAt: Date | null;
-  createdBy: string | null;
-  createdAt: Date;
-  updatedAt: Date;
+	id: number;
+	districtId: number;
+	imageUrl: string | null;
+	targetDate: string | null;
+	variants: ContentVariants;
+	state: ContentState;
+	contentHash: string;
+	approvedHash: string | null;
+	approvedBy: string | null;
+	approvedAt: Date | null;
+	createdBy: string | null;
+	createdAt: Date;
+	updatedAt: Date;
 }

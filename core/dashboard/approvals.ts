@@ -11,18 +11,18 @@ import type { PageData, Scope } from './types';
 export type { PendingItem };
 
 export async function pendingQueue(db: Queryable, scope: Scope): Promise<PendingItem[]> {
-  if (scope.districtId !== null) return listPending(db, scope.districtId);
-  const all: PendingItem[] = [];
-  for (const d of await listDistricts(db)) all.push(...(await listPending(db, d.id)));
-  return all.sort((a, b) => (a.deadlineAt?.getTime() ?? Infinity) - (b.deadlineAt?.getTime() ?? Infinity));
+	if (scope.districtId !== null) return listPending(db, scope.districtId);
+	const all: PendingItem[] = [];
+	for (const d of await listDistricts(db)) all.push(...(await listPending(db, d.id)));
+	return all.sort((a, b) => (a.deadlineAt?.getTime() ?? Infinity) - (b.deadlineAt?.getTime() ?? Infinity));
 }
 
 /** Share of requests of the last 30 days decided before their deadline (expired / escalated = late). */
 export async function approvalsPage(db: Queryable, scope: Scope): Promise<PageData & { pending: PendingItem[] }> {
-  const [pending, [stats]] = await Promise.all([
-    pendingQueue(db, scope),
-    db.query<{ due: number; on_time: number; approved: number; rejected: number; changes: number }>(
-      `SELECT count(*)::int AS due,
+	const [pending, [stats]] = await Promise.all([
+		pendingQueue(db, scope),
+		db.query<{ due: number; on_time: number; approved: number; rejected: number; changes: number }>(
+			`SELECT count(*)::int AS due,
               count(*) FILTER (WHERE decision IN ('approved', 'rejected', 'changes_requested')
                                  AND (deadline_at IS NULL OR decided_at <= deadline_at))::int AS on_time,
               count(*) FILTER (WHERE decision = 'approved')::int AS approved,
@@ -32,41 +32,41 @@ export async function approvalsPage(db: Queryable, scope: Scope): Promise<PageDa
         WHERE requested_at > now() - interval '30 days' AND ($1::int IS NULL OR district_id = $1)
           AND decision IS DISTINCT FROM 'voided'
           AND (decision IS NOT NULL OR deadline_at < now())`,
-      [scope.districtId],
-    ),
-  ]);
-  return {
-    scope,
-    pending,
-    cards: {
-      pending: pending.length,
-      decided_on_time_pct: stats.due ? Math.round((stats.on_time / stats.due) * 1000) / 10 : null,
-      approved_30d: stats.approved,
-      rejected_30d: stats.rejected,
-      changes_30d: stats.changes,
-    },
-    charts: [
-      {
-        id: 'decisions_30d',
-        kind: 'doughnut',
-        labelKind: 'key',
-        labels: ['approved', 'rejected', 'changes_requested', 'late_or_expired'],
-        series: [{ key: 'decisions', data: [stats.approved, stats.rejected, stats.changes, Math.max(0, stats.due - stats.on_time)] }],
-      },
-    ],
-  };
+			[scope.districtId],
+		),
+	]);
+	return {
+		scope,
+		pending,
+		cards: {
+			pending: pending.length,
+			decided_on_time_pct: stats.due ? Math.round((stats.on_time / stats.due) * 1000) / 10 : null,
+			approved_30d: stats.approved,
+			rejected_30d: stats.rejected,
+			changes_30d: stats.changes,
+		},
+		charts: [
+			{
+				id: 'decisions_30d',
+				kind: 'doughnut',
+				labelKind: 'key',
+				labels: ['approved', 'rejected', 'changes_requested', 'late_or_expired'],
+				series: [{ key: 'decisions', data: [stats.approved, stats.rejected, stats.changes, Math.max(0, stats.due - stats.on_time)] }],
+			},
+		],
+	};
 }
 
 export interface DashboardDecision {
-  approvalId: number;
-  decision: unknown;
-  comment?: unknown;
-  /** The content hash the approver was shown (hidden field of the form). */
-  seenHash: unknown;
-  actor: string;
-  /** null = state-level: may decide any district's item. */
-  districtId: number | null;
-  ip?: string | null;
+	approvalId: number;
+	decision: unknown;
+	comment?: unknown;
+	/** The content hash the approver was shown (hidden field of the form). */
+	seenHash: unknown;
+	actor: string;
+	/** null = state-level: may decide any district's item. */
+	districtId: number | null;
+	ip?: string | null;
 }
 
 /**
@@ -74,16 +74,16 @@ export interface DashboardDecision {
  * execution is resumed in the background; when that call fails the deadline sweep retries it.
  */
 export async function decideFromDashboard(db: Db, d: DashboardDecision): Promise<DecideResult> {
-  const result = await decideApproval(db, {
-    approvalId: d.approvalId,
-    decision: d.decision as Decision, // validated by core/approvals
-    comment: typeof d.comment === 'string' ? d.comment : null,
-    actor: d.actor,
-    ip: d.ip,
-    seenHash: typeof d.seenHash === 'string' ? d.seenHash : '',
-    via: 'dashboard',
-    districtId: d.districtId ?? undefined,
-  });
-  if (result.resumeUrl) void resumeExecution(result).catch(() => undefined);
-  return result;
+	const result = await decideApproval(db, {
+		approvalId: d.approvalId,
+		decision: d.decision as Decision, // validated by core/approvals
+		comment: typeof d.comment === 'string' ? d.comment : null,
+		actor: d.actor,
+		ip: d.ip,
+		seenHash: typeof d.seenHash === 'string' ? d.seenHash : '',
+		via: 'dashboard',
+		districtId: d.districtId ?? undefined,
+	});
+	if (result.resumeUrl) void resumeExecution(result).catch(() => undefined);
+	return result;
 }

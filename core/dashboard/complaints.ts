@@ -10,133 +10,133 @@ import type { Chart, DateRange, PageData, Scope } from './types';
  * (day, category, station), not every sample, so this is the closest exact-from-rollup figure.
  */
 export function weightedMedian(pairs: Array<{ median: number | null; count: number }>): number | null {
-  const xs = pairs.filter((p) => p.median !== null && p.count > 0).sort((a, b) => (a.median as number) - (b.median as number));
-  const total = xs.reduce((s, p) => s + p.count, 0);
-  if (total === 0) return null;
-  let seen = 0;
-  for (const p of xs) {
-    seen += p.count;
-    if (seen * 2 >= total) return p.median;
-  }
-  return null;
+	const xs = pairs.filter((p) => p.median !== null && p.count > 0).sort((a, b) => (a.median as number) - (b.median as number));
+	const total = xs.reduce((s, p) => s + p.count, 0);
+	if (total === 0) return null;
+	let seen = 0;
+	for (const p of xs) {
+		seen += p.count;
+		if (seen * 2 >= total) return p.median;
+	}
+	return null;
 }
 
 export async function complaintsPage(db: Queryable, scope: Scope, range: DateRange): Promise<PageData> {
-  const weeks = eachWeek(range);
-  const wIdx = new Map(weeks.map((w, i) => [w, i]));
-  const [byWeekCat, byStation, acks] = await Promise.all([
-    db.query<{ week: string; category: string; opened: number; closed: number; money_loss: number }>(
-      `SELECT date_trunc('week', day)::date AS week, category, sum(opened)::int AS opened, sum(closed)::int AS closed,
+	const weeks = eachWeek(range);
+	const wIdx = new Map(weeks.map((w, i) => [w, i]));
+	const [byWeekCat, byStation, acks] = await Promise.all([
+		db.query<{ week: string; category: string; opened: number; closed: number; money_loss: number }>(
+			`SELECT date_trunc('week', day)::date AS week, category, sum(opened)::int AS opened, sum(closed)::int AS closed,
               sum(money_loss)::int AS money_loss
          FROM rollup_complaints_daily
         WHERE day BETWEEN $1 AND $2 AND ($3::int IS NULL OR district_id = $3)
         GROUP BY 1, 2`,
-      [range.from, range.to, scope.districtId],
-    ),
-    db.query<{ station: string; opened: number; closed: number }>(
-      `SELECT police_station AS station, sum(opened)::int AS opened, sum(closed)::int AS closed
+			[range.from, range.to, scope.districtId],
+		),
+		db.query<{ station: string; opened: number; closed: number }>(
+			`SELECT police_station AS station, sum(opened)::int AS opened, sum(closed)::int AS closed
          FROM rollup_complaints_daily
         WHERE day BETWEEN $1 AND $2 AND ($3::int IS NULL OR district_id = $3)
         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 25`,
-      [range.from, range.to, scope.districtId],
-    ),
-    // The week is computed in SQL: formatting thousands of dates in JavaScript costs more than the query.
-    db.query<{ week: string; median: number; count: number }>(
-      `SELECT date_trunc('week', day)::date AS week, ack_seconds_median AS median, ack_count AS count
+			[range.from, range.to, scope.districtId],
+		),
+		// The week is computed in SQL: formatting thousands of dates in JavaScript costs more than the query.
+		db.query<{ week: string; median: number; count: number }>(
+			`SELECT date_trunc('week', day)::date AS week, ack_seconds_median AS median, ack_count AS count
          FROM rollup_complaints_daily
         WHERE day BETWEEN $1 AND $2 AND ($3::int IS NULL OR district_id = $3) AND ack_count > 0 AND ack_seconds_median IS NOT NULL`,
-      [range.from, range.to, scope.districtId],
-    ),
-  ]);
-  const categories = [...new Set(byWeekCat.map((r) => r.category))].sort();
-  const perCat = new Map(categories.map((c) => [c, weeks.map(() => 0)]));
-  const opened = weeks.map(() => 0);
-  const closed = weeks.map(() => 0);
-  let moneyLoss = 0;
-  for (const r of byWeekCat) {
-    const i = wIdx.get(r.week);
-    if (i === undefined) continue;
-    perCat.get(r.category)![i] += r.opened;
-    opened[i] += r.opened;
-    closed[i] += r.closed;
-    moneyLoss += r.money_loss;
-  }
-  const ackByWeek = weeks.map(() => [] as Array<{ median: number; count: number }>);
-  for (const a of acks) {
-    const i = wIdx.get(a.week);
-    if (i !== undefined) ackByWeek[i].push(a);
-  }
-  const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
-  // A week cut by the start of the range is labelled by its first day inside the range.
-  const labels = weeks.map((w) => (w < range.from ? range.from : w));
-  const charts: Chart[] = [
-    {
-      id: 'complaints_by_category',
-      kind: 'bar',
-      labelKind: 'week',
-      stacked: true,
-      labels,
-      series: categories.map((c) => ({ key: c, data: perCat.get(c)! })),
-    },
-    {
-      id: 'complaints_open_closed',
-      kind: 'bar',
-      labelKind: 'week',
-      labels,
-      series: [
-        { key: 'opened', data: opened },
-        { key: 'closed', data: closed },
-      ],
-    },
-    {
-      id: 'complaints_by_station',
-      kind: 'bar',
-      labelKind: 'text',
-      horizontal: true,
-      labels: byStation.map((s) => s.station || '—'),
-      series: [
-        { key: 'opened', data: byStation.map((s) => s.opened) },
-        { key: 'closed', data: byStation.map((s) => s.closed) },
-      ],
-    },
-    {
-      id: 'ack_median',
-      kind: 'line',
-      labelKind: 'week',
-      unit: 'seconds',
-      labels,
-      series: [{ key: 'median_ack_minutes', data: ackByWeek.map((p) => Math.round(((weightedMedian(p) ?? 0) / 60) * 10) / 10) }],
-    },
-  ];
-  const medianAll = weightedMedian(acks);
-  return {
-    range,
-    scope,
-    cards: {
-      complaints_opened: sum(opened),
-      complaints_closed: sum(closed),
-      complaints_backlog: Math.max(0, sum(opened) - sum(closed)),
-      money_loss: moneyLoss,
-      median_ack_minutes: medianAll === null ? null : Math.round((medianAll / 60) * 10) / 10,
-    },
-    charts,
-  };
+			[range.from, range.to, scope.districtId],
+		),
+	]);
+	const categories = [...new Set(byWeekCat.map((r) => r.category))].sort();
+	const perCat = new Map(categories.map((c) => [c, weeks.map(() => 0)]));
+	const opened = weeks.map(() => 0);
+	const closed = weeks.map(() => 0);
+	let moneyLoss = 0;
+	for (const r of byWeekCat) {
+		const i = wIdx.get(r.week);
+		if (i === undefined) continue;
+		perCat.get(r.category)![i] += r.opened;
+		opened[i] += r.opened;
+		closed[i] += r.closed;
+		moneyLoss += r.money_loss;
+	}
+	const ackByWeek = weeks.map(() => [] as Array<{ median: number; count: number }>);
+	for (const a of acks) {
+		const i = wIdx.get(a.week);
+		if (i !== undefined) ackByWeek[i].push(a);
+	}
+	const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
+	// A week cut by the start of the range is labelled by its first day inside the range.
+	const labels = weeks.map((w) => (w < range.from ? range.from : w));
+	const charts: Chart[] = [
+		{
+			id: 'complaints_by_category',
+			kind: 'bar',
+			labelKind: 'week',
+			stacked: true,
+			labels,
+			series: categories.map((c) => ({ key: c, data: perCat.get(c)! })),
+		},
+		{
+			id: 'complaints_open_closed',
+			kind: 'bar',
+			labelKind: 'week',
+			labels,
+			series: [
+				{ key: 'opened', data: opened },
+				{ key: 'closed', data: closed },
+			],
+		},
+		{
+			id: 'complaints_by_station',
+			kind: 'bar',
+			labelKind: 'text',
+			horizontal: true,
+			labels: byStation.map((s) => s.station || '—'),
+			series: [
+				{ key: 'opened', data: byStation.map((s) => s.opened) },
+				{ key: 'closed', data: byStation.map((s) => s.closed) },
+			],
+		},
+		{
+			id: 'ack_median',
+			kind: 'line',
+			labelKind: 'week',
+			unit: 'seconds',
+			labels,
+			series: [{ key: 'median_ack_minutes', data: ackByWeek.map((p) => Math.round(((weightedMedian(p) ?? 0) / 60) * 10) / 10) }],
+		},
+	];
+	const medianAll = weightedMedian(acks);
+	return {
+		range,
+		scope,
+		cards: {
+			complaints_opened: sum(opened),
+			complaints_closed: sum(closed),
+			complaints_backlog: Math.max(0, sum(opened) - sum(closed)),
+			money_loss: moneyLoss,
+			median_ack_minutes: medianAll === null ? null : Math.round((medianAll / 60) * 10) / 10,
+		},
+		charts,
+	};
 }
 
 /** Roles that may read women / child complaint details (the rest see category, station and reference only). */
 export const SENSITIVE_ROLES = ['approver', 'admin'] as const;
 
 export interface RecentComplaint {
-  ref: string;
-  createdAt: Date;
-  category: string;
-  policeStation: string | null;
-  status: string;
-  sensitive: boolean;
-  moneyLoss: boolean | null;
-  summary: string | null;
-  phone: string | null;
-  restricted: boolean;
+	ref: string;
+	createdAt: Date;
+	category: string;
+	policeStation: string | null;
+	status: string;
+	sensitive: boolean;
+	moneyLoss: boolean | null;
+	summary: string | null;
+	phone: string | null;
+	restricted: boolean;
 }
 
 /**
@@ -144,42 +144,42 @@ export interface RecentComplaint {
  * always masked; a sensitive complaint shows details only to roles `canSee` allows.
  */
 export async function recentComplaints(
-  db: Queryable,
-  scope: Scope,
-  canSee: (complaint: { sensitive: boolean }) => boolean,
-  limit = 12,
+	db: Queryable,
+	scope: Scope,
+	canSee: (complaint: { sensitive: boolean }) => boolean,
+	limit = 12,
 ): Promise<RecentComplaint[]> {
-  const rows = await db.query<{
-    ref: string;
-    created_at: Date;
-    category: string;
-    category_override: string | null;
-    police_station: string | null;
-    status: string;
-    sensitive: boolean;
-    money_loss: boolean;
-    summary: string | null;
-    phone: string | null;
-  }>(
-    `SELECT c.ref, c.created_at, c.category, c.category_override, c.police_station, c.status, c.sensitive, c.money_loss, c.summary, s.phone
+	const rows = await db.query<{
+		ref: string;
+		created_at: Date;
+		category: string;
+		category_override: string | null;
+		police_station: string | null;
+		status: string;
+		sensitive: boolean;
+		money_loss: boolean;
+		summary: string | null;
+		phone: string | null;
+	}>(
+		`SELECT c.ref, c.created_at, c.category, c.category_override, c.police_station, c.status, c.sensitive, c.money_loss, c.summary, s.phone
        FROM complaints c LEFT JOIN subscribers s ON s.id = c.subscriber_id
       WHERE ($1::int IS NULL OR c.district_id = $1)
       ORDER BY c.created_at DESC LIMIT $2`,
-    [scope.districtId, limit],
-  );
-  return rows.map((r) => {
-    const visible = canSee({ sensitive: r.sensitive });
-    return {
-      ref: r.ref,
-      createdAt: r.created_at,
-      category: r.category_override ?? r.category,
-      policeStation: r.police_station,
-      status: r.status,
-      sensitive: r.sensitive,
-      moneyLoss: visible ? r.money_loss : null,
-      summary: visible ? r.summary : null,
-      phone: visible ? maskPhone(r.phone) : null,
-      restricted: !visible,
-    };
-  });
+		[scope.districtId, limit],
+	);
+	return rows.map((r) => {
+		const visible = canSee({ sensitive: r.sensitive });
+		return {
+			ref: r.ref,
+			createdAt: r.created_at,
+			category: r.category_override ?? r.category,
+			policeStation: r.police_station,
+			status: r.status,
+			sensitive: r.sensitive,
+			moneyLoss: visible ? r.money_loss : null,
+			summary: visible ? r.summary : null,
+			phone: visible ? maskPhone(r.phone) : null,
+			restricted: !visible,
+		};
+	});
 }

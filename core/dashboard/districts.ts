@@ -3,15 +3,17 @@ import { MitanError } from '../errors';
 import type { Scope } from './types';
 
 export interface District {
-  id: number;
-  code: string;
-  name: string;
-  nameHi: string;
+	id: number;
+	code: string;
+	name: string;
+	nameHi: string;
 }
 
 export async function listDistricts(db: Queryable): Promise<District[]> {
-  const rows = await db.query<{ id: number; code: string; name: string; name_hi: string }>('SELECT id, code, name, name_hi FROM districts ORDER BY name');
-  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, nameHi: r.name_hi }));
+	const rows = await db.query<{ id: number; code: string; name: string; name_hi: string }>(
+		'SELECT id, code, name, name_hi FROM districts ORDER BY name',
+	);
+	return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, nameHi: r.name_hi }));
 }
 
 /**
@@ -19,16 +21,19 @@ export async function listDistricts(db: Queryable): Promise<District[]> {
  * another is refused, not silently ignored); a state-level user picks one or sees all.
  */
 export function resolveScope(userDistrictId: number | null, requested: unknown): Scope {
-  const raw = requested === undefined || requested === null ? '' : String(requested);
-  if (raw !== '' && !/^\d{1,9}$/.test(raw)) {
-    throw new MitanError('DASHBOARD_BAD_DISTRICT', `district: "${raw}" is not a district id`, 'fix_input', { field: 'district' });
-  }
-  const wanted = raw === '' ? null : Number(raw);
-  if (userDistrictId !== null) {
-    if (wanted !== null && wanted !== userDistrictId) {
-      throw new MitanError('AUTH_FORBIDDEN', `district: you may only see district ${userDistrictId}`, 'fix_input', { field: 'district', status: 403 });
-    }
-    return { districtId: userDistrictId };
-  }
-  return { districtId: wanted };
+	const raw = requested === undefined || requested === null ? '' : String(requested);
+	if (raw !== '' && !/^\d{1,9}$/.test(raw)) {
+		throw new MitanError('DASHBOARD_BAD_DISTRICT', `district: "${raw}" is not a district id`, 'fix_input', { field: 'district' });
+	}
+	const wanted = raw === '' ? null : Number(raw);
+	if (userDistrictId !== null) {
+		if (wanted !== null && wanted !== userDistrictId) {
+			throw new MitanError('AUTH_FORBIDDEN', `district: you may only see district ${userDistrictId}`, 'fix_input', {
+				field: 'district',
+				status: 403,
+			});
+		}
+		return { districtId: userDistrictId };
+	}
+	return { districtId: wanted };
 }

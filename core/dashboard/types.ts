@@ -7,43 +7,43 @@ export type ChartKind = 'line' | 'bar' | 'doughnut';
 export type LabelKind = 'day' | 'week' | 'key' | 'text';
 
 export interface ChartSeries {
-  /** i18n key of the series name (e.g. 'delivered'); also the CSV column name. */
-  key: string;
-  data: number[];
+	/** i18n key of the series name (e.g. 'delivered'); also the CSV column name. */
+	key: string;
+	data: number[];
 }
 
 export interface Chart {
-  id: string;
-  kind: ChartKind;
-  labelKind: LabelKind;
-  labels: string[];
-  series: ChartSeries[];
-  stacked?: boolean;
-  horizontal?: boolean;
-  /** Unit of the values when not a count ('seconds', 'percent'). */
-  unit?: 'count' | 'seconds' | 'percent';
+	id: string;
+	kind: ChartKind;
+	labelKind: LabelKind;
+	labels: string[];
+	series: ChartSeries[];
+	stacked?: boolean;
+	horizontal?: boolean;
+	/** Unit of the values when not a count ('seconds', 'percent'). */
+	unit?: 'count' | 'seconds' | 'percent';
 }
 
 export interface Scope {
-  /** null = all districts (state-level users only). */
-  districtId: number | null;
+	/** null = all districts (state-level users only). */
+	districtId: number | null;
 }
 
 export interface DateRange {
-  from: string; // YYYY-MM-DD, inclusive, Asia/Kolkata calendar day
-  to: string;
-  days: number;
+	from: string; // YYYY-MM-DD, inclusive, Asia/Kolkata calendar day
+	to: string;
+	days: number;
 }
 
 export type Cards = Record<string, number | null>;
 
 export interface PageData {
-  range?: DateRange;
-  scope: Scope;
-  cards: Cards;
-  charts: Chart[];
+	range?: DateRange;
+	scope: Scope;
+	cards: Cards;
+	charts: Chart[];
 }
 
 export function chartById(page: PageData, id: string): Chart | undefined {
-  return page.charts.find((c) => c.id === id);
+	return page.charts.find((c) => c.id === id);
 }

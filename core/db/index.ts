@@ -10,9 +10,9 @@ export type { Db, Queryable, Row } from './types';
  * otherwise the embedded PGlite folder.
  */
 export async function openDb(input: MitanConfigInput & { poolSize?: number } = {}): Promise<Db> {
-  const cfg = resolveConfig(input);
-  if (cfg.databaseUrl) return openPostgres({ url: cfg.databaseUrl, max: input.poolSize });
-  return openPglite(cfg.dataDir);
+	const cfg = resolveConfig(input);
+	if (cfg.databaseUrl) return openPostgres({ url: cfg.databaseUrl, max: input.poolSize });
+	return openPglite(cfg.dataDir);
 }
 
 export { openPostgres, openPglite, servePglite };

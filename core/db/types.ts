@@ -6,17 +6,17 @@
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
-  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** Runs a script of several statements without parameters (migrations). */
-  exec(sql: string): Promise<void>;
+	query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+	/** Runs a script of several statements without parameters (migrations). */
+	exec(sql: string): Promise<void>;
 }
 
 export interface Db extends Queryable {
-  readonly engine: 'pglite' | 'postgres';
-  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** LISTEN on a channel; resolves to an unlisten function. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
-  notify(channel: string, payload: string): Promise<void>;
-  close(): Promise<void>;
+	readonly engine: 'pglite' | 'postgres';
+	/** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
+	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+	/** LISTEN on a channel; resolves to an unlisten function. */
+	listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+	notify(channel: string, payload: string): Promise<void>;
+	close(): Promise<void>;
 }

@@ -11,246 +11,247 @@ export type TrackedStatus = 'sent' | 'delivered' | 'read' | 'failed';
 const TRACKED: ReadonlySet<string> = new Set(['sent', 'delivered', 'read', 'failed']);
 
 export interface StatusEvent {
-  phoneNumberId: string;
-  wamid: string;
-  status: TrackedStatus;
-  occurredAt: string; // ISO
-  recipient: string | null;
-  errorCode: number | null;
-  errorTitle: string | null;
-  priceCategory: string | null;
-  billable: boolean | null;
-  pricingModel: string | null;
-  pricingType: string | null;
+	phoneNumberId: string;
+	wamid: string;
+	status: TrackedStatus;
+	occurredAt: string; // ISO
+	recipient: string | null;
+	errorCode: number | null;
+	errorTitle: string | null;
+	priceCategory: string | null;
+	billable: boolean | null;
+	pricingModel: string | null;
+	pricingType: string | null;
 }
 
 export interface InboundMessage {
-  phoneNumberId: string;
-  wamid: string;
-  /** wa_id digits as Meta sends them (no '+'). */
-  from: string;
-  type: string;
-  /** The words a citizen wrote: text body, button / list title, media caption. */
-  body: string | null;
-  sentAt: string | null;
-  contactName: string | null;
-  raw: Record<string, unknown>;
+	phoneNumberId: string;
+	wamid: string;
+	/** wa_id digits as Meta sends them (no '+'). */
+	from: string;
+	type: string;
+	/** The words a citizen wrote: text body, button / list title, media caption. */
+	body: string | null;
+	sentAt: string | null;
+	contactName: string | null;
+	raw: Record<string, unknown>;
 }
 
 export interface PreferenceEvent {
-  phoneNumberId: string;
-  waId: string;
-  value: 'stop' | 'resume';
-  category: string | null;
-  occurredAt: string;
+	phoneNumberId: string;
+	waId: string;
+	value: 'stop' | 'resume';
+	category: string | null;
+	occurredAt: string;
 }
 
 export interface ParsedWebhook {
-  statuses: StatusEvent[];
-  messages: InboundMessage[];
-  preferences: PreferenceEvent[];
-  /** reason → count of parts deliberately not processed. */
-  ignored: Record<string, number>;
+	statuses: StatusEvent[];
+	messages: InboundMessage[];
+	preferences: PreferenceEvent[];
+	/** reason → count of parts deliberately not processed. */
+	ignored: Record<string, number>;
 }
 
 type Obj = Record<string, unknown>;
 
 function bad(field: string, problem: string): MitanError {
-  return new MitanError('WEBHOOK_MALFORMED', `webhook body: ${field} ${problem}`, 'fix_input', { field });
+	return new MitanError('WEBHOOK_MALFORMED', `webhook body: ${field} ${problem}`, 'fix_input', { field });
 }
 
 function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function obj(v: unknown, field: string): Obj {
-  if (!isObj(v)) throw bad(field, 'must be an object');
-  return v;
+	if (!isObj(v)) throw bad(field, 'must be an object');
+	return v;
 }
 
 function arr(v: unknown, field: string): unknown[] {
-  if (!Array.isArray(v)) throw bad(field, 'must be an array');
-  return v;
+	if (!Array.isArray(v)) throw bad(field, 'must be an array');
+	return v;
 }
 
 function str(v: unknown, field: string, max = 512): string {
-  if (typeof v !== 'string' || v.trim() === '') throw bad(field, 'must be a non-empty string');
-  if (v.length > max) throw bad(field, `is longer than ${max} characters`);
-  return v;
+	if (typeof v !== 'string' || v.trim() === '') throw bad(field, 'must be a non-empty string');
+	if (v.length > max) throw bad(field, `is longer than ${max} characters`);
+	return v;
 }
 
 function optStr(v: unknown, field: string, max = 4096): string | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v !== 'string') throw bad(field, 'must be a string');
-  return v.length > max ? v.slice(0, max) : v;
+	if (v === undefined || v === null) return null;
+	if (typeof v !== 'string') throw bad(field, 'must be a string');
+	return v.length > max ? v.slice(0, max) : v;
 }
 
 /** Meta timestamps are unix seconds, as a string (sometimes a number). */
 function unixTime(v: unknown, field: string): string {
-  const s = typeof v === 'number' ? String(v) : v;
-  if (typeof s !== 'string' || !/^\d{1,12}$/.test(s)) throw bad(field, 'must be unix seconds');
-  return new Date(Number(s) * 1000).toISOString();
+	const s = typeof v === 'number' ? String(v) : v;
+	if (typeof s !== 'string' || !/^\d{1,12}$/.test(s)) throw bad(field, 'must be unix seconds');
+	return new Date(Number(s) * 1000).toISOString();
 }
 
 function digits(v: unknown, field: string): string {
-  const s = str(v, field, 64);
-  if (!/^\d{6,20}$/.test(s)) throw bad(field, 'must be a phone number in digits');
-  return s;
+	const s = str(v, field, 64);
+	if (!/^\d{6,20}$/.test(s)) throw bad(field, 'must be a phone number in digits');
+	return s;
 }
 
 function bump(ignored: Record<string, number>, reason: string, n = 1): void {
-  ignored[reason] = (ignored[reason] ?? 0) + n;
+	ignored[reason] = (ignored[reason] ?? 0) + n;
 }
 
 export function parseWebhookJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (e) {
-    throw new MitanError('WEBHOOK_NOT_JSON', `webhook body is not JSON: ${(e as Error).message}`, 'fix_input', { field: 'body' });
-  }
+	try {
+		return JSON.parse(raw.toString('utf8'));
+	} catch (e) {
+		throw new MitanError('WEBHOOK_NOT_JSON', `webhook body is not JSON: ${(e as Error).message}`, 'fix_input', { field: 'body' });
+	}
 }
 
 export function parseWebhook(body: unknown): ParsedWebhook {
-  const out: ParsedWebhook = { statuses: [], messages: [], preferences: [], ignored: {} };
-  const root = obj(body, 'body');
-  if (root.object !== 'whatsapp_business_account') {
-    bump(out.ignored, `object:${typeof root.object === 'string' ? root.object.slice(0, 40) : 'missing'}`);
-    return out;
-  }
-  const entries = arr(root.entry, 'entry');
-  entries.forEach((e, ei) => {
-    const entry = obj(e, `entry[${ei}]`);
-    const changes = arr(entry.changes, `entry[${ei}].changes`);
-    changes.forEach((c, ci) => {
-      const at = `entry[${ei}].changes[${ci}]`;
-      const change = obj(c, at);
-      const field = str(change.field, `${at}.field`, 100);
-      if (field !== 'messages' && field !== 'user_preferences') {
-        bump(out.ignored, `field:${field}`);
-        return;
-      }
-      const value = obj(change.value, `${at}.value`);
-      const metadata = obj(value.metadata, `${at}.value.metadata`);
-      const phoneNumberId = digits(metadata.phone_number_id, `${at}.value.metadata.phone_number_id`);
-      if (field === 'user_preferences') {
-        parsePreferences(value, `${at}.value`, phoneNumberId, out);
-        return;
-      }
-      if (value.statuses !== undefined) parseStatuses(value.statuses, `${at}.value.statuses`, phoneNumberId, out);
-      if (value.messages !== undefined) parseMessages(value, `${at}.value`, phoneNumberId, out);
-      if (value.errors !== undefined) bump(out.ignored, 'value.errors', arr(value.errors, `${at}.value.errors`).length);
-    });
-  });
-  return out;
+	const out: ParsedWebhook = { statuses: [], messages: [], preferences: [], ignored: {} };
+	const root = obj(body, 'body');
+	if (root.object !== 'whatsapp_business_account') {
+		bump(out.ignored, `object:${typeof root.object === 'string' ? root.object.slice(0, 40) : 'missing'}`);
+		return out;
+	}
+	const entries = arr(root.entry, 'entry');
+	entries.forEach((e, ei) => {
+		const entry = obj(e, `entry[${ei}]`);
+		const changes = arr(entry.changes, `entry[${ei}].changes`);
+		changes.forEach((c, ci) => {
+			const at = `entry[${ei}].changes[${ci}]`;
+			const change = obj(c, at);
+			const field = str(change.field, `${at}.field`, 100);
+			if (field !== 'messages' && field !== 'user_preferences') {
+				bump(out.ignored, `field:${field}`);
+				return;
+			}
+			const value = obj(change.value, `${at}.value`);
+			const metadata = obj(value.metadata, `${at}.value.metadata`);
+			const phoneNumberId = digits(metadata.phone_number_id, `${at}.value.metadata.phone_number_id`);
+			if (field === 'user_preferences') {
+				parsePreferences(value, `${at}.value`, phoneNumberId, out);
+				return;
+			}
+			if (value.statuses !== undefined) parseStatuses(value.statuses, `${at}.value.statuses`, phoneNumberId, out);
+			if (value.messages !== undefined) parseMessages(value, `${at}.value`, phoneNumberId, out);
+			if (value.errors !== undefined) bump(out.ignored, 'value.errors', arr(value.errors, `${at}.value.errors`).length);
+		});
+	});
+	return out;
 }
 
 function parseStatuses(v: unknown, at: string, phoneNumberId: string, out: ParsedWebhook): void {
-  arr(v, at).forEach((s, i) => {
-    const f = `${at}[${i}]`;
-    const st = obj(s, f);
-    const status = str(st.status, `${f}.status`, 40);
-    const wamid = str(st.id, `${f}.id`);
-    const occurredAt = unixTime(st.timestamp, `${f}.timestamp`);
-    if (!TRACKED.has(status)) {
-      // Meta also sends e.g. "deleted" and "warning"; they say nothing about reach.
-      bump(out.ignored, `status:${status.slice(0, 40)}`);
-      return;
-    }
-    let errorCode: number | null = null;
-    let errorTitle: string | null = null;
-    if (st.errors !== undefined) {
-      const errs = arr(st.errors, `${f}.errors`);
-      if (errs.length > 0) {
-        const e0 = obj(errs[0], `${f}.errors[0]`);
-        if (typeof e0.code !== 'number' || !Number.isInteger(e0.code)) throw bad(`${f}.errors[0].code`, 'must be an integer');
-        errorCode = e0.code;
-        errorTitle = optStr(e0.title, `${f}.errors[0].title`, 500) ?? optStr(e0.message, `${f}.errors[0].message`, 500);
-      }
-    }
-    if (status === 'failed' && errorCode === null) throw bad(`${f}.errors`, 'must hold the error code of a failed status');
-    let pricing: Obj | null = null;
-    if (st.pricing !== undefined && st.pricing !== null) pricing = obj(st.pricing, `${f}.pricing`);
-    if (pricing && pricing.billable !== undefined && typeof pricing.billable !== 'boolean') throw bad(`${f}.pricing.billable`, 'must be true or false');
-    out.statuses.push({
-      phoneNumberId,
-      wamid,
-      status: status as TrackedStatus,
-      occurredAt,
-      recipient: st.recipient_id === undefined ? null : digits(st.recipient_id, `${f}.recipient_id`),
-      errorCode,
-      errorTitle,
-      priceCategory: pricing ? optStr(pricing.category, `${f}.pricing.category`, 40) : null,
-      billable: pricing && typeof pricing.billable === 'boolean' ? pricing.billable : null,
-      pricingModel: pricing ? optStr(pricing.pricing_model, `${f}.pricing.pricing_model`, 40) : null,
-      pricingType: pricing ? optStr(pricing.type, `${f}.pricing.type`, 60) : null,
-    });
-  });
+	arr(v, at).forEach((s, i) => {
+		const f = `${at}[${i}]`;
+		const st = obj(s, f);
+		const status = str(st.status, `${f}.status`, 40);
+		const wamid = str(st.id, `${f}.id`);
+		const occurredAt = unixTime(st.timestamp, `${f}.timestamp`);
+		if (!TRACKED.has(status)) {
+			// Meta also sends e.g. "deleted" and "warning"; they say nothing about reach.
+			bump(out.ignored, `status:${status.slice(0, 40)}`);
+			return;
+		}
+		let errorCode: number | null = null;
+		let errorTitle: string | null = null;
+		if (st.errors !== undefined) {
+			const errs = arr(st.errors, `${f}.errors`);
+			if (errs.length > 0) {
+				const e0 = obj(errs[0], `${f}.errors[0]`);
+				if (typeof e0.code !== 'number' || !Number.isInteger(e0.code)) throw bad(`${f}.errors[0].code`, 'must be an integer');
+				errorCode = e0.code;
+				errorTitle = optStr(e0.title, `${f}.errors[0].title`, 500) ?? optStr(e0.message, `${f}.errors[0].message`, 500);
+			}
+		}
+		if (status === 'failed' && errorCode === null) throw bad(`${f}.errors`, 'must hold the error code of a failed status');
+		let pricing: Obj | null = null;
+		if (st.pricing !== undefined && st.pricing !== null) pricing = obj(st.pricing, `${f}.pricing`);
+		if (pricing && pricing.billable !== undefined && typeof pricing.billable !== 'boolean')
+			throw bad(`${f}.pricing.billable`, 'must be true or false');
+		out.statuses.push({
+			phoneNumberId,
+			wamid,
+			status: status as TrackedStatus,
+			occurredAt,
+			recipient: st.recipient_id === undefined ? null : digits(st.recipient_id, `${f}.recipient_id`),
+			errorCode,
+			errorTitle,
+			priceCategory: pricing ? optStr(pricing.category, `${f}.pricing.category`, 40) : null,
+			billable: pricing && typeof pricing.billable === 'boolean' ? pricing.billable : null,
+			pricingModel: pricing ? optStr(pricing.pricing_model, `${f}.pricing.pricing_model`, 40) : null,
+			pricingType: pricing ? optStr(pricing.type, `${f}.pricing.type`, 60) : null,
+		});
+	});
 }
 
 /** The words of a message, whatever its type, for keyword matching and the complaint flow. */
 function bodyOf(m: Obj): string | null {
-  const pick = (o: unknown, ...keys: string[]): string | null => {
-    let cur: unknown = o;
-    for (const k of keys) cur = isObj(cur) ? cur[k] : undefined;
-    return typeof cur === 'string' ? cur : null;
-  };
-  switch (m.type) {
-    case 'text':
-      return pick(m, 'text', 'body');
-    case 'button':
-      return pick(m, 'button', 'text') ?? pick(m, 'button', 'payload');
-    case 'interactive':
-      return pick(m, 'interactive', 'button_reply', 'title') ?? pick(m, 'interactive', 'list_reply', 'title');
-    case 'image':
-    case 'video':
-    case 'document':
-      return pick(m, m.type, 'caption');
-    case 'reaction':
-      return pick(m, 'reaction', 'emoji');
-    default:
-      return null;
-  }
+	const pick = (o: unknown, ...keys: string[]): string | null => {
+		let cur: unknown = o;
+		for (const k of keys) cur = isObj(cur) ? cur[k] : undefined;
+		return typeof cur === 'string' ? cur : null;
+	};
+	switch (m.type) {
+		case 'text':
+			return pick(m, 'text', 'body');
+		case 'button':
+			return pick(m, 'button', 'text') ?? pick(m, 'button', 'payload');
+		case 'interactive':
+			return pick(m, 'interactive', 'button_reply', 'title') ?? pick(m, 'interactive', 'list_reply', 'title');
+		case 'image':
+		case 'video':
+		case 'document':
+			return pick(m, m.type, 'caption');
+		case 'reaction':
+			return pick(m, 'reaction', 'emoji');
+		default:
+			return null;
+	}
 }
 
 function parseMessages(value: Obj, at: string, phoneNumberId: string, out: ParsedWebhook): void {
-  const names = new Map<string, string>();
-  if (value.contacts !== undefined) {
-    arr(value.contacts, `${at}.contacts`).forEach((c, i) => {
-      const contact = obj(c, `${at}.contacts[${i}]`);
-      const name = isObj(contact.profile) && typeof contact.profile.name === 'string' ? contact.profile.name : null;
-      if (typeof contact.wa_id === 'string' && name) names.set(contact.wa_id, name.slice(0, 200));
-    });
-  }
-  arr(value.messages, `${at}.messages`).forEach((x, i) => {
-    const f = `${at}.messages[${i}]`;
-    const m = obj(x, f);
-    const from = digits(m.from, `${f}.from`);
-    const type = str(m.type, `${f}.type`, 40);
-    if (type === 'text' && !(isObj(m.text) && typeof m.text.body === 'string')) throw bad(`${f}.text.body`, 'must be a string');
-    out.messages.push({
-      phoneNumberId,
-      wamid: str(m.id, `${f}.id`),
-      from,
-      type,
-      body: bodyOf(m),
-      sentAt: m.timestamp === undefined ? null : unixTime(m.timestamp, `${f}.timestamp`),
-      contactName: names.get(from) ?? null,
-      raw: m,
-    });
-  });
+	const names = new Map<string, string>();
+	if (value.contacts !== undefined) {
+		arr(value.contacts, `${at}.contacts`).forEach((c, i) => {
+			const contact = obj(c, `${at}.contacts[${i}]`);
+			const name = isObj(contact.profile) && typeof contact.profile.name === 'string' ? contact.profile.name : null;
+			if (typeof contact.wa_id === 'string' && name) names.set(contact.wa_id, name.slice(0, 200));
+		});
+	}
+	arr(value.messages, `${at}.messages`).forEach((x, i) => {
+		const f = `${at}.messages[${i}]`;
+		const m = obj(x, f);
+		const from = digits(m.from, `${f}.from`);
+		const type = str(m.type, `${f}.type`, 40);
+		if (type === 'text' && !(isObj(m.text) && typeof m.text.body === 'string')) throw bad(`${f}.text.body`, 'must be a string');
+		out.messages.push({
+			phoneNumberId,
+			wamid: str(m.id, `${f}.id`),
+			from,
+			type,
+			body: bodyOf(m),
+			sentAt: m.timestamp === undefined ? null : unixTime(m.timestamp, `${f}.timestamp`),
+			contactName: names.get(from) ?? null,
+			raw: m,
+		});
+	});
 }
 
 function parsePreferences(value: Obj, at: string, phoneNumberId: string, out: ParsedWebhook): void {
-  arr(value.user_preferences, `${at}.user_preferences`).forEach((x, i) => {
-    const f = `${at}.user_preferences[${i}]`;
-    const p = obj(x, f);
-    const v = str(p.value, `${f}.value`, 40);
-    const waId = digits(p.wa_id, `${f}.wa_id`);
-    const occurredAt = unixTime(p.timestamp, `${f}.timestamp`);
-    if (v !== 'stop' && v !== 'resume') {
-      bump(out.ignored, `preference:${v.slice(0, 40)}`);
-      return;
-    }
-    out.preferences.push({ phoneNumberId, waId, value: v, category: optStr(p.category, `${f}.category`, 60), occurredAt });
-  });
+	arr(value.user_preferences, `${at}.user_preferences`).forEach((x, i) => {
+		const f = `${at}.user_preferences[${i}]`;
+		const p = obj(x, f);
+		const v = str(p.value, `${f}.value`, 40);
+		const waId = digits(p.wa_id, `${f}.wa_id`);
+		const occurredAt = unixTime(p.timestamp, `${f}.timestamp`);
+		if (v !== 'stop' && v !== 'resume') {
+			bump(out.ignored, `preference:${v.slice(0, 40)}`);
+			return;
+		}
+		out.preferences.push({ phoneNumberId, waId, value: v, category: optStr(p.category, `${f}.category`, 60), occurredAt });
+	});
 }

@@ -15,50 +15,50 @@ import type { Queryable } from '../db';
  * is picked up without a query per unknown call.
  */
 export class DistrictRouter {
-  private cache = new Map<string, number>();
-  private loadedAt = 0;
-  private loading?: Promise<void>;
+	private cache = new Map<string, number>();
+	private loadedAt = 0;
+	private loading?: Promise<void>;
 
-  constructor(
-    private readonly db: Queryable,
-    private readonly configuredPhoneNumberId: string | undefined,
-    private readonly missRefreshMs = 5_000,
-  ) {}
+	constructor(
+		private readonly db: Queryable,
+		private readonly configuredPhoneNumberId: string | undefined,
+		private readonly missRefreshMs = 5_000,
+	) {}
 
-  /** District id, or null when the number is not ours. */
-  async resolve(phoneNumberId: string): Promise<number | null> {
-    const hit = this.cache.get(phoneNumberId);
-    if (hit !== undefined) return hit;
-    if (Date.now() - this.loadedAt > this.missRefreshMs) {
-      await this.reload();
-      const again = this.cache.get(phoneNumberId);
-      if (again !== undefined) return again;
-    }
-    if (this.configuredPhoneNumberId && phoneNumberId === this.configuredPhoneNumberId) {
-      await this.db.query(
-        `UPDATE districts SET wa_phone_number_id = $1
+	/** District id, or null when the number is not ours. */
+	async resolve(phoneNumberId: string): Promise<number | null> {
+		const hit = this.cache.get(phoneNumberId);
+		if (hit !== undefined) return hit;
+		if (Date.now() - this.loadedAt > this.missRefreshMs) {
+			await this.reload();
+			const again = this.cache.get(phoneNumberId);
+			if (again !== undefined) return again;
+		}
+		if (this.configuredPhoneNumberId && phoneNumberId === this.configuredPhoneNumberId) {
+			await this.db.query(
+				`UPDATE districts SET wa_phone_number_id = $1
          WHERE id = 1 AND wa_phone_number_id IS NULL
            AND NOT EXISTS (SELECT 1 FROM districts WHERE wa_phone_number_id = $1)`,
-        [phoneNumberId],
-      );
-      this.cache.set(phoneNumberId, 1);
-      return 1;
-    }
-    return null;
-  }
+				[phoneNumberId],
+			);
+			this.cache.set(phoneNumberId, 1);
+			return 1;
+		}
+		return null;
+	}
 
-  private reload(): Promise<void> {
-    this.loading ??= (async () => {
-      try {
-        const rows = await this.db.query<{ id: number; wa_phone_number_id: string }>(
-          'SELECT id, wa_phone_number_id FROM districts WHERE wa_phone_number_id IS NOT NULL',
-        );
-        for (const r of rows) this.cache.set(r.wa_phone_number_id, r.id);
-        this.loadedAt = Date.now();
-      } finally {
-        this.loading = undefined;
-      }
-    })();
-    return this.loading;
-  }
+	private reload(): Promise<void> {
+		this.loading ??= (async () => {
+			try {
+				const rows = await this.db.query<{ id: number; wa_phone_number_id: string }>(
+					'SELECT id, wa_phone_number_id FROM districts WHERE wa_phone_number_id IS NOT NULL',
+				);
+				for (const r of rows) this.cache.set(r.wa_phone_number_id, r.id);
+				this.loadedAt = Date.now();
+			} finally {
+				this.loading = undefined;
+			}
+		})();
+		return this.loading;
+	}
 }

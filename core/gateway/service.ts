@@ -23,190 +23,228 @@ import { tokensEqual, verifySignature } from './signature';
  * failed send must never undo an opt-out.
  */
 export interface GatewayOptions {
-  db: Db;
-  whatsapp: WhatsAppSettings;
-  /** Sends confirmations; default: a client per business number from `whatsapp` settings, or none. */
-  senderFor?: (phoneNumberId: string) => WhatsAppSender | null;
-  writer?: StatusWriterOptions;
-  onError?: (e: unknown, where: string) => void;
+	db: Db;
+	whatsapp: WhatsAppSettings;
+	/** Sends confirmations; default: a client per business number from `whatsapp` settings, or none. */
+	senderFor?: (phoneNumberId: string) => WhatsAppSender | null;
+	writer?: StatusWriterOptions;
+	onError?: (e: unknown, where: string) => void;
 }
 
 export interface GatewayAnswer {
-  status: number;
-  body: unknown;
-  /** Work to run after the answer is sent. */
-  after?: () => Promise<void>;
+	status: number;
+	body: unknown;
+	/** Work to run after the answer is sent. */
+	after?: () => Promise<void>;
 }
 
 export interface GatewayCounters {
-  posts: number;
-  accepted: number;
-  unsigned: number;
-  badSignature: number;
-  malformed: number;
-  failed: number;
-  ignored: Record<string, number>;
-  confirmationsSent: number;
-  confirmationsFailed: number;
-  confirmationsSkipped: number;
+	posts: number;
+	accepted: number;
+	unsigned: number;
+	badSignature: number;
+	malformed: number;
+	failed: number;
+	ignored: Record<string, number>;
+	confirmationsSent: number;
+	confirmationsFailed: number;
+	confirmationsSkipped: number;
 }
 
 export class WhatsAppWebhookService {
-  readonly writer: StatusBatchWriter;
-  private readonly router: DistrictRouter;
-  private readonly clients = new Map<string, WhatsAppClient>();
-  private readonly afterWork = new Set<Promise<void>>();
-  readonly counters: GatewayCounters = {
-    posts: 0, accepted: 0, unsigned: 0, badSignature: 0, malformed: 0, failed: 0, ignored: {},
-    confirmationsSent: 0, confirmationsFailed: 0, confirmationsSkipped: 0,
-  };
+	readonly writer: StatusBatchWriter;
+	private readonly router: DistrictRouter;
+	private readonly clients = new Map<string, WhatsAppClient>();
+	private readonly afterWork = new Set<Promise<void>>();
+	readonly counters: GatewayCounters = {
+		posts: 0,
+		accepted: 0,
+		unsigned: 0,
+		badSignature: 0,
+		malformed: 0,
+		failed: 0,
+		ignored: {},
+		confirmationsSent: 0,
+		confirmationsFailed: 0,
+		confirmationsSkipped: 0,
+	};
 
-  constructor(private readonly o: GatewayOptions) {
-    this.writer = new StatusBatchWriter(o.db, { ...o.writer, onError: (e) => o.onError?.(e, 'statuses') });
-    this.router = new DistrictRouter(o.db, o.whatsapp.phoneNumberId);
-  }
+	constructor(private readonly o: GatewayOptions) {
+		this.writer = new StatusBatchWriter(o.db, { ...o.writer, onError: (e) => o.onError?.(e, 'statuses') });
+		this.router = new DistrictRouter(o.db, o.whatsapp.phoneNumberId);
+	}
 
-  /** GET: Meta's subscription handshake. No signature is sent with it, so none is checked. */
-  handshake(query: Record<string, unknown>): GatewayAnswer {
-    const challenge = query['hub.challenge'];
-    if (query['hub.mode'] === 'subscribe' && typeof challenge === 'string' && challenge !== '' && tokensEqual(query['hub.verify_token'], this.o.whatsapp.verifyToken)) {
-      return { status: 200, body: challenge };
-    }
-    return { status: 403, body: { error: { code: 'VERIFY_TOKEN_MISMATCH', message: 'hub.mode must be subscribe and hub.verify_token must match WHATSAPP_VERIFY_TOKEN', action: 'configure' } } };
-  }
+	/** GET: Meta's subscription handshake. No signature is sent with it, so none is checked. */
+	handshake(query: Record<string, unknown>): GatewayAnswer {
+		const challenge = query['hub.challenge'];
+		if (
+			query['hub.mode'] === 'subscribe' &&
+			typeof challenge === 'string' &&
+			challenge !== '' &&
+			tokensEqual(query['hub.verify_token'], this.o.whatsapp.verifyToken)
+		) {
+			return { status: 200, body: challenge };
+		}
+		return {
+			status: 403,
+			body: {
+				error: {
+					code: 'VERIFY_TOKEN_MISMATCH',
+					message: 'hub.mode must be subscribe and hub.verify_token must match WHATSAPP_VERIFY_TOKEN',
+					action: 'configure',
+				},
+			},
+		};
+	}
 
-  async receive(raw: Buffer, signature: string | string[] | undefined): Promise<GatewayAnswer> {
-    this.counters.posts++;
-    const secret = this.o.whatsapp.appSecret;
-    if (!secret) {
-      throw new MitanError('GATEWAY_NOT_CONFIGURED', 'META_APP_SECRET is not set: webhook signatures cannot be checked, so nothing is accepted', 'configure');
-    }
-    if (!signature) {
-      this.counters.unsigned++;
-      return refuse(401, 'SIGNATURE_MISSING', 'X-Hub-Signature-256 header is missing', 'fix_input');
-    }
-    if (!verifySignature(raw, signature, secret)) {
-      this.counters.badSignature++;
-      return refuse(401, 'SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match the body (HMAC-SHA256 with the app secret)', 'fix_input');
-    }
-    let parsed: ParsedWebhook;
-    try {
-      parsed = parseWebhook(parseWebhookJson(raw));
-    } catch (e) {
-      if (e instanceof MitanError) {
-        this.counters.malformed++;
-        return { status: 400, body: { error: e.toJSON() } };
-      }
-      throw e;
-    }
-    const ignored = { ...parsed.ignored };
-    const districtOf = new Map<string, number | null>();
-    for (const id of new Set([...parsed.statuses, ...parsed.messages, ...parsed.preferences].map((x) => x.phoneNumberId))) {
-      districtOf.set(id, await this.router.resolve(id));
-    }
-    const routed = <T extends { phoneNumberId: string }>(list: T[]): (T & { districtId: number })[] => {
-      const outList: (T & { districtId: number })[] = [];
-      for (const x of list) {
-        const d = districtOf.get(x.phoneNumberId);
-        if (d === null || d === undefined) ignored['unknown_phone_number_id'] = (ignored['unknown_phone_number_id'] ?? 0) + 1;
-        else outList.push({ ...x, districtId: d });
-      }
-      return outList;
-    };
-    const statuses = routed(parsed.statuses);
-    const messages = routed(parsed.messages);
-    const preferences = routed(parsed.preferences);
-    for (const [k, v] of Object.entries(ignored)) this.counters.ignored[k] = (this.counters.ignored[k] ?? 0) + v;
+	async receive(raw: Buffer, signature: string | string[] | undefined): Promise<GatewayAnswer> {
+		this.counters.posts++;
+		const secret = this.o.whatsapp.appSecret;
+		if (!secret) {
+			throw new MitanError(
+				'GATEWAY_NOT_CONFIGURED',
+				'META_APP_SECRET is not set: webhook signatures cannot be checked, so nothing is accepted',
+				'configure',
+			);
+		}
+		if (!signature) {
+			this.counters.unsigned++;
+			return refuse(401, 'SIGNATURE_MISSING', 'X-Hub-Signature-256 header is missing', 'fix_input');
+		}
+		if (!verifySignature(raw, signature, secret)) {
+			this.counters.badSignature++;
+			return refuse(401, 'SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match the body (HMAC-SHA256 with the app secret)', 'fix_input');
+		}
+		let parsed: ParsedWebhook;
+		try {
+			parsed = parseWebhook(parseWebhookJson(raw));
+		} catch (e) {
+			if (e instanceof MitanError) {
+				this.counters.malformed++;
+				return { status: 400, body: { error: e.toJSON() } };
+			}
+			throw e;
+		}
+		const ignored = { ...parsed.ignored };
+		const districtOf = new Map<string, number | null>();
+		for (const id of new Set([...parsed.statuses, ...parsed.messages, ...parsed.preferences].map((x) => x.phoneNumberId))) {
+			districtOf.set(id, await this.router.resolve(id));
+		}
+		const routed = <T extends { phoneNumberId: string }>(list: T[]): (T & { districtId: number })[] => {
+			const outList: (T & { districtId: number })[] = [];
+			for (const x of list) {
+				const d = districtOf.get(x.phoneNumberId);
+				if (d === null || d === undefined) ignored['unknown_phone_number_id'] = (ignored['unknown_phone_number_id'] ?? 0) + 1;
+				else outList.push({ ...x, districtId: d });
+			}
+			return outList;
+		};
+		const statuses = routed(parsed.statuses);
+		const messages = routed(parsed.messages);
+		const preferences = routed(parsed.preferences);
+		for (const [k, v] of Object.entries(ignored)) this.counters.ignored[k] = (this.counters.ignored[k] ?? 0) + v;
 
-    let inbound: InboundOutcome;
-    try {
-      const [, ib] = await Promise.all([this.writer.write(statuses), handleInbound(this.o.db, messages, preferences)]);
-      inbound = ib;
-    } catch (e) {
-      // Nothing is acknowledged that is not durable: Meta retries, and what did commit dedupes.
-      this.counters.failed++;
-      this.o.onError?.(e, 'receive');
-      const busy = e instanceof MitanError && e.action === 'retry_soon';
-      return refuse(503, busy ? e.code : 'STORE_UNAVAILABLE', busy ? e.message : 'the events could not be stored; retry later', 'retry_soon');
-    }
-    this.counters.accepted++;
-    const confirmations = inbound.confirmations;
-    return {
-      status: 200,
-      body: {
-        ok: true,
-        statuses: statuses.length,
-        messages: messages.length,
-        preferences: preferences.length,
-        replays: inbound.replays,
-        ignored,
-      },
-      after: confirmations.length ? () => this.confirm(confirmations) : undefined,
-    };
-  }
+		let inbound: InboundOutcome;
+		try {
+			const [, ib] = await Promise.all([this.writer.write(statuses), handleInbound(this.o.db, messages, preferences)]);
+			inbound = ib;
+		} catch (e) {
+			// Nothing is acknowledged that is not durable: Meta retries, and what did commit dedupes.
+			this.counters.failed++;
+			this.o.onError?.(e, 'receive');
+			const busy = e instanceof MitanError && e.action === 'retry_soon';
+			return refuse(
+				503,
+				busy ? e.code : 'STORE_UNAVAILABLE',
+				busy ? e.message : 'the events could not be stored; retry later',
+				'retry_soon',
+			);
+		}
+		this.counters.accepted++;
+		const confirmations = inbound.confirmations;
+		return {
+			status: 200,
+			body: {
+				ok: true,
+				statuses: statuses.length,
+				messages: messages.length,
+				preferences: preferences.length,
+				replays: inbound.replays,
+				ignored,
+			},
+			after: confirmations.length ? () => this.confirm(confirmations) : undefined,
+		};
+	}
 
-  private senderFor(phoneNumberId: string): WhatsAppSender | null {
-    if (this.o.senderFor) return this.o.senderFor(phoneNumberId);
-    const w = this.o.whatsapp;
-    if (!w.accessToken) return null;
-    let c = this.clients.get(phoneNumberId);
-    if (!c) {
-      // The system-user token serves every number of the business account.
-      c = createWhatsAppClient({ accessToken: w.accessToken, phoneNumberId, baseUrl: w.baseUrl, graphVersion: w.graphVersion }, { timeoutMs: 10_000 });
-      this.clients.set(phoneNumberId, c);
-    }
-    return c;
-  }
+	private senderFor(phoneNumberId: string): WhatsAppSender | null {
+		if (this.o.senderFor) return this.o.senderFor(phoneNumberId);
+		const w = this.o.whatsapp;
+		if (!w.accessToken) return null;
+		let c = this.clients.get(phoneNumberId);
+		if (!c) {
+			// The system-user token serves every number of the business account.
+			c = createWhatsAppClient(
+				{ accessToken: w.accessToken, phoneNumberId, baseUrl: w.baseUrl, graphVersion: w.graphVersion },
+				{ timeoutMs: 10_000 },
+			);
+			this.clients.set(phoneNumberId, c);
+		}
+		return c;
+	}
 
-  /** After the commit: tell the citizen, in Hindi and English. A failure is recorded, nothing undone. */
-  private async confirm(list: Confirmation[]): Promise<void> {
-    for (const c of list) {
-      const sender = this.senderFor(c.phoneNumberId);
-      if (!sender) {
-        this.counters.confirmationsSkipped++;
-        continue;
-      }
-      try {
-        await sender.sendText(c.to, CONFIRMATIONS[c.keyword]);
-        this.counters.confirmationsSent++;
-      } catch (e) {
-        this.counters.confirmationsFailed++;
-        this.o.onError?.(e, 'confirmation');
-        await audit(this.o.db, {
-          districtId: c.districtId, actor: 'system:gateway', action: 'citizen.confirmation_failed', entity: 'phone', entityId: maskPhone(c.to),
-          details: { keyword: c.keyword, code: (e as MitanError).code ?? 'unknown' },
-        }).catch((e2) => this.o.onError?.(e2, 'confirmation audit'));
-      }
-    }
-  }
+	/** After the commit: tell the citizen, in Hindi and English. A failure is recorded, nothing undone. */
+	private async confirm(list: Confirmation[]): Promise<void> {
+		for (const c of list) {
+			const sender = this.senderFor(c.phoneNumberId);
+			if (!sender) {
+				this.counters.confirmationsSkipped++;
+				continue;
+			}
+			try {
+				await sender.sendText(c.to, CONFIRMATIONS[c.keyword]);
+				this.counters.confirmationsSent++;
+			} catch (e) {
+				this.counters.confirmationsFailed++;
+				this.o.onError?.(e, 'confirmation');
+				await audit(this.o.db, {
+					districtId: c.districtId,
+					actor: 'system:gateway',
+					action: 'citizen.confirmation_failed',
+					entity: 'phone',
+					entityId: maskPhone(c.to),
+					details: { keyword: c.keyword, code: (e as MitanError).code ?? 'unknown' },
+				}).catch((e2) => this.o.onError?.(e2, 'confirmation audit'));
+			}
+		}
+	}
 
-  /** Runs an answer's after-work, tracked so close() (and tests) can wait for it. */
-  runAfter(answer: GatewayAnswer): void {
-    if (!answer.after) return;
-    const p: Promise<void> = answer
-      .after()
-      .catch((e) => this.o.onError?.(e, 'after'))
-      .finally(() => this.afterWork.delete(p));
-    this.afterWork.add(p);
-  }
+	/** Runs an answer's after-work, tracked so close() (and tests) can wait for it. */
+	runAfter(answer: GatewayAnswer): void {
+		if (!answer.after) return;
+		const p: Promise<void> = answer
+			.after()
+			.catch((e) => this.o.onError?.(e, 'after'))
+			.finally(() => this.afterWork.delete(p));
+		this.afterWork.add(p);
+	}
 
-  /** Resolves when every after-answer task started so far has finished. */
-  async idle(): Promise<void> {
-    while (this.afterWork.size) await Promise.all([...this.afterWork]);
-  }
+	/** Resolves when every after-answer task started so far has finished. */
+	async idle(): Promise<void> {
+		while (this.afterWork.size) await Promise.all([...this.afterWork]);
+	}
 
-  stats(): GatewayCounters & { statuses: ReturnType<StatusBatchWriter['stats']> } {
-    return { ...this.counters, ignored: { ...this.counters.ignored }, statuses: this.writer.stats() };
-  }
+	stats(): GatewayCounters & { statuses: ReturnType<StatusBatchWriter['stats']> } {
+		return { ...this.counters, ignored: { ...this.counters.ignored }, statuses: this.writer.stats() };
+	}
 
-  async close(): Promise<void> {
-    await this.writer.close();
-    await this.idle();
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
-  }
+	async close(): Promise<void> {
+		await this.writer.close();
+		await this.idle();
+		for (const c of this.clients.values()) c.close();
+		this.clients.clear();
+	}
 }
 
 function refuse(status: number, code: string, message: string, action: string): GatewayAnswer {
-  return { status, body: { error: { code, message, action } } };
+	return { status, body: { error: { code, message, action } } };
 }

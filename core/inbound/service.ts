@@ -21,137 +21,144 @@ import { insertInbound, lockSubscriber, newerChoiceExists, notifyInbound } from 
  * police station): it is queued like any message, so a workflow can register the citizen.
  */
 export interface RoutedMessage extends InboundMessage {
-  districtId: number;
+	districtId: number;
 }
 
 export interface RoutedPreference extends PreferenceEvent {
-  districtId: number;
+	districtId: number;
 }
 
 export interface Confirmation {
-  to: string;
-  keyword: Keyword;
-  phoneNumberId: string;
-  districtId: number;
+	to: string;
+	keyword: Keyword;
+	phoneNumberId: string;
+	districtId: number;
 }
 
 export interface InboundOutcome {
-  stored: number;
-  replays: number;
-  queued: number;
-  optOuts: number;
-  optIns: number;
-  /** Late STOP / START / preference that an already stored newer choice overrides. */
-  stale: number;
-  confirmations: Confirmation[];
+	stored: number;
+	replays: number;
+	queued: number;
+	optOuts: number;
+	optIns: number;
+	/** Late STOP / START / preference that an already stored newer choice overrides. */
+	stale: number;
+	confirmations: Confirmation[];
 }
 
 /** Types whose words can be a keyword (a quick-reply button "रोकें" counts like typing it). */
 const KEYWORD_TYPES = new Set(['text', 'button', 'interactive']);
 
 function e164Of(waId: string): string | null {
-  const p = normalisePhone('+' + waId);
-  return p.ok ? p.e164 : null;
+	const p = normalisePhone('+' + waId);
+	return p.ok ? p.e164 : null;
 }
 
 export async function handleInbound(db: Db, messages: RoutedMessage[], preferences: RoutedPreference[]): Promise<InboundOutcome> {
-  const out: InboundOutcome = { stored: 0, replays: 0, queued: 0, optOuts: 0, optIns: 0, stale: 0, confirmations: [] };
-  if (messages.length === 0 && preferences.length === 0) return out;
-  await db.transaction(async (tx) => {
-    for (const m of messages) await oneMessage(db, tx, m, out);
-    for (const p of preferences) await onePreference(db, tx, p, out);
-  });
-  return out;
+	const out: InboundOutcome = { stored: 0, replays: 0, queued: 0, optOuts: 0, optIns: 0, stale: 0, confirmations: [] };
+	if (messages.length === 0 && preferences.length === 0) return out;
+	await db.transaction(async (tx) => {
+		for (const m of messages) await oneMessage(db, tx, m, out);
+		for (const p of preferences) await onePreference(db, tx, p, out);
+	});
+	return out;
 }
 
 async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundOutcome): Promise<void> {
-  const e164 = e164Of(m.from);
-  const fromPhone = e164 ?? '+' + m.from;
-  const subscriber = e164 ? await lockSubscriber(tx, m.districtId, e164) : undefined;
-  let keyword = KEYWORD_TYPES.has(m.type) ? matchKeyword(m.body) : null;
-  if (keyword === 'start' && !subscriber) keyword = null;
-  const id = await insertInbound(tx, {
-    districtId: m.districtId,
-    wamid: m.wamid,
-    subscriberId: subscriber?.id ?? null,
-    fromPhone,
-    type: m.type,
-    body: m.body,
-    payload: { message: m.raw, contact: { name: m.contactName } },
-    sentAt: m.sentAt,
-    phoneNumberId: m.phoneNumberId,
-    keyword,
-    queueState: keyword ? 'done' : 'queued',
-  });
-  if (id === null) {
-    out.replays++;
-    return;
-  }
-  out.stored++;
-  if (!keyword) {
-    await notifyInbound(tx, id);
-    out.queued++;
-    return;
-  }
-  if (await newerChoiceExists(tx, m.districtId, fromPhone, m.sentAt, m.wamid)) {
-    out.stale++;
-    return;
-  }
-  const by = { actor: `citizen:${maskPhone(fromPhone)}`, source: `whatsapp keyword ${m.type}` };
-  if (subscriber && subscriber.status !== 'erased') {
-    const roster = new RosterService(db, m.districtId);
-    if (keyword === 'stop') {
-      if (subscriber.status !== 'opted_out') {
-        await roster.optOut(subscriber.phone!, 'keyword STOP', by, tx);
-        out.optOuts++;
-      }
-    } else if (subscriber.status === 'opted_out') {
-      await roster.optIn(subscriber.phone!, 'keyword START', by, tx);
-      out.optIns++;
-    }
-  } else {
-    // Not on the roster: nothing to change, but the request is on record and confirmed.
-    await audit(tx, { districtId: m.districtId, actor: by.actor, action: 'citizen.stop_unknown_number', entity: 'phone', entityId: maskPhone(fromPhone), details: { source: by.source } });
-  }
-  out.confirmations.push({ to: fromPhone, keyword, phoneNumberId: m.phoneNumberId, districtId: m.districtId });
+	const e164 = e164Of(m.from);
+	const fromPhone = e164 ?? '+' + m.from;
+	const subscriber = e164 ? await lockSubscriber(tx, m.districtId, e164) : undefined;
+	let keyword = KEYWORD_TYPES.has(m.type) ? matchKeyword(m.body) : null;
+	if (keyword === 'start' && !subscriber) keyword = null;
+	const id = await insertInbound(tx, {
+		districtId: m.districtId,
+		wamid: m.wamid,
+		subscriberId: subscriber?.id ?? null,
+		fromPhone,
+		type: m.type,
+		body: m.body,
+		payload: { message: m.raw, contact: { name: m.contactName } },
+		sentAt: m.sentAt,
+		phoneNumberId: m.phoneNumberId,
+		keyword,
+		queueState: keyword ? 'done' : 'queued',
+	});
+	if (id === null) {
+		out.replays++;
+		return;
+	}
+	out.stored++;
+	if (!keyword) {
+		await notifyInbound(tx, id);
+		out.queued++;
+		return;
+	}
+	if (await newerChoiceExists(tx, m.districtId, fromPhone, m.sentAt, m.wamid)) {
+		out.stale++;
+		return;
+	}
+	const by = { actor: `citizen:${maskPhone(fromPhone)}`, source: `whatsapp keyword ${m.type}` };
+	if (subscriber && subscriber.status !== 'erased') {
+		const roster = new RosterService(db, m.districtId);
+		if (keyword === 'stop') {
+			if (subscriber.status !== 'opted_out') {
+				await roster.optOut(subscriber.phone!, 'keyword STOP', by, tx);
+				out.optOuts++;
+			}
+		} else if (subscriber.status === 'opted_out') {
+			await roster.optIn(subscriber.phone!, 'keyword START', by, tx);
+			out.optIns++;
+		}
+	} else {
+		// Not on the roster: nothing to change, but the request is on record and confirmed.
+		await audit(tx, {
+			districtId: m.districtId,
+			actor: by.actor,
+			action: 'citizen.stop_unknown_number',
+			entity: 'phone',
+			entityId: maskPhone(fromPhone),
+			details: { source: by.source },
+		});
+	}
+	out.confirmations.push({ to: fromPhone, keyword, phoneNumberId: m.phoneNumberId, districtId: m.districtId });
 }
 
 async function onePreference(db: Db, tx: Queryable, p: RoutedPreference, out: InboundOutcome): Promise<void> {
-  const e164 = e164Of(p.waId);
-  const fromPhone = e164 ?? '+' + p.waId;
-  const keyword: Keyword = p.value === 'stop' ? 'stop' : 'start';
-  const wamid = `user_preferences:${p.waId}:${Math.floor(Date.parse(p.occurredAt) / 1000)}:${p.value}`;
-  const subscriber = e164 ? await lockSubscriber(tx, p.districtId, e164) : undefined;
-  const id = await insertInbound(tx, {
-    districtId: p.districtId,
-    wamid,
-    subscriberId: subscriber?.id ?? null,
-    fromPhone,
-    type: 'user_preferences',
-    body: p.value,
-    payload: { category: p.category, value: p.value },
-    sentAt: p.occurredAt,
-    phoneNumberId: p.phoneNumberId,
-    keyword,
-    queueState: 'done',
-  });
-  if (id === null) {
-    out.replays++;
-    return;
-  }
-  out.stored++;
-  if (!subscriber || subscriber.status === 'erased') return;
-  if (await newerChoiceExists(tx, p.districtId, fromPhone, p.occurredAt, wamid)) {
-    out.stale++;
-    return;
-  }
-  const roster = new RosterService(db, p.districtId);
-  const by = { actor: `citizen:${maskPhone(fromPhone)}`, source: 'whatsapp user_preferences' };
-  if (keyword === 'stop' && subscriber.status !== 'opted_out') {
-    await roster.optOut(subscriber.phone!, `meta user_preferences stop (${p.category ?? 'marketing_messages'})`, by, tx);
-    out.optOuts++;
-  } else if (keyword === 'start' && subscriber.status === 'opted_out') {
-    await roster.optIn(subscriber.phone!, `meta user_preferences resume (${p.category ?? 'marketing_messages'})`, by, tx);
-    out.optIns++;
-  }
+	const e164 = e164Of(p.waId);
+	const fromPhone = e164 ?? '+' + p.waId;
+	const keyword: Keyword = p.value === 'stop' ? 'stop' : 'start';
+	const wamid = `user_preferences:${p.waId}:${Math.floor(Date.parse(p.occurredAt) / 1000)}:${p.value}`;
+	const subscriber = e164 ? await lockSubscriber(tx, p.districtId, e164) : undefined;
+	const id = await insertInbound(tx, {
+		districtId: p.districtId,
+		wamid,
+		subscriberId: subscriber?.id ?? null,
+		fromPhone,
+		type: 'user_preferences',
+		body: p.value,
+		payload: { category: p.category, value: p.value },
+		sentAt: p.occurredAt,
+		phoneNumberId: p.phoneNumberId,
+		keyword,
+		queueState: 'done',
+	});
+	if (id === null) {
+		out.replays++;
+		return;
+	}
+	out.stored++;
+	if (!subscriber || subscriber.status === 'erased') return;
+	if (await newerChoiceExists(tx, p.districtId, fromPhone, p.occurredAt, wamid)) {
+		out.stale++;
+		return;
+	}
+	const roster = new RosterService(db, p.districtId);
+	const by = { actor: `citizen:${maskPhone(fromPhone)}`, source: 'whatsapp user_preferences' };
+	if (keyword === 'stop' && subscriber.status !== 'opted_out') {
+		await roster.optOut(subscriber.phone!, `meta user_preferences stop (${p.category ?? 'marketing_messages'})`, by, tx);
+		out.optOuts++;
+	} else if (keyword === 'start' && subscriber.status === 'opted_out') {
+		await roster.optIn(subscriber.phone!, `meta user_preferences resume (${p.category ?? 'marketing_messages'})`, by, tx);
+		out.optIns++;
+	}
 }

@@ -14,57 +14,84 @@ export const MAX_INPUT_BYTES = 30 * 1024 * 1024;
 const MAX_INPUT_PIXELS = 100_000_000;
 
 export interface ConvertedImage {
-  jpeg: Buffer;
-  hash: string;
-  width: number;
-  height: number;
-  sourceFormat: string;
+	jpeg: Buffer;
+	hash: string;
+	width: number;
+	height: number;
+	sourceFormat: string;
 }
 
 /** Target canvas for a w×h image: same content, padded to the nearest allowed ratio. */
 export function paddedCanvas(w: number, h: number): { width: number; height: number } {
-  const r = w / h;
-  if (r < IMAGE_RULES.minAspect) return { width: Math.ceil(h * IMAGE_RULES.minAspect), height: h };
-  if (r > IMAGE_RULES.maxAspect) return { width: w, height: Math.ceil(w / IMAGE_RULES.maxAspect) };
-  return { width: w, height: h };
+	const r = w / h;
+	if (r < IMAGE_RULES.minAspect) return { width: Math.ceil(h * IMAGE_RULES.minAspect), height: h };
+	if (r > IMAGE_RULES.maxAspect) return { width: w, height: Math.ceil(w / IMAGE_RULES.maxAspect) };
+	return { width: w, height: h };
 }
 
 export async function toInstagramJpeg(input: Buffer, opts: { background?: string } = {}): Promise<ConvertedImage> {
-  if (input.length > MAX_INPUT_BYTES) throw new MitanError('IMAGE_TOO_LARGE', `image is ${input.length} bytes; at most ${MAX_INPUT_BYTES} are accepted`, 'fix_content', { field: 'image_url' });
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
-  try {
-    meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
-  } catch (e) {
-    throw new MitanError('IMAGE_UNREADABLE', `the file is not an image sharp can read (${(e as Error).message}) / यह चित्र फ़ाइल नहीं है`, 'fix_content', { field: 'image_url' });
-  }
-  const background = opts.background ?? '#ffffff';
-  // EXIF orientation first, so width/height are the ones people see.
-  const rotated = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().flatten({ background }).toBuffer({ resolveWithObject: true });
-  let { width: w, height: h } = rotated.info;
-  let pipeline = sharp(rotated.data);
-  if (w > IMAGE_RULES.maxWidth || w < IMAGE_RULES.minWidth) {
-    const target = w > IMAGE_RULES.maxWidth ? IMAGE_RULES.maxWidth : IMAGE_RULES.minWidth;
-    h = Math.round((h * target) / w);
-    w = target;
-    pipeline = pipeline.resize({ width: w, height: h, fit: 'fill' });
-  }
-  const canvas = paddedCanvas(w, h);
-  if (canvas.width !== w || canvas.height !== h) {
-    const left = Math.floor((canvas.width - w) / 2);
-    const top = Math.floor((canvas.height - h) / 2);
-    pipeline = sharp(await pipeline.toBuffer()).extend({ left, right: canvas.width - w - left, top, bottom: canvas.height - h - top, background });
-    // Padding a too-tall image widens it: bring it back under the width limit.
-    if (canvas.width > IMAGE_RULES.maxWidth) {
-      const scale = IMAGE_RULES.maxWidth / canvas.width;
-      pipeline = sharp(await pipeline.toBuffer()).resize({ width: IMAGE_RULES.maxWidth, height: Math.round(canvas.height * scale), fit: 'fill' });
-    }
-  }
-  const prepared = await pipeline.toBuffer();
-  for (const quality of [88, 80, 70, 60, 50]) {
-    const out = await sharp(prepared).jpeg({ quality, mozjpeg: true, chromaSubsampling: '4:2:0' }).toBuffer({ resolveWithObject: true });
-    if (out.data.length <= IMAGE_RULES.maxBytes) {
-      return { jpeg: out.data, hash: createHash('sha256').update(out.data).digest('hex'), width: out.info.width, height: out.info.height, sourceFormat: meta.format ?? 'unknown' };
-    }
-  }
-  throw new MitanError('IMAGE_TOO_LARGE', 'image stays above 8 MB as JPEG even at quality 50', 'fix_content', { field: 'image_url' });
+	if (input.length > MAX_INPUT_BYTES)
+		throw new MitanError('IMAGE_TOO_LARGE', `image is ${input.length} bytes; at most ${MAX_INPUT_BYTES} are accepted`, 'fix_content', {
+			field: 'image_url',
+		});
+	let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+	try {
+		meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+	} catch (e) {
+		throw new MitanError(
+			'IMAGE_UNREADABLE',
+			`the file is not an image sharp can read (${(e as Error).message}) / यह चित्र फ़ाइल नहीं है`,
+			'fix_content',
+			{ field: 'image_url' },
+		);
+	}
+	const background = opts.background ?? '#ffffff';
+	// EXIF orientation first, so width/height are the ones people see.
+	const rotated = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
+		.rotate()
+		.flatten({ background })
+		.toBuffer({ resolveWithObject: true });
+	let { width: w, height: h } = rotated.info;
+	let pipeline = sharp(rotated.data);
+	if (w > IMAGE_RULES.maxWidth || w < IMAGE_RULES.minWidth) {
+		const target = w > IMAGE_RULES.maxWidth ? IMAGE_RULES.maxWidth : IMAGE_RULES.minWidth;
+		h = Math.round((h * target) / w);
+		w = target;
+		pipeline = pipeline.resize({ width: w, height: h, fit: 'fill' });
+	}
+	const canvas = paddedCanvas(w, h);
+	if (canvas.width !== w || canvas.height !== h) {
+		const left = Math.floor((canvas.width - w) / 2);
+		const top = Math.floor((canvas.height - h) / 2);
+		pipeline = sharp(await pipeline.toBuffer()).extend({
+			left,
+			right: canvas.width - w - left,
+			top,
+			bottom: canvas.height - h - top,
+			background,
+		});
+		// Padding a too-tall image widens it: bring it back under the width limit.
+		if (canvas.width > IMAGE_RULES.maxWidth) {
+			const scale = IMAGE_RULES.maxWidth / canvas.width;
+			pipeline = sharp(await pipeline.toBuffer()).resize({
+				width: IMAGE_RULES.maxWidth,
+				height: Math.round(canvas.height * scale),
+				fit: 'fill',
+			});
+		}
+	}
+	const prepared = await pipeline.toBuffer();
+	for (const quality of [88, 80, 70, 60, 50]) {
+		const out = await sharp(prepared).jpeg({ quality, mozjpeg: true, chromaSubsampling: '4:2:0' }).toBuffer({ resolveWithObject: true });
+		if (out.data.length <= IMAGE_RULES.maxBytes) {
+			return {
+				jpeg: out.data,
+				hash: createHash('sha256').update(out.data).digest('hex'),
+				width: out.info.width,
+				height: out.info.height,
+				sourceFormat: meta.format ?? 'unknown',
+			};
+		}
+	}
+	throw new MitanError('IMAGE_TOO_LARGE', 'image stays above 8 MB as JPEG even at quality 50', 'fix_content', { field: 'image_url' });
 }

@@ -5,40 +5,51 @@
 import type { Queryable } from '../db';
 
 export interface StoredMedia {
-  hash: string;
-  bytes: Buffer;
-  width: number;
-  height: number;
-  createdAt: Date;
+	hash: string;
+	bytes: Buffer;
+	width: number;
+	height: number;
+	createdAt: Date;
 }
 
 export const MEDIA_HASH_RE = /^[0-9a-f]{64}$/;
 
-export async function putMedia(db: Queryable, m: { hash: string; jpeg: Buffer; width: number; height: number; sourceUrl?: string | null }): Promise<void> {
-  await db.query(
-    `INSERT INTO media (hash, bytes, byte_size, width, height, source_url) VALUES ($1, decode($2, 'base64'), $3, $4, $5, $6)
+export async function putMedia(
+	db: Queryable,
+	m: { hash: string; jpeg: Buffer; width: number; height: number; sourceUrl?: string | null },
+): Promise<void> {
+	await db.query(
+		`INSERT INTO media (hash, bytes, byte_size, width, height, source_url) VALUES ($1, decode($2, 'base64'), $3, $4, $5, $6)
      ON CONFLICT (hash) DO NOTHING`,
-    [m.hash, m.jpeg.toString('base64'), m.jpeg.length, m.width, m.height, m.sourceUrl ?? null],
-  );
+		[m.hash, m.jpeg.toString('base64'), m.jpeg.length, m.width, m.height, m.sourceUrl ?? null],
+	);
 }
 
 export async function getMedia(db: Queryable, hash: string): Promise<StoredMedia | undefined> {
-  if (!MEDIA_HASH_RE.test(hash)) return undefined;
-  const [row] = await db.query<{ hash: string; b64: string; width: number; height: number; created_at: Date }>(
-    `SELECT hash, encode(bytes, 'base64') AS b64, width, height, created_at FROM media WHERE hash = $1`,
-    [hash],
-  );
-  if (!row) return undefined;
-  return { hash: row.hash, bytes: Buffer.from(row.b64.replace(/\s+/g, ''), 'base64'), width: row.width, height: row.height, createdAt: row.created_at };
+	if (!MEDIA_HASH_RE.test(hash)) return undefined;
+	const [row] = await db.query<{ hash: string; b64: string; width: number; height: number; created_at: Date }>(
+		`SELECT hash, encode(bytes, 'base64') AS b64, width, height, created_at FROM media WHERE hash = $1`,
+		[hash],
+	);
+	if (!row) return undefined;
+	return {
+		hash: row.hash,
+		bytes: Buffer.from(row.b64.replace(/\s+/g, ''), 'base64'),
+		width: row.width,
+		height: row.height,
+		createdAt: row.created_at,
+	};
 }
 
 /** The newest stored conversion of a source URL (so a re-run does not fetch it again). */
 export async function findBySource(db: Queryable, sourceUrl: string): Promise<string | undefined> {
-  const [row] = await db.query<{ hash: string }>('SELECT hash FROM media WHERE source_url = $1 ORDER BY created_at DESC LIMIT 1', [sourceUrl]);
-  return row?.hash;
+	const [row] = await db.query<{ hash: string }>('SELECT hash FROM media WHERE source_url = $1 ORDER BY created_at DESC LIMIT 1', [
+		sourceUrl,
+	]);
+	return row?.hash;
 }
 
 /** The stable public URL of a stored image. */
 export function mediaUrl(publicUrl: string, hash: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/media/${hash}.jpg`;
+	return `${publicUrl.replace(/\/+$/, '')}/media/${hash}.jpg`;
 }

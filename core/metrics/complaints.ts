@@ -30,7 +30,7 @@ fresh AS (
          max(ack_median) AS ack_seconds_median
   FROM parts GROUP BY 1, 2, 3, 4
 )${applyFresh(
-  'rollup_complaints_daily',
-  ['day', 'district_id', 'category', 'police_station'],
-  ['opened', 'closed', 'money_loss', 'ack_count', 'ack_seconds_sum', 'ack_seconds_median'],
+	'rollup_complaints_daily',
+	['day', 'district_id', 'category', 'police_station'],
+	['opened', 'closed', 'money_loss', 'ack_count', 'ack_seconds_sum', 'ack_seconds_median'],
 )}`;

@@ -8,17 +8,17 @@
 export type PriceCategory = 'marketing' | 'utility' | 'authentication' | 'service';
 
 export const INDIA_RATES_INR: Readonly<Record<PriceCategory, number>> = Object.freeze({
-  marketing: 0.8631,
-  utility: 0.115,
-  authentication: 0.115,
-  service: 0,
+	marketing: 0.8631,
+	utility: 0.115,
+	authentication: 0.115,
+	service: 0,
 });
 
 export function checkRates(rates: Record<string, number>): Record<string, number> {
-  for (const [k, v] of Object.entries(rates)) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) {
-      throw new Error(`rate for "${k}" must be a number of rupees 0..100, got ${String(v)}`);
-    }
-  }
-  return rates;
+	for (const [k, v] of Object.entries(rates)) {
+		if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) {
+			throw new Error(`rate for "${k}" must be a number of rupees 0..100, got ${String(v)}`);
+		}
+	}
+	return rates;
 }

@@ -18,106 +18,120 @@ import { WHATSAPP_ROLLUP_SQL } from './whatsapp';
  * running at once never both recompute a day (the second waits, then finds nothing to claim).
  */
 export interface RefreshOptions {
-  mode?: 'incremental' | 'full';
-  kinds?: RollupKind[];
-  /** Only this district (default: all). */
-  districtId?: number;
-  /** INR per billable message by Meta pricing category (default INDIA_RATES_INR). */
-  rates?: Record<string, number>;
+	mode?: 'incremental' | 'full';
+	kinds?: RollupKind[];
+	/** Only this district (default: all). */
+	districtId?: number;
+	/** INR per billable message by Meta pricing category (default INDIA_RATES_INR). */
+	rates?: Record<string, number>;
 }
 
 export interface KindResult {
-  kind: RollupKind;
-  /** Days recomputed (incremental), or null for a full refresh. */
-  days: DayKey[] | null;
-  rows: number;
-  changed: number;
-  removed: number;
-  millis: number;
+	kind: RollupKind;
+	/** Days recomputed (incremental), or null for a full refresh. */
+	days: DayKey[] | null;
+	rows: number;
+	changed: number;
+	removed: number;
+	millis: number;
 }
 
 export interface RefreshResult {
-  mode: 'incremental' | 'full';
-  kinds: KindResult[];
-  millis: number;
+	mode: 'incremental' | 'full';
+	kinds: KindResult[];
+	millis: number;
 }
 
 const SQL: Record<RollupKind, (scopeCte: string, fewDays: boolean) => string> = {
-  whatsapp: WHATSAPP_ROLLUP_SQL,
-  social: SOCIAL_ROLLUP_SQL,
-  complaints: COMPLAINTS_ROLLUP_SQL,
+	whatsapp: WHATSAPP_ROLLUP_SQL,
+	social: SOCIAL_ROLLUP_SQL,
+	complaints: COMPLAINTS_ROLLUP_SQL,
 };
 
 function checkKinds(kinds: unknown): RollupKind[] {
-  if (kinds === undefined) return [...ROLLUP_KINDS];
-  if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => !(ROLLUP_KINDS as readonly unknown[]).includes(k))) {
-    throw new MitanError('ROLLUP_KIND_UNKNOWN', `kinds must be a non-empty list of ${ROLLUP_KINDS.join(', ')}; got ${JSON.stringify(kinds)}`, 'fix_input', { field: 'kinds' });
-  }
-  return kinds as RollupKind[];
+	if (kinds === undefined) return [...ROLLUP_KINDS];
+	if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => !(ROLLUP_KINDS as readonly unknown[]).includes(k))) {
+		throw new MitanError(
+			'ROLLUP_KIND_UNKNOWN',
+			`kinds must be a non-empty list of ${ROLLUP_KINDS.join(', ')}; got ${JSON.stringify(kinds)}`,
+			'fix_input',
+			{ field: 'kinds' },
+		);
+	}
+	return kinds as RollupKind[];
 }
 
 async function recompute(tx: Queryable, kind: RollupKind, scope: Scope, rates: Record<string, number>) {
-  const { cte, params } = scopeCte(scope);
-  const [r] = await tx.query<{ rows: number; changed: number; removed: number }>(
-    ...bindNamed(SQL[kind](cte, scope.mode === 'days'), { ...params, rates: JSON.stringify(rates), classes: JSON.stringify(WHATSAPP_ERROR_ACTIONS) }),
-  );
-  return r;
+	const { cte, params } = scopeCte(scope);
+	const [r] = await tx.query<{ rows: number; changed: number; removed: number }>(
+		...bindNamed(SQL[kind](cte, scope.mode === 'days'), {
+			...params,
+			rates: JSON.stringify(rates),
+			classes: JSON.stringify(WHATSAPP_ERROR_ACTIONS),
+		}),
+	);
+	return r;
 }
 
 export async function refreshRollups(db: Db, opts: RefreshOptions = {}): Promise<RefreshResult> {
-  const started = Date.now();
-  const mode = opts.mode ?? 'incremental';
-  if (mode !== 'incremental' && mode !== 'full') throw new MitanError('ROLLUP_MODE_UNKNOWN', `mode must be "incremental" or "full", got "${String(mode)}"`, 'fix_input', { field: 'mode' });
-  const kinds = checkKinds(opts.kinds);
-  let rates: Record<string, number>;
-  try {
-    rates = checkRates(opts.rates ?? { ...INDIA_RATES_INR });
-  } catch (e) {
-    throw new MitanError('ROLLUP_RATES_INVALID', (e as Error).message, 'fix_input', { field: 'rates' });
-  }
-  const district = opts.districtId ?? null;
-  const out: KindResult[] = [];
-  for (const kind of kinds) {
-    const t0 = Date.now();
-    const res = await db.transaction(async (tx) => {
-      // Whole-history aggregations hash millions of rows: give this transaction room (PostgreSQL only).
-      if (db.engine === 'postgres' && mode === 'full') await tx.query(`SET LOCAL work_mem = '256MB'`);
-      const claimed = await tx.query<{ day: string; district_id: number }>(
-        `DELETE FROM rollup_dirty_days WHERE kind = $1 AND ($2::int IS NULL OR district_id = $2::int) RETURNING day, district_id`,
-        [kind, district],
-      );
-      if (mode === 'full') return { days: null, ...(await recompute(tx, kind, { mode: 'all', districtId: district ?? undefined }, rates)) };
-      const days = claimed.map((c) => ({ day: c.day, districtId: c.district_id })).sort((a, b) => a.day.localeCompare(b.day) || a.districtId - b.districtId);
-      if (days.length === 0) return { days, rows: 0, changed: 0, removed: 0 };
-      return { days, ...(await recompute(tx, kind, { mode: 'days', days }, rates)) };
-    });
-    out.push({ kind, ...res, millis: Date.now() - t0 });
-  }
-  return { mode, kinds: out, millis: Date.now() - started };
+	const started = Date.now();
+	const mode = opts.mode ?? 'incremental';
+	if (mode !== 'incremental' && mode !== 'full')
+		throw new MitanError('ROLLUP_MODE_UNKNOWN', `mode must be "incremental" or "full", got "${String(mode)}"`, 'fix_input', {
+			field: 'mode',
+		});
+	const kinds = checkKinds(opts.kinds);
+	let rates: Record<string, number>;
+	try {
+		rates = checkRates(opts.rates ?? { ...INDIA_RATES_INR });
+	} catch (e) {
+		throw new MitanError('ROLLUP_RATES_INVALID', (e as Error).message, 'fix_input', { field: 'rates' });
+	}
+	const district = opts.districtId ?? null;
+	const out: KindResult[] = [];
+	for (const kind of kinds) {
+		const t0 = Date.now();
+		const res = await db.transaction(async (tx) => {
+			// Whole-history aggregations hash millions of rows: give this transaction room (PostgreSQL only).
+			if (db.engine === 'postgres' && mode === 'full') await tx.query(`SET LOCAL work_mem = '256MB'`);
+			const claimed = await tx.query<{ day: string; district_id: number }>(
+				`DELETE FROM rollup_dirty_days WHERE kind = $1 AND ($2::int IS NULL OR district_id = $2::int) RETURNING day, district_id`,
+				[kind, district],
+			);
+			if (mode === 'full') return { days: null, ...(await recompute(tx, kind, { mode: 'all', districtId: district ?? undefined }, rates)) };
+			const days = claimed
+				.map((c) => ({ day: c.day, districtId: c.district_id }))
+				.sort((a, b) => a.day.localeCompare(b.day) || a.districtId - b.districtId);
+			if (days.length === 0) return { days, rows: 0, changed: 0, removed: 0 };
+			return { days, ...(await recompute(tx, kind, { mode: 'days', days }, rates)) };
+		});
+		out.push({ kind, ...res, millis: Date.now() - t0 });
+	}
+	return { mode, kinds: out, millis: Date.now() - started };
 }
 
 /** Recomputes the given days now (whether marked dirty or not); e.g. "refresh yesterday". */
 export async function refreshDays(db: Db, days: DayKey[], opts: Omit<RefreshOptions, 'mode'> = {}): Promise<RefreshResult> {
-  const started = Date.now();
-  const kinds = checkKinds(opts.kinds);
-  for (const d of days) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d.day) || Number.isNaN(Date.parse(`${d.day}T00:00:00Z`))) {
-      throw new MitanError('ROLLUP_DAY_INVALID', `day must be YYYY-MM-DD, got "${d.day}"`, 'fix_input', { field: 'day' });
-    }
-  }
-  const rates = checkRates(opts.rates ?? { ...INDIA_RATES_INR });
-  const out: KindResult[] = [];
-  for (const kind of kinds) {
-    const t0 = Date.now();
-    const r = await db.transaction(async (tx) => {
-      await tx.query(
-        `DELETE FROM rollup_dirty_days d USING jsonb_to_recordset($2::jsonb) AS x(day date, district_id int)
+	const started = Date.now();
+	const kinds = checkKinds(opts.kinds);
+	for (const d of days) {
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(d.day) || Number.isNaN(Date.parse(`${d.day}T00:00:00Z`))) {
+			throw new MitanError('ROLLUP_DAY_INVALID', `day must be YYYY-MM-DD, got "${d.day}"`, 'fix_input', { field: 'day' });
+		}
+	}
+	const rates = checkRates(opts.rates ?? { ...INDIA_RATES_INR });
+	const out: KindResult[] = [];
+	for (const kind of kinds) {
+		const t0 = Date.now();
+		const r = await db.transaction(async (tx) => {
+			await tx.query(
+				`DELETE FROM rollup_dirty_days d USING jsonb_to_recordset($2::jsonb) AS x(day date, district_id int)
          WHERE d.kind = $1 AND d.day = x.day AND d.district_id = x.district_id`,
-        [kind, JSON.stringify(days.map((d) => ({ day: d.day, district_id: d.districtId })))],
-      );
-      return recompute(tx, kind, { mode: 'days', days }, rates);
-    });
-    out.push({ kind, days, ...r, millis: Date.now() - t0 });
-  }
-  return { mode: 'incremental', kinds: out, millis: Date.now() - started };
+				[kind, JSON.stringify(days.map((d) => ({ day: d.day, district_id: d.districtId })))],
+			);
+			return recompute(tx, kind, { mode: 'days', days }, rates);
+		});
+		out.push({ kind, days, ...r, millis: Date.now() - t0 });
+	}
+	return { mode: 'incremental', kinds: out, millis: Date.now() - started };
 }

@@ -8,8 +8,8 @@ export type RollupKind = 'whatsapp' | 'social' | 'complaints';
 export const ROLLUP_KINDS: readonly RollupKind[] = ['whatsapp', 'social', 'complaints'];
 
 export interface DayKey {
-  day: string;
-  districtId: number;
+	day: string;
+	districtId: number;
 }
 
 export type Scope = { mode: 'days'; days: DayKey[] } | { mode: 'all'; districtId?: number };
@@ -27,10 +27,10 @@ export const SCOPE_CTE_ALL = `scope AS (
 )`;
 
 export function scopeCte(scope: Scope): { cte: string; params: Record<string, unknown> } {
-  if (scope.mode === 'days') {
-    return { cte: SCOPE_CTE_DAYS, params: { scope: JSON.stringify(scope.days.map((d) => ({ day: d.day, district_id: d.districtId }))) } };
-  }
-  return { cte: SCOPE_CTE_ALL, params: { district: scope.districtId ?? null } };
+	if (scope.mode === 'days') {
+		return { cte: SCOPE_CTE_DAYS, params: { scope: JSON.stringify(scope.days.map((d) => ({ day: d.day, district_id: d.districtId }))) } };
+	}
+	return { cte: SCOPE_CTE_ALL, params: { district: scope.districtId ?? null } };
 }
 
 /**
@@ -39,9 +39,9 @@ export function scopeCte(scope: Scope): { cte: string; params: Record<string, un
  * refresh changes nothing; rows no longer produced are removed.
  */
 export function applyFresh(table: string, keys: string[], values: string[]): string {
-  const match = keys.map((k) => `f.${k} = r.${k}`).join(' AND ');
-  const cols = [...keys, ...values];
-  return `,
+	const match = keys.map((k) => `f.${k} = r.${k}`).join(' AND ');
+	const cols = [...keys, ...values];
+	return `,
 removed AS (
   DELETE FROM ${table} r USING scope sc
   WHERE r.district_id = sc.district_id AND r.day >= sc.d0 AND r.day < sc.d1

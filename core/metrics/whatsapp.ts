@@ -6,18 +6,18 @@ import { applyFresh } from './scope';
  * A full refresh touches every delivery, where one hash join is the fast way.
  */
 const deliveryJoin = (fewDays: boolean) =>
-  fewDays
-    ? `LEFT JOIN LATERAL (SELECT d.police_station, d.language, d.error_class FROM deliveries d WHERE d.wamid = se.wamid LIMIT 1) dl ON true`
-    : `LEFT JOIN deliveries dl ON dl.wamid = se.wamid`;
+	fewDays
+		? `LEFT JOIN LATERAL (SELECT d.police_station, d.language, d.error_class FROM deliveries d WHERE d.wamid = se.wamid LIMIT 1) dl ON true`
+		: `LEFT JOIN deliveries dl ON dl.wamid = se.wamid`;
 
 /**
  * The day's events by an index range scan per scope row (OFFSET 0 keeps the planner from
  * flattening the lateral into a hash join over all events); a full refresh reads them all.
  */
 const eventsSource = (fewDays: boolean) =>
-  fewDays
-    ? `scope sc CROSS JOIN LATERAL (SELECT * FROM status_events x WHERE x.district_id = sc.district_id AND x.occurred_at >= sc.t0 AND x.occurred_at < sc.t1 OFFSET 0) se`
-    : `scope sc JOIN status_events se ON se.district_id = sc.district_id AND se.occurred_at >= sc.t0 AND se.occurred_at < sc.t1`;
+	fewDays
+		? `scope sc CROSS JOIN LATERAL (SELECT * FROM status_events x WHERE x.district_id = sc.district_id AND x.occurred_at >= sc.t0 AND x.occurred_at < sc.t1 OFFSET 0) se`
+		: `scope sc JOIN status_events se ON se.district_id = sc.district_id AND se.occurred_at >= sc.t0 AND se.occurred_at < sc.t1`;
 
 /**
  * rollup_whatsapp_daily per (day, district, police station, language), days in the district's
@@ -89,7 +89,7 @@ fresh AS (
          sum(opt_outs)::int AS opt_outs, sum(new_subs)::int AS new_subscribers, round(sum(spend), 2)::numeric(12, 2) AS spend_inr
   FROM by_class GROUP BY 1, 2, 3, 4
 )${applyFresh(
-  'rollup_whatsapp_daily',
-  ['day', 'district_id', 'police_station', 'language'],
-  ['targeted', 'sent', 'delivered', 'read', 'failed', 'failed_by_class', 'opt_outs', 'new_subscribers', 'spend_inr'],
+	'rollup_whatsapp_daily',
+	['day', 'district_id', 'police_station', 'language'],
+	['targeted', 'sent', 'delivered', 'read', 'failed', 'failed_by_class', 'opt_outs', 'new_subscribers', 'spend_inr'],
 )}`;

@@ -10,49 +10,49 @@ import { isFormula, readCsv, readXlsx, type SheetRecord } from './readers';
 import { upsertBatch, type UpsertRow } from './repository';
 
 export interface ImportOptions {
-  districtId?: number;
-  /** A file on disk (streamed) or its bytes (from n8n binary data or an upload). */
-  path?: string;
-  buffer?: Buffer;
-  fileName?: string;
-  format?: 'csv' | 'xlsx';
-  /** Applies to rows without their own consent cell, e.g. "Thana Kawardha camp 2026-11-20". */
-  consentSource?: string;
-  /** false (default): the whole file or nothing. true: keep the good rows. */
-  partial?: boolean;
-  maxBytes?: number;
-  batchSize?: number;
-  actor?: string;
-  onProgress?: (p: { rows: number; rejected: number }) => void;
+	districtId?: number;
+	/** A file on disk (streamed) or its bytes (from n8n binary data or an upload). */
+	path?: string;
+	buffer?: Buffer;
+	fileName?: string;
+	format?: 'csv' | 'xlsx';
+	/** Applies to rows without their own consent cell, e.g. "Thana Kawardha camp 2026-11-20". */
+	consentSource?: string;
+	/** false (default): the whole file or nothing. true: keep the good rows. */
+	partial?: boolean;
+	maxBytes?: number;
+	batchSize?: number;
+	actor?: string;
+	onProgress?: (p: { rows: number; rejected: number }) => void;
 }
 
 export interface RejectedRow {
-  line: number;
-  reason: string;
-  code: string;
-  column?: string;
+	line: number;
+	reason: string;
+	code: string;
+	column?: string;
 }
 
 export interface DuplicateRow {
-  line: number;
-  firstLine: number;
-  phone: string; // masked
+	line: number;
+	firstLine: number;
+	phone: string; // masked
 }
 
 export interface ImportResult {
-  committed: boolean;
-  mode: 'all_or_nothing' | 'partial';
-  format: 'csv' | 'xlsx';
-  rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: RejectedRow[];
-  duplicates: DuplicateRow[];
-  columns: Partial<Record<RosterField, string>>;
-  ignoredColumns: string[];
-  seconds: number;
-  message: string;
+	committed: boolean;
+	mode: 'all_or_nothing' | 'partial';
+	format: 'csv' | 'xlsx';
+	rows: number;
+	inserted: number;
+	updated: number;
+	unchanged: number;
+	rejected: RejectedRow[];
+	duplicates: DuplicateRow[];
+	columns: Partial<Record<RosterField, string>>;
+	ignoredColumns: string[];
+	seconds: number;
+	message: string;
 }
 
 export const DEFAULT_MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -61,105 +61,153 @@ const REJECTED_LIST_LIMIT = 10_000;
 class RollbackImport extends Error {}
 
 interface Header {
-  index: Partial<Record<RosterField, number>>;
-  width: number;
-  columns: Partial<Record<RosterField, string>>;
-  ignored: string[];
+	index: Partial<Record<RosterField, number>>;
+	width: number;
+	columns: Partial<Record<RosterField, string>>;
+	ignored: string[];
 }
 
 function readHeader(rec: SheetRecord, label: string, hasFileConsent: boolean): Header {
-  const index: Partial<Record<RosterField, number>> = {};
-  const columns: Partial<Record<RosterField, string>> = {};
-  const ignored: string[] = [];
-  const seen = new Map<string, number>();
-  rec.cells.forEach((cell, i) => {
-    const h = isFormula(cell) ? '' : String(cell).trim();
-    if (h === '') return;
-    const norm = normaliseHeader(h);
-    const twin = seen.get(norm);
-    if (twin !== undefined) {
-      throw new MitanError('IMPORT_DUPLICATE_HEADER', `${label}, line ${rec.line}: column ${i + 1} "${h}" repeats column ${twin + 1}; each header must appear once`, 'fix_input', { line: rec.line, column: h });
-    }
-    seen.set(norm, i);
-    const field = fieldForHeader(h);
-    if (!field) return void ignored.push(h);
-    if (index[field] !== undefined) {
-      const other = columns[field];
-      throw new MitanError('IMPORT_DUPLICATE_HEADER', `${label}, line ${rec.line}: columns "${other}" and "${h}" both mean ${field}; keep one`, 'fix_input', { line: rec.line, column: h });
-    }
-    index[field] = i;
-    columns[field] = h;
-  });
-  if (index.phone === undefined) {
-    const found = rec.cells.map((c) => (isFormula(c) ? '=' : String(c))).filter(Boolean).join('", "');
-    throw new MitanError('IMPORT_NO_PHONE_COLUMN', `${label}, line ${rec.line}: no phone column. Name one column "Mobile" / "Phone" / "मोबाइल नंबर" (found: "${found}")`, 'fix_input', { line: rec.line });
-  }
-  if (index.consent_source === undefined && !hasFileConsent) {
-    throw new MitanError('IMPORT_NO_CONSENT', `${label}: no consent column and no file-wide consent source. Say where these citizens agreed (e.g. "camp Kawardha 2026-11-20")`, 'fix_input', { field: 'consentSource' });
-  }
-  return { index, width: rec.cells.length, columns, ignored };
+	const index: Partial<Record<RosterField, number>> = {};
+	const columns: Partial<Record<RosterField, string>> = {};
+	const ignored: string[] = [];
+	const seen = new Map<string, number>();
+	rec.cells.forEach((cell, i) => {
+		const h = isFormula(cell) ? '' : String(cell).trim();
+		if (h === '') return;
+		const norm = normaliseHeader(h);
+		const twin = seen.get(norm);
+		if (twin !== undefined) {
+			throw new MitanError(
+				'IMPORT_DUPLICATE_HEADER',
+				`${label}, line ${rec.line}: column ${i + 1} "${h}" repeats column ${twin + 1}; each header must appear once`,
+				'fix_input',
+				{ line: rec.line, column: h },
+			);
+		}
+		seen.set(norm, i);
+		const field = fieldForHeader(h);
+		if (!field) return void ignored.push(h);
+		if (index[field] !== undefined) {
+			const other = columns[field];
+			throw new MitanError(
+				'IMPORT_DUPLICATE_HEADER',
+				`${label}, line ${rec.line}: columns "${other}" and "${h}" both mean ${field}; keep one`,
+				'fix_input',
+				{ line: rec.line, column: h },
+			);
+		}
+		index[field] = i;
+		columns[field] = h;
+	});
+	if (index.phone === undefined) {
+		const found = rec.cells
+			.map((c) => (isFormula(c) ? '=' : String(c)))
+			.filter(Boolean)
+			.join('", "');
+		throw new MitanError(
+			'IMPORT_NO_PHONE_COLUMN',
+			`${label}, line ${rec.line}: no phone column. Name one column "Mobile" / "Phone" / "मोबाइल नंबर" (found: "${found}")`,
+			'fix_input',
+			{ line: rec.line },
+		);
+	}
+	if (index.consent_source === undefined && !hasFileConsent) {
+		throw new MitanError(
+			'IMPORT_NO_CONSENT',
+			`${label}: no consent column and no file-wide consent source. Say where these citizens agreed (e.g. "camp Kawardha 2026-11-20")`,
+			'fix_input',
+			{ field: 'consentSource' },
+		);
+	}
+	return { index, width: rec.cells.length, columns, ignored };
 }
 
 type RowOutcome = { row: UpsertRow } | { reject: Omit<RejectedRow, 'line'> };
 
 function readRow(rec: SheetRecord, h: Header, fileConsent: string | undefined): RowOutcome {
-  const extra = rec.cells.slice(h.width).filter((c) => isFormula(c) || String(c).trim() !== '');
-  if (extra.length > 0) {
-    return { reject: { code: 'too_many_columns', reason: `${h.width + extra.length} cells but the header has ${h.width} columns (a comma inside a name? put it in quotes)` } };
-  }
-  const get = (f: RosterField): string | undefined => {
-    const i = h.index[f];
-    if (i === undefined) return undefined;
-    const c = rec.cells[i];
-    return c === undefined ? undefined : isFormula(c) ? '\u0000formula' : String(c).trim();
-  };
-  for (const f of Object.keys(h.index) as RosterField[]) {
-    const v = get(f);
-    if (v === '\u0000formula') return { reject: { code: 'formula', column: h.columns[f], reason: `column "${h.columns[f]}" holds a formula; paste values only` } };
-    // A leading + is how phone numbers are written; elsewhere = + - @ start a formula.
-    if (v && f !== 'phone' && f !== 'consent_at' && looksLikeFormula(v)) {
-      return { reject: { code: 'formula', column: h.columns[f], reason: `column "${h.columns[f]}" starts with ${JSON.stringify(v[0])}, which spreadsheets run as a formula` } };
-    }
-    if (v && f === 'phone' && /^[=@]/.test(v)) return { reject: { code: 'formula', column: h.columns[f], reason: `column "${h.columns[f]}" holds a formula, not a number` } };
-  }
-  const phone = normalisePhone(get('phone'));
-  if (!phone.ok) return { reject: { code: `phone_${phone.reason}`, column: h.columns.phone, reason: phone.message } };
-  const language = parseLanguage(get('language'));
-  if (language === null) return { reject: { code: 'language', column: h.columns.language, reason: `language "${get('language')}" is not Hindi or English (write hi / en / हिंदी / English)` } };
-  const consentSource = get('consent_source') || fileConsent;
-  if (!consentSource) return { reject: { code: 'no_consent', column: h.columns.consent_source, reason: 'no consent source for this number' } };
-  let consentAt: string | null = null;
-  const rawAt = get('consent_at');
-  if (rawAt) {
-    const d = new Date(rawAt);
-    if (Number.isNaN(d.getTime())) return { reject: { code: 'consent_date', column: h.columns.consent_at, reason: `consent date "${rawAt}" is not a date (use YYYY-MM-DD)` } };
-    consentAt = d.toISOString();
-  }
-  const text = (f: RosterField) => get(f) || null;
-  return {
-    row: {
-      phone: phone.e164,
-      name: text('name'),
-      language: language ?? null,
-      police_station: text('police_station'),
-      block: text('block'),
-      village: text('village'),
-      tags: parseTags(get('tags')),
-      consent_source: consentSource,
-      consent_at: consentAt,
-      consent_evidence: text('consent_evidence'),
-      wa_id: null,
-    },
-  };
+	const extra = rec.cells.slice(h.width).filter((c) => isFormula(c) || String(c).trim() !== '');
+	if (extra.length > 0) {
+		return {
+			reject: {
+				code: 'too_many_columns',
+				reason: `${h.width + extra.length} cells but the header has ${h.width} columns (a comma inside a name? put it in quotes)`,
+			},
+		};
+	}
+	const get = (f: RosterField): string | undefined => {
+		const i = h.index[f];
+		if (i === undefined) return undefined;
+		const c = rec.cells[i];
+		return c === undefined ? undefined : isFormula(c) ? '\u0000formula' : String(c).trim();
+	};
+	for (const f of Object.keys(h.index) as RosterField[]) {
+		const v = get(f);
+		if (v === '\u0000formula')
+			return { reject: { code: 'formula', column: h.columns[f], reason: `column "${h.columns[f]}" holds a formula; paste values only` } };
+		// A leading + is how phone numbers are written; elsewhere = + - @ start a formula.
+		if (v && f !== 'phone' && f !== 'consent_at' && looksLikeFormula(v)) {
+			return {
+				reject: {
+					code: 'formula',
+					column: h.columns[f],
+					reason: `column "${h.columns[f]}" starts with ${JSON.stringify(v[0])}, which spreadsheets run as a formula`,
+				},
+			};
+		}
+		if (v && f === 'phone' && /^[=@]/.test(v))
+			return { reject: { code: 'formula', column: h.columns[f], reason: `column "${h.columns[f]}" holds a formula, not a number` } };
+	}
+	const phone = normalisePhone(get('phone'));
+	if (!phone.ok) return { reject: { code: `phone_${phone.reason}`, column: h.columns.phone, reason: phone.message } };
+	const language = parseLanguage(get('language'));
+	if (language === null)
+		return {
+			reject: {
+				code: 'language',
+				column: h.columns.language,
+				reason: `language "${get('language')}" is not Hindi or English (write hi / en / हिंदी / English)`,
+			},
+		};
+	const consentSource = get('consent_source') || fileConsent;
+	if (!consentSource)
+		return { reject: { code: 'no_consent', column: h.columns.consent_source, reason: 'no consent source for this number' } };
+	let consentAt: string | null = null;
+	const rawAt = get('consent_at');
+	if (rawAt) {
+		const d = new Date(rawAt);
+		if (Number.isNaN(d.getTime()))
+			return {
+				reject: { code: 'consent_date', column: h.columns.consent_at, reason: `consent date "${rawAt}" is not a date (use YYYY-MM-DD)` },
+			};
+		consentAt = d.toISOString();
+	}
+	const text = (f: RosterField) => get(f) || null;
+	return {
+		row: {
+			phone: phone.e164,
+			name: text('name'),
+			language: language ?? null,
+			police_station: text('police_station'),
+			block: text('block'),
+			village: text('village'),
+			tags: parseTags(get('tags')),
+			consent_source: consentSource,
+			consent_at: consentAt,
+			consent_evidence: text('consent_evidence'),
+			wa_id: null,
+		},
+	};
 }
 
 function detectFormat(opts: ImportOptions, head: Buffer): 'csv' | 'xlsx' {
-  if (opts.format) return opts.format;
-  // xlsx is a zip: "PK\x03\x04".
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
-  const ext = path.extname(opts.fileName ?? opts.path ?? '').toLowerCase();
-  if (ext === '.xls') throw new MitanError('IMPORT_XLS_UNSUPPORTED', 'old Excel .xls files are not supported: save as .xlsx or CSV UTF-8', 'fix_input');
-  return 'csv';
+	if (opts.format) return opts.format;
+	// xlsx is a zip: "PK\x03\x04".
+	if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
+	const ext = path.extname(opts.fileName ?? opts.path ?? '').toLowerCase();
+	if (ext === '.xls')
+		throw new MitanError('IMPORT_XLS_UNSUPPORTED', 'old Excel .xls files are not supported: save as .xlsx or CSV UTF-8', 'fix_input');
+	return 'csv';
 }
 
 /**
@@ -168,122 +216,156 @@ function detectFormat(opts: ImportOptions, head: Buffer): 'csv' | 'xlsx' {
  * the same file changes nothing.
  */
 export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportResult> {
-  const started = process.hrtime.bigint();
-  const label = opts.fileName ?? (opts.path ? path.basename(opts.path) : 'the file');
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_IMPORT_BYTES;
-  const districtId = opts.districtId ?? 1;
-  const partial = opts.partial === true;
-  if (!opts.path && !opts.buffer) throw new MitanError('IMPORT_NO_FILE', 'give a file path or the file bytes', 'fix_input');
+	const started = process.hrtime.bigint();
+	const label = opts.fileName ?? (opts.path ? path.basename(opts.path) : 'the file');
+	const maxBytes = opts.maxBytes ?? DEFAULT_MAX_IMPORT_BYTES;
+	const districtId = opts.districtId ?? 1;
+	const partial = opts.partial === true;
+	if (!opts.path && !opts.buffer) throw new MitanError('IMPORT_NO_FILE', 'give a file path or the file bytes', 'fix_input');
 
-  const size = opts.buffer ? opts.buffer.length : fs.statSync(opts.path!).size;
-  if (size === 0) throw new MitanError('IMPORT_EMPTY', `${label} is empty (0 bytes)`, 'fix_input');
-  if (size > maxBytes) {
-    throw new MitanError('IMPORT_TOO_LARGE', `${label} is ${(size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(1)} MB limit; split it, or raise the limit (CLI --max-mb)`, 'fix_input', { bytes: size, maxBytes });
-  }
-  const head = opts.buffer ? opts.buffer.subarray(0, 4) : readHead(opts.path!);
-  const format = detectFormat(opts, head);
-  const open = (): Readable => (opts.buffer ? Readable.from([opts.buffer]) : fs.createReadStream(opts.path!));
-  const records = format === 'xlsx' ? readXlsx(open(), label) : readCsv(open(), label);
+	const size = opts.buffer ? opts.buffer.length : fs.statSync(opts.path!).size;
+	if (size === 0) throw new MitanError('IMPORT_EMPTY', `${label} is empty (0 bytes)`, 'fix_input');
+	if (size > maxBytes) {
+		throw new MitanError(
+			'IMPORT_TOO_LARGE',
+			`${label} is ${(size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(1)} MB limit; split it, or raise the limit (CLI --max-mb)`,
+			'fix_input',
+			{ bytes: size, maxBytes },
+		);
+	}
+	const head = opts.buffer ? opts.buffer.subarray(0, 4) : readHead(opts.path!);
+	const format = detectFormat(opts, head);
+	const open = (): Readable => (opts.buffer ? Readable.from([opts.buffer]) : fs.createReadStream(opts.path!));
+	const records = format === 'xlsx' ? readXlsx(open(), label) : readCsv(open(), label);
 
-  const result: ImportResult = {
-    committed: false, mode: partial ? 'partial' : 'all_or_nothing', format, rows: 0, inserted: 0, updated: 0, unchanged: 0,
-    rejected: [], duplicates: [], columns: {}, ignoredColumns: [], seconds: 0, message: '',
-  };
-  let rejectedCount = 0;
-  const batchSize = opts.batchSize ?? 2000;
+	const result: ImportResult = {
+		committed: false,
+		mode: partial ? 'partial' : 'all_or_nothing',
+		format,
+		rows: 0,
+		inserted: 0,
+		updated: 0,
+		unchanged: 0,
+		rejected: [],
+		duplicates: [],
+		columns: {},
+		ignoredColumns: [],
+		seconds: 0,
+		message: '',
+	};
+	let rejectedCount = 0;
+	const batchSize = opts.batchSize ?? 2000;
 
-  const run = async (q: Queryable) => {
-    let header: Header | undefined;
-    const firstLine = new Map<string, number>();
-    let batch: UpsertRow[] = [];
-    // One batch is written while the next is parsed: the parse (CPU here) and the write (CPU in
-    // the database) overlap. Never more than one in flight, so memory stays at two batches.
-    let inflight: Promise<void> = Promise.resolve();
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const rows = batch;
-      batch = [];
-      await inflight;
-      inflight = upsertBatch(q, districtId, rows).then((r) => {
-        result.inserted += r.inserted;
-        result.updated += r.updated;
-        result.unchanged += r.unchanged;
-      });
-      inflight.catch(() => undefined); // surfaced by the next await
-    };
-    for await (const rec of records) {
-      if (!header) {
-        header = readHeader(rec, label, Boolean(opts.consentSource));
-        result.columns = header.columns;
-        result.ignoredColumns = header.ignored;
-        continue;
-      }
-      if (rec.cells.every((c) => !isFormula(c) && String(c).trim() === '')) continue;
-      result.rows++;
-      const out = readRow(rec, header, opts.consentSource);
-      if ('reject' in out) {
-        rejectedCount++;
-        if (result.rejected.length < REJECTED_LIST_LIMIT) result.rejected.push({ line: rec.line, ...out.reject });
-      } else {
-        const first = firstLine.get(out.row.phone);
-        if (first !== undefined) {
-          result.duplicates.push({ line: rec.line, firstLine: first, phone: maskPhone(out.row.phone) });
-        } else {
-          firstLine.set(out.row.phone, rec.line);
-          // In all-or-nothing mode there is no point writing once a row is bad: keep reading to report them all.
-          if (partial || rejectedCount === 0) {
-            batch.push(out.row);
-            if (batch.length >= batchSize) await flush();
-          }
-        }
-      }
-      if (opts.onProgress && result.rows % 1000 === 0) opts.onProgress({ rows: result.rows, rejected: rejectedCount });
-    }
-    if (!header) throw new MitanError('IMPORT_EMPTY', `${label} has no header row and no data`, 'fix_input');
-    if (result.rows === 0) throw new MitanError('IMPORT_NO_ROWS', `${label} has a header but no rows`, 'fix_input');
-    if (!partial && rejectedCount > 0) {
-      await inflight;
-      throw new RollbackImport();
-    }
-    await flush();
-    await inflight;
-    await audit(q, {
-      districtId, actor: opts.actor ?? 'system:import', action: 'roster.import', entity: 'roster', entityId: label,
-      details: { format, mode: result.mode, rows: result.rows, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, rejected: rejectedCount, duplicates: result.duplicates.length, consentSource: opts.consentSource ?? null },
-    });
-  };
+	const run = async (q: Queryable) => {
+		let header: Header | undefined;
+		const firstLine = new Map<string, number>();
+		let batch: UpsertRow[] = [];
+		// One batch is written while the next is parsed: the parse (CPU here) and the write (CPU in
+		// the database) overlap. Never more than one in flight, so memory stays at two batches.
+		let inflight: Promise<void> = Promise.resolve();
+		const flush = async () => {
+			if (batch.length === 0) return;
+			const rows = batch;
+			batch = [];
+			await inflight;
+			inflight = upsertBatch(q, districtId, rows).then((r) => {
+				result.inserted += r.inserted;
+				result.updated += r.updated;
+				result.unchanged += r.unchanged;
+			});
+			inflight.catch(() => undefined); // surfaced by the next await
+		};
+		for await (const rec of records) {
+			if (!header) {
+				header = readHeader(rec, label, Boolean(opts.consentSource));
+				result.columns = header.columns;
+				result.ignoredColumns = header.ignored;
+				continue;
+			}
+			if (rec.cells.every((c) => !isFormula(c) && String(c).trim() === '')) continue;
+			result.rows++;
+			const out = readRow(rec, header, opts.consentSource);
+			if ('reject' in out) {
+				rejectedCount++;
+				if (result.rejected.length < REJECTED_LIST_LIMIT) result.rejected.push({ line: rec.line, ...out.reject });
+			} else {
+				const first = firstLine.get(out.row.phone);
+				if (first !== undefined) {
+					result.duplicates.push({ line: rec.line, firstLine: first, phone: maskPhone(out.row.phone) });
+				} else {
+					firstLine.set(out.row.phone, rec.line);
+					// In all-or-nothing mode there is no point writing once a row is bad: keep reading to report them all.
+					if (partial || rejectedCount === 0) {
+						batch.push(out.row);
+						if (batch.length >= batchSize) await flush();
+					}
+				}
+			}
+			if (opts.onProgress && result.rows % 1000 === 0) opts.onProgress({ rows: result.rows, rejected: rejectedCount });
+		}
+		if (!header) throw new MitanError('IMPORT_EMPTY', `${label} has no header row and no data`, 'fix_input');
+		if (result.rows === 0) throw new MitanError('IMPORT_NO_ROWS', `${label} has a header but no rows`, 'fix_input');
+		if (!partial && rejectedCount > 0) {
+			await inflight;
+			throw new RollbackImport();
+		}
+		await flush();
+		await inflight;
+		await audit(q, {
+			districtId,
+			actor: opts.actor ?? 'system:import',
+			action: 'roster.import',
+			entity: 'roster',
+			entityId: label,
+			details: {
+				format,
+				mode: result.mode,
+				rows: result.rows,
+				inserted: result.inserted,
+				updated: result.updated,
+				unchanged: result.unchanged,
+				rejected: rejectedCount,
+				duplicates: result.duplicates.length,
+				consentSource: opts.consentSource ?? null,
+			},
+		});
+	};
 
-  try {
-    if (partial) await run(db);
-    else await db.transaction(run);
-    result.committed = true;
-  } catch (e) {
-    if (!(e instanceof RollbackImport)) throw e;
-    result.inserted = result.updated = result.unchanged = 0;
-  }
-  opts.onProgress?.({ rows: result.rows, rejected: rejectedCount });
-  result.seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  result.message = summarise(result, rejectedCount);
-  return result;
+	try {
+		if (partial) await run(db);
+		else await db.transaction(run);
+		result.committed = true;
+	} catch (e) {
+		if (!(e instanceof RollbackImport)) throw e;
+		result.inserted = result.updated = result.unchanged = 0;
+	}
+	opts.onProgress?.({ rows: result.rows, rejected: rejectedCount });
+	result.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	result.message = summarise(result, rejectedCount);
+	return result;
 }
 
 function readHead(p: string): Buffer {
-  const fd = fs.openSync(p, 'r');
-  try {
-    const b = Buffer.alloc(4);
-    const n = fs.readSync(fd, b, 0, 4, 0);
-    return b.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
-  }
+	const fd = fs.openSync(p, 'r');
+	try {
+		const b = Buffer.alloc(4);
+		const n = fs.readSync(fd, b, 0, 4, 0);
+		return b.subarray(0, n);
+	} finally {
+		fs.closeSync(fd);
+	}
 }
 
 function summarise(r: ImportResult, rejected: number): string {
-  const dup = r.duplicates.length ? `, ${r.duplicates.length} repeated in the file` : '';
-  if (!r.committed) {
-    return `Nothing imported: ${rejected} of ${r.rows} rows were rejected${dup}. Fix them and import again, or choose "keep good rows". ` +
-      `कुछ भी आयात नहीं हुआ: ${r.rows} में से ${rejected} पंक्तियाँ अस्वीकार हुईं।`;
-  }
-  return `${r.rows} rows: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${rejected} rejected${dup}. ` +
-    `${r.rows} पंक्तियाँ: ${r.inserted} नए, ${r.updated} अद्यतन, ${r.unchanged} अपरिवर्तित, ${rejected} अस्वीकृत।`;
+	const dup = r.duplicates.length ? `, ${r.duplicates.length} repeated in the file` : '';
+	if (!r.committed) {
+		return (
+			`Nothing imported: ${rejected} of ${r.rows} rows were rejected${dup}. Fix them and import again, or choose "keep good rows". ` +
+			`कुछ भी आयात नहीं हुआ: ${r.rows} में से ${rejected} पंक्तियाँ अस्वीकार हुईं।`
+		);
+	}
+	return (
+		`${r.rows} rows: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${rejected} rejected${dup}. ` +
+		`${r.rows} पंक्तियाँ: ${r.inserted} नए, ${r.updated} अद्यतन, ${r.unchanged} अपरिवर्तित, ${rejected} अस्वीकृत।`
+	);
 }

@@ -4,23 +4,23 @@ import type { SegmentDimension, SegmentFilter, Subscriber, SubscriberStatus } fr
 /** All roster SQL lives here. Rows cross this boundary as camelCase Subscriber objects. */
 
 export interface UpsertRow {
-  phone: string;
-  name: string | null;
-  language: string | null;
-  police_station: string | null;
-  block: string | null;
-  village: string | null;
-  tags: string[];
-  consent_source: string | null;
-  consent_at: string | null;
-  consent_evidence: string | null;
-  wa_id: string | null;
+	phone: string;
+	name: string | null;
+	language: string | null;
+	police_station: string | null;
+	block: string | null;
+	village: string | null;
+	tags: string[];
+	consent_source: string | null;
+	consent_at: string | null;
+	consent_evidence: string | null;
+	wa_id: string | null;
 }
 
 export interface UpsertOutcome {
-  inserted: number;
-  updated: number;
-  unchanged: number;
+	inserted: number;
+	updated: number;
+	unchanged: number;
 }
 
 /**
@@ -29,11 +29,11 @@ export interface UpsertOutcome {
  * and status is never touched here: an import must not resubscribe someone who said STOP.
  */
 export async function upsertBatch(db: Queryable, districtId: number, rows: UpsertRow[]): Promise<UpsertOutcome> {
-  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  // One statement: update the known numbers whose fields really change, insert the new ones.
-  // Data-modifying CTEs all see the same snapshot, so a number is either updated or inserted.
-  const [r] = await db.query<{ inserted: number; updated: number }>(
-    `WITH input AS (
+	if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+	// One statement: update the known numbers whose fields really change, insert the new ones.
+	// Data-modifying CTEs all see the same snapshot, so a number is either updated or inserted.
+	const [r] = await db.query<{ inserted: number; updated: number }>(
+		`WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
          phone text, name text, language text, police_station text, block text, village text,
          tags text[], consent_source text, consent_at timestamptz, consent_evidence text, wa_id text)
@@ -66,133 +66,133 @@ export async function upsertBatch(db: Queryable, districtId: number, rows: Upser
        RETURNING id
      )
      SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS updated`,
-    [JSON.stringify(rows), districtId],
-  );
-  const inserted = Number(r.inserted);
-  const updated = Number(r.updated);
-  return { inserted, updated, unchanged: rows.length - inserted - updated };
+		[JSON.stringify(rows), districtId],
+	);
+	const inserted = Number(r.inserted);
+	const updated = Number(r.updated);
+	return { inserted, updated, unchanged: rows.length - inserted - updated };
 }
 
 const SELECT_COLS = `id, district_id, phone, wa_id, name, language, police_station, block, village, tags, status,
   status_reason, consent_source, consent_at, consent_evidence, created_at, updated_at`;
 
 export function toSubscriber(r: Row): Subscriber {
-  return {
-    id: Number(r.id),
-    districtId: Number(r.district_id),
-    phone: (r.phone as string) ?? null,
-    waId: (r.wa_id as string) ?? null,
-    name: (r.name as string) ?? null,
-    language: r.language as Subscriber['language'],
-    policeStation: (r.police_station as string) ?? null,
-    block: (r.block as string) ?? null,
-    village: (r.village as string) ?? null,
-    tags: (r.tags as string[]) ?? [],
-    status: r.status as SubscriberStatus,
-    statusReason: (r.status_reason as string) ?? null,
-    consentSource: (r.consent_source as string) ?? null,
-    consentAt: r.consent_at ? new Date(r.consent_at as string) : null,
-    consentEvidence: (r.consent_evidence as string) ?? null,
-    createdAt: new Date(r.created_at as string),
-    updatedAt: new Date(r.updated_at as string),
-  };
+	return {
+		id: Number(r.id),
+		districtId: Number(r.district_id),
+		phone: (r.phone as string) ?? null,
+		waId: (r.wa_id as string) ?? null,
+		name: (r.name as string) ?? null,
+		language: r.language as Subscriber['language'],
+		policeStation: (r.police_station as string) ?? null,
+		block: (r.block as string) ?? null,
+		village: (r.village as string) ?? null,
+		tags: (r.tags as string[]) ?? [],
+		status: r.status as SubscriberStatus,
+		statusReason: (r.status_reason as string) ?? null,
+		consentSource: (r.consent_source as string) ?? null,
+		consentAt: r.consent_at ? new Date(r.consent_at as string) : null,
+		consentEvidence: (r.consent_evidence as string) ?? null,
+		createdAt: new Date(r.created_at as string),
+		updatedAt: new Date(r.updated_at as string),
+	};
 }
 
 export async function findByPhone(db: Queryable, districtId: number, phone: string): Promise<Subscriber | undefined> {
-  const [r] = await db.query(`SELECT ${SELECT_COLS} FROM subscribers WHERE district_id = $1 AND phone = $2`, [districtId, phone]);
-  return r ? toSubscriber(r) : undefined;
+	const [r] = await db.query(`SELECT ${SELECT_COLS} FROM subscribers WHERE district_id = $1 AND phone = $2`, [districtId, phone]);
+	return r ? toSubscriber(r) : undefined;
 }
 
 export async function findById(db: Queryable, id: number): Promise<Subscriber | undefined> {
-  const [r] = await db.query(`SELECT ${SELECT_COLS} FROM subscribers WHERE id = $1`, [id]);
-  return r ? toSubscriber(r) : undefined;
+	const [r] = await db.query(`SELECT ${SELECT_COLS} FROM subscribers WHERE id = $1`, [id]);
+	return r ? toSubscriber(r) : undefined;
 }
 
 /** Builds the WHERE clause of a segment; params are appended to `params`. */
 export function segmentWhere(f: SegmentFilter, params: unknown[]): string {
-  const parts: string[] = [];
-  const add = (sql: string, v: unknown) => {
-    params.push(v);
-    parts.push(sql.replace('?', `$${params.length}`));
-  };
-  add('district_id = ?', f.districtId ?? 1);
-  if (f.status !== undefined) add('status = ANY(?::text[])', Array.isArray(f.status) ? f.status : [f.status]);
-  if (f.policeStation) add('police_station = ?', f.policeStation);
-  if (f.block) add('block = ?', f.block);
-  if (f.village) add('village = ?', f.village);
-  if (f.language) add('language = ?', f.language);
-  if (f.tag) add('? = ANY(tags)', f.tag);
-  return parts.join(' AND ');
+	const parts: string[] = [];
+	const add = (sql: string, v: unknown) => {
+		params.push(v);
+		parts.push(sql.replace('?', `$${params.length}`));
+	};
+	add('district_id = ?', f.districtId ?? 1);
+	if (f.status !== undefined) add('status = ANY(?::text[])', Array.isArray(f.status) ? f.status : [f.status]);
+	if (f.policeStation) add('police_station = ?', f.policeStation);
+	if (f.block) add('block = ?', f.block);
+	if (f.village) add('village = ?', f.village);
+	if (f.language) add('language = ?', f.language);
+	if (f.tag) add('? = ANY(tags)', f.tag);
+	return parts.join(' AND ');
 }
 
 export async function search(
-  db: Queryable,
-  f: SegmentFilter & { nameContains?: string },
-  afterId: number,
-  limit: number,
+	db: Queryable,
+	f: SegmentFilter & { nameContains?: string },
+	afterId: number,
+	limit: number,
 ): Promise<Subscriber[]> {
-  const params: unknown[] = [];
-  let where = segmentWhere(f, params);
-  if (f.nameContains) {
-    params.push(`%${f.nameContains.replace(/[%_\\]/g, (c) => '\\' + c)}%`);
-    where += ` AND name ILIKE $${params.length}`;
-  }
-  params.push(afterId, limit);
-  const rows = await db.query(
-    `SELECT ${SELECT_COLS} FROM subscribers WHERE ${where} AND id > $${params.length - 1} ORDER BY id LIMIT $${params.length}`,
-    params,
-  );
-  return rows.map(toSubscriber);
+	const params: unknown[] = [];
+	let where = segmentWhere(f, params);
+	if (f.nameContains) {
+		params.push(`%${f.nameContains.replace(/[%_\\]/g, (c) => '\\' + c)}%`);
+		where += ` AND name ILIKE $${params.length}`;
+	}
+	params.push(afterId, limit);
+	const rows = await db.query(
+		`SELECT ${SELECT_COLS} FROM subscribers WHERE ${where} AND id > $${params.length - 1} ORDER BY id LIMIT $${params.length}`,
+		params,
+	);
+	return rows.map(toSubscriber);
 }
 
 export async function countBy(db: Queryable, dim: SegmentDimension, f: SegmentFilter): Promise<{ key: string; count: number }[]> {
-  const params: unknown[] = [];
-  const where = segmentWhere(f, params);
-  const keyExpr = dim === 'tag' ? 'unnest(CASE WHEN tags = \'{}\' THEN ARRAY[\'\'] ELSE tags END)' : dim;
-  const rows = await db.query<{ key: string | null; count: number }>(
-    `SELECT coalesce(k, '') AS key, count(*)::int AS count
+	const params: unknown[] = [];
+	const where = segmentWhere(f, params);
+	const keyExpr = dim === 'tag' ? "unnest(CASE WHEN tags = '{}' THEN ARRAY[''] ELSE tags END)" : dim;
+	const rows = await db.query<{ key: string | null; count: number }>(
+		`SELECT coalesce(k, '') AS key, count(*)::int AS count
      FROM (SELECT ${keyExpr} AS k FROM subscribers WHERE ${where}) x GROUP BY 1 ORDER BY 2 DESC, 1`,
-    params,
-  );
-  return rows.map((r) => ({ key: r.key ?? '', count: Number(r.count) }));
+		params,
+	);
+	return rows.map((r) => ({ key: r.key ?? '', count: Number(r.count) }));
 }
 
 export async function setStatus(
-  db: Queryable,
-  id: number,
-  status: SubscriberStatus,
-  reason: string | null,
-  onlyFrom: SubscriberStatus[],
+	db: Queryable,
+	id: number,
+	status: SubscriberStatus,
+	reason: string | null,
+	onlyFrom: SubscriberStatus[],
 ): Promise<Subscriber | undefined> {
-  const [r] = await db.query(
-    `UPDATE subscribers SET status = $2, status_reason = $3, status_changed_at = now(), updated_at = now()
+	const [r] = await db.query(
+		`UPDATE subscribers SET status = $2, status_reason = $3, status_changed_at = now(), updated_at = now()
      WHERE id = $1 AND status = ANY($4::text[]) RETURNING ${SELECT_COLS}`,
-    [id, status, reason, onlyFrom],
-  );
-  return r ? toSubscriber(r) : undefined;
+		[id, status, reason, onlyFrom],
+	);
+	return r ? toSubscriber(r) : undefined;
 }
 
 /** DPDP erasure: personal fields go; station, language and dates stay for anonymised counts. */
 export async function erase(db: Queryable, id: number): Promise<boolean> {
-  const rows = await db.query(
-    `UPDATE subscribers SET phone = NULL, wa_id = NULL, name = NULL, village = NULL, block = NULL, tags = '{}',
+	const rows = await db.query(
+		`UPDATE subscribers SET phone = NULL, wa_id = NULL, name = NULL, village = NULL, block = NULL, tags = '{}',
             consent_evidence = NULL, status = 'erased', status_reason = 'erasure request',
             status_changed_at = now(), erased_at = now(), updated_at = now()
      WHERE id = $1 AND status <> 'erased' RETURNING id`,
-    [id],
-  );
-  if (rows.length === 0) return false;
-  await db.query(`UPDATE inbound_messages SET from_phone = NULL, body = NULL, payload = '{}' WHERE subscriber_id = $1`, [id]);
-  await db.query(`UPDATE complaints SET summary = NULL, updated_at = now() WHERE subscriber_id = $1`, [id]);
-  return true;
+		[id],
+	);
+	if (rows.length === 0) return false;
+	await db.query(`UPDATE inbound_messages SET from_phone = NULL, body = NULL, payload = '{}' WHERE subscriber_id = $1`, [id]);
+	await db.query(`UPDATE complaints SET summary = NULL, updated_at = now() WHERE subscriber_id = $1`, [id]);
+	return true;
 }
 
 export async function* streamSegment(db: Queryable, f: SegmentFilter, pageSize = 2000): AsyncGenerator<Subscriber> {
-  let after = 0;
-  for (;;) {
-    const page = await search(db, f, after, pageSize);
-    for (const s of page) yield s;
-    if (page.length < pageSize) return;
-    after = page[page.length - 1].id;
-  }
+	let after = 0;
+	for (;;) {
+		const page = await search(db, f, after, pageSize);
+		for (const s of page) yield s;
+		if (page.length < pageSize) return;
+		after = page[page.length - 1].id;
+	}
 }

@@ -7,130 +7,190 @@ import * as repo from './repository';
 import type { SegmentDimension, SegmentFilter, Subscriber, SubscriberInput } from './types';
 
 export interface Actor {
-  /** 'user:asha', 'citizen', 'system:gateway', 'n8n:<workflow>' */
-  actor: string;
-  ip?: string | null;
-  source?: string;
+	/** 'user:asha', 'citizen', 'system:gateway', 'n8n:<workflow>' */
+	actor: string;
+	ip?: string | null;
+	source?: string;
 }
 
 function requirePhone(raw: string): string {
-  const p = normalisePhone(raw);
-  if (!p.ok) throw new MitanError('PHONE_INVALID', `phone "${raw}": ${p.message}`, 'fix_input', { field: 'phone', reason: p.reason });
-  return p.e164;
+	const p = normalisePhone(raw);
+	if (!p.ok) throw new MitanError('PHONE_INVALID', `phone "${raw}": ${p.message}`, 'fix_input', { field: 'phone', reason: p.reason });
+	return p.e164;
 }
 
 function cleanText(field: string, v: string | null | undefined): string | null {
-  if (v === undefined || v === null) return null;
-  const t = String(v).trim();
-  if (t === '') return null;
-  if (looksLikeFormula(t)) {
-    throw new MitanError('FORMULA_IN_FIELD', `${field} "${t.slice(0, 40)}" starts with ${JSON.stringify(t[0])}, which spreadsheets run as a formula`, 'fix_input', { field });
-  }
-  return t;
+	if (v === undefined || v === null) return null;
+	const t = String(v).trim();
+	if (t === '') return null;
+	if (looksLikeFormula(t)) {
+		throw new MitanError(
+			'FORMULA_IN_FIELD',
+			`${field} "${t.slice(0, 40)}" starts with ${JSON.stringify(t[0])}, which spreadsheets run as a formula`,
+			'fix_input',
+			{ field },
+		);
+	}
+	return t;
 }
 
 export function toUpsertRow(input: SubscriberInput, defaultConsentSource?: string): repo.UpsertRow {
-  return {
-    phone: requirePhone(input.phone),
-    name: cleanText('name', input.name),
-    language: input.language ?? null,
-    police_station: cleanText('police_station', input.policeStation),
-    block: cleanText('block', input.block),
-    village: cleanText('village', input.village),
-    tags: [...new Set((input.tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean))].sort(),
-    consent_source: cleanText('consent_source', input.consentSource) ?? defaultConsentSource ?? null,
-    consent_at: input.consentAt ? new Date(input.consentAt).toISOString() : null,
-    consent_evidence: cleanText('consent_evidence', input.consentEvidence),
-    wa_id: input.waId ?? null,
-  };
+	return {
+		phone: requirePhone(input.phone),
+		name: cleanText('name', input.name),
+		language: input.language ?? null,
+		police_station: cleanText('police_station', input.policeStation),
+		block: cleanText('block', input.block),
+		village: cleanText('village', input.village),
+		tags: [...new Set((input.tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean))].sort(),
+		consent_source: cleanText('consent_source', input.consentSource) ?? defaultConsentSource ?? null,
+		consent_at: input.consentAt ? new Date(input.consentAt).toISOString() : null,
+		consent_evidence: cleanText('consent_evidence', input.consentEvidence),
+		wa_id: input.waId ?? null,
+	};
 }
 
 export class RosterService {
-  constructor(private readonly db: Db, private readonly districtId = 1) {}
+	constructor(
+		private readonly db: Db,
+		private readonly districtId = 1,
+	) {}
 
-  /** Adds or updates one citizen; a new number needs a consent source. */
-  async upsert(input: SubscriberInput, by: Actor): Promise<{ subscriber: Subscriber; outcome: 'inserted' | 'updated' | 'unchanged' }> {
-    const row = toUpsertRow(input);
-    return this.db.transaction(async (tx) => {
-      const existing = await repo.findByPhone(tx, this.districtId, row.phone);
-      if (!existing && !row.consent_source) {
-        throw new MitanError('CONSENT_REQUIRED', `a new subscriber needs a consent source (where and how ${maskPhone(row.phone)} agreed)`, 'fix_input', { field: 'consentSource' });
-      }
-      const r = await repo.upsertBatch(tx, this.districtId, [row]);
-      const subscriber = (await repo.findByPhone(tx, this.districtId, row.phone))!;
-      const outcome = r.inserted ? 'inserted' : r.updated ? 'updated' : 'unchanged';
-      if (outcome !== 'unchanged') {
-        await audit(tx, { districtId: this.districtId, actor: by.actor, ip: by.ip, action: `subscriber.${outcome}`, entity: 'subscriber', entityId: subscriber.id, details: { phone: maskPhone(row.phone), source: by.source } });
-      }
-      return { subscriber, outcome };
-    });
-  }
+	/** Adds or updates one citizen; a new number needs a consent source. */
+	async upsert(input: SubscriberInput, by: Actor): Promise<{ subscriber: Subscriber; outcome: 'inserted' | 'updated' | 'unchanged' }> {
+		const row = toUpsertRow(input);
+		return this.db.transaction(async (tx) => {
+			const existing = await repo.findByPhone(tx, this.districtId, row.phone);
+			if (!existing && !row.consent_source) {
+				throw new MitanError(
+					'CONSENT_REQUIRED',
+					`a new subscriber needs a consent source (where and how ${maskPhone(row.phone)} agreed)`,
+					'fix_input',
+					{ field: 'consentSource' },
+				);
+			}
+			const r = await repo.upsertBatch(tx, this.districtId, [row]);
+			const subscriber = (await repo.findByPhone(tx, this.districtId, row.phone))!;
+			const outcome = r.inserted ? 'inserted' : r.updated ? 'updated' : 'unchanged';
+			if (outcome !== 'unchanged') {
+				await audit(tx, {
+					districtId: this.districtId,
+					actor: by.actor,
+					ip: by.ip,
+					action: `subscriber.${outcome}`,
+					entity: 'subscriber',
+					entityId: subscriber.id,
+					details: { phone: maskPhone(row.phone), source: by.source },
+				});
+			}
+			return { subscriber, outcome };
+		});
+	}
 
-  async getByPhone(raw: string): Promise<Subscriber | undefined> {
-    return repo.findByPhone(this.db, this.districtId, requirePhone(raw));
-  }
+	async getByPhone(raw: string): Promise<Subscriber | undefined> {
+		return repo.findByPhone(this.db, this.districtId, requirePhone(raw));
+	}
 
-  async search(filter: SegmentFilter & { nameContains?: string }, cursor?: string, limit = 100): Promise<{ items: Subscriber[]; nextCursor: string | null }> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new MitanError('LIMIT_OUT_OF_RANGE', `limit must be 1..1000, got ${limit}`, 'fix_input', { field: 'limit' });
-    const after = decodeCursor(cursor);
-    const items = await repo.search(this.db, { ...filter, districtId: this.districtId }, after, limit);
-    const nextCursor = items.length === limit ? encodeCursor(items[items.length - 1].id) : null;
-    return { items, nextCursor };
-  }
+	async search(
+		filter: SegmentFilter & { nameContains?: string },
+		cursor?: string,
+		limit = 100,
+	): Promise<{ items: Subscriber[]; nextCursor: string | null }> {
+		if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+			throw new MitanError('LIMIT_OUT_OF_RANGE', `limit must be 1..1000, got ${limit}`, 'fix_input', { field: 'limit' });
+		const after = decodeCursor(cursor);
+		const items = await repo.search(this.db, { ...filter, districtId: this.districtId }, after, limit);
+		const nextCursor = items.length === limit ? encodeCursor(items[items.length - 1].id) : null;
+		return { items, nextCursor };
+	}
 
-  async countBy(dim: SegmentDimension, filter: SegmentFilter = {}): Promise<{ key: string; count: number }[]> {
-    return repo.countBy(this.db, dim, { ...filter, districtId: this.districtId });
-  }
+	async countBy(dim: SegmentDimension, filter: SegmentFilter = {}): Promise<{ key: string; count: number }[]> {
+		return repo.countBy(this.db, dim, { ...filter, districtId: this.districtId });
+	}
 
-  /** Opt-out wins over everything: imports and broadcasts check status, never resubscribe. */
-  async optOut(phone: string, reason: string, by: Actor, tx?: Queryable): Promise<Subscriber> {
-    return this.changeStatus(phone, 'opted_out', reason, ['active', 'invalid'], 'subscriber.opt_out', by, tx);
-  }
+	/** Opt-out wins over everything: imports and broadcasts check status, never resubscribe. */
+	async optOut(phone: string, reason: string, by: Actor, tx?: Queryable): Promise<Subscriber> {
+		return this.changeStatus(phone, 'opted_out', reason, ['active', 'invalid'], 'subscriber.opt_out', by, tx);
+	}
 
-  async optIn(phone: string, reason: string, by: Actor, tx?: Queryable): Promise<Subscriber> {
-    return this.changeStatus(phone, 'active', reason, ['opted_out', 'invalid'], 'subscriber.opt_in', by, tx);
-  }
+	async optIn(phone: string, reason: string, by: Actor, tx?: Queryable): Promise<Subscriber> {
+		return this.changeStatus(phone, 'active', reason, ['opted_out', 'invalid'], 'subscriber.opt_in', by, tx);
+	}
 
-  async markInvalid(subscriberId: number, reason: string, by: Actor, tx?: Queryable): Promise<void> {
-    const db = tx ?? this.db;
-    const s = await repo.setStatus(db, subscriberId, 'invalid', reason, ['active']);
-    if (s) await audit(db, { districtId: this.districtId, actor: by.actor, action: 'subscriber.invalid', entity: 'subscriber', entityId: subscriberId, details: { reason, source: by.source } });
-  }
+	async markInvalid(subscriberId: number, reason: string, by: Actor, tx?: Queryable): Promise<void> {
+		const db = tx ?? this.db;
+		const s = await repo.setStatus(db, subscriberId, 'invalid', reason, ['active']);
+		if (s)
+			await audit(db, {
+				districtId: this.districtId,
+				actor: by.actor,
+				action: 'subscriber.invalid',
+				entity: 'subscriber',
+				entityId: subscriberId,
+				details: { reason, source: by.source },
+			});
+	}
 
-  private async changeStatus(phone: string, to: 'active' | 'opted_out', reason: string, from: Subscriber['status'][], action: string, by: Actor, tx?: Queryable): Promise<Subscriber> {
-    const run = async (q: Queryable) => {
-      const e164 = requirePhone(phone);
-      const existing = await repo.findByPhone(q, this.districtId, e164);
-      if (!existing) throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber with phone ${maskPhone(e164)}`, 'fix_input', { field: 'phone' });
-      if (existing.status === to) return existing; // idempotent: STOP twice is one opt-out
-      const updated = await repo.setStatus(q, existing.id, to, reason, from);
-      if (!updated) throw new MitanError('SUBSCRIBER_ERASED', `subscriber ${maskPhone(e164)} was erased and cannot be changed`, 'fix_input');
-      await audit(q, { districtId: this.districtId, actor: by.actor, ip: by.ip, action, entity: 'subscriber', entityId: existing.id, details: { phone: maskPhone(e164), reason, source: by.source, from: existing.status } });
-      return updated;
-    };
-    return tx ? run(tx) : this.db.transaction(run);
-  }
+	private async changeStatus(
+		phone: string,
+		to: 'active' | 'opted_out',
+		reason: string,
+		from: Subscriber['status'][],
+		action: string,
+		by: Actor,
+		tx?: Queryable,
+	): Promise<Subscriber> {
+		const run = async (q: Queryable) => {
+			const e164 = requirePhone(phone);
+			const existing = await repo.findByPhone(q, this.districtId, e164);
+			if (!existing)
+				throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber with phone ${maskPhone(e164)}`, 'fix_input', { field: 'phone' });
+			if (existing.status === to) return existing; // idempotent: STOP twice is one opt-out
+			const updated = await repo.setStatus(q, existing.id, to, reason, from);
+			if (!updated)
+				throw new MitanError('SUBSCRIBER_ERASED', `subscriber ${maskPhone(e164)} was erased and cannot be changed`, 'fix_input');
+			await audit(q, {
+				districtId: this.districtId,
+				actor: by.actor,
+				ip: by.ip,
+				action,
+				entity: 'subscriber',
+				entityId: existing.id,
+				details: { phone: maskPhone(e164), reason, source: by.source, from: existing.status },
+			});
+			return updated;
+		};
+		return tx ? run(tx) : this.db.transaction(run);
+	}
 
-  /** DPDP erasure request: removes personal fields everywhere, keeps anonymised counts. */
-  async erase(phone: string, by: Actor): Promise<{ erased: boolean; subscriberId?: number }> {
-    const e164 = requirePhone(phone);
-    return this.db.transaction(async (tx) => {
-      const s = await repo.findByPhone(tx, this.districtId, e164);
-      if (!s) return { erased: false };
-      await repo.erase(tx, s.id);
-      await audit(tx, { districtId: this.districtId, actor: by.actor, ip: by.ip, action: 'subscriber.erase', entity: 'subscriber', entityId: s.id, details: { phone: maskPhone(e164), source: by.source } });
-      return { erased: true, subscriberId: s.id };
-    });
-  }
+	/** DPDP erasure request: removes personal fields everywhere, keeps anonymised counts. */
+	async erase(phone: string, by: Actor): Promise<{ erased: boolean; subscriberId?: number }> {
+		const e164 = requirePhone(phone);
+		return this.db.transaction(async (tx) => {
+			const s = await repo.findByPhone(tx, this.districtId, e164);
+			if (!s) return { erased: false };
+			await repo.erase(tx, s.id);
+			await audit(tx, {
+				districtId: this.districtId,
+				actor: by.actor,
+				ip: by.ip,
+				action: 'subscriber.erase',
+				entity: 'subscriber',
+				entityId: s.id,
+				details: { phone: maskPhone(e164), source: by.source },
+			});
+			return { erased: true, subscriberId: s.id };
+		});
+	}
 }
 
 export function encodeCursor(id: number): string {
-  return Buffer.from(`s:${id}`).toString('base64url');
+	return Buffer.from(`s:${id}`).toString('base64url');
 }
 
 export function decodeCursor(cursor?: string | null): number {
-  if (!cursor) return 0;
-  const m = /^s:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new MitanError('CURSOR_INVALID', 'cursor is not one this API returned', 'fix_input', { field: 'cursor' });
-  return Number(m[1]);
+	if (!cursor) return 0;
+	const m = /^s:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+	if (!m) throw new MitanError('CURSOR_INVALID', 'cursor is not one this API returned', 'fix_input', { field: 'cursor' });
+	return Number(m[1]);
 }

@@ -2,47 +2,47 @@ export type SubscriberStatus = 'active' | 'opted_out' | 'invalid' | 'erased';
 export type Language = 'hi' | 'en';
 
 export interface SubscriberInput {
-  phone: string;
-  name?: string | null;
-  language?: Language;
-  policeStation?: string | null;
-  block?: string | null;
-  village?: string | null;
-  tags?: string[];
-  consentSource?: string | null;
-  consentAt?: Date | string | null;
-  consentEvidence?: string | null;
-  waId?: string | null;
+	phone: string;
+	name?: string | null;
+	language?: Language;
+	policeStation?: string | null;
+	block?: string | null;
+	village?: string | null;
+	tags?: string[];
+	consentSource?: string | null;
+	consentAt?: Date | string | null;
+	consentEvidence?: string | null;
+	waId?: string | null;
 }
 
 export interface Subscriber {
-  id: number;
-  districtId: number;
-  phone: string | null;
-  waId: string | null;
-  name: string | null;
-  language: Language;
-  policeStation: string | null;
-  block: string | null;
-  village: string | null;
-  tags: string[];
-  status: SubscriberStatus;
-  statusReason: string | null;
-  consentSource: string | null;
-  consentAt: Date | null;
-  consentEvidence: string | null;
-  createdAt: Date;
-  updatedAt: Date;
+	id: number;
+	districtId: number;
+	phone: string | null;
+	waId: string | null;
+	name: string | null;
+	language: Language;
+	policeStation: string | null;
+	block: string | null;
+	village: string | null;
+	tags: string[];
+	status: SubscriberStatus;
+	statusReason: string | null;
+	consentSource: string | null;
+	consentAt: Date | null;
+	consentEvidence: string | null;
+	createdAt: Date;
+	updatedAt: Date;
 }
 
 export interface SegmentFilter {
-  districtId?: number;
-  status?: SubscriberStatus | SubscriberStatus[];
-  policeStation?: string;
-  block?: string;
-  village?: string;
-  language?: Language;
-  tag?: string;
+	districtId?: number;
+	status?: SubscriberStatus | SubscriberStatus[];
+	policeStation?: string;
+	block?: string;
+	village?: string;
+	language?: Language;
+	tag?: string;
 }
 
 export type SegmentDimension = 'police_station' | 'block' | 'language' | 'tag' | 'status';

@@ -7,17 +7,32 @@ import { MitanError } from '../errors';
 export const OWN_MEDIA_RE = /\/media\/[0-9a-f]{64}\.jpg$/;
 
 export async function requestContentJpegUrl(gatewayUrl: string, contentId: number, timeoutMs = 60_000): Promise<string> {
-  const url = `${gatewayUrl.replace(/\/+$/, '')}/media/ingest`;
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contentId }), signal: AbortSignal.timeout(timeoutMs) });
-  } catch (e) {
-    throw new MitanError('MEDIA_GATEWAY_UNREACHABLE', `gateway ${url} unreachable (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}): check the Gateway URL`, 'configure', { field: 'gatewayUrl' });
-  }
-  const body = (await res.json().catch(() => ({}))) as { url?: string; error?: { code?: string; message?: string; action?: string } };
-  if (!res.ok || !body.url) {
-    const e = body.error;
-    throw new MitanError(e?.code ?? `MEDIA_GATEWAY_HTTP_${res.status}`, `gateway could not prepare the image of content ${contentId}: ${e?.message ?? `HTTP ${res.status}`}`, (e?.action as never) ?? 'retry_soon', { contentId, httpStatus: res.status });
-  }
-  return body.url;
+	const url = `${gatewayUrl.replace(/\/+$/, '')}/media/ingest`;
+	let res: Response;
+	try {
+		res = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ contentId }),
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+	} catch (e) {
+		throw new MitanError(
+			'MEDIA_GATEWAY_UNREACHABLE',
+			`gateway ${url} unreachable (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}): check the Gateway URL`,
+			'configure',
+			{ field: 'gatewayUrl' },
+		);
+	}
+	const body = (await res.json().catch(() => ({}))) as { url?: string; error?: { code?: string; message?: string; action?: string } };
+	if (!res.ok || !body.url) {
+		const e = body.error;
+		throw new MitanError(
+			e?.code ?? `MEDIA_GATEWAY_HTTP_${res.status}`,
+			`gateway could not prepare the image of content ${contentId}: ${e?.message ?? `HTTP ${res.status}`}`,
+			(e?.action as never) ?? 'retry_soon',
+			{ contentId, httpStatus: res.status },
+		);
+	}
+	return body.url;
 }

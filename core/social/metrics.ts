@@ -10,71 +10,78 @@ import { createPublisher, type PublisherOptions, type SocialCredentials } from '
 import { listRecentPublished, markSocialDirty } from './posts';
 
 export interface MetricsPullOptions {
-  /** Posts published in the last N days (default 7; X serves private metrics for 30). */
-  days?: number;
-  channels?: SocialChannel[];
-  districtId?: number;
-  timezone?: string;
-  publisherOptions?: PublisherOptions;
+	/** Posts published in the last N days (default 7; X serves private metrics for 30). */
+	days?: number;
+	channels?: SocialChannel[];
+	districtId?: number;
+	timezone?: string;
+	publisherOptions?: PublisherOptions;
 }
 
 export interface PostMetrics {
-  postId: number;
-  channel: SocialChannel;
-  externalId: string;
-  metrics: Record<string, number>;
-  problems: Problem[];
-  error?: { code: string; action: string; message: string };
+	postId: number;
+	channel: SocialChannel;
+	externalId: string;
+	metrics: Record<string, number>;
+	problems: Problem[];
+	error?: { code: string; action: string; message: string };
 }
 
 export interface MetricsPullResult {
-  day: string;
-  posts: number;
-  written: number;
-  failedPosts: number;
-  results: PostMetrics[];
+	day: string;
+	posts: number;
+	written: number;
+	failedPosts: number;
+	results: PostMetrics[];
 }
 
-export async function fetchMetricsForRecentPosts(db: Db, creds: SocialCredentials, opts: MetricsPullOptions = {}): Promise<MetricsPullResult> {
-  const days = opts.days ?? 7;
-  if (!Number.isFinite(days) || days <= 0 || days > 90) throw new MitanError('METRICS_DAYS_INVALID', `days must be between 1 and 90 (got ${days})`, 'fix_input', { field: 'days' });
-  const tz = opts.timezone ?? 'Asia/Kolkata';
-  const [{ day }] = await db.query<{ day: string }>('SELECT (now() AT TIME ZONE $1)::date AS day', [tz]);
-  const channels = opts.channels?.filter((c) => (c === 'x' ? !!creds.x : !!creds.meta)) ?? (['facebook', 'instagram', 'x'] as SocialChannel[]).filter((c) => (c === 'x' ? !!creds.x : !!creds.meta));
-  const posts = channels.length ? await listRecentPublished(db, { days, channels, districtId: opts.districtId }) : [];
-  const publishers = new Map(channels.map((c) => [c, createPublisher(c, creds, opts.publisherOptions)]));
-  const results: PostMetrics[] = [];
-  const rows: { post_id: number; metric: string; value: number }[] = [];
-  for (const p of posts) {
-    const r: PostMetrics = { postId: p.id, channel: p.channel, externalId: p.external_id!, metrics: {}, problems: [] };
-    try {
-      const m = await publishers.get(p.channel)!.fetchMetrics(p.external_id!);
-      r.metrics = m.metrics;
-      r.problems = m.problems;
-      for (const [metric, value] of Object.entries(m.metrics)) rows.push({ post_id: p.id, metric, value: Math.round(value) });
-    } catch (e) {
-      const err = e instanceof MitanError ? e : new MitanError('SOCIAL_METRICS_FAILED', (e as Error).message, 'retry_soon');
-      r.error = { code: err.code, action: err.action, message: err.message };
-    }
-    results.push(r);
-  }
-  if (rows.length) {
-    await db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO social_metrics (post_id, day, metric, value, fetched_at)
+export async function fetchMetricsForRecentPosts(
+	db: Db,
+	creds: SocialCredentials,
+	opts: MetricsPullOptions = {},
+): Promise<MetricsPullResult> {
+	const days = opts.days ?? 7;
+	if (!Number.isFinite(days) || days <= 0 || days > 90)
+		throw new MitanError('METRICS_DAYS_INVALID', `days must be between 1 and 90 (got ${days})`, 'fix_input', { field: 'days' });
+	const tz = opts.timezone ?? 'Asia/Kolkata';
+	const [{ day }] = await db.query<{ day: string }>('SELECT (now() AT TIME ZONE $1)::date AS day', [tz]);
+	const channels =
+		opts.channels?.filter((c) => (c === 'x' ? !!creds.x : !!creds.meta)) ??
+		(['facebook', 'instagram', 'x'] as SocialChannel[]).filter((c) => (c === 'x' ? !!creds.x : !!creds.meta));
+	const posts = channels.length ? await listRecentPublished(db, { days, channels, districtId: opts.districtId }) : [];
+	const publishers = new Map(channels.map((c) => [c, createPublisher(c, creds, opts.publisherOptions)]));
+	const results: PostMetrics[] = [];
+	const rows: { post_id: number; metric: string; value: number }[] = [];
+	for (const p of posts) {
+		const r: PostMetrics = { postId: p.id, channel: p.channel, externalId: p.external_id!, metrics: {}, problems: [] };
+		try {
+			const m = await publishers.get(p.channel)!.fetchMetrics(p.external_id!);
+			r.metrics = m.metrics;
+			r.problems = m.problems;
+			for (const [metric, value] of Object.entries(m.metrics)) rows.push({ post_id: p.id, metric, value: Math.round(value) });
+		} catch (e) {
+			const err = e instanceof MitanError ? e : new MitanError('SOCIAL_METRICS_FAILED', (e as Error).message, 'retry_soon');
+			r.error = { code: err.code, action: err.action, message: err.message };
+		}
+		results.push(r);
+	}
+	if (rows.length) {
+		await db.transaction(async (tx) => {
+			await tx.query(
+				`INSERT INTO social_metrics (post_id, day, metric, value, fetched_at)
          SELECT r.post_id, $2::date, r.metric, r.value, now() FROM jsonb_to_recordset($1::jsonb) AS r(post_id bigint, metric text, value bigint)
          ON CONFLICT (post_id, day, metric) DO UPDATE SET value = EXCLUDED.value, fetched_at = now()`,
-        [JSON.stringify(rows), day],
-      );
-    });
-  }
-  // Today's snapshot changed; the posts' own days carry their post counts and reach.
-  const byDistrict = new Map<number, string[]>();
-  for (const p of posts) {
-    if (!results.find((r) => r.postId === p.id && !r.error)) continue;
-    const list = byDistrict.get(p.district_id) ?? [day];
-    byDistrict.set(p.district_id, list);
-  }
-  for (const [district, list] of byDistrict) await markSocialDirty(db, district, list);
-  return { day, posts: posts.length, written: rows.length, failedPosts: results.filter((r) => r.error).length, results };
+				[JSON.stringify(rows), day],
+			);
+		});
+	}
+	// Today's snapshot changed; the posts' own days carry their post counts and reach.
+	const byDistrict = new Map<number, string[]>();
+	for (const p of posts) {
+		if (!results.find((r) => r.postId === p.id && !r.error)) continue;
+		const list = byDistrict.get(p.district_id) ?? [day];
+		byDistrict.set(p.district_id, list);
+	}
+	for (const [district, list] of byDistrict) await markSocialDirty(db, district, list);
+	return { day, posts: posts.length, written: rows.length, failedPosts: results.filter((r) => r.error).length, results };
 }

@@ -9,112 +9,121 @@ import type { PostDraft, SocialChannel } from '../channels/publisher';
 export type SocialPostState = 'intent' | 'published' | 'failed' | 'unknown';
 
 export interface SocialPostRow {
-  id: number;
-  district_id: number;
-  content_id: number | null;
-  content_key: string;
-  channel: SocialChannel;
-  state: SocialPostState;
-  external_id: string | null;
-  url: string | null;
-  error_code: string | null;
-  error_class: string | null;
-  attempts: number;
-  created_at: Date;
-  published_at: Date | null;
-  claimed_by: string | null;
-  lease_until: Date | null;
-  first_attempt_at: Date | null;
-  last_attempt_at: Date | null;
-  last_error: string | null;
-  draft: Record<string, unknown>;
+	id: number;
+	district_id: number;
+	content_id: number | null;
+	content_key: string;
+	channel: SocialChannel;
+	state: SocialPostState;
+	external_id: string | null;
+	url: string | null;
+	error_code: string | null;
+	error_class: string | null;
+	attempts: number;
+	created_at: Date;
+	published_at: Date | null;
+	claimed_by: string | null;
+	lease_until: Date | null;
+	first_attempt_at: Date | null;
+	last_attempt_at: Date | null;
+	last_error: string | null;
+	draft: Record<string, unknown>;
 }
 
-export type ClaimResult = { kind: 'claimed'; row: SocialPostRow } | { kind: 'published'; row: SocialPostRow } | { kind: 'busy'; row: SocialPostRow };
+export type ClaimResult =
+	{ kind: 'claimed'; row: SocialPostRow } | { kind: 'published'; row: SocialPostRow } | { kind: 'busy'; row: SocialPostRow };
 
 export async function claimPost(
-  db: Queryable,
-  p: { contentKey: string; contentId: number | null; channel: SocialChannel; districtId: number; worker: string; leaseSeconds: number },
+	db: Queryable,
+	p: { contentKey: string; contentId: number | null; channel: SocialChannel; districtId: number; worker: string; leaseSeconds: number },
 ): Promise<ClaimResult> {
-  await db.query(
-    `INSERT INTO social_posts (district_id, content_id, content_key, channel) VALUES ($1, $2, $3, $4)
+	await db.query(
+		`INSERT INTO social_posts (district_id, content_id, content_key, channel) VALUES ($1, $2, $3, $4)
      ON CONFLICT (content_key, channel) DO NOTHING`,
-    [p.districtId, p.contentId, p.contentKey, p.channel],
-  );
-  // One UPDATE decides: under concurrency the loser re-reads the row after the winner's lease.
-  const [claimed] = await db.query<SocialPostRow & Record<string, unknown>>(
-    `UPDATE social_posts SET claimed_by = $3, lease_until = now() + make_interval(secs => $4), updated_at = now()
+		[p.districtId, p.contentId, p.contentKey, p.channel],
+	);
+	// One UPDATE decides: under concurrency the loser re-reads the row after the winner's lease.
+	const [claimed] = await db.query<SocialPostRow & Record<string, unknown>>(
+		`UPDATE social_posts SET claimed_by = $3, lease_until = now() + make_interval(secs => $4), updated_at = now()
       WHERE content_key = $1 AND channel = $2 AND state <> 'published' AND (lease_until IS NULL OR lease_until < now())
       RETURNING *`,
-    [p.contentKey, p.channel, p.worker, p.leaseSeconds],
-  );
-  if (claimed) return { kind: 'claimed', row: claimed };
-  const row = await getPost(db, p.contentKey, p.channel);
-  if (!row) throw new Error('social_posts row vanished between insert and read');
-  return row.state === 'published' ? { kind: 'published', row } : { kind: 'busy', row };
+		[p.contentKey, p.channel, p.worker, p.leaseSeconds],
+	);
+	if (claimed) return { kind: 'claimed', row: claimed };
+	const row = await getPost(db, p.contentKey, p.channel);
+	if (!row) throw new Error('social_posts row vanished between insert and read');
+	return row.state === 'published' ? { kind: 'published', row } : { kind: 'busy', row };
 }
 
 export async function getPost(db: Queryable, contentKey: string, channel: SocialChannel): Promise<SocialPostRow | undefined> {
-  const [row] = await db.query<SocialPostRow & Record<string, unknown>>('SELECT * FROM social_posts WHERE content_key = $1 AND channel = $2', [contentKey, channel]);
-  return row;
+	const [row] = await db.query<SocialPostRow & Record<string, unknown>>(
+		'SELECT * FROM social_posts WHERE content_key = $1 AND channel = $2',
+		[contentKey, channel],
+	);
+	return row;
 }
 
 /** Written just before the network call: from here on the outcome may be "posted". */
 export async function markAttempt(db: Queryable, id: number, draft: PostDraft): Promise<SocialPostRow> {
-  const [row] = await db.query<SocialPostRow & Record<string, unknown>>(
-    `UPDATE social_posts SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, now()), last_attempt_at = now(),
+	const [row] = await db.query<SocialPostRow & Record<string, unknown>>(
+		`UPDATE social_posts SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, now()), last_attempt_at = now(),
             draft = $2::jsonb, updated_at = now()
       WHERE id = $1 RETURNING *`,
-    [id, JSON.stringify(draft)],
-  );
-  return row;
+		[id, JSON.stringify(draft)],
+	);
+	return row;
 }
 
 export async function markPublished(db: Queryable, id: number, post: { externalId: string; url: string }): Promise<SocialPostRow> {
-  const [row] = await db.query<SocialPostRow & Record<string, unknown>>(
-    `UPDATE social_posts SET state = 'published', external_id = $2, url = $3, published_at = COALESCE(published_at, now()),
+	const [row] = await db.query<SocialPostRow & Record<string, unknown>>(
+		`UPDATE social_posts SET state = 'published', external_id = $2, url = $3, published_at = COALESCE(published_at, now()),
             lease_until = NULL, error_code = NULL, error_class = NULL, last_error = NULL, updated_at = now()
       WHERE id = $1 RETURNING *`,
-    [id, post.externalId, post.url],
-  );
-  return row;
+		[id, post.externalId, post.url],
+	);
+	return row;
 }
 
 /** 'failed' = certainly not posted; 'unknown' = may have been posted, look before retrying. */
-export async function markNotPublished(db: Queryable, id: number, state: 'failed' | 'unknown', err: { code: string; action: string; message: string }): Promise<void> {
-  await db.query(
-    `UPDATE social_posts SET state = $2, error_code = $3, error_class = $4, last_error = $5, lease_until = NULL, updated_at = now()
+export async function markNotPublished(
+	db: Queryable,
+	id: number,
+	state: 'failed' | 'unknown',
+	err: { code: string; action: string; message: string },
+): Promise<void> {
+	await db.query(
+		`UPDATE social_posts SET state = $2, error_code = $3, error_class = $4, last_error = $5, lease_until = NULL, updated_at = now()
       WHERE id = $1 AND state <> 'published'`,
-    [id, state, err.code, err.action, err.message.slice(0, 1000)],
-  );
+		[id, state, err.code, err.action, err.message.slice(0, 1000)],
+	);
 }
 
 /** Frees a lease without touching the state (validation failed before any call). */
 export async function releaseLease(db: Queryable, id: number): Promise<void> {
-  await db.query('UPDATE social_posts SET lease_until = NULL, updated_at = now() WHERE id = $1', [id]);
+	await db.query('UPDATE social_posts SET lease_until = NULL, updated_at = now() WHERE id = $1', [id]);
 }
 
 export async function listRecentPublished(
-  db: Queryable,
-  p: { days: number; channels?: SocialChannel[]; districtId?: number },
+	db: Queryable,
+	p: { days: number; channels?: SocialChannel[]; districtId?: number },
 ): Promise<SocialPostRow[]> {
-  return db.query<SocialPostRow & Record<string, unknown>>(
-    `SELECT * FROM social_posts
+	return db.query<SocialPostRow & Record<string, unknown>>(
+		`SELECT * FROM social_posts
       WHERE state = 'published' AND external_id IS NOT NULL AND published_at >= now() - make_interval(days => $1)
         AND ($2::jsonb IS NULL OR channel IN (SELECT jsonb_array_elements_text($2::jsonb)))
         AND ($3::int IS NULL OR district_id = $3)
       ORDER BY published_at DESC, id`,
-    [p.days, p.channels ? JSON.stringify(p.channels) : null, p.districtId ?? null],
-  );
+		[p.days, p.channels ? JSON.stringify(p.channels) : null, p.districtId ?? null],
+	);
 }
 
 /** Tells the rollup job which (day, district) of social figures to recompute. */
 export async function markSocialDirty(db: Queryable, districtId: number, days: string[]): Promise<void> {
-  if (!days.length) return;
-  await db.query(
-    `INSERT INTO rollup_dirty_days (day, district_id, kind)
+	if (!days.length) return;
+	await db.query(
+		`INSERT INTO rollup_dirty_days (day, district_id, kind)
      SELECT d::date, $1, 'social' FROM jsonb_array_elements_text($2::jsonb) AS d
      ON CONFLICT (day, district_id, kind) DO UPDATE SET marked_at = now()`,
-    [districtId, JSON.stringify([...new Set(days)])],
-  );
+		[districtId, JSON.stringify([...new Set(days)])],
+	);
 }

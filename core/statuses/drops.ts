@@ -13,37 +13,40 @@ const BY = { actor: 'system:gateway', source: 'whatsapp status webhook' };
  * A failure for a number we do not know (e.g. a complaint reply) changes nothing.
  */
 export async function applyDrops(db: Db, tx: Queryable, drops: DropSignal[]): Promise<number> {
-  let changed = 0;
-  for (const d of drops) {
-    const roster = new RosterService(db, d.district_id);
-    let subscriberId = d.subscriber_id;
-    let phone: string | null = null;
-    if (d.recipient) {
-      const p = normalisePhone('+' + d.recipient);
-      if (p.ok) phone = p.e164;
-    }
-    if (subscriberId === null && phone) {
-      const [s] = await tx.query<{ id: number }>('SELECT id FROM subscribers WHERE district_id = $1 AND phone = $2', [d.district_id, phone]);
-      subscriberId = s?.id ?? null;
-    }
-    if (subscriberId === null) continue;
-    if (d.code === 131026) {
-      await roster.markInvalid(subscriberId, 'meta 131026', BY, tx);
-      changed++;
-      continue;
-    }
-    if (!phone) {
-      const [s] = await tx.query<{ phone: string | null }>('SELECT phone FROM subscribers WHERE id = $1', [subscriberId]);
-      phone = s?.phone ?? null;
-    }
-    if (!phone) continue; // erased meanwhile
-    try {
-      await roster.optOut(phone, 'meta 131050', BY, tx);
-      changed++;
-    } catch (e) {
-      // Gone or erased since: nothing left to opt out. Anything else is a real error.
-      if (!(e instanceof MitanError && e.action === 'fix_input')) throw e;
-    }
-  }
-  return changed;
+	let changed = 0;
+	for (const d of drops) {
+		const roster = new RosterService(db, d.district_id);
+		let subscriberId = d.subscriber_id;
+		let phone: string | null = null;
+		if (d.recipient) {
+			const p = normalisePhone('+' + d.recipient);
+			if (p.ok) phone = p.e164;
+		}
+		if (subscriberId === null && phone) {
+			const [s] = await tx.query<{ id: number }>('SELECT id FROM subscribers WHERE district_id = $1 AND phone = $2', [
+				d.district_id,
+				phone,
+			]);
+			subscriberId = s?.id ?? null;
+		}
+		if (subscriberId === null) continue;
+		if (d.code === 131026) {
+			await roster.markInvalid(subscriberId, 'meta 131026', BY, tx);
+			changed++;
+			continue;
+		}
+		if (!phone) {
+			const [s] = await tx.query<{ phone: string | null }>('SELECT phone FROM subscribers WHERE id = $1', [subscriberId]);
+			phone = s?.phone ?? null;
+		}
+		if (!phone) continue; // erased meanwhile
+		try {
+			await roster.optOut(phone, 'meta 131050', BY, tx);
+			changed++;
+		} catch (e) {
+			// Gone or erased since: nothing left to opt out. Anything else is a real error.
+			if (!(e instanceof MitanError && e.action === 'fix_input')) throw e;
+		}
+	}
+	return changed;
 }

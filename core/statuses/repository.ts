@@ -10,19 +10,19 @@ import type { StatusRow } from './rows';
 
 /** A citizen Meta says we must stop sending to (131026 undeliverable, 131050 stopped marketing). */
 export interface DropSignal {
-  code: 131026 | 131050;
-  recipient: string | null;
-  district_id: number;
-  subscriber_id: number | null;
+	code: 131026 | 131050;
+	recipient: string | null;
+	district_id: number;
+	subscriber_id: number | null;
 }
 
 export interface BatchOutcome {
-  /** status_events rows inserted (or an inferred delivered replaced by the real one). */
-  written: number;
-  deliveries: number;
-  /** Written rows with no delivery (yet): a broadcast's wamid not stored yet, or not a broadcast message. */
-  unlinked: number;
-  drops: DropSignal[];
+	/** status_events rows inserted (or an inferred delivered replaced by the real one). */
+	written: number;
+	deliveries: number;
+	/** Written rows with no delivery (yet): a broadcast's wamid not stored yet, or not a broadcast message. */
+	unlinked: number;
+	drops: DropSignal[];
 }
 
 /** Meta code → action, written by core/channels/whatsapp/errors.ts; SQL reads it as a JSON map. */
@@ -81,7 +81,8 @@ SELECT (SELECT count(*) FROM src)::int AS written,
         FROM src s LEFT JOIN deliveries dl ON dl.id = s.delivery_id
         WHERE s.status = 'failed' AND s.error_code IN (131026, 131050)) AS drops`;
 
-const RETURN_COLS = 'se.id, se.district_id, se.wamid, se.status, se.occurred_at, se.delivery_id, se.error_code, se.recipient, se.price_category, se.billable';
+const RETURN_COLS =
+	'se.id, se.district_id, se.wamid, se.status, se.occurred_at, se.delivery_id, se.error_code, se.recipient, se.price_category, se.billable';
 
 const INSERT_BATCH = `
 WITH input AS (
@@ -127,20 +128,17 @@ ${APPLY}`;
 type OutcomeRow = { written: number; deliveries: number; unlinked: number; drops: unknown };
 
 function outcome(r: OutcomeRow): BatchOutcome {
-  const drops = (typeof r.drops === 'string' ? JSON.parse(r.drops) : r.drops) as DropSignal[];
-  return { written: Number(r.written), deliveries: Number(r.deliveries), unlinked: Number(r.unlinked), drops };
+	const drops = (typeof r.drops === 'string' ? JSON.parse(r.drops) : r.drops) as DropSignal[];
+	return { written: Number(r.written), deliveries: Number(r.deliveries), unlinked: Number(r.unlinked), drops };
 }
 
 export async function insertStatusBatch(db: Queryable, rows: StatusRow[]): Promise<BatchOutcome> {
-  if (rows.length === 0) return { written: 0, deliveries: 0, unlinked: 0, drops: [] };
-  const [r] = await db.query<OutcomeRow>(INSERT_BATCH, [JSON.stringify(rows), ERROR_CLASSES, UNKNOWN_CODE_CLASS]);
-  return outcome(r);
+	if (rows.length === 0) return { written: 0, deliveries: 0, unlinked: 0, drops: [] };
+	const [r] = await db.query<OutcomeRow>(INSERT_BATCH, [JSON.stringify(rows), ERROR_CLASSES, UNKNOWN_CODE_CLASS]);
+	return outcome(r);
 }
 
 export async function linkOrphanStatuses(db: Queryable, withinSeconds = 900): Promise<BatchOutcome> {
-  const [r] = await db.query<OutcomeRow>(
-    LINK_ORPHANS,
-    [withinSeconds, ERROR_CLASSES, UNKNOWN_CODE_CLASS],
-  );
-  return outcome(r);
+	const [r] = await db.query<OutcomeRow>(LINK_ORPHANS, [withinSeconds, ERROR_CLASSES, UNKNOWN_CODE_CLASS]);
+	return outcome(r);
 }

@@ -2,22 +2,22 @@ import type { StatusEvent } from '../gateway/payload';
 
 /** One status_events row as the batch statement takes it (jsonb_to_recordset column names). */
 export interface StatusRow {
-  district_id: number;
-  wamid: string;
-  status: StatusEvent['status'];
-  occurred_at: string;
-  recipient: string | null;
-  error_code: number | null;
-  error_title: string | null;
-  price_category: string | null;
-  billable: boolean | null;
-  pricing_model: string | null;
-  pricing_type: string | null;
-  inferred: boolean;
+	district_id: number;
+	wamid: string;
+	status: StatusEvent['status'];
+	occurred_at: string;
+	recipient: string | null;
+	error_code: number | null;
+	error_title: string | null;
+	price_category: string | null;
+	billable: boolean | null;
+	pricing_model: string | null;
+	pricing_type: string | null;
+	inferred: boolean;
 }
 
 export interface RoutedStatus extends StatusEvent {
-  districtId: number;
+	districtId: number;
 }
 
 /**
@@ -27,32 +27,32 @@ export interface RoutedStatus extends StatusEvent {
  * the same batch wins over the inferred one, and the earliest copy of a duplicate is kept.
  */
 export function toStatusRows(events: RoutedStatus[]): StatusRow[] {
-  const byKey = new Map<string, StatusRow>();
-  const put = (row: StatusRow): void => {
-    const key = `${row.wamid}\u0000${row.status}`;
-    const prev = byKey.get(key);
-    if (!prev || (prev.inferred && !row.inferred)) byKey.set(key, row);
-  };
-  for (const e of events) {
-    const row: StatusRow = {
-      district_id: e.districtId,
-      wamid: e.wamid,
-      status: e.status,
-      occurred_at: e.occurredAt,
-      recipient: e.recipient,
-      error_code: e.errorCode,
-      error_title: e.errorTitle,
-      price_category: e.priceCategory,
-      billable: e.billable,
-      pricing_model: e.pricingModel,
-      pricing_type: e.pricingType,
-      inferred: false,
-    };
-    put(row);
-    if (e.status === 'read') {
-      put({ ...row, status: 'delivered', inferred: true, error_code: null, error_title: null });
-    }
-  }
-  // A stable order (wamid) keeps row locks in one order across concurrent gateway processes.
-  return [...byKey.values()].sort((a, b) => (a.wamid < b.wamid ? -1 : a.wamid > b.wamid ? 1 : a.status < b.status ? -1 : 1));
+	const byKey = new Map<string, StatusRow>();
+	const put = (row: StatusRow): void => {
+		const key = `${row.wamid}\u0000${row.status}`;
+		const prev = byKey.get(key);
+		if (!prev || (prev.inferred && !row.inferred)) byKey.set(key, row);
+	};
+	for (const e of events) {
+		const row: StatusRow = {
+			district_id: e.districtId,
+			wamid: e.wamid,
+			status: e.status,
+			occurred_at: e.occurredAt,
+			recipient: e.recipient,
+			error_code: e.errorCode,
+			error_title: e.errorTitle,
+			price_category: e.priceCategory,
+			billable: e.billable,
+			pricing_model: e.pricingModel,
+			pricing_type: e.pricingType,
+			inferred: false,
+		};
+		put(row);
+		if (e.status === 'read') {
+			put({ ...row, status: 'delivered', inferred: true, error_code: null, error_title: null });
+		}
+	}
+	// A stable order (wamid) keeps row locks in one order across concurrent gateway processes.
+	return [...byKey.values()].sort((a, b) => (a.wamid < b.wamid ? -1 : a.wamid > b.wamid ? 1 : a.status < b.status ? -1 : 1));
 }

@@ -16,57 +16,65 @@ import type { AppDeps } from '../app';
 export const WEBHOOK_BODY_LIMIT = '3mb';
 
 export interface GatewayDeps extends AppDeps {
-  /** Test and tuning hooks (confirmation sender, batch sizes); settings come from env. */
-  gateway?: Partial<Omit<GatewayOptions, 'db' | 'whatsapp'>>;
+	/** Test and tuning hooks (confirmation sender, batch sizes); settings come from env. */
+	gateway?: Partial<Omit<GatewayOptions, 'db' | 'whatsapp'>>;
 }
 
 export type GatewayRouter = Router & { gateway: WhatsAppWebhookService };
 
 export function gatewayRouter(deps: GatewayDeps): GatewayRouter {
-  const whatsapp = resolveConfig({}, deps.env ?? process.env).whatsapp;
-  const service = new WhatsAppWebhookService({
-    db: deps.db,
-    whatsapp,
-    onError: (e, where) => console.error(`[gateway] ${where}:`, (e as Error).message ?? e),
-    ...deps.gateway,
-  });
-  const router = Router() as GatewayRouter;
-  router.gateway = service;
+	const whatsapp = resolveConfig({}, deps.env ?? process.env).whatsapp;
+	const service = new WhatsAppWebhookService({
+		db: deps.db,
+		whatsapp,
+		onError: (e, where) => console.error(`[gateway] ${where}:`, (e as Error).message ?? e),
+		...deps.gateway,
+	});
+	const router = Router() as GatewayRouter;
+	router.gateway = service;
 
-  router.get('/whatsapp', (req: Request, res: Response) => {
-    const a = service.handshake(req.query as Record<string, unknown>);
-    if (a.status === 200) res.status(200).type('text/plain').send(String(a.body));
-    else res.status(a.status).json(a.body);
-  });
+	router.get('/whatsapp', (req: Request, res: Response) => {
+		const a = service.handshake(req.query as Record<string, unknown>);
+		if (a.status === 200) res.status(200).type('text/plain').send(String(a.body));
+		else res.status(a.status).json(a.body);
+	});
 
-  router.post('/whatsapp', express.raw({ type: '*/*', limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const answer = await service.receive(raw, req.headers['x-hub-signature-256']);
-      res.status(answer.status).json(answer.body);
-      service.runAfter(answer);
-    } catch (e) {
-      next(e);
-    }
-  });
+	router.post(
+		'/whatsapp',
+		express.raw({ type: '*/*', limit: WEBHOOK_BODY_LIMIT }),
+		async (req: Request, res: Response, next: NextFunction) => {
+			try {
+				const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+				const answer = await service.receive(raw, req.headers['x-hub-signature-256']);
+				res.status(answer.status).json(answer.body);
+				service.runAfter(answer);
+			} catch (e) {
+				next(e);
+			}
+		},
+	);
 
-  // Errors of this router answered here, so a bad body never reaches a page-rendering handler.
-  router.use('/whatsapp', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    if (err instanceof MitanError) {
-      res.status(err.action === 'configure' ? 500 : 400).json({ error: err.toJSON() });
-      return;
-    }
-    const e = err as { status?: number; type?: string; message?: string };
-    if (e.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'BODY_TOO_LARGE', message: `webhook body is larger than ${WEBHOOK_BODY_LIMIT}`, action: 'fix_input' } });
-      return;
-    }
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json({ error: { code: 'BODY_UNREADABLE', message: e.message ?? 'the request body could not be read', action: 'fix_input' } });
-      return;
-    }
-    next(err);
-  });
-  return router;
+	// Errors of this router answered here, so a bad body never reaches a page-rendering handler.
+	router.use('/whatsapp', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+		if (res.headersSent) return next(err);
+		if (err instanceof MitanError) {
+			res.status(err.action === 'configure' ? 500 : 400).json({ error: err.toJSON() });
+			return;
+		}
+		const e = err as { status?: number; type?: string; message?: string };
+		if (e.type === 'entity.too.large') {
+			res
+				.status(413)
+				.json({ error: { code: 'BODY_TOO_LARGE', message: `webhook body is larger than ${WEBHOOK_BODY_LIMIT}`, action: 'fix_input' } });
+			return;
+		}
+		if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+			res
+				.status(e.status)
+				.json({ error: { code: 'BODY_UNREADABLE', message: e.message ?? 'the request body could not be read', action: 'fix_input' } });
+			return;
+		}
+		next(err);
+	});
+	return router;
 }

@@ -9,31 +9,33 @@ import { clientIp, locals, requireCsrf, requireLogin } from './http';
 
 /** User administration (admins only); every change is written to the audit log by core/auth. */
 export function adminRouter(db: Db): Router {
-  const r = Router();
-  const form = express.urlencoded({ extended: false, limit: '8kb' });
+	const r = Router();
+	const form = express.urlencoded({ extended: false, limit: '8kb' });
 
-  const page = async (res: express.Response, flash?: { ok: boolean; text: string }, status = 200) => {
-    const l = locals(res);
-    const lang = l.lang;
-    const L = (k: string) => esc(t(lang, k));
-    const [users, districts] = await Promise.all([listUsers(db), listDistricts(db)]);
-    const districtOptions = (sel: number | null) =>
-      `<option value="">${L('state_level')}</option>` +
-      districts.map((d) => `<option value="${d.id}"${d.id === sel ? ' selected' : ''}>${esc(lang === 'hi' ? d.nameHi : d.name)}</option>`).join('');
-    const roleOptions = (sel: string) => ROLES.map((r) => `<option value="${r}"${r === sel ? ' selected' : ''}>${L(r)}</option>`).join('');
-    const csrf = `<input type="hidden" name="_csrf" value="${esc(l.session!.csrfToken)}">`;
-    const rows = users
-      .map(
-        (u) => `<tr><td class="mono">${esc(u.username)}</td><td>${esc(u.displayName ?? '')}</td><td>
+	const page = async (res: express.Response, flash?: { ok: boolean; text: string }, status = 200) => {
+		const l = locals(res);
+		const lang = l.lang;
+		const L = (k: string) => esc(t(lang, k));
+		const [users, districts] = await Promise.all([listUsers(db), listDistricts(db)]);
+		const districtOptions = (sel: number | null) =>
+			`<option value="">${L('state_level')}</option>` +
+			districts
+				.map((d) => `<option value="${d.id}"${d.id === sel ? ' selected' : ''}>${esc(lang === 'hi' ? d.nameHi : d.name)}</option>`)
+				.join('');
+		const roleOptions = (sel: string) => ROLES.map((r) => `<option value="${r}"${r === sel ? ' selected' : ''}>${L(r)}</option>`).join('');
+		const csrf = `<input type="hidden" name="_csrf" value="${esc(l.session!.csrfToken)}">`;
+		const rows = users
+			.map(
+				(u) => `<tr><td class="mono">${esc(u.username)}</td><td>${esc(u.displayName ?? '')}</td><td>
 <form method="post" action="/admin/users/${u.id}" class="row-form">${csrf}
 <select name="role" aria-label="${L('role')}">${roleOptions(u.role)}</select>
 <select name="district" aria-label="${L('district')}">${districtOptions(u.districtId)}</select>
 <select name="disabled" aria-label="${L('status')}"><option value="0"${u.disabled ? '' : ' selected'}>${L('enabled')}</option><option value="1"${u.disabled ? ' selected' : ''}>${L('disabled')}</option></select>
 <input type="password" name="password" placeholder="${L('new_password')}" autocomplete="new-password">
 <button class="btn" type="submit">${L('save')}</button></form></td><td>${esc(formatDateTime(lang, u.createdAt))}</td></tr>`,
-      )
-      .join('');
-    const body = `<div class="page-head"><h1>${L('users_title')}</h1></div>
+			)
+			.join('');
+		const body = `<div class="page-head"><h1>${L('users_title')}</h1></div>
 ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash.text)}</p>` : ''}
 <section class="panel wide"><div class="table-wrap"><table class="list"><thead><tr><th>${L('username')}</th><th></th><th>${L('role')} · ${L('district')}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div></section>
 <section class="panel"><header><h2>${L('create_user')}</h2></header>
@@ -43,45 +45,64 @@ ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash
 <label>${L('role')}<select name="role">${roleOptions('viewer')}</select></label>
 <label>${L('district')}<select name="district">${districtOptions(null)}</select></label>
 <button class="btn primary" type="submit">${L('create_user')}</button></form></section>`;
-    res.status(status).set('Cache-Control', 'no-store').type('html').send(shell({ lang, title: t(lang, 'users_title'), page: 'users', user: l.user, csrf: l.session!.csrfToken, body, currentUrl: '/admin/users' }));
-  };
+		res
+			.status(status)
+			.set('Cache-Control', 'no-store')
+			.type('html')
+			.send(
+				shell({
+					lang,
+					title: t(lang, 'users_title'),
+					page: 'users',
+					user: l.user,
+					csrf: l.session!.csrfToken,
+					body,
+					currentUrl: '/admin/users',
+				}),
+			);
+	};
 
-  const districtOf = (v: unknown): number | null => (v === undefined || v === '' ? null : Number(v));
+	const districtOf = (v: unknown): number | null => (v === undefined || v === '' ? null : Number(v));
 
-  r.get('/admin/users', requireLogin('admin'), async (_req, res) => page(res));
+	r.get('/admin/users', requireLogin('admin'), async (_req, res) => page(res));
 
-  r.post('/admin/users', form, requireLogin('viewer'), requireCsrf(), requireLogin('admin'), async (req, res) => {
-    const b = req.body as Record<string, unknown>;
-    try {
-      await createUserAsAdmin(db, locals(res).user!, { username: b.username, password: b.password, role: b.role, districtId: districtOf(b.district) }, clientIp(req));
-      await page(res, { ok: true, text: t(locals(res).lang, 'user_created') }, 201);
-    } catch (e) {
-      if (!isMitanError(e) || e.action !== 'fix_input') throw e;
-      await page(res, { ok: false, text: e.message }, 400);
-    }
-  });
+	r.post('/admin/users', form, requireLogin('viewer'), requireCsrf(), requireLogin('admin'), async (req, res) => {
+		const b = req.body as Record<string, unknown>;
+		try {
+			await createUserAsAdmin(
+				db,
+				locals(res).user!,
+				{ username: b.username, password: b.password, role: b.role, districtId: districtOf(b.district) },
+				clientIp(req),
+			);
+			await page(res, { ok: true, text: t(locals(res).lang, 'user_created') }, 201);
+		} catch (e) {
+			if (!isMitanError(e) || e.action !== 'fix_input') throw e;
+			await page(res, { ok: false, text: e.message }, 400);
+		}
+	});
 
-  r.post('/admin/users/:id', form, requireLogin('viewer'), requireCsrf(), requireLogin('admin'), async (req, res) => {
-    const b = req.body as Record<string, unknown>;
-    try {
-      await updateUserAsAdmin(
-        db,
-        locals(res).user!,
-        Number(req.params.id) || 0,
-        {
-          role: b.role,
-          districtId: b.district === undefined ? undefined : districtOf(b.district),
-          disabled: b.disabled === undefined ? undefined : b.disabled === '1',
-          password: b.password,
-        },
-        clientIp(req),
-      );
-      await page(res, { ok: true, text: t(locals(res).lang, 'user_updated') });
-    } catch (e) {
-      if (!isMitanError(e) || e.action !== 'fix_input') throw e;
-      await page(res, { ok: false, text: e.message }, e.code.endsWith('NOT_FOUND') ? 404 : 400);
-    }
-  });
+	r.post('/admin/users/:id', form, requireLogin('viewer'), requireCsrf(), requireLogin('admin'), async (req, res) => {
+		const b = req.body as Record<string, unknown>;
+		try {
+			await updateUserAsAdmin(
+				db,
+				locals(res).user!,
+				Number(req.params.id) || 0,
+				{
+					role: b.role,
+					districtId: b.district === undefined ? undefined : districtOf(b.district),
+					disabled: b.disabled === undefined ? undefined : b.disabled === '1',
+					password: b.password,
+				},
+				clientIp(req),
+			);
+			await page(res, { ok: true, text: t(locals(res).lang, 'user_updated') });
+		} catch (e) {
+			if (!isMitanError(e) || e.action !== 'fix_input') throw e;
+			await page(res, { ok: false, text: e.message }, e.code.endsWith('NOT_FOUND') ? 404 : 400);
+		}
+	});
 
-  return r;
+	return r;
 }

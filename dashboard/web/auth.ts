@@ -11,13 +11,13 @@ import { clientIp, locals, parseCookies, randomToken, requireCsrf, safeNext, sam
  * check is a double-submit: a random value in a SameSite=Strict cookie and in the form.
  */
 function loginPage(lang: Lang, next: string, csrf: string, error?: string, username = ''): string {
-  const L = (k: string) => esc(t(lang, k));
-  return shell({
-    lang,
-    title: t(lang, 'login_title'),
-    currentUrl: `/login?next=${encodeURIComponent(next)}`,
-    bodyClass: 'login-page',
-    body: `<section class="panel login">
+	const L = (k: string) => esc(t(lang, k));
+	return shell({
+		lang,
+		title: t(lang, 'login_title'),
+		currentUrl: `/login?next=${encodeURIComponent(next)}`,
+		bodyClass: 'login-page',
+		body: `<section class="panel login">
   <h1>${L('login_title')}</h1>
   <p class="muted">${L('login_hint')}</p>
   ${error ? `<p class="flash bad" role="alert">${L(error)}</p>` : ''}
@@ -29,58 +29,65 @@ function loginPage(lang: Lang, next: string, csrf: string, error?: string, usern
     <button type="submit" class="btn primary">${L('sign_in')}</button>
   </form>
 </section>`,
-  });
+	});
 }
 
 export function authRouter(db: Db, names: CookieNames, secure: boolean): Router {
-  const r = Router();
-  const form = express.urlencoded({ extended: false, limit: '4kb' });
+	const r = Router();
+	const form = express.urlencoded({ extended: false, limit: '4kb' });
 
-  r.get('/login', (req, res) => {
-    if (locals(res).user) return res.redirect(303, safeNext(req.query.next));
-    const token = randomToken();
-    setCookie(res, names.loginCsrf, token, { secure, sameSite: 'Strict', maxAgeSeconds: 3600 });
-    res.set('Cache-Control', 'no-store');
-    res.type('html').send(loginPage(locals(res).lang, safeNext(req.query.next), token));
-  });
+	r.get('/login', (req, res) => {
+		if (locals(res).user) return res.redirect(303, safeNext(req.query.next));
+		const token = randomToken();
+		setCookie(res, names.loginCsrf, token, { secure, sameSite: 'Strict', maxAgeSeconds: 3600 });
+		res.set('Cache-Control', 'no-store');
+		res.type('html').send(loginPage(locals(res).lang, safeNext(req.query.next), token));
+	});
 
-  r.post('/login', form, async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const lang = locals(res).lang;
-    const next = safeNext(body.next);
-    const cookieToken = parseCookies(req.headers.cookie)[names.loginCsrf];
-    const again = (status: number, error: string) => {
-      const token = randomToken();
-      setCookie(res, names.loginCsrf, token, { secure, sameSite: 'Strict', maxAgeSeconds: 3600 });
-      res.status(status).type('html').send(loginPage(lang, next, token, error, typeof body.username === 'string' ? body.username.slice(0, 60) : ''));
-    };
-    if (!sameToken(body._csrf, cookieToken)) return again(403, 'err_csrf');
-    try {
-      const s = await login(db, { username: body.username, password: body.password, ip: clientIp(req), userAgent: req.get('user-agent') });
-      setCookie(res, names.session, s.token, { secure, sameSite: 'Lax', maxAgeSeconds: Math.floor((s.expiresAt.getTime() - Date.now()) / 1000) });
-      setCookie(res, names.loginCsrf, '', { secure, sameSite: 'Strict', maxAgeSeconds: 0 });
-      res.redirect(303, next);
-    } catch (e) {
-      if (!isMitanError(e)) throw e;
-      if (e.code === 'AUTH_RATE_LIMITED') return again(429, 'err_rate_limited');
-      if (e.code === 'AUTH_MISSING') return again(400, 'err_missing');
-      return again(401, 'err_bad_credentials');
-    }
-  });
+	r.post('/login', form, async (req, res) => {
+		const body = (req.body ?? {}) as Record<string, unknown>;
+		const lang = locals(res).lang;
+		const next = safeNext(body.next);
+		const cookieToken = parseCookies(req.headers.cookie)[names.loginCsrf];
+		const again = (status: number, error: string) => {
+			const token = randomToken();
+			setCookie(res, names.loginCsrf, token, { secure, sameSite: 'Strict', maxAgeSeconds: 3600 });
+			res
+				.status(status)
+				.type('html')
+				.send(loginPage(lang, next, token, error, typeof body.username === 'string' ? body.username.slice(0, 60) : ''));
+		};
+		if (!sameToken(body._csrf, cookieToken)) return again(403, 'err_csrf');
+		try {
+			const s = await login(db, { username: body.username, password: body.password, ip: clientIp(req), userAgent: req.get('user-agent') });
+			setCookie(res, names.session, s.token, {
+				secure,
+				sameSite: 'Lax',
+				maxAgeSeconds: Math.floor((s.expiresAt.getTime() - Date.now()) / 1000),
+			});
+			setCookie(res, names.loginCsrf, '', { secure, sameSite: 'Strict', maxAgeSeconds: 0 });
+			res.redirect(303, next);
+		} catch (e) {
+			if (!isMitanError(e)) throw e;
+			if (e.code === 'AUTH_RATE_LIMITED') return again(429, 'err_rate_limited');
+			if (e.code === 'AUTH_MISSING') return again(400, 'err_missing');
+			return again(401, 'err_bad_credentials');
+		}
+	});
 
-  r.post('/logout', form, requireCsrf(), async (req, res) => {
-    const l = locals(res);
-    if (l.token) await logout(db, l.token, l.user, clientIp(req));
-    setCookie(res, names.session, '', { secure, maxAgeSeconds: 0 });
-    res.redirect(303, '/login');
-  });
+	r.post('/logout', form, requireCsrf(), async (req, res) => {
+		const l = locals(res);
+		if (l.token) await logout(db, l.token, l.user, clientIp(req));
+		setCookie(res, names.session, '', { secure, maxAgeSeconds: 0 });
+		res.redirect(303, '/login');
+	});
 
-  // A preference, not a state change of any record: a plain link works on every phone.
-  r.get('/lang', (req, res) => {
-    const to = isLang(req.query.to) ? req.query.to : 'hi';
-    setCookie(res, names.lang, to, { secure, maxAgeSeconds: 365 * 86400, httpOnly: false });
-    res.redirect(303, safeNext(req.query.next));
-  });
+	// A preference, not a state change of any record: a plain link works on every phone.
+	r.get('/lang', (req, res) => {
+		const to = isLang(req.query.to) ? req.query.to : 'hi';
+		setCookie(res, names.lang, to, { secure, maxAgeSeconds: 365 * 86400, httpOnly: false });
+		res.redirect(303, safeNext(req.query.next));
+	});
 
-  return r;
+	return r;
 }

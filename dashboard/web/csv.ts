@@ -6,20 +6,23 @@ import { t, type Lang } from './i18n';
  * Hindi as UTF-8; cells that a spreadsheet would run as formulas are neutralised.
  */
 function cell(v: unknown): string {
-  let s = String(v ?? '');
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+	let s = String(v ?? '');
+	if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+	return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function chartCsv(chart: Chart, lang: Lang): string {
-  const first = chart.labelKind === 'day' ? 'date' : chart.labelKind === 'week' ? 'week_from' : 'label';
-  const header = [t(lang, first === 'label' ? 'category' : first === 'date' ? 'today' : 'from'), ...chart.series.map((s) => t(lang, s.key))];
-  // Machine-friendly first header regardless of language.
-  header[0] = first;
-  const lines = [header.map(cell).join(',')];
-  chart.labels.forEach((label, i) => {
-    const shown = chart.labelKind === 'key' ? t(lang, label) : label;
-    lines.push([shown, ...chart.series.map((s) => s.data[i] ?? 0)].map(cell).join(','));
-  });
-  return '\ufeff' + lines.join('\r\n') + '\r\n';
+	const first = chart.labelKind === 'day' ? 'date' : chart.labelKind === 'week' ? 'week_from' : 'label';
+	const header = [
+		t(lang, first === 'label' ? 'category' : first === 'date' ? 'today' : 'from'),
+		...chart.series.map((s) => t(lang, s.key)),
+	];
+	// Machine-friendly first header regardless of language.
+	header[0] = first;
+	const lines = [header.map(cell).join(',')];
+	chart.labels.forEach((label, i) => {
+		const shown = chart.labelKind === 'key' ? t(lang, label) : label;
+		lines.push([shown, ...chart.series.map((s) => s.data[i] ?? 0)].map(cell).join(','));
+	});
+	return '\ufeff' + lines.join('\r\n') + '\r\n';
 }

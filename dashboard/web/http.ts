@@ -8,164 +8,179 @@ import { isLang, type Lang } from './i18n';
 /** Request plumbing of the dashboard: cookies, the session, CSRF, language, errors. No new packages. */
 
 export interface WebLocals {
-  session?: Session;
-  user?: DashboardUser;
-  lang: Lang;
-  token?: string;
+	session?: Session;
+	user?: DashboardUser;
+	lang: Lang;
+	token?: string;
 }
 
 export function locals(res: express.Response): WebLocals {
-  return res.locals as WebLocals;
+	return res.locals as WebLocals;
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!name || name in out) continue;
-    try {
-      out[name] = decodeURIComponent(part.slice(eq + 1).trim());
-    } catch {
-      // a malformed cookie is ignored, not an error page
-    }
-  }
-  return out;
+	const out: Record<string, string> = {};
+	if (!header) return out;
+	for (const part of header.split(';')) {
+		const eq = part.indexOf('=');
+		if (eq < 0) continue;
+		const name = part.slice(0, eq).trim();
+		if (!name || name in out) continue;
+		try {
+			out[name] = decodeURIComponent(part.slice(eq + 1).trim());
+		} catch {
+			// a malformed cookie is ignored, not an error page
+		}
+	}
+	return out;
 }
 
 export interface CookieNames {
-  session: string;
-  loginCsrf: string;
-  lang: string;
+	session: string;
+	loginCsrf: string;
+	lang: string;
 }
 
 /** With an https public URL cookies are Secure and use the __Host- prefix (no Domain, Path=/, Secure). */
 export function cookieNames(secure: boolean): CookieNames {
-  const p = secure ? '__Host-' : '';
-  return { session: `${p}mitan_sid`, loginCsrf: `${p}mitan_login`, lang: 'mitan_lang' };
+	const p = secure ? '__Host-' : '';
+	return { session: `${p}mitan_sid`, loginCsrf: `${p}mitan_login`, lang: 'mitan_lang' };
 }
 
-export function setCookie(res: express.Response, name: string, value: string, opts: { secure: boolean; maxAgeSeconds?: number; httpOnly?: boolean; sameSite?: 'Lax' | 'Strict' }): void {
-  const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', `SameSite=${opts.sameSite ?? 'Lax'}`];
-  if (opts.httpOnly !== false) parts.push('HttpOnly');
-  if (opts.secure) parts.push('Secure');
-  if (opts.maxAgeSeconds !== undefined) parts.push(`Max-Age=${opts.maxAgeSeconds}`);
-  res.append('Set-Cookie', parts.join('; '));
+export function setCookie(
+	res: express.Response,
+	name: string,
+	value: string,
+	opts: { secure: boolean; maxAgeSeconds?: number; httpOnly?: boolean; sameSite?: 'Lax' | 'Strict' },
+): void {
+	const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', `SameSite=${opts.sameSite ?? 'Lax'}`];
+	if (opts.httpOnly !== false) parts.push('HttpOnly');
+	if (opts.secure) parts.push('Secure');
+	if (opts.maxAgeSeconds !== undefined) parts.push(`Max-Age=${opts.maxAgeSeconds}`);
+	res.append('Set-Cookie', parts.join('; '));
 }
 
 export function clientIp(req: express.Request): string {
-  return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+	return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }
 
 export function randomToken(): string {
-  return randomBytes(24).toString('base64url');
+	return randomBytes(24).toString('base64url');
 }
 
 export function sameToken(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'string' || typeof b !== 'string' || a.length === 0 || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+	if (typeof a !== 'string' || typeof b !== 'string' || a.length === 0 || a.length !== b.length) return false;
+	return timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 /** Only local paths: `next=` must never send an officer to another site after login. */
 export function safeNext(next: unknown, fallback = '/'): string {
-  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : fallback;
+	return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : fallback;
 }
 
 /** Loads the session (if any) and the language: explicit cookie > user's preference > Hindi. */
 export function sessionMiddleware(db: Db, names: CookieNames): express.RequestHandler {
-  return async (req, res, next) => {
-    try {
-      const cookies = parseCookies(req.headers.cookie);
-      const l = locals(res);
-      const token = cookies[names.session];
-      if (token) {
-        const s = await findSession(db, token);
-        if (s) {
-          l.session = s;
-          l.user = s.user;
-          l.token = token;
-        }
-      }
-      const fromCookie = cookies[names.lang];
-      l.lang = isLang(fromCookie) ? fromCookie : l.user?.language ?? 'hi';
-      next();
-    } catch (e) {
-      next(e);
-    }
-  };
+	return async (req, res, next) => {
+		try {
+			const cookies = parseCookies(req.headers.cookie);
+			const l = locals(res);
+			const token = cookies[names.session];
+			if (token) {
+				const s = await findSession(db, token);
+				if (s) {
+					l.session = s;
+					l.user = s.user;
+					l.token = token;
+				}
+			}
+			const fromCookie = cookies[names.lang];
+			l.lang = isLang(fromCookie) ? fromCookie : (l.user?.language ?? 'hi');
+			next();
+		} catch (e) {
+			next(e);
+		}
+	};
 }
 
 function isApi(req: express.Request): boolean {
-  return req.originalUrl.startsWith('/api/');
+	return req.originalUrl.startsWith('/api/');
 }
 
 /** No route without login: pages redirect to the login form, the API answers 401. */
 export function requireLogin(min: Role = 'viewer'): express.RequestHandler {
-  return (req, res, next) => {
-    const user = locals(res).user;
-    if (!user) {
-      if (isApi(req) || req.method !== 'GET') {
-        res.status(401).json({ error: { code: 'AUTH_REQUIRED', message: 'log in first', action: 'reauthenticate' } });
-      } else {
-        res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-      }
-      return;
-    }
-    if (!hasRole(user, min)) {
-      next(new MitanError('AUTH_FORBIDDEN', `this needs the ${min} role (you are ${user.role})`, 'fix_input', { status: 403 }));
-      return;
-    }
-    next();
-  };
+	return (req, res, next) => {
+		const user = locals(res).user;
+		if (!user) {
+			if (isApi(req) || req.method !== 'GET') {
+				res.status(401).json({ error: { code: 'AUTH_REQUIRED', message: 'log in first', action: 'reauthenticate' } });
+			} else {
+				res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+			}
+			return;
+		}
+		if (!hasRole(user, min)) {
+			next(new MitanError('AUTH_FORBIDDEN', `this needs the ${min} role (you are ${user.role})`, 'fix_input', { status: 403 }));
+			return;
+		}
+		next();
+	};
 }
 
 /** Synchronizer token: every state-changing request must echo the session's CSRF token. */
 export function requireCsrf(): express.RequestHandler {
-  return (req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-    const s = locals(res).session;
-    const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
-    if (!s || !sameToken(sent, s.csrfToken)) {
-      res.status(403).json({ error: { code: 'CSRF_FAILED', message: 'missing or wrong CSRF token: reload the page and try again', action: 'fix_input' } });
-      return;
-    }
-    next();
-  };
+	return (req, res, next) => {
+		if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+		const s = locals(res).session;
+		const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
+		if (!s || !sameToken(sent, s.csrfToken)) {
+			res
+				.status(403)
+				.json({
+					error: { code: 'CSRF_FAILED', message: 'missing or wrong CSRF token: reload the page and try again', action: 'fix_input' },
+				});
+			return;
+		}
+		next();
+	};
 }
 
 /** Conflicts: the request was fine but the world moved on (decided already, text edited since). */
 const CONFLICT = new Set(['APPROVAL_ALREADY_DECIDED', 'APPROVAL_HASH_MISMATCH', 'APPROVAL_VOID', 'CONTENT_CHANGED', 'AUTH_USER_EXISTS']);
 
 export function statusOf(err: unknown): number {
-  if (err instanceof MitanError) {
-    if (CONFLICT.has(err.code)) return 409;
-    const s = err.details?.status;
-    if (typeof s === 'number') return s;
-    if (err.code === 'AUTH_FORBIDDEN') return 403;
-    if (err.code === 'AUTH_RATE_LIMITED') return 429;
-    if (err.action === 'reauthenticate') return 401;
-    if (err.action === 'fix_input') return err.code.endsWith('NOT_FOUND') ? 404 : 400;
-    return 500;
-  }
-  const e = err as { status?: number; statusCode?: number };
-  return e.status ?? e.statusCode ?? 500;
+	if (err instanceof MitanError) {
+		if (CONFLICT.has(err.code)) return 409;
+		const s = err.details?.status;
+		if (typeof s === 'number') return s;
+		if (err.code === 'AUTH_FORBIDDEN') return 403;
+		if (err.code === 'AUTH_RATE_LIMITED') return 429;
+		if (err.action === 'reauthenticate') return 401;
+		if (err.action === 'fix_input') return err.code.endsWith('NOT_FOUND') ? 404 : 400;
+		return 500;
+	}
+	const e = err as { status?: number; statusCode?: number };
+	return e.status ?? e.statusCode ?? 500;
 }
 
 /** Errors of the dashboard's own routes: JSON for the API and writes, a short page otherwise. */
 export function webErrorHandler(renderError: (lang: Lang, status: number, message: string) => string): express.ErrorRequestHandler {
-  return (err, req, res, _next) => {
-    const status = statusOf(err);
-    const body =
-      err instanceof MitanError
-        ? err.toJSON()
-        : { code: status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', message: status >= 500 ? 'internal error' : String((err as Error).message ?? 'bad request') };
-    if (status >= 500) console.error('[dashboard]', err);
-    if (isApi(req) || !req.accepts('html')) {
-      res.status(status).json({ error: body });
-    } else {
-      res.status(status).type('html').send(renderError(locals(res).lang ?? 'hi', status, String(body.message)));
-    }
-  };
+	return (err, req, res, _next) => {
+		const status = statusOf(err);
+		const body =
+			err instanceof MitanError
+				? err.toJSON()
+				: {
+						code: status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
+						message: status >= 500 ? 'internal error' : String((err as Error).message ?? 'bad request'),
+					};
+		if (status >= 500) console.error('[dashboard]', err);
+		if (isApi(req) || !req.accepts('html')) {
+			res.status(status).json({ error: body });
+		} else {
+			res
+				.status(status)
+				.type('html')
+				.send(renderError(locals(res).lang ?? 'hi', status, String(body.message)));
+		}
+	};
 }

@@ -20,56 +20,56 @@ import { pagesRouter } from './pages';
 
 /** Static files: our own assets (copied next to the compiled file by the build) and chart.js. */
 function assetsDir(): string {
-  const here = path.join(__dirname, 'assets');
-  if (fs.existsSync(here)) return here;
-  // Compiled to dist/dashboard/web without the assets: fall back to the source folder.
-  return path.resolve(__dirname, '../../../dashboard/web/assets');
+	const here = path.join(__dirname, 'assets');
+	if (fs.existsSync(here)) return here;
+	// Compiled to dist/dashboard/web without the assets: fall back to the source folder.
+	return path.resolve(__dirname, '../../../dashboard/web/assets');
 }
 
 function chartJsFile(): string {
-  // chart.js's "exports" hides dist/: find it from the resolvable CommonJS entry (dist/chart.cjs).
-  return path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+	// chart.js's "exports" hides dist/: find it from the resolvable CommonJS entry (dist/chart.cjs).
+	return path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 }
 
 export function mountWeb(app: express.Express, deps: AppDeps): void {
-  const secure = deps.publicUrl.startsWith('https://');
-  const names = cookieNames(secure);
-  const web = Router();
-  web.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-      strictTransportSecurity: secure,
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-  );
-  const dir = assetsDir();
-  const chart = chartJsFile();
-  web.get('/assets/chart.umd.min.js', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=86400');
-    res.type('application/javascript').sendFile(chart);
-  });
-  web.use('/assets', express.static(dir, { maxAge: '1h', index: false, fallthrough: false }));
-  web.use(sessionMiddleware(deps.db, names));
-  web.use(authRouter(deps.db, names, secure));
-  // One cache per mounted app: two apps in one process (tests on two engines) never share answers.
-  const cache = new TtlCache<PageData>(webSettings.apiCacheMs);
-  web.use('/api', apiRouter(deps.db, cache));
-  web.use(adminRouter(deps.db));
-  web.use(pagesRouter(deps.db, cache as TtlCache<unknown>));
-  web.use(webErrorHandler(errorPage));
-  app.use(web);
+	const secure = deps.publicUrl.startsWith('https://');
+	const names = cookieNames(secure);
+	const web = Router();
+	web.use(
+		helmet({
+			contentSecurityPolicy: {
+				useDefaults: false,
+				directives: {
+					defaultSrc: ["'self'"],
+					scriptSrc: ["'self'"],
+					styleSrc: ["'self'"],
+					imgSrc: ["'self'", 'data:'],
+					connectSrc: ["'self'"],
+					fontSrc: ["'self'"],
+					objectSrc: ["'none'"],
+					baseUri: ["'self'"],
+					formAction: ["'self'"],
+					frameAncestors: ["'none'"],
+				},
+			},
+			strictTransportSecurity: secure,
+			referrerPolicy: { policy: 'same-origin' },
+		}),
+	);
+	const dir = assetsDir();
+	const chart = chartJsFile();
+	web.get('/assets/chart.umd.min.js', (_req, res) => {
+		res.set('Cache-Control', 'public, max-age=86400');
+		res.type('application/javascript').sendFile(chart);
+	});
+	web.use('/assets', express.static(dir, { maxAge: '1h', index: false, fallthrough: false }));
+	web.use(sessionMiddleware(deps.db, names));
+	web.use(authRouter(deps.db, names, secure));
+	// One cache per mounted app: two apps in one process (tests on two engines) never share answers.
+	const cache = new TtlCache<PageData>(webSettings.apiCacheMs);
+	web.use('/api', apiRouter(deps.db, cache));
+	web.use(adminRouter(deps.db));
+	web.use(pagesRouter(deps.db, cache as TtlCache<unknown>));
+	web.use(webErrorHandler(errorPage));
+	app.use(web);
 }

@@ -5,58 +5,61 @@ import { MESSAGES, t, type Lang } from './i18n';
 /** The HTML shell every page shares: header with the district in Hindi and English, nav, filters. */
 
 export function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+	return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 export type PageId = 'overview' | 'reach' | 'complaints' | 'roster' | 'approvals' | 'broadcast' | 'report' | 'users';
 
 const NAV: Array<{ id: PageId; href: string; key: string; admin?: boolean }> = [
-  { id: 'overview', href: '/', key: 'nav_overview' },
-  { id: 'reach', href: '/reach', key: 'nav_reach' },
-  { id: 'complaints', href: '/complaints', key: 'nav_complaints' },
-  { id: 'roster', href: '/roster', key: 'nav_roster' },
-  { id: 'approvals', href: '/approvals', key: 'nav_approvals' },
-  { id: 'broadcast', href: '/broadcast', key: 'nav_broadcast' },
-  { id: 'report', href: '/report/monthly', key: 'nav_report' },
-  { id: 'users', href: '/admin/users', key: 'nav_users', admin: true },
+	{ id: 'overview', href: '/', key: 'nav_overview' },
+	{ id: 'reach', href: '/reach', key: 'nav_reach' },
+	{ id: 'complaints', href: '/complaints', key: 'nav_complaints' },
+	{ id: 'roster', href: '/roster', key: 'nav_roster' },
+	{ id: 'approvals', href: '/approvals', key: 'nav_approvals' },
+	{ id: 'broadcast', href: '/broadcast', key: 'nav_broadcast' },
+	{ id: 'report', href: '/report/monthly', key: 'nav_report' },
+	{ id: 'users', href: '/admin/users', key: 'nav_users', admin: true },
 ];
 
 export interface ShellInput {
-  lang: Lang;
-  title: string;
-  page?: PageId;
-  user?: DashboardUser;
-  csrf?: string;
-  /** The district shown in the header (null = all districts, state view). */
-  district?: District | null;
-  body: string;
-  /** Query string kept across nav links (district, period). */
-  keep?: string;
-  currentUrl?: string;
-  bodyClass?: string;
+	lang: Lang;
+	title: string;
+	page?: PageId;
+	user?: DashboardUser;
+	csrf?: string;
+	/** The district shown in the header (null = all districts, state view). */
+	district?: District | null;
+	body: string;
+	/** Query string kept across nav links (district, period). */
+	keep?: string;
+	currentUrl?: string;
+	bodyClass?: string;
 }
 
 export function shell(p: ShellInput): string {
-  const L = (k: string) => esc(t(p.lang, k));
-  const dict = JSON.stringify(MESSAGES[p.lang]).replace(/</g, '\\u003c');
-  const keep = p.keep ? `?${p.keep}` : '';
-  const districtLine = p.district
-    ? `<span lang="hi">${esc(p.district.nameHi)}</span> <span class="sep">·</span> <span lang="en">${esc(p.district.name)}</span>`
-    : p.user
-      ? `<span lang="hi">${esc(MESSAGES.hi.all_districts)}</span> <span class="sep">·</span> <span lang="en">${esc(MESSAGES.en.all_districts)}</span>`
-      : '';
-  const nav = p.user
-    ? `<nav class="tabs no-print" aria-label="main">${NAV.filter((n) => !n.admin || p.user!.role === 'admin')
-        .map((n) => `<a href="${n.href}${n.id === 'users' ? '' : esc(keep)}"${n.id === p.page ? ' aria-current="page" class="on"' : ''}>${L(n.key)}</a>`)
-        .join('')}</nav>`
-    : '';
-  const other: Lang = p.lang === 'hi' ? 'en' : 'hi';
-  const langLink = `<a class="lang" id="lang-switch" href="/lang?to=${other}&amp;next=${encodeURIComponent(p.currentUrl ?? '/')}" hreflang="${other}">${L('switch_to')}</a>`;
-  const userBox = p.user
-    ? `<div class="who"><span class="uname">${esc(p.user.displayName || p.user.username)}</span> <span class="role">${L(p.user.role)}</span>
+	const L = (k: string) => esc(t(p.lang, k));
+	const dict = JSON.stringify(MESSAGES[p.lang]).replace(/</g, '\\u003c');
+	const keep = p.keep ? `?${p.keep}` : '';
+	const districtLine = p.district
+		? `<span lang="hi">${esc(p.district.nameHi)}</span> <span class="sep">·</span> <span lang="en">${esc(p.district.name)}</span>`
+		: p.user
+			? `<span lang="hi">${esc(MESSAGES.hi.all_districts)}</span> <span class="sep">·</span> <span lang="en">${esc(MESSAGES.en.all_districts)}</span>`
+			: '';
+	const nav = p.user
+		? `<nav class="tabs no-print" aria-label="main">${NAV.filter((n) => !n.admin || p.user!.role === 'admin')
+				.map(
+					(n) =>
+						`<a href="${n.href}${n.id === 'users' ? '' : esc(keep)}"${n.id === p.page ? ' aria-current="page" class="on"' : ''}>${L(n.key)}</a>`,
+				)
+				.join('')}</nav>`
+		: '';
+	const other: Lang = p.lang === 'hi' ? 'en' : 'hi';
+	const langLink = `<a class="lang" id="lang-switch" href="/lang?to=${other}&amp;next=${encodeURIComponent(p.currentUrl ?? '/')}" hreflang="${other}">${L('switch_to')}</a>`;
+	const userBox = p.user
+		? `<div class="who"><span class="uname">${esc(p.user.displayName || p.user.username)}</span> <span class="role">${L(p.user.role)}</span>
        <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${esc(p.csrf)}"><button type="submit" class="link">${L('logout')}</button></form></div>`
-    : '';
-  return `<!doctype html>
+		: '';
+	return `<!doctype html>
 <html lang="${p.lang}">
 <head>
 <meta charset="utf-8">
@@ -87,10 +90,10 @@ ${p.body}
 }
 
 export function errorPage(lang: Lang, status: number, message: string): string {
-  const key = status === 403 ? 'err_forbidden' : status >= 500 ? 'err_generic' : '';
-  return shell({
-    lang,
-    title: String(status),
-    body: `<section class="panel error"><h1>${status}</h1><p>${esc(key ? t(lang, key) : message)}</p><p class="muted">${esc(message)}</p><p><a href="/">${esc(t(lang, 'nav_overview'))}</a></p></section>`,
-  });
+	const key = status === 403 ? 'err_forbidden' : status >= 500 ? 'err_generic' : '';
+	return shell({
+		lang,
+		title: String(status),
+		body: `<section class="panel error"><h1>${status}</h1><p>${esc(key ? t(lang, key) : message)}</p><p class="muted">${esc(message)}</p><p><a href="/">${esc(t(lang, 'nav_overview'))}</a></p></section>`,
+	});
 }

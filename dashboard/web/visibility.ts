@@ -6,5 +6,5 @@ import { SENSITIVE_ROLES } from '../../core/dashboard';
  * (core/complaints canSee); until it is exported this mirrors it: approver and admin only.
  */
 export function canSeeComplaint(role: Role, complaint: { sensitive: boolean }): boolean {
-  return !complaint.sensitive || (SENSITIVE_ROLES as readonly string[]).includes(role);
+	return !complaint.sensitive || (SENSITIVE_ROLES as readonly string[]).includes(role);
 }

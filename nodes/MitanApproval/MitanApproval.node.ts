@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 import { mitanDatabaseConnectionTest } from '../shared/db';
 import { approvalWebhooks, properties } from './description';
 import { router } from './router';
@@ -16,8 +22,10 @@ export class MitanApproval implements INodeType {
 		icon: { light: 'file:../shared/mitan.svg', dark: 'file:../shared/mitan.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["resource"] === "content" ? "approved content for a date" : $parameter["operation"] === "settleDue" ? "settle due approvals" : "request approval and wait"}}',
-		description: 'Ask the approver to approve campaign content (signed WhatsApp links, deadline, escalation, audit trail) and wait for the decision',
+		subtitle:
+			'={{$parameter["resource"] === "content" ? "approved content for a date" : $parameter["operation"] === "settleDue" ? "settle due approvals" : "request approval and wait"}}',
+		description:
+			'Ask the approver to approve campaign content (signed WhatsApp links, deadline, escalation, audit trail) and wait for the decision',
 		defaults: { name: 'Mitan Approval' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],

@@ -9,8 +9,24 @@ import * as settleDue from './operations/settleDue';
  * (/webhook-waiting/<execution>/<node id>). A constant, not an inline array: see reference §1.6.
  */
 export const approvalWebhooks: IWebhookDescription[] = [
-	{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
-	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
+	{
+		name: 'default',
+		httpMethod: 'GET',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
 ];
 
 export const properties: INodeProperties[] = [
@@ -44,7 +60,8 @@ export const properties: INodeProperties[] = [
 				name: 'Settle Due Approvals',
 				value: 'settleDue',
 				action: 'Settle due approvals',
-				description: 'Send reminders, escalate or reject requests past their deadline, and resume executions decided in the dashboard. Run it every minute from a Schedule Trigger.',
+				description:
+					'Send reminders, escalate or reject requests past their deadline, and resume executions decided in the dashboard. Run it every minute from a Schedule Trigger.',
 			},
 		],
 		default: 'sendAndWait',

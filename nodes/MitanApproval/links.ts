@@ -20,14 +20,26 @@ export function signLinks(ctx: Signer, nonce: string): Required<ApprovalLinks> {
 	return { approve: sign('approve'), reject: sign('reject'), changes: sign('changes'), settle: sign('settle') };
 }
 
-export type LinkCheck = { ok: true; action: LinkAction; nonce: string } | { ok: false; reason: 'malformed' | 'bad_signature'; action?: string; nonce?: string };
+export type LinkCheck =
+	{ ok: true; action: LinkAction; nonce: string } | { ok: false; reason: 'malformed' | 'bad_signature'; action?: string; nonce?: string };
 
 export function verifyLink(ctx: Signer, query: Record<string, unknown>): LinkCheck {
 	const action = query.decision;
 	const nonce = query.nonce;
 	const signature = query.signature;
-	if (typeof action !== 'string' || !ACTIONS.includes(action as LinkAction) || typeof nonce !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || typeof signature !== 'string') {
-		return { ok: false, reason: 'malformed', action: typeof action === 'string' ? action : undefined, nonce: typeof nonce === 'string' ? nonce : undefined };
+	if (
+		typeof action !== 'string' ||
+		!ACTIONS.includes(action as LinkAction) ||
+		typeof nonce !== 'string' ||
+		!/^[A-Za-z0-9_-]{16,64}$/.test(nonce) ||
+		typeof signature !== 'string'
+	) {
+		return {
+			ok: false,
+			reason: 'malformed',
+			action: typeof action === 'string' ? action : undefined,
+			nonce: typeof nonce === 'string' ? nonce : undefined,
+		};
 	}
 	const expected = new URL(ctx.getSignedResumeUrl({ decision: action, nonce })).searchParams.get('signature') ?? '';
 	const a = Buffer.from(signature);

@@ -95,7 +95,12 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
 	const a = await getApproval(db, { nonce: link.nonce });
 	// A valid signature for a nonce this database never issued, or for another execution: refuse.
 	if (!a || (a.executionId !== null && a.executionId !== this.getExecutionId())) {
-		await recordRefusal(db, { approval: a, reason: a ? 'wrong_execution' : 'unknown_nonce', ip, details: { method: req.method, action: link.action } });
+		await recordRefusal(db, {
+			approval: a,
+			reason: a ? 'wrong_execution' : 'unknown_nonce',
+			ip,
+			details: { method: req.method, action: link.action },
+		});
 		return message(res, 403, MESSAGES.invalidLink());
 	}
 	if (link.action === 'settle') {
@@ -115,7 +120,13 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
 				return { noWebhookResponse: true, workflowData: outputFor(claimed, await selectContent(db, a.contentId)) };
 			}
 		}
-		await recordRefusal(db, { approval: a, reason: 'replay', ip, actor, details: { method: req.method, action: link.action, decision: a.decision } });
+		await recordRefusal(db, {
+			approval: a,
+			reason: 'replay',
+			ip,
+			actor,
+			details: { method: req.method, action: link.action, decision: a.decision },
+		});
 		if (a.decision === 'voided') return message(res, 409, MESSAGES.contentChanged());
 		return message(res, 409, MESSAGES.alreadyDecided(a.decision, a.decidedBy));
 	}
@@ -128,8 +139,24 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
 
 	if (req.method === 'GET') {
 		await recordView(db, a, ip, String(req.headers['user-agent'] ?? ''));
-		const otherLinks: Partial<Record<Decision, string>> = { approved: a.links.approve, rejected: a.links.reject, changes_requested: a.links.changes };
-		return html(res, 200, renderDecisionPage({ preview: buildPreview(content), decision, formAction: req.originalUrl ?? req.url, approver: a.approver, level: a.level, deadlineAt: a.deadlineAt, otherLinks }));
+		const otherLinks: Partial<Record<Decision, string>> = {
+			approved: a.links.approve,
+			rejected: a.links.reject,
+			changes_requested: a.links.changes,
+		};
+		return html(
+			res,
+			200,
+			renderDecisionPage({
+				preview: buildPreview(content),
+				decision,
+				formAction: req.originalUrl ?? req.url,
+				approver: a.approver,
+				level: a.level,
+				deadlineAt: a.deadlineAt,
+				otherLinks,
+			}),
+		);
 	}
 
 	const body = (this.getBodyData() ?? {}) as Record<string, unknown>;
@@ -149,8 +176,10 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
 	} catch (e) {
 		if (!isMitanError(e)) throw new NodeOperationError(this.getNode(), e as Error);
 		await recordRefusal(db, { approval: a, reason: e.code, ip, actor, details: { method: 'POST', action: link.action } });
-		if (e.code === 'APPROVAL_ALREADY_DECIDED') return message(res, 409, MESSAGES.alreadyDecided(String(e.details?.decision ?? ''), (e.details?.decidedBy as string) ?? null));
-		if (e.code === 'APPROVAL_VOID' || e.code === 'APPROVAL_HASH_MISMATCH' || e.code === 'CONTENT_TAMPERED') return message(res, 409, MESSAGES.contentChanged());
+		if (e.code === 'APPROVAL_ALREADY_DECIDED')
+			return message(res, 409, MESSAGES.alreadyDecided(String(e.details?.decision ?? ''), (e.details?.decidedBy as string) ?? null));
+		if (e.code === 'APPROVAL_VOID' || e.code === 'APPROVAL_HASH_MISMATCH' || e.code === 'CONTENT_TAMPERED')
+			return message(res, 409, MESSAGES.contentChanged());
 		return message(res, e.action === 'fix_input' ? 400 : 409, MESSAGES.error(e.message));
 	}
 }
@@ -167,7 +196,11 @@ async function settle(this: IWebhookFunctions, a: Approval, ip: string | null): 
 	if (plan === 'resume') {
 		const claimed = await claimResume(db, a.id, 'system:settle', ip);
 		if (!claimed) return json(409, { settled: false, reason: 'already_resumed', approvalId: a.id });
-		return json(200, { settled: true, action: 'resume', decision: claimed.decision, approvalId: a.id }, outputFor(claimed, await selectContent(db, a.contentId)));
+		return json(
+			200,
+			{ settled: true, action: 'resume', decision: claimed.decision, approvalId: a.id },
+			outputFor(claimed, await selectContent(db, a.contentId)),
+		);
 	}
 	if (plan === 'expire') {
 		const r = await expire(db, a.id);
@@ -181,7 +214,13 @@ async function settle(this: IWebhookFunctions, a: Approval, ip: string | null): 
 		await recordPreviewSent(db, to, wamid, 'escalation');
 	} catch (e) {
 		// The level-2 request stands; its own deadline will reject it if nobody can be reached.
-		await recordRefusal(db, { approval: to, reason: 'escalation_send_failed', ip, actor: 'system:deadline', details: { error: (e as Error).message.slice(0, 300) } });
+		await recordRefusal(db, {
+			approval: to,
+			reason: 'escalation_send_failed',
+			ip,
+			actor: 'system:deadline',
+			details: { error: (e as Error).message.slice(0, 300) },
+		});
 	}
 	return json(200, { settled: true, action: 'escalate', approvalId: a.id, escalatedTo: to.id, level: to.level });
 }

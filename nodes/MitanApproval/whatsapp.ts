@@ -41,7 +41,11 @@ export async function sendApprovalMessage(
 			});
 			return r.wamid;
 		}
-		const r = await wa.sendText(a.approverPhone!, approvalRequestText(preview, a.links, { deadlineAt: a.deadlineAt, level: a.level, reminder: kind.reminder }), { previewUrl: false });
+		const r = await wa.sendText(
+			a.approverPhone!,
+			approvalRequestText(preview, a.links, { deadlineAt: a.deadlineAt, level: a.level, reminder: kind.reminder }),
+			{ previewUrl: false },
+		);
 		return r.wamid;
 	} finally {
 		wa.close();

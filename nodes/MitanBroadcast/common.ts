@@ -20,7 +20,12 @@ export function broadcastIdParam(ctx: IExecuteFunctions, i: number): number {
 	const raw = ctx.getNodeParameter('broadcastId', i) as unknown;
 	const id = typeof raw === 'string' ? Number(raw.trim()) : Number(raw);
 	if (!Number.isInteger(id) || id < 1) {
-		throw new MitanError('BROADCAST_INPUT_INVALID', `Broadcast ID must be a positive whole number (parameter "broadcastId"), got ${JSON.stringify(raw)}`, 'fix_input', { field: 'broadcastId' });
+		throw new MitanError(
+			'BROADCAST_INPUT_INVALID',
+			`Broadcast ID must be a positive whole number (parameter "broadcastId"), got ${JSON.stringify(raw)}`,
+			'fix_input',
+			{ field: 'broadcastId' },
+		);
 	}
 	return id;
 }

@@ -11,9 +11,19 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Cancel', value: 'cancel', action: 'Cancel a broadcast', description: 'Stop for good; citizens not yet sent are skipped' },
-			{ name: 'Create', value: 'create', action: 'Create a broadcast', description: 'Snapshot the segment\'s citizens for the day\'s content (idempotent)' },
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a broadcast',
+				description: "Snapshot the segment's citizens for the day's content (idempotent)",
+			},
 			{ name: 'Pause', value: 'pause', action: 'Pause a broadcast' },
-			{ name: 'Resume', value: 'resume', action: 'Resume a broadcast', description: 'Continue after a pause, a stop (e.g. token replaced) or a crash' },
+			{
+				name: 'Resume',
+				value: 'resume',
+				action: 'Resume a broadcast',
+				description: 'Continue after a pause, a stop (e.g. token replaced) or a crash',
+			},
 			{ name: 'Start', value: 'start', action: 'Start a broadcast' },
 			{ name: 'Status', value: 'status', action: 'Get broadcast progress', description: 'Sent, failed by class, remaining, rate, ETA' },
 		],

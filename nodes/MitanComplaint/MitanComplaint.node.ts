@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 import { mitanDatabaseConnectionTest } from '../shared/db';
 import { properties } from './description';
 import { router } from './router';
@@ -11,7 +17,8 @@ export class MitanComplaint implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: "Citizens' complaints: register from a WhatsApp message with a reference number, classify, reply (1930 for money loss), update status, list",
+		description:
+			"Citizens' complaints: register from a WhatsApp message with a reference number, classify, reply (1930 for money loss), update status, list",
 		defaults: { name: 'Mitan Complaint' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

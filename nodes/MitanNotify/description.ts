@@ -16,7 +16,14 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['alert'] } },
-		options: [{ name: 'Send', value: 'send', action: 'Send a staff alert', description: 'One WhatsApp message to each staff number; one output item per number' }],
+		options: [
+			{
+				name: 'Send',
+				value: 'send',
+				action: 'Send a staff alert',
+				description: 'One WhatsApp message to each staff number; one output item per number',
+			},
+		],
 		default: 'send',
 	},
 	...send.description,

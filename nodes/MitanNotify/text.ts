@@ -20,7 +20,13 @@ export interface AlertText {
 function cut(text: string, max: number): AlertText {
 	const chars = Array.from(text); // never split a surrogate pair (emoji)
 	if (chars.length <= max) return { text, truncated: false };
-	return { text: `${chars.slice(0, max - 1).join('').trimEnd()}…`, truncated: true };
+	return {
+		text: `${chars
+			.slice(0, max - 1)
+			.join('')
+			.trimEnd()}…`,
+		truncated: true,
+	};
 }
 
 export function templateParam(message: string): AlertText {
@@ -42,11 +48,23 @@ export function freeText(message: string): AlertText {
  */
 export function parseRecipients(raw: unknown): string[] {
 	const parts = (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(/[,;\n]/)).map((s) => s.trim()).filter((s) => s !== '');
-	if (parts.length === 0) throw new MitanError('NOTIFY_NO_RECIPIENT', 'Recipients (parameter "recipients") is empty: give at least one staff WhatsApp number', 'fix_input', { field: 'recipients' });
+	if (parts.length === 0)
+		throw new MitanError(
+			'NOTIFY_NO_RECIPIENT',
+			'Recipients (parameter "recipients") is empty: give at least one staff WhatsApp number',
+			'fix_input',
+			{ field: 'recipients' },
+		);
 	const out: string[] = [];
 	parts.forEach((p, k) => {
 		const n = normalisePhone(p);
-		if (!n.ok) throw new MitanError('NOTIFY_RECIPIENT_INVALID', `Recipients (parameter "recipients"), entry ${k + 1} "${p}": ${n.message}`, 'fix_input', { field: 'recipients', entry: k + 1 });
+		if (!n.ok)
+			throw new MitanError(
+				'NOTIFY_RECIPIENT_INVALID',
+				`Recipients (parameter "recipients"), entry ${k + 1} "${p}": ${n.message}`,
+				'fix_input',
+				{ field: 'recipients', entry: k + 1 },
+			);
 		if (!out.includes(n.e164)) out.push(n.e164);
 	});
 	return out;

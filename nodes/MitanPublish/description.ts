@@ -18,8 +18,18 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['post'] } },
 		options: [
-			{ name: 'Publish', value: 'publish', action: 'Publish content to social networks', description: 'Post once per content and channel; one output item per channel' },
-			{ name: 'Pull Metrics', value: 'metrics', action: 'Pull insights for recent posts', description: 'Fetch views, reach and engagement of recent posts and store them' },
+			{
+				name: 'Publish',
+				value: 'publish',
+				action: 'Publish content to social networks',
+				description: 'Post once per content and channel; one output item per channel',
+			},
+			{
+				name: 'Pull Metrics',
+				value: 'metrics',
+				action: 'Pull insights for recent posts',
+				description: 'Fetch views, reach and engagement of recent posts and store them',
+			},
 		],
 		default: 'publish',
 	},

@@ -26,8 +26,18 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['subscriber'] } },
 		options: [
-			{ name: 'Add or Update', value: 'upsert', action: 'Add or update a subscriber', description: 'Add a citizen or update their details' },
-			{ name: 'Erase', value: 'erase', action: 'Erase a subscriber', description: 'DPDP erasure: remove personal data, keep anonymised counts' },
+			{
+				name: 'Add or Update',
+				value: 'upsert',
+				action: 'Add or update a subscriber',
+				description: 'Add a citizen or update their details',
+			},
+			{
+				name: 'Erase',
+				value: 'erase',
+				action: 'Erase a subscriber',
+				description: 'DPDP erasure: remove personal data, keep anonymised counts',
+			},
 			{ name: 'Get', value: 'get', action: 'Get a subscriber by phone' },
 			{ name: 'Opt In', value: 'optIn', action: 'Opt a subscriber back in' },
 			{ name: 'Opt Out', value: 'optOut', action: 'Opt a subscriber out' },

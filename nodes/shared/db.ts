@@ -1,4 +1,10 @@
-import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, ICredentialsDecrypted, IExecuteFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 import { openPostgres, type Db } from '../../core/db';
 
 /** Builds a postgres:// URL from the Mitan Database credential. */
@@ -45,8 +51,14 @@ export async function mitanDatabaseConnectionTest(
 	const { url, ssl } = credentialUrl(credential.data ?? {});
 	const db = openPostgres({ url, max: 1, ssl });
 	try {
-		const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'schema_migrations'`);
-		if (r.n === 0) return { status: 'Error', message: 'Connected, but the Police Mitan tables are missing: run `npm run migrate` (or `npm start`) first' };
+		const [r] = await db.query<{ n: number }>(
+			`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'schema_migrations'`,
+		);
+		if (r.n === 0)
+			return {
+				status: 'Error',
+				message: 'Connected, but the Police Mitan tables are missing: run `npm run migrate` (or `npm start`) first',
+			};
 		return { status: 'OK', message: 'Connection successful' };
 	} catch (e) {
 		return { status: 'Error', message: (e as Error).message };

@@ -9,7 +9,12 @@ export function toNodeError(node: INode, e: unknown, itemIndex: number): NodeOpe
 			itemIndex,
 			description: `code ${e.code}; action: ${e.action.replace(/_/g, ' ')}`,
 		});
-		(err as unknown as { context: Record<string, unknown> }).context = { ...err.context, code: e.code, action: e.action, details: e.details };
+		(err as unknown as { context: Record<string, unknown> }).context = {
+			...err.context,
+			code: e.code,
+			action: e.action,
+			details: e.details,
+		};
 		return err;
 	}
 	return new NodeOperationError(node, e as Error, { itemIndex });

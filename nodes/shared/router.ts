@@ -12,7 +12,11 @@ function isExecutionData(x: unknown): x is INodeExecutionData {
  * The shared per-item loop of every Mitan node: dispatch to the operation, attach pairedItem,
  * honour continueOnFail with the error's code and action, else raise it with the item index.
  */
-export async function runPerItem(ctx: IExecuteFunctions, ops: Record<string, OperationFn>, key: (i: number) => string): Promise<INodeExecutionData[][]> {
+export async function runPerItem(
+	ctx: IExecuteFunctions,
+	ops: Record<string, OperationFn>,
+	key: (i: number) => string,
+): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {

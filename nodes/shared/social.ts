@@ -2,7 +2,13 @@
  * The Mitan Meta / Mitan X credentials as core's SocialCredentials, and the X credential test.
  * Shared by Mitan Publish and Mitan Reach (pull social insights).
  */
-import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, ICredentialsDecrypted, IExecuteFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 import type { SocialChannel } from '../../core/channels/publisher';
 import type { MetaCredentials } from '../../core/channels/social/graph';
 import type { SocialCredentials } from '../../core/channels/social/registry';
@@ -11,7 +17,13 @@ import { XPublisher, type XCredentials } from '../../core/channels/social/x';
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 export function metaFromCredential(c: ICredentialDataDecryptedObject): MetaCredentials {
-	return { pageId: str(c.pageId), pageToken: str(c.pageToken) ?? '', igUserId: str(c.igUserId), graphVersion: str(c.graphVersion), baseUrl: str(c.baseUrl) };
+	return {
+		pageId: str(c.pageId),
+		pageToken: str(c.pageToken) ?? '',
+		igUserId: str(c.igUserId),
+		graphVersion: str(c.graphVersion),
+		baseUrl: str(c.baseUrl),
+	};
 }
 
 export function xFromCredential(c: ICredentialDataDecryptedObject): XCredentials {
@@ -47,7 +59,10 @@ export async function socialCredentials(ctx: IExecuteFunctions, channels: Social
 	return out;
 }
 
-export async function mitanXConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function mitanXConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	try {
 		const me = await new XPublisher(xFromCredential(credential.data ?? {}), { timeoutMs: 15_000, maxRateLimitWaitMs: 0 }).whoAmI();
 		return { status: 'OK', message: `Connected as ${me.username ?? me.id}` };

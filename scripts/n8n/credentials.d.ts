@@ -1,4 +1,10 @@
-export interface CredentialRef { id: string; name: string }
+export interface CredentialRef {
+	id: string;
+	name: string;
+}
 export const CREDENTIALS: Record<'mitanDatabaseApi' | 'mitanWhatsAppApi' | 'mitanMetaApi' | 'mitanXApi', CredentialRef>;
-export interface ImportCredential extends CredentialRef { type: string; data: Record<string, unknown> }
+export interface ImportCredential extends CredentialRef {
+	type: string;
+	data: Record<string, unknown>;
+}
 export function sandboxCredentials(opts: { dbUrl: string; sandboxUrl: string }): ImportCredential[];

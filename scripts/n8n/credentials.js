@@ -20,7 +20,13 @@ function sandboxCredentials({ dbUrl, sandboxUrl }) {
 		{
 			...CREDENTIALS.mitanWhatsAppApi,
 			type: 'mitanWhatsAppApi',
-			data: { accessToken: 'sandbox-token', phoneNumberId: '100000000000001', wabaId: '200000000000001', appSecret: 'sandbox-app-secret', baseUrl: base },
+			data: {
+				accessToken: 'sandbox-token',
+				phoneNumberId: '100000000000001',
+				wabaId: '200000000000001',
+				appSecret: 'sandbox-app-secret',
+				baseUrl: base,
+			},
 		},
 		{
 			...CREDENTIALS.mitanMetaApi,

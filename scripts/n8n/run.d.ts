@@ -3,9 +3,22 @@ import type { N8nPaths } from './install';
 export { ensureN8n, n8nPaths } from './install';
 
 export const PACKAGE_NAME: string;
-export type N8nDb = { type: 'sqlite' } | { type: 'postgresdb'; host?: string; port?: number; database: string; user?: string; password?: string };
-export interface N8nOwner { email: string; password: string; firstName: string; lastName: string }
-export interface N8nProcess { name: string; kind: 'start' | 'worker'; child: ChildProcess; logFile: string; healthUrl: string; exited: { code: number | null; signal: string | null } | null }
+export type N8nDb =
+	{ type: 'sqlite' } | { type: 'postgresdb'; host?: string; port?: number; database: string; user?: string; password?: string };
+export interface N8nOwner {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
+}
+export interface N8nProcess {
+	name: string;
+	kind: 'start' | 'worker';
+	child: ChildProcess;
+	logFile: string;
+	healthUrl: string;
+	exited: { code: number | null; signal: string | null } | null;
+}
 export interface N8nInstanceOptions {
 	paths?: N8nPaths;
 	userFolder?: string;
@@ -50,6 +63,9 @@ export function freePort(): Promise<number>;
 export function bcryptHash(password: string, paths?: N8nPaths): string;
 export function packRepo(repoRoot: string, destDir: string, opts?: { allowMissing?: boolean }): { tarball: string; missing: string[] };
 export function installPackage(userFolder: string, tarball: string, opts?: { onlyPresent?: boolean }): string;
-export function waitFor<T>(fn: () => T | Promise<T>, opts?: { timeoutMs?: number; intervalMs?: number; describe?: (last: T | undefined) => string | Promise<string> }): Promise<NonNullable<T>>;
+export function waitFor<T>(
+	fn: () => T | Promise<T>,
+	opts?: { timeoutMs?: number; intervalMs?: number; describe?: (last: T | undefined) => string | Promise<string> },
+): Promise<NonNullable<T>>;
 export function sleep(ms: number): Promise<void>;
 export function tail(file: string, lines?: number): string;

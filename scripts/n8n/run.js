@@ -75,7 +75,10 @@ function installPackage(userFolder, tarball, { onlyPresent = false } = {}) {
 	// n8n's community-package scan reads this manifest to know what is installed.
 	const nodesPkg = path.join(userFolder, '.n8n', 'nodes', 'package.json');
 	const pkgJson = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-	fs.writeFileSync(nodesPkg, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: pkgJson.version } }, null, 2));
+	fs.writeFileSync(
+		nodesPkg,
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: pkgJson.version } }, null, 2),
+	);
 	if (onlyPresent) {
 		for (const key of ['nodes', 'credentials']) pkgJson.n8n[key] = pkgJson.n8n[key].filter((f) => fs.existsSync(path.join(dir, f)));
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkgJson, null, 2));
@@ -219,7 +222,11 @@ class N8nInstance {
 		const args = [this.paths.n8nBin, kind];
 		if (kind === 'worker') {
 			const hp = await freePort();
-			Object.assign(extra, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(hp), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
+			Object.assign(extra, {
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(hp),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			});
 			healthUrl = `http://127.0.0.1:${hp}/healthz/readiness`;
 			args.push(`--concurrency=${concurrency}`);
 		}
@@ -247,7 +254,10 @@ class N8nInstance {
 	async waitHealthy(proc, timeoutMs) {
 		const until = Date.now() + timeoutMs;
 		while (Date.now() < until) {
-			if (proc.exited) throw new Error(`n8n ${proc.kind} "${proc.name}" exited (${JSON.stringify(proc.exited)}) before it was ready:\n${tail(proc.logFile)}`);
+			if (proc.exited)
+				throw new Error(
+					`n8n ${proc.kind} "${proc.name}" exited (${JSON.stringify(proc.exited)}) before it was ready:\n${tail(proc.logFile)}`,
+				);
 			try {
 				const r = await fetch(proc.healthUrl, { signal: AbortSignal.timeout(2000) });
 				if (r.ok) return;

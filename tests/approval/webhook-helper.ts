@@ -96,14 +96,16 @@ export class WaitingWebhookServer {
 
 	private waitingNode(run: Run): INode | undefined {
 		const name = run.run.data.resultData.lastNodeExecuted;
-		return name ? run.workflow.getNode(name) ?? undefined : undefined;
+		return name ? (run.workflow.getNode(name) ?? undefined) : undefined;
 	}
 
 	/** Runs the waiting node's webhook() in n8n-core's WebhookContext, as WebhookHelpers.executeWebhook does. */
 	async callWebhook(run: Run, req: express.Request, res: express.Response): Promise<IWebhookResponseData> {
 		const node = Object.values(run.workflow.nodes).find((n) => n.id === req.params.suffix) ?? this.waitingNode(run)!;
 		const nodeType = this.h!.nodeTypes.getByNameAndVersion(node.type, node.typeVersion) as INodeType;
-		const description = (nodeType.description.webhooks ?? []).find((w: IWebhookDescription) => w.httpMethod === req.method && w.restartWebhook === true);
+		const description = (nodeType.description.webhooks ?? []).find(
+			(w: IWebhookDescription) => w.httpMethod === req.method && w.restartWebhook === true,
+		);
 		if (!description || !nodeType.webhook) {
 			res.status(404).json({ error: 'no waiting webhook with a matching method' });
 			return { noWebhookResponse: true };

@@ -9,7 +9,17 @@ import { openPostgres, type Db } from '../../core/db';
 import { migrate } from '../../core/db/migrate';
 import { createPgDatabase } from '../helpers/db';
 import { call, type Started } from '../sandbox/helpers';
-import { acceptedByRecipient, deliveryCounts, PHONE_ID, seedRoster, startWaSandbox, TEMPLATES, WA_TOKEN, waStats, resetSandbox } from './helpers';
+import {
+	acceptedByRecipient,
+	deliveryCounts,
+	PHONE_ID,
+	seedRoster,
+	startWaSandbox,
+	TEMPLATES,
+	WA_TOKEN,
+	waStats,
+	resetSandbox,
+} from './helpers';
 import { resultOf, spawnSender, type SpawnedSender } from './spawn-sender';
 
 const N = 5000;
@@ -20,114 +30,141 @@ let db: Db;
 const children: SpawnedSender[] = [];
 
 beforeAll(async () => {
-  sb = await startWaSandbox(RATE);
-  pg = await createPgDatabase('mitan_crash');
-  db = openPostgres({ url: pg.url, max: 4 });
-  await migrate(db);
-  await seedRoster(db, N);
+	sb = await startWaSandbox(RATE);
+	pg = await createPgDatabase('mitan_crash');
+	db = openPostgres({ url: pg.url, max: 4 });
+	await migrate(db);
+	await seedRoster(db, N);
 });
 afterAll(async () => {
-  for (const c of children) await c.kill9();
-  await db.close();
-  await pg.drop();
-  await sb.running.close();
+	for (const c of children) await c.kill9();
+	await db.close();
+	await pg.drop();
+	await sb.running.close();
 });
 
 /** Deterministic "random" kill points (mulberry32). */
 function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+	let a = seed;
+	return () => {
+		a |= 0;
+		a = (a + 0x6d2b79f5) | 0;
+		let t = Math.imul(a ^ (a >>> 15), 1 | a);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
 }
 
 function sender(broadcastId: number, options: Record<string, unknown> = {}): SpawnedSender {
-  const s = spawnSender({ dbUrl: pg.url, baseUrl: sb.url, accessToken: WA_TOKEN, phoneNumberId: PHONE_ID, broadcastId, options });
-  children.push(s);
-  return s;
+	const s = spawnSender({ dbUrl: pg.url, baseUrl: sb.url, accessToken: WA_TOKEN, phoneNumberId: PHONE_ID, broadcastId, options });
+	children.push(s);
+	return s;
 }
 
 test('kill -9 at ten random points, resume each time: exactly once or in doubt, nobody missed', async () => {
-  await resetSandbox(sb.url, RATE);
-  const { broadcast } = await createBroadcast(db, { contentKey: 'crash-test', templates: TEMPLATES, rateLimitPerSecond: RATE, date: '2026-06-01' });
-  expect(broadcast.targeted).toBe(N);
-  await startBroadcast(db, broadcast.id);
-  const rnd = prng(20260601);
-  const kills: { afterMs: number; sentBefore: number; recovered?: unknown }[] = [];
-  for (let k = 0; k < 10; k++) {
-    const s = sender(broadcast.id);
-    await s.until((ev) => ev.some((e) => e.event === 'started'));
-    const afterMs = 60 + Math.floor(rnd() * 400);
-    await new Promise((r) => setTimeout(r, afterMs));
-    await s.kill9();
-    expect(resultOf(s)).toBeUndefined(); // it really died mid-broadcast
-    const { recovered } = await resumeBroadcast(db, broadcast.id); // "run the node again"
-    kills.push({ afterMs, sentBefore: (await deliveryCounts(db, broadcast.id)).sent ?? 0, recovered });
-  }
-  const last = sender(broadcast.id);
-  await last.until((ev) => ev.some((e) => e.event === 'result' || e.event === 'error'), 120_000);
-  expect(last.events.find((e) => e.event === 'error')).toBeUndefined();
-  await last.exited;
+	await resetSandbox(sb.url, RATE);
+	const { broadcast } = await createBroadcast(db, {
+		contentKey: 'crash-test',
+		templates: TEMPLATES,
+		rateLimitPerSecond: RATE,
+		date: '2026-06-01',
+	});
+	expect(broadcast.targeted).toBe(N);
+	await startBroadcast(db, broadcast.id);
+	const rnd = prng(20260601);
+	const kills: { afterMs: number; sentBefore: number; recovered?: unknown }[] = [];
+	for (let k = 0; k < 10; k++) {
+		const s = sender(broadcast.id);
+		await s.until((ev) => ev.some((e) => e.event === 'started'));
+		const afterMs = 60 + Math.floor(rnd() * 400);
+		await new Promise((r) => setTimeout(r, afterMs));
+		await s.kill9();
+		expect(resultOf(s)).toBeUndefined(); // it really died mid-broadcast
+		const { recovered } = await resumeBroadcast(db, broadcast.id); // "run the node again"
+		kills.push({ afterMs, sentBefore: (await deliveryCounts(db, broadcast.id)).sent ?? 0, recovered });
+	}
+	const last = sender(broadcast.id);
+	await last.until((ev) => ev.some((e) => e.event === 'result' || e.event === 'error'), 120_000);
+	expect(last.events.find((e) => e.event === 'error')).toBeUndefined();
+	await last.exited;
 
-  const counts = await deliveryCounts(db, broadcast.id);
-  const st = await broadcastStatus(db, broadcast.id);
-  expect(st.status).toBe('completed');
-  expect(counts.pending ?? 0).toBe(0);
-  expect(counts.in_flight ?? 0).toBe(0);
-  expect(counts.failed ?? 0).toBe(0);
-  expect((counts.sent ?? 0) + (counts.in_doubt ?? 0)).toBe(N); // none missed
-  expect(kills.filter((k) => (k.recovered as { inDoubt: number }).inDoubt >= 0)).toHaveLength(10);
+	const counts = await deliveryCounts(db, broadcast.id);
+	const st = await broadcastStatus(db, broadcast.id);
+	expect(st.status).toBe('completed');
+	expect(counts.pending ?? 0).toBe(0);
+	expect(counts.in_flight ?? 0).toBe(0);
+	expect(counts.failed ?? 0).toBe(0);
+	expect((counts.sent ?? 0) + (counts.in_doubt ?? 0)).toBe(N); // none missed
+	expect(kills.filter((k) => (k.recovered as { inDoubt: number }).inDoubt >= 0)).toHaveLength(10);
 
-  // The sandbox's own view: nobody twice, and every "sent" citizen got exactly one message.
-  const dup = await call(sb.url, 'GET', '/_sandbox/whatsapp/duplicates');
-  expect(dup.body.extraMessages).toBe(0);
-  const got = await acceptedByRecipient(sb.url);
-  const rows = await db.query<{ phone: string; state: string }>(
-    `SELECT s.phone, d.state FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.broadcast_id = $1`, [broadcast.id]);
-  let inDoubtReceived = 0;
-  for (const r of rows) {
-    const n = got.get(r.phone.slice(1)) ?? 0;
-    if (r.state === 'sent') expect([r.phone, n]).toEqual([r.phone, 1]);
-    else {
-      expect(r.state).toBe('in_doubt');
-      expect(n).toBeLessThanOrEqual(1);
-      inDoubtReceived += n;
-    }
-  }
-  expect(got.size).toBe((counts.sent ?? 0) + inDoubtReceived);
-  console.log(JSON.stringify({ crashTest: { recipients: N, kills: kills.length, sent: counts.sent, inDoubt: counts.in_doubt ?? 0, inDoubtActuallyReceived: inDoubtReceived } }));
+	// The sandbox's own view: nobody twice, and every "sent" citizen got exactly one message.
+	const dup = await call(sb.url, 'GET', '/_sandbox/whatsapp/duplicates');
+	expect(dup.body.extraMessages).toBe(0);
+	const got = await acceptedByRecipient(sb.url);
+	const rows = await db.query<{ phone: string; state: string }>(
+		`SELECT s.phone, d.state FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.broadcast_id = $1`,
+		[broadcast.id],
+	);
+	let inDoubtReceived = 0;
+	for (const r of rows) {
+		const n = got.get(r.phone.slice(1)) ?? 0;
+		if (r.state === 'sent') expect([r.phone, n]).toEqual([r.phone, 1]);
+		else {
+			expect(r.state).toBe('in_doubt');
+			expect(n).toBeLessThanOrEqual(1);
+			inDoubtReceived += n;
+		}
+	}
+	expect(got.size).toBe((counts.sent ?? 0) + inDoubtReceived);
+	console.log(
+		JSON.stringify({
+			crashTest: {
+				recipients: N,
+				kills: kills.length,
+				sent: counts.sent,
+				inDoubt: counts.in_doubt ?? 0,
+				inDoubtActuallyReceived: inDoubtReceived,
+			},
+		}),
+	);
 });
 
 test('two senders on one broadcast: no citizen twice, both worked, combined rate within the limit', async () => {
-  await resetSandbox(sb.url, RATE);
-  await db.query(`DELETE FROM deliveries`); // a fresh day for the same citizens
-  await db.query(`DELETE FROM broadcast_workers`);
-  await db.query(`DELETE FROM broadcasts`);
-  // Paced at 60 % of the sandbox's limit: a pace per worker would run the pair at 120 % (and hit
-  // the limit); one shared pace keeps them at 60 %. Timing noise can only slow senders down, so
-  // the upper bound below is not a timing measurement that can flake.
-  const pace = RATE * 0.6;
-  const { broadcast } = await createBroadcast(db, { contentKey: 'two-senders', templates: TEMPLATES, rateLimitPerSecond: pace, pacingFactor: 1, date: '2026-06-02' });
-  await startBroadcast(db, broadcast.id);
-  const a = sender(broadcast.id);
-  const b = sender(broadcast.id);
-  await Promise.all([a, b].map((s) => s.until((ev) => ev.some((e) => e.event === 'result' || e.event === 'error'), 120_000)));
-  const ra = resultOf(a)!.result;
-  const rb = resultOf(b)!.result;
-  expect(ra.requests).toBeGreaterThan(0);
-  expect(rb.requests).toBeGreaterThan(0);
-  expect(ra.sent + rb.sent).toBe(N);
-  const dup = await call(sb.url, 'GET', '/_sandbox/whatsapp/duplicates');
-  expect(dup.body.extraMessages).toBe(0);
-  const got = await acceptedByRecipient(sb.url);
-  expect(got.size).toBe(N);
-  const t = (await waStats(sb.url)).throughput[PHONE_ID];
-  expect(t.accepted).toBe(N);
-  // (n - 1) / span between the first and last accepted message: the pair's combined rate.
-  expect(t.achievedPerSecond).toBeLessThanOrEqual(pace * 1.05);
-  console.log(JSON.stringify({ twoSenders: { a: ra.requests, b: rb.requests, rejected130429: t.rejected130429, achievedPerSecond: t.achievedPerSecond } }));
+	await resetSandbox(sb.url, RATE);
+	await db.query(`DELETE FROM deliveries`); // a fresh day for the same citizens
+	await db.query(`DELETE FROM broadcast_workers`);
+	await db.query(`DELETE FROM broadcasts`);
+	// Paced at 60 % of the sandbox's limit: a pace per worker would run the pair at 120 % (and hit
+	// the limit); one shared pace keeps them at 60 %. Timing noise can only slow senders down, so
+	// the upper bound below is not a timing measurement that can flake.
+	const pace = RATE * 0.6;
+	const { broadcast } = await createBroadcast(db, {
+		contentKey: 'two-senders',
+		templates: TEMPLATES,
+		rateLimitPerSecond: pace,
+		pacingFactor: 1,
+		date: '2026-06-02',
+	});
+	await startBroadcast(db, broadcast.id);
+	const a = sender(broadcast.id);
+	const b = sender(broadcast.id);
+	await Promise.all([a, b].map((s) => s.until((ev) => ev.some((e) => e.event === 'result' || e.event === 'error'), 120_000)));
+	const ra = resultOf(a)!.result;
+	const rb = resultOf(b)!.result;
+	expect(ra.requests).toBeGreaterThan(0);
+	expect(rb.requests).toBeGreaterThan(0);
+	expect(ra.sent + rb.sent).toBe(N);
+	const dup = await call(sb.url, 'GET', '/_sandbox/whatsapp/duplicates');
+	expect(dup.body.extraMessages).toBe(0);
+	const got = await acceptedByRecipient(sb.url);
+	expect(got.size).toBe(N);
+	const t = (await waStats(sb.url)).throughput[PHONE_ID];
+	expect(t.accepted).toBe(N);
+	// (n - 1) / span between the first and last accepted message: the pair's combined rate.
+	expect(t.achievedPerSecond).toBeLessThanOrEqual(pace * 1.05);
+	console.log(
+		JSON.stringify({
+			twoSenders: { a: ra.requests, b: rb.requests, rejected130429: t.rejected130429, achievedPerSecond: t.achievedPerSecond },
+		}),
+	);
 });

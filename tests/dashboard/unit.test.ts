@@ -7,99 +7,121 @@ import { checkPasswordStrength } from '../../core/auth';
 import { SPECS } from '../../dashboard/web/pages';
 
 describe('i18n', () => {
-  test('every English label has a non-empty Hindi one, and they differ where words are translated', () => {
-    for (const [k, en] of Object.entries(MESSAGES.en)) {
-      expect(typeof MESSAGES.hi[k as keyof typeof MESSAGES.hi]).toBe('string');
-      expect(MESSAGES.hi[k as keyof typeof MESSAGES.hi].trim()).not.toBe('');
-      expect(en.trim()).not.toBe('');
-    }
-    const same = Object.keys(MESSAGES.en).filter((k) => MESSAGES.en[k as keyof typeof MESSAGES.en] === MESSAGES.hi[k as keyof typeof MESSAGES.hi]);
-    expect(same).toEqual(['export_csv']);
-  });
-  test('every card and chart of every page has a label in both languages', () => {
-    for (const spec of Object.values(SPECS)) {
-      for (const key of [...spec.cards, ...spec.charts.map((c) => `chart_${c}`), spec.titleKey]) {
-        expect(Object.keys(MESSAGES.en)).toContain(key);
-      }
-    }
-  });
-  test('numbers use Indian grouping in both languages', () => {
-    expect(formatNumber('en', 100000)).toBe('1,00,000');
-    expect(formatNumber('hi', 13500000)).toBe('1,35,00,000');
-    expect(formatNumber('en', null)).toBe('—');
-  });
-  test('an unknown key is shown readable, not as snake_case', () => {
-    expect(t('hi', 'some_new_category')).toBe('some new category');
-  });
+	test('every English label has a non-empty Hindi one, and they differ where words are translated', () => {
+		for (const [k, en] of Object.entries(MESSAGES.en)) {
+			expect(typeof MESSAGES.hi[k as keyof typeof MESSAGES.hi]).toBe('string');
+			expect(MESSAGES.hi[k as keyof typeof MESSAGES.hi].trim()).not.toBe('');
+			expect(en.trim()).not.toBe('');
+		}
+		const same = Object.keys(MESSAGES.en).filter(
+			(k) => MESSAGES.en[k as keyof typeof MESSAGES.en] === MESSAGES.hi[k as keyof typeof MESSAGES.hi],
+		);
+		expect(same).toEqual(['export_csv']);
+	});
+	test('every card and chart of every page has a label in both languages', () => {
+		for (const spec of Object.values(SPECS)) {
+			for (const key of [...spec.cards, ...spec.charts.map((c) => `chart_${c}`), spec.titleKey]) {
+				expect(Object.keys(MESSAGES.en)).toContain(key);
+			}
+		}
+	});
+	test('numbers use Indian grouping in both languages', () => {
+		expect(formatNumber('en', 100000)).toBe('1,00,000');
+		expect(formatNumber('hi', 13500000)).toBe('1,35,00,000');
+		expect(formatNumber('en', null)).toBe('—');
+	});
+	test('an unknown key is shown readable, not as snake_case', () => {
+		expect(t('hi', 'some_new_category')).toBe('some new category');
+	});
 });
 
 describe('dates in Asia/Kolkata', () => {
-  test('"today" flips at midnight IST, not UTC', () => {
-    expect(dayInKolkata(new Date('2026-03-31T18:29:59Z'))).toBe('2026-03-31');
-    expect(dayInKolkata(new Date('2026-03-31T18:30:00Z'))).toBe('2026-04-01');
-  });
-  test('ranges: presets end today; from/to inclusive; bad input names its field', () => {
-    expect(parseRange({ days: '7' }, '2026-03-10')).toEqual({ from: '2026-03-04', to: '2026-03-10', days: 7 });
-    expect(parseRange({}, '2026-03-10').days).toBe(30);
-    expect(parseRange({ from: '2026-02-27', to: '2026-03-02' })).toEqual({ from: '2026-02-27', to: '2026-03-02', days: 4 });
-    expect(() => parseRange({ days: '8' })).toThrow(/days: must be 7, 30 or 90/);
-    expect(() => parseRange({ from: '2026-02-29', to: '2026-03-02' })).toThrow(/from: "2026-02-29" is not a date/);
-    expect(() => parseRange({ from: '2026-03-02' })).toThrow(/to:/);
-  });
-  test('months: the previous month by default; the current month stops today', () => {
-    expect(parseMonth({}, '2026-03-10')).toEqual({ month: '2026-02', from: '2026-02-01', to: '2026-02-28', days: 28 });
-    expect(parseMonth({ month: '2026-03' }, '2026-03-10')).toEqual({ month: '2026-03', from: '2026-03-01', to: '2026-03-10', days: 10 });
-    expect(() => parseMonth({ month: '03-2026' })).toThrow(/month:/);
-  });
-  test('weeks start on Monday', () => {
-    expect(weekOf('2026-03-08')).toBe('2026-03-02'); // a Sunday
-    expect(weekOf('2026-03-09')).toBe('2026-03-09');
-  });
+	test('"today" flips at midnight IST, not UTC', () => {
+		expect(dayInKolkata(new Date('2026-03-31T18:29:59Z'))).toBe('2026-03-31');
+		expect(dayInKolkata(new Date('2026-03-31T18:30:00Z'))).toBe('2026-04-01');
+	});
+	test('ranges: presets end today; from/to inclusive; bad input names its field', () => {
+		expect(parseRange({ days: '7' }, '2026-03-10')).toEqual({ from: '2026-03-04', to: '2026-03-10', days: 7 });
+		expect(parseRange({}, '2026-03-10').days).toBe(30);
+		expect(parseRange({ from: '2026-02-27', to: '2026-03-02' })).toEqual({ from: '2026-02-27', to: '2026-03-02', days: 4 });
+		expect(() => parseRange({ days: '8' })).toThrow(/days: must be 7, 30 or 90/);
+		expect(() => parseRange({ from: '2026-02-29', to: '2026-03-02' })).toThrow(/from: "2026-02-29" is not a date/);
+		expect(() => parseRange({ from: '2026-03-02' })).toThrow(/to:/);
+	});
+	test('months: the previous month by default; the current month stops today', () => {
+		expect(parseMonth({}, '2026-03-10')).toEqual({ month: '2026-02', from: '2026-02-01', to: '2026-02-28', days: 28 });
+		expect(parseMonth({ month: '2026-03' }, '2026-03-10')).toEqual({ month: '2026-03', from: '2026-03-01', to: '2026-03-10', days: 10 });
+		expect(() => parseMonth({ month: '03-2026' })).toThrow(/month:/);
+	});
+	test('weeks start on Monday', () => {
+		expect(weekOf('2026-03-08')).toBe('2026-03-02'); // a Sunday
+		expect(weekOf('2026-03-09')).toBe('2026-03-09');
+	});
 });
 
 describe('pieces', () => {
-  test('weighted median of medians', () => {
-    expect(weightedMedian([])).toBeNull();
-    expect(weightedMedian([{ median: 100, count: 1 }, { median: 900, count: 5 }])).toBe(900);
-    expect(weightedMedian([{ median: 100, count: 3 }, { median: 900, count: 3 }])).toBe(100);
-  });
-  test('district scope: locked users cannot widen it, state users pick', () => {
-    expect(resolveScope(3, undefined)).toEqual({ districtId: 3 });
-    expect(resolveScope(3, '3')).toEqual({ districtId: 3 });
-    expect(() => resolveScope(3, '4')).toThrow(/only see district 3/);
-    expect(resolveScope(null, '')).toEqual({ districtId: null });
-    expect(resolveScope(null, '4')).toEqual({ districtId: 4 });
-    expect(() => resolveScope(null, '4 OR 1=1')).toThrow(/not a district id/);
-  });
-  test('CSV: BOM, quoting, and no spreadsheet formulas from station names', () => {
-    const csv = chartCsv({ id: 'x', kind: 'bar', labelKind: 'text', labels: ['=HYPERLINK("http://x")', 'A, B', '-5'], series: [{ key: 'delivered', data: [1, 2, -3] }] }, 'en');
-    expect(csv.startsWith('\ufeff')).toBe(true);
-    const lines = csv.slice(1).trim().split('\r\n');
-    expect(lines[0]).toBe('label,Delivered');
-    expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"")",1`);
-    expect(lines[2]).toBe('"A, B",2');
-    expect(lines[3]).toBe('-5,-3');
-  });
-  test('cookies, next= and passwords', () => {
-    expect(parseCookies('a=1; b=x%20y; a=2; bad')).toEqual({ a: '1', b: 'x y' });
-    expect(safeNext('/reach?days=7')).toBe('/reach?days=7');
-    for (const evil of ['//evil.example', 'https://evil.example', '/\\evil.example', 'javascript:alert(1)']) expect(safeNext(evil)).toBe('/');
-    expect(() => checkPasswordStrength('short')).toThrow(/at least 10/);
-    expect(() => checkPasswordStrength('aaaaaaaaaaaa')).toThrow(/5 different/);
-    expect(() => checkPasswordStrength('ramesh-secret-1', 'ramesh')).toThrow(/username/);
-    expect(() => checkPasswordStrength('a-good-long-pass')).not.toThrow();
-  });
-  test('cache: reuses within the TTL, single-flights misses, forgets failures, stays bounded', async () => {
-    const c = new TtlCache<number>(1000, 2);
-    let loads = 0;
-    const load = async () => ++loads;
-    const [a, b] = await Promise.all([c.get('k', 1000, load), c.get('k', 1000, load)]);
-    expect([a, b, loads]).toEqual([1, 1, 1]);
-    await expect(c.get('bad', 1000, async () => Promise.reject(new Error('x')))).rejects.toThrow('x');
-    expect(await c.get('bad', 1000, load)).toBe(2);
-    await c.get('k2', 1000, load);
-    await c.get('k3', 1000, load);
-    expect(await c.get('k', 1000, load)).toBe(5); // 'k' was evicted
-    expect(await c.get('k', 0, load)).toBe(6); // ttl 0: no cache
-  });
+	test('weighted median of medians', () => {
+		expect(weightedMedian([])).toBeNull();
+		expect(
+			weightedMedian([
+				{ median: 100, count: 1 },
+				{ median: 900, count: 5 },
+			]),
+		).toBe(900);
+		expect(
+			weightedMedian([
+				{ median: 100, count: 3 },
+				{ median: 900, count: 3 },
+			]),
+		).toBe(100);
+	});
+	test('district scope: locked users cannot widen it, state users pick', () => {
+		expect(resolveScope(3, undefined)).toEqual({ districtId: 3 });
+		expect(resolveScope(3, '3')).toEqual({ districtId: 3 });
+		expect(() => resolveScope(3, '4')).toThrow(/only see district 3/);
+		expect(resolveScope(null, '')).toEqual({ districtId: null });
+		expect(resolveScope(null, '4')).toEqual({ districtId: 4 });
+		expect(() => resolveScope(null, '4 OR 1=1')).toThrow(/not a district id/);
+	});
+	test('CSV: BOM, quoting, and no spreadsheet formulas from station names', () => {
+		const csv = chartCsv(
+			{
+				id: 'x',
+				kind: 'bar',
+				labelKind: 'text',
+				labels: ['=HYPERLINK("http://x")', 'A, B', '-5'],
+				series: [{ key: 'delivered', data: [1, 2, -3] }],
+			},
+			'en',
+		);
+		expect(csv.startsWith('\ufeff')).toBe(true);
+		const lines = csv.slice(1).trim().split('\r\n');
+		expect(lines[0]).toBe('label,Delivered');
+		expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"")",1`);
+		expect(lines[2]).toBe('"A, B",2');
+		expect(lines[3]).toBe('-5,-3');
+	});
+	test('cookies, next= and passwords', () => {
+		expect(parseCookies('a=1; b=x%20y; a=2; bad')).toEqual({ a: '1', b: 'x y' });
+		expect(safeNext('/reach?days=7')).toBe('/reach?days=7');
+		for (const evil of ['//evil.example', 'https://evil.example', '/\\evil.example', 'javascript:alert(1)'])
+			expect(safeNext(evil)).toBe('/');
+		expect(() => checkPasswordStrength('short')).toThrow(/at least 10/);
+		expect(() => checkPasswordStrength('aaaaaaaaaaaa')).toThrow(/5 different/);
+		expect(() => checkPasswordStrength('ramesh-secret-1', 'ramesh')).toThrow(/username/);
+		expect(() => checkPasswordStrength('a-good-long-pass')).not.toThrow();
+	});
+	test('cache: reuses within the TTL, single-flights misses, forgets failures, stays bounded', async () => {
+		const c = new TtlCache<number>(1000, 2);
+		let loads = 0;
+		const load = async () => ++loads;
+		const [a, b] = await Promise.all([c.get('k', 1000, load), c.get('k', 1000, load)]);
+		expect([a, b, loads]).toEqual([1, 1, 1]);
+		await expect(c.get('bad', 1000, async () => Promise.reject(new Error('x')))).rejects.toThrow('x');
+		expect(await c.get('bad', 1000, load)).toBe(2);
+		await c.get('k2', 1000, load);
+		await c.get('k3', 1000, load);
+		expect(await c.get('k', 1000, load)).toBe(5); // 'k' was evicted
+		expect(await c.get('k', 0, load)).toBe(6); // ttl 0: no cache
+	});
 });

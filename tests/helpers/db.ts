@@ -9,62 +9,80 @@ export type Engine = 'pglite' | 'postgres';
 export const ENGINES: Engine[] = ['pglite', 'postgres'];
 
 export interface TestDb {
-  db: Db;
-  engine: Engine;
-  /** postgres:// URL of the database: the server's, or the embedded one served on a local port. */
-  url: string;
-  drop(): Promise<void>;
+	db: Db;
+	engine: Engine;
+	/** postgres:// URL of the database: the server's, or the embedded one served on a local port. */
+	url: string;
+	drop(): Promise<void>;
 }
 
 let pgReachable: Promise<boolean> | undefined;
 export function postgresReachable(): Promise<boolean> {
-  pgReachable ??= (async () => {
-    const sql = postgres(PG_ADMIN_URL, { max: 1, connect_timeout: 3, onnotice: () => undefined });
-    try {
-      await sql`SELECT 1`;
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await sql.end({ timeout: 1 });
-    }
-  })();
-  return pgReachable;
+	pgReachable ??= (async () => {
+		const sql = postgres(PG_ADMIN_URL, { max: 1, connect_timeout: 3, onnotice: () => undefined });
+		try {
+			await sql`SELECT 1`;
+			return true;
+		} catch {
+			return false;
+		} finally {
+			await sql.end({ timeout: 1 });
+		}
+	})();
+	return pgReachable;
 }
 
 /** A fresh PostgreSQL database for one test file; returns its URL. */
 export async function createPgDatabase(prefix = 'mitan_t'): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!(await postgresReachable())) {
-    throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL}: the integration tests need it (it is started before every session and before CI)`);
-  }
-  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
-  const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-  return {
-    url,
-    async drop() {
-      const a = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => undefined });
-      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
+	if (!(await postgresReachable())) {
+		throw new Error(
+			`PostgreSQL is not reachable at ${PG_ADMIN_URL}: the integration tests need it (it is started before every session and before CI)`,
+		);
+	}
+	const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+	const admin = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => undefined });
+	await admin.unsafe(`CREATE DATABASE ${name}`);
+	await admin.end();
+	const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+	return {
+		url,
+		async drop() {
+			const a = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => undefined });
+			await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await a.end();
+		},
+	};
 }
 
 export async function createTestDb(engine: Engine, opts: { migrate?: boolean } = {}): Promise<TestDb> {
-  let t: TestDb;
-  if (engine === 'pglite') {
-    const db = await openPglite('memory');
-    const served = await servePglite(db);
-    t = { db, engine, url: served.url, drop: async () => { await served.close(); await db.close(); } };
-  } else {
-    const pg = await createPgDatabase();
-    const db = openPostgres({ url: pg.url, max: 8 });
-    t = { db, engine, url: pg.url, drop: async () => { await db.close(); await pg.drop(); } };
-  }
-  if (opts.migrate !== false) await migrate(t.db);
-  return t;
+	let t: TestDb;
+	if (engine === 'pglite') {
+		const db = await openPglite('memory');
+		const served = await servePglite(db);
+		t = {
+			db,
+			engine,
+			url: served.url,
+			drop: async () => {
+				await served.close();
+				await db.close();
+			},
+		};
+	} else {
+		const pg = await createPgDatabase();
+		const db = openPostgres({ url: pg.url, max: 8 });
+		t = {
+			db,
+			engine,
+			url: pg.url,
+			drop: async () => {
+				await db.close();
+				await pg.drop();
+			},
+		};
+	}
+	if (opts.migrate !== false) await migrate(t.db);
+	return t;
 }
 
 /**
@@ -72,30 +90,30 @@ export async function createTestDb(engine: Engine, opts: { migrate?: boolean } =
  * an unreachable PostgreSQL fails the suite instead of skipping it.
  */
 export function describeEachEngine(title: string, body: (ctx: { readonly db: Db; readonly t: TestDb }) => void): void {
-  for (const engine of ENGINES) {
-    describe(`${title} [${engine}]`, () => {
-      let t: TestDb | undefined;
-      const ctx = {
-        get db(): Db {
-          if (!t) throw new Error('test database not ready');
-          return t.db;
-        },
-        get t(): TestDb {
-          if (!t) throw new Error('test database not ready');
-          return t;
-        },
-      };
-      beforeAll(async () => {
-        if (engine === 'postgres' && !(await postgresReachable()) && process.env.CI !== 'true') {
-          console.warn(`PostgreSQL unreachable at ${PG_ADMIN_URL}: running ${title} on PGlite only (CI fails instead)`);
-          return;
-        }
-        t = await createTestDb(engine);
-      });
-      afterAll(async () => {
-        await t?.drop();
-      });
-      body(ctx);
-    });
-  }
+	for (const engine of ENGINES) {
+		describe(`${title} [${engine}]`, () => {
+			let t: TestDb | undefined;
+			const ctx = {
+				get db(): Db {
+					if (!t) throw new Error('test database not ready');
+					return t.db;
+				},
+				get t(): TestDb {
+					if (!t) throw new Error('test database not ready');
+					return t;
+				},
+			};
+			beforeAll(async () => {
+				if (engine === 'postgres' && !(await postgresReachable()) && process.env.CI !== 'true') {
+					console.warn(`PostgreSQL unreachable at ${PG_ADMIN_URL}: running ${title} on PGlite only (CI fails instead)`);
+					return;
+				}
+				t = await createTestDb(engine);
+			});
+			afterAll(async () => {
+				await t?.drop();
+			});
+			body(ctx);
+		});
+	}
 }

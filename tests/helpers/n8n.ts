@@ -34,7 +34,10 @@ import {
 } from 'n8n-workflow';
 
 export const PACKAGE_ROOT = path.resolve(__dirname, '../..');
-const PKG = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string; n8n: { nodes: string[]; credentials: string[] } };
+const PKG = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	n8n: { nodes: string[]; credentials: string[] };
+};
 export const PACKAGE_NAME = PKG.name;
 
 /** dist/nodes/X/X.node.js → nodes/X/X.node.ts, class X (the loader's own naming rule). */
@@ -99,7 +102,10 @@ export async function loadPackage(dir: string, includeNodes?: string[]): Promise
 
 /** Hands each credential type its data from a map; applies generic (declarative) auth itself. */
 class MapCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>, private readonly types: Record<string, ICredentialType>) {
+	constructor(
+		private readonly data: Record<string, ICredentialDataDecryptedObject>,
+		private readonly types: Record<string, ICredentialType>,
+	) {
 		super();
 	}
 	getParentTypes(): string[] {
@@ -112,7 +118,8 @@ class MapCredentialsHelper extends ICredentialsHelper {
 		const auth = this.types[typeName]?.authenticate;
 		if (typeof auth === 'function') return auth(creds, req);
 		if (auth && auth.type === 'generic') {
-			const fill = (v: string) => v.replace(/^=/, '').replace(/\{\{\s*\$credentials\??\.(\w+)\s*\}\}/g, (_m, k: string) => String(creds[k] ?? ''));
+			const fill = (v: string) =>
+				v.replace(/^=/, '').replace(/\{\{\s*\$credentials\??\.(\w+)\s*\}\}/g, (_m, k: string) => String(creds[k] ?? ''));
 			const props = auth.properties as { headers?: Record<string, string>; qs?: Record<string, string> };
 			req.headers = { ...(req.headers ?? {}), ...Object.fromEntries(Object.entries(props.headers ?? {}).map(([k, v]) => [k, fill(v)])) };
 			req.qs = { ...(req.qs ?? {}), ...Object.fromEntries(Object.entries(props.qs ?? {}).map(([k, v]) => [k, fill(v)])) };
@@ -129,7 +136,11 @@ class MapCredentialsHelper extends ICredentialsHelper {
 		const data = this.data[type];
 		return { getData: () => data } as unknown as ICredentials;
 	}
-	async getDecrypted(_a: IWorkflowExecuteAdditionalData, _d: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(
+		_a: IWorkflowExecuteAdditionalData,
+		_d: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
 		const data = this.data[type];
 		if (!data) throw new Error(`the test gave no data for credential type ${type}`);
 		return data;
@@ -197,8 +208,20 @@ export class N8nHarness {
 		});
 	}
 
-	additionalData(executionId: string, mode: WorkflowExecuteMode, json: WorkflowJson, done: (r: IRun) => void): IWorkflowExecuteAdditionalData {
-		const hooks = new ExecutionLifecycleHooks(mode, executionId, { ...json, id: json.id ?? 'test-workflow', active: false, createdAt: new Date(), updatedAt: new Date(), isArchived: false } as unknown as IWorkflowBase);
+	additionalData(
+		executionId: string,
+		mode: WorkflowExecuteMode,
+		json: WorkflowJson,
+		done: (r: IRun) => void,
+	): IWorkflowExecuteAdditionalData {
+		const hooks = new ExecutionLifecycleHooks(mode, executionId, {
+			...json,
+			id: json.id ?? 'test-workflow',
+			active: false,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			isArchived: false,
+		} as unknown as IWorkflowBase);
 		hooks.addHandler('workflowExecuteAfter', (run: IRun) => done(run));
 		const base = this.opts.instanceBaseUrl ?? 'http://localhost:5678';
 		return {
@@ -221,7 +244,10 @@ export class N8nHarness {
 	 * Runs a workflow from `startNode` (default: the first node without inputs), seeding it with
 	 * `input` items as a trigger would.
 	 */
-	async run(json: WorkflowJson, opts: { startNode?: string; input?: IDataObject[]; items?: INodeExecutionData[]; mode?: WorkflowExecuteMode } = {}): Promise<RunResult> {
+	async run(
+		json: WorkflowJson,
+		opts: { startNode?: string; input?: IDataObject[]; items?: INodeExecutionData[]; mode?: WorkflowExecuteMode } = {},
+	): Promise<RunResult> {
 		const workflow = this.workflow(json);
 		const mode = opts.mode ?? 'manual';
 		const start = opts.startNode ? workflow.getNode(opts.startNode) : firstNodeWithoutInputs(json);
@@ -258,10 +284,22 @@ export class N8nHarness {
 		entry.data = { main };
 		entry.metadata = { ...(entry.metadata ?? {}), forwardAllOutputs: true } as IExecuteData['metadata'];
 		const wfJson = json ?? (prev as RunResult & { json: WorkflowJson }).json;
-		return this.execute(wfJson, prev.workflow, prev.run.data.executionData ? `${(prev as RunResult & { executionId: string }).executionId}` : 'resumed', prev.run.mode, data);
+		return this.execute(
+			wfJson,
+			prev.workflow,
+			prev.run.data.executionData ? `${(prev as RunResult & { executionId: string }).executionId}` : 'resumed',
+			prev.run.mode,
+			data,
+		);
 	}
 
-	private async execute(json: WorkflowJson, workflow: Workflow, executionId: string, mode: WorkflowExecuteMode, runData: IRunExecutionData): Promise<RunResult> {
+	private async execute(
+		json: WorkflowJson,
+		workflow: Workflow,
+		executionId: string,
+		mode: WorkflowExecuteMode,
+		runData: IRunExecutionData,
+	): Promise<RunResult> {
 		let done!: (r: IRun) => void;
 		const finished = new Promise<IRun>((r) => (done = r));
 		const additionalData = this.additionalData(executionId, mode, json, done);

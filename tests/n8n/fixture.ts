@@ -30,129 +30,142 @@ let packed: { tarball: string; missing: string[] } | undefined;
  * files are declared to n8n.
  */
 function tarball(): { tarball: string; partial: boolean } {
-  const allowMissing = process.env.MITAN_N8N_ALLOW_PARTIAL === '1';
-  packed ??= packRepo(PACKAGE_ROOT, fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-pack-')), { allowMissing });
-  return { tarball: packed.tarball, partial: packed.missing.length > 0 };
+	const allowMissing = process.env.MITAN_N8N_ALLOW_PARTIAL === '1';
+	packed ??= packRepo(PACKAGE_ROOT, fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-pack-')), { allowMissing });
+	return { tarball: packed.tarball, partial: packed.missing.length > 0 };
 }
 
 export interface StackOptions {
-  queue?: boolean;
-  workers?: number;
-  workerConcurrency?: number;
-  workflows: WorkflowJson[];
-  publish?: string[];
-  sandbox?: DeepPartial<SandboxConfig>;
-  /** Start the gateway (webhooks from the sandbox → inbound_messages → Mitan Trigger). */
-  gateway?: boolean;
+	queue?: boolean;
+	workers?: number;
+	workerConcurrency?: number;
+	workflows: WorkflowJson[];
+	publish?: string[];
+	sandbox?: DeepPartial<SandboxConfig>;
+	/** Start the gateway (webhooks from the sandbox → inbound_messages → Mitan Trigger). */
+	gateway?: boolean;
 }
 
 export interface Stack {
-  n8n: N8nInstance;
-  db: Db;
-  dbUrl: string;
-  sandbox: Sandbox;
-  sandboxUrl: string;
-  /** SQL on n8n's own database (execution_entity…). */
-  n8nSql: postgres.Sql;
-  close(): Promise<void>;
+	n8n: N8nInstance;
+	db: Db;
+	dbUrl: string;
+	sandbox: Sandbox;
+	sandboxUrl: string;
+	/** SQL on n8n's own database (execution_entity…). */
+	n8nSql: postgres.Sql;
+	close(): Promise<void>;
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const cleanups: Array<() => Promise<void> | void> = [];
-  const close = async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (e) {
-        console.warn(`cleanup: ${(e as Error).message}`);
-      }
-    }
-  };
-  try {
-    const paths = await ensureN8n({ log: (m) => console.log(m) });
-    const mitanPg = await createPgDatabase('mitan_n8n_data');
-    cleanups.push(() => mitanPg.drop());
-    const db = openPostgres({ url: mitanPg.url, max: 4 });
-    cleanups.push(() => db.close());
-    await migrate(db);
+	const cleanups: Array<() => Promise<void> | void> = [];
+	const close = async () => {
+		for (const c of cleanups.reverse()) {
+			try {
+				await c();
+			} catch (e) {
+				console.warn(`cleanup: ${(e as Error).message}`);
+			}
+		}
+	};
+	try {
+		const paths = await ensureN8n({ log: (m) => console.log(m) });
+		const mitanPg = await createPgDatabase('mitan_n8n_data');
+		cleanups.push(() => mitanPg.drop());
+		const db = openPostgres({ url: mitanPg.url, max: 4 });
+		cleanups.push(() => db.close());
+		await migrate(db);
 
-    const sandbox = createSandbox(opts.sandbox);
-    const running: RunningSandbox = await sandbox.start(0);
-    cleanups.push(() => running.close());
-    if (opts.gateway) {
-      // The gateway the citizens' messages reach: the sandbox signs its webhooks to it.
-      const built = gatewayApp(db, { env: gatewayEnv({ WHATSAPP_ACCESS_TOKEN: 'sandbox-token', GRAPH_BASE_URL: running.url }) });
-      const server = http.createServer(built.app);
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-      cleanups.push(async () => {
-        await built.router.gateway.close();
-        server.closeAllConnections();
-        await new Promise<void>((r) => server.close(() => r()));
-      });
-      const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`;
-      const r = await fetch(`${running.url}/_sandbox/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webhook: { callbackUrl } }) });
-      if (!r.ok) throw new Error(`sandbox config: HTTP ${r.status} ${await r.text()}`);
-    }
+		const sandbox = createSandbox(opts.sandbox);
+		const running: RunningSandbox = await sandbox.start(0);
+		cleanups.push(() => running.close());
+		if (opts.gateway) {
+			// The gateway the citizens' messages reach: the sandbox signs its webhooks to it.
+			const built = gatewayApp(db, { env: gatewayEnv({ WHATSAPP_ACCESS_TOKEN: 'sandbox-token', GRAPH_BASE_URL: running.url }) });
+			const server = http.createServer(built.app);
+			await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+			cleanups.push(async () => {
+				await built.router.gateway.close();
+				server.closeAllConnections();
+				await new Promise<void>((r) => server.close(() => r()));
+			});
+			const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`;
+			const r = await fetch(`${running.url}/_sandbox/config`, {
+				method: 'PATCH',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ webhook: { callbackUrl } }),
+			});
+			if (!r.ok) throw new Error(`sandbox config: HTTP ${r.status} ${await r.text()}`);
+		}
 
-    const n8nPg = await createPgDatabase('mitan_n8n_engine');
-    cleanups.push(() => n8nPg.drop());
-    const n8nSql = postgres(n8nPg.url, { max: 2, onnotice: () => undefined });
-    cleanups.push(() => n8nSql.end({ timeout: 2 }));
-    const u = new URL(n8nPg.url);
-    const n8n = new N8nInstance({
-      paths,
-      port: await freePort(),
-      db: { type: 'postgresdb', host: u.hostname, port: Number(u.port || 5432), database: u.pathname.slice(1), user: decodeURIComponent(u.username || 'postgres'), password: decodeURIComponent(u.password) },
-      queue: opts.queue ? { ...REDIS, prefix: `mitan-test-${process.pid}-${Date.now().toString(36)}` } : null,
-      log: (m) => console.log(m),
-    });
-    cleanups.push(() => (process.env.MITAN_N8N_KEEP === '1' ? undefined : n8n.cleanup()));
-    cleanups.push(() => n8n.stop());
-    const t = tarball();
-    installPackage(n8n.userFolder, t.tarball, { onlyPresent: t.partial });
-    await n8n.importCredentials(sandboxCredentials({ dbUrl: mitanPg.url, sandboxUrl: running.url }));
-    await n8n.importWorkflows(opts.workflows);
-    await n8n.start();
-    // Workers boot in parallel (each takes ~15 s); they only need the database n8n start migrated.
-    await Promise.all(Array.from({ length: opts.workers ?? 0 }, (_, i) => n8n.worker(`worker-${i + 1}`, { concurrency: opts.workerConcurrency ?? 5 })));
-    for (const id of opts.publish ?? []) await n8n.publish(id);
-    return { n8n, db, dbUrl: mitanPg.url, sandbox, sandboxUrl: running.url, n8nSql, close };
-  } catch (e) {
-    await close();
-    throw e;
-  }
+		const n8nPg = await createPgDatabase('mitan_n8n_engine');
+		cleanups.push(() => n8nPg.drop());
+		const n8nSql = postgres(n8nPg.url, { max: 2, onnotice: () => undefined });
+		cleanups.push(() => n8nSql.end({ timeout: 2 }));
+		const u = new URL(n8nPg.url);
+		const n8n = new N8nInstance({
+			paths,
+			port: await freePort(),
+			db: {
+				type: 'postgresdb',
+				host: u.hostname,
+				port: Number(u.port || 5432),
+				database: u.pathname.slice(1),
+				user: decodeURIComponent(u.username || 'postgres'),
+				password: decodeURIComponent(u.password),
+			},
+			queue: opts.queue ? { ...REDIS, prefix: `mitan-test-${process.pid}-${Date.now().toString(36)}` } : null,
+			log: (m) => console.log(m),
+		});
+		cleanups.push(() => (process.env.MITAN_N8N_KEEP === '1' ? undefined : n8n.cleanup()));
+		cleanups.push(() => n8n.stop());
+		const t = tarball();
+		installPackage(n8n.userFolder, t.tarball, { onlyPresent: t.partial });
+		await n8n.importCredentials(sandboxCredentials({ dbUrl: mitanPg.url, sandboxUrl: running.url }));
+		await n8n.importWorkflows(opts.workflows);
+		await n8n.start();
+		// Workers boot in parallel (each takes ~15 s); they only need the database n8n start migrated.
+		await Promise.all(
+			Array.from({ length: opts.workers ?? 0 }, (_, i) => n8n.worker(`worker-${i + 1}`, { concurrency: opts.workerConcurrency ?? 5 })),
+		);
+		for (const id of opts.publish ?? []) await n8n.publish(id);
+		return { n8n, db, dbUrl: mitanPg.url, sandbox, sandboxUrl: running.url, n8nSql, close };
+	} catch (e) {
+		await close();
+		throw e;
+	}
 }
 
 export interface ExecutionRow {
-  id: number;
-  workflowId: string;
-  status: string;
-  mode: string;
-  finished: boolean;
+	id: number;
+	workflowId: string;
+	status: string;
+	mode: string;
+	finished: boolean;
 }
 
 /** n8n's executions of a workflow, from its database (what the Executions list shows). */
 export async function executions(stack: Stack, workflowId?: string): Promise<ExecutionRow[]> {
-  const rows = await stack.n8nSql<ExecutionRow[]>`
+	const rows = await stack.n8nSql<ExecutionRow[]>`
     SELECT id::int, "workflowId", status, mode, finished FROM execution_entity
     WHERE ${workflowId ?? null}::text IS NULL OR "workflowId" = ${workflowId ?? null} ORDER BY id`;
-  return rows;
+	return rows;
 }
 
 /** The stored run data of one execution (n8n keeps it "flatted"; the error message is in it verbatim). */
 export async function executionData(stack: Stack, id: number): Promise<string> {
-  const [r] = await stack.n8nSql<{ data: string }[]>`SELECT data FROM execution_data WHERE "executionId" = ${id}`;
-  return r?.data ?? '';
+	const [r] = await stack.n8nSql<{ data: string }[]>`SELECT data FROM execution_data WHERE "executionId" = ${id}`;
+	return r?.data ?? '';
 }
 
 /** Calls a production webhook until n8n has registered it (activation finishes after the REST answer). */
 export async function callWebhook(stack: Stack, pathSuffix: string, body: unknown = {}): Promise<{ status: number; body: string }> {
-  const until = Date.now() + 30000;
-  for (;;) {
-    const r = await stack.n8n.webhook(pathSuffix, body);
-    if (r.status !== 404 || Date.now() > until) return r;
-    await new Promise((res) => setTimeout(res, 500));
-  }
+	const until = Date.now() + 30000;
+	for (;;) {
+		const r = await stack.n8n.webhook(pathSuffix, body);
+		if (r.status !== 404 || Date.now() > until) return r;
+		await new Promise((res) => setTimeout(res, 500));
+	}
 }
 
 export { PG_ADMIN_URL };

@@ -5,11 +5,11 @@
  */
 const path = require('path');
 module.exports = {
-  rootDir: path.resolve(__dirname, '../..'),
-  testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
-  testMatch: ['<rootDir>/tests/n8n/**/*.n8n.ts'],
-  setupFiles: ['<rootDir>/tests/setup-env.js'],
-  testTimeout: 300000,
-  maxWorkers: 1,
+	rootDir: path.resolve(__dirname, '../..'),
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+	testMatch: ['<rootDir>/tests/n8n/**/*.n8n.ts'],
+	setupFiles: ['<rootDir>/tests/setup-env.js'],
+	testTimeout: 300000,
+	maxWorkers: 1,
 };

@@ -22,114 +22,145 @@ const IDS = { approval: 'MitanApproval001', broadcast: 'MitanBroadcast01', compl
 const CITIZENS = 40;
 
 describe('real n8n, single process: the exported workflows', () => {
-  let s: Stack;
-  beforeAll(async () => {
-    s = await startStack({
-      gateway: true,
-      // The approver's "hello" would otherwise be a citizen message to the complaint flow (this
-      // stack runs the gateway): the preview goes out as free text without that window here.
-      sandbox: { whatsapp: { enforceCustomerServiceWindow: false } },
-      workflows: [
-        readWorkflow('workflows/error-alert.json'),
-        readWorkflow('workflows/content-approval.json'),
-        withWebhookTrigger('workflows/daily-broadcast.json', 'Every day 10:00', 'test-daily-broadcast'),
-        readWorkflow('workflows/complaint-intake.json'),
-        rosterWebhookWorkflow(IDS.roster, 'roster-upsert'),
-      ],
-      publish: [ERROR_WORKFLOW_ID, IDS.approval, IDS.broadcast, IDS.complaint, IDS.roster],
-    });
-  }, 300000);
-  afterAll(async () => {
-    await s?.close();
-  });
+	let s: Stack;
+	beforeAll(async () => {
+		s = await startStack({
+			gateway: true,
+			// The approver's "hello" would otherwise be a citizen message to the complaint flow (this
+			// stack runs the gateway): the preview goes out as free text without that window here.
+			sandbox: { whatsapp: { enforceCustomerServiceWindow: false } },
+			workflows: [
+				readWorkflow('workflows/error-alert.json'),
+				readWorkflow('workflows/content-approval.json'),
+				withWebhookTrigger('workflows/daily-broadcast.json', 'Every day 10:00', 'test-daily-broadcast'),
+				readWorkflow('workflows/complaint-intake.json'),
+				rosterWebhookWorkflow(IDS.roster, 'roster-upsert'),
+			],
+			publish: [ERROR_WORKFLOW_ID, IDS.approval, IDS.broadcast, IDS.complaint, IDS.roster],
+		});
+	}, 300000);
+	afterAll(async () => {
+		await s?.close();
+	});
 
-  afterEach(() => {
-    const state = expect.getState();
-    if (state.assertionCalls !== state.numPassingAsserts) console.log(s.n8n.logs(120));
-  });
+	afterEach(() => {
+		const state = expect.getState();
+		if (state.assertionCalls !== state.numPassingAsserts) console.log(s.n8n.logs(120));
+	});
 
-  const finished = (workflowId: string, count = 1) =>
-    waitFor(
-      async () => {
-        const ex = (await executions(s, workflowId)).filter((e) => e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new');
-        return ex.length >= count ? ex : undefined;
-      },
-      { timeoutMs: 120000, describe: async () => `executions of ${workflowId}: ${JSON.stringify(await executions(s, workflowId))}` },
-    );
+	const finished = (workflowId: string, count = 1) =>
+		waitFor(
+			async () => {
+				const ex = (await executions(s, workflowId)).filter((e) => e.status !== 'waiting' && e.status !== 'running' && e.status !== 'new');
+				return ex.length >= count ? ex : undefined;
+			},
+			{ timeoutMs: 120000, describe: async () => `executions of ${workflowId}: ${JSON.stringify(await executions(s, workflowId))}` },
+		);
 
-  test('content approval: the approver opens and approves her signed link on the running n8n; the run resumes and the author is told', async () => {
-    const c = await new ContentService(s.db).create(draft({ targetDate: '2031-01-01' }), 'user:cybercell');
-    const r = await callWebhook(s, 'mitan-draft-submitted', { contentId: c.id, authorPhone: '+919811100001' });
-    expect(r.status).toBe(200);
-    const a = await waitFor(async () => (await approvalsOfContent(s.db, c.id)).find((x) => x.links.approve), { describe: () => 'the approval request' });
-    expect(a.links.approve).toMatch(new RegExp(`^${s.n8n.publicUrl}/webhook-waiting/\\d+/`));
-    await waitFor(async () => (await executions(s, IDS.approval)).find((e) => e.status === 'waiting'), { describe: () => 'the waiting execution' });
-    const preview = (await sandboxMessages(s.sandboxUrl, STAFF.approver)).pop()!;
-    expect(preview.text).toContain(a.links.approve);
+	test('content approval: the approver opens and approves her signed link on the running n8n; the run resumes and the author is told', async () => {
+		const c = await new ContentService(s.db).create(draft({ targetDate: '2031-01-01' }), 'user:cybercell');
+		const r = await callWebhook(s, 'mitan-draft-submitted', { contentId: c.id, authorPhone: '+919811100001' });
+		expect(r.status).toBe(200);
+		const a = await waitFor(async () => (await approvalsOfContent(s.db, c.id)).find((x) => x.links.approve), {
+			describe: () => 'the approval request',
+		});
+		expect(a.links.approve).toMatch(new RegExp(`^${s.n8n.publicUrl}/webhook-waiting/\\d+/`));
+		await waitFor(async () => (await executions(s, IDS.approval)).find((e) => e.status === 'waiting'), {
+			describe: () => 'the waiting execution',
+		});
+		const preview = (await sandboxMessages(s.sandboxUrl, STAFF.approver)).pop()!;
+		expect(preview.text).toContain(a.links.approve);
 
-    const page = await fetch(a.links.approve!);
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain(c.contentHash);
-    expect(html).toContain(c.bodyHi);
-    const post = await fetch(a.links.approve!, { method: 'POST', body: new URLSearchParams({ contentHash: c.contentHash, comment: 'ठीक है, भेजें' }) });
-    expect(post.status).toBe(200);
-    const [done] = await finished(IDS.approval);
-    expect(done.status).toBe('success');
-    expect((await new ContentService(s.db).get(c.id)).state).toBe('approved');
-    const told = await waitFor(async () => (await sandboxMessages(s.sandboxUrl, '919811100001')).pop());
-    expect(alertText(told)).toMatch(/Approved.*ठीक है, भेजें/);
-    // The same link again: n8n answers for the finished execution; nothing changes.
-    const again = await fetch(a.links.reject!, { method: 'POST', body: new URLSearchParams({ contentHash: c.contentHash }) });
-    expect(again.status).toBeLessThan(500);
-    expect((await new ContentService(s.db).get(c.id)).state).toBe('approved');
-  });
+		const page = await fetch(a.links.approve!);
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain(c.contentHash);
+		expect(html).toContain(c.bodyHi);
+		const post = await fetch(a.links.approve!, {
+			method: 'POST',
+			body: new URLSearchParams({ contentHash: c.contentHash, comment: 'ठीक है, भेजें' }),
+		});
+		expect(post.status).toBe(200);
+		const [done] = await finished(IDS.approval);
+		expect(done.status).toBe('success');
+		expect((await new ContentService(s.db).get(c.id)).state).toBe('approved');
+		const told = await waitFor(async () => (await sandboxMessages(s.sandboxUrl, '919811100001')).pop());
+		expect(alertText(told)).toMatch(/Approved.*ठीक है, भेजें/);
+		// The same link again: n8n answers for the finished execution; nothing changes.
+		const again = await fetch(a.links.reject!, { method: 'POST', body: new URLSearchParams({ contentHash: c.contentHash }) });
+		expect(again.status).toBeLessThan(500);
+		expect((await new ContentService(s.db).get(c.id)).state).toBe('approved');
+	});
 
-  test('daily broadcast: every sandbox citizen gets the approved content exactly once; posts; summary to the cyber cell', async () => {
-    const phones = await seedCitizens(s.db, CITIZENS);
-    const c = await approvedContent(s.db);
-    const r = await callWebhook(s, 'test-daily-broadcast', {});
-    expect(r.status).toBe(200);
-    const [done] = await finished(IDS.broadcast);
-    expect(done.status).toBe('success');
-    const toCitizens = (await sandboxMessages(s.sandboxUrl)).filter((m) => m.template === 'daily_awareness');
-    expect(toCitizens).toHaveLength(CITIZENS);
-    expect(new Set(toCitizens.map((m) => `+${m.waId}`))).toEqual(new Set(phones));
-    const [b] = await s.db.query<{ status: string; content_id: number }>(`SELECT status, content_id::int FROM broadcasts`);
-    expect(b).toEqual({ status: 'completed', content_id: c.id });
-    const summary = await waitFor(async () => (await sandboxMessages(s.sandboxUrl, STAFF.cyberCell)).map(alertText).find((t) => t.includes("Today's broadcast")));
-    expect(summary).toContain(`sent ${CITIZENS} / ${CITIZENS}`);
-    expect(summary).toMatch(/facebook: http/);
-    expect(summary).toContain(todayIST().split('-').reverse().join('-'));
-  });
+	test('daily broadcast: every sandbox citizen gets the approved content exactly once; posts; summary to the cyber cell', async () => {
+		const phones = await seedCitizens(s.db, CITIZENS);
+		const c = await approvedContent(s.db);
+		const r = await callWebhook(s, 'test-daily-broadcast', {});
+		expect(r.status).toBe(200);
+		const [done] = await finished(IDS.broadcast);
+		expect(done.status).toBe('success');
+		const toCitizens = (await sandboxMessages(s.sandboxUrl)).filter((m) => m.template === 'daily_awareness');
+		expect(toCitizens).toHaveLength(CITIZENS);
+		expect(new Set(toCitizens.map((m) => `+${m.waId}`))).toEqual(new Set(phones));
+		const [b] = await s.db.query<{ status: string; content_id: number }>(`SELECT status, content_id::int FROM broadcasts`);
+		expect(b).toEqual({ status: 'completed', content_id: c.id });
+		const summary = await waitFor(async () =>
+			(await sandboxMessages(s.sandboxUrl, STAFF.cyberCell)).map(alertText).find((t) => t.includes("Today's broadcast")),
+		);
+		expect(summary).toContain(`sent ${CITIZENS} / ${CITIZENS}`);
+		expect(summary).toMatch(/facebook: http/);
+		expect(summary).toContain(todayIST().split('-').reverse().join('-'));
+	});
 
-  test('complaint intake: a citizen message injected into the sandbox gets a reference number; money lost alerts the duty officer', async () => {
-    const from = '919876512345';
-    const inj = await fetch(`${s.sandboxUrl}/_sandbox/inject/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, text: 'mere account se 20000 kat gaye, OTP diya tha' }) });
-    expect(inj.status).toBe(200);
-    const complaint = await waitFor(async () => (await s.db.query<{ ref: string; money_loss: boolean; reply_wamid: string | null }>(`SELECT ref, money_loss, reply_wamid FROM complaints`)).find((x) => x.reply_wamid), {
-      timeoutMs: 90000,
-      describe: async () => `a complaint with a reply; inbound: ${JSON.stringify(await s.db.query(`SELECT id, status, from_phone FROM inbound_messages`))}`,
-    });
-    expect(complaint.money_loss).toBe(true);
-    const reply = (await sandboxMessages(s.sandboxUrl, from)).pop()!;
-    expect(reply.text).toContain(complaint.ref);
-    expect(reply.text).toContain('1930');
-    const alert = await waitFor(async () => (await sandboxMessages(s.sandboxUrl, STAFF.dutyOfficer)).map(alertText).find((t) => t.includes(complaint.ref)));
-    expect(alert).toMatch(/Money lost/);
-    const ex = await finished(IDS.complaint);
-    expect(ex.map((e) => e.status)).toEqual(['success']);
-  });
+	test('complaint intake: a citizen message injected into the sandbox gets a reference number; money lost alerts the duty officer', async () => {
+		const from = '919876512345';
+		const inj = await fetch(`${s.sandboxUrl}/_sandbox/inject/inbound`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ from, text: 'mere account se 20000 kat gaye, OTP diya tha' }),
+		});
+		expect(inj.status).toBe(200);
+		const complaint = await waitFor(
+			async () =>
+				(
+					await s.db.query<{ ref: string; money_loss: boolean; reply_wamid: string | null }>(
+						`SELECT ref, money_loss, reply_wamid FROM complaints`,
+					)
+				).find((x) => x.reply_wamid),
+			{
+				timeoutMs: 90000,
+				describe: async () =>
+					`a complaint with a reply; inbound: ${JSON.stringify(await s.db.query(`SELECT id, status, from_phone FROM inbound_messages`))}`,
+			},
+		);
+		expect(complaint.money_loss).toBe(true);
+		const reply = (await sandboxMessages(s.sandboxUrl, from)).pop()!;
+		expect(reply.text).toContain(complaint.ref);
+		expect(reply.text).toContain('1930');
+		const alert = await waitFor(async () =>
+			(await sandboxMessages(s.sandboxUrl, STAFF.dutyOfficer)).map(alertText).find((t) => t.includes(complaint.ref)),
+		);
+		expect(alert).toMatch(/Money lost/);
+		const ex = await finished(IDS.complaint);
+		expect(ex.map((e) => e.status)).toEqual(['success']);
+	});
 
-  test('a failing run starts the error workflow, which sends the cyber cell the execution link', async () => {
-    const r = await callWebhook(s, 'roster-upsert', { phone: '12345' });
-    expect(r.status).toBe(500);
-    const failed = await waitFor(async () => (await executions(s, IDS.roster)).find((e) => e.status === 'error'), { describe: () => 'the failed execution' });
-    expect(await executionData(s, failed.id)).toContain('too short');
-    const alert = await waitFor(async () => (await executions(s, ERROR_WORKFLOW_ID)).find((e) => e.status === 'success' || e.status === 'error'), { describe: () => 'the error workflow execution' });
-    expect(alert).toMatchObject({ mode: 'error', status: 'success' });
-    const text = await waitFor(async () => (await sandboxMessages(s.sandboxUrl, STAFF.cyberCell)).map(alertText).find((t) => t.includes(`/workflow/${IDS.roster}/`)));
-    expect(text).toContain(`/workflow/${IDS.roster}/executions/${failed.id}`);
-    expect(text).toContain('too short');
-  });
+	test('a failing run starts the error workflow, which sends the cyber cell the execution link', async () => {
+		const r = await callWebhook(s, 'roster-upsert', { phone: '12345' });
+		expect(r.status).toBe(500);
+		const failed = await waitFor(async () => (await executions(s, IDS.roster)).find((e) => e.status === 'error'), {
+			describe: () => 'the failed execution',
+		});
+		expect(await executionData(s, failed.id)).toContain('too short');
+		const alert = await waitFor(
+			async () => (await executions(s, ERROR_WORKFLOW_ID)).find((e) => e.status === 'success' || e.status === 'error'),
+			{ describe: () => 'the error workflow execution' },
+		);
+		expect(alert).toMatchObject({ mode: 'error', status: 'success' });
+		const text = await waitFor(async () =>
+			(await sandboxMessages(s.sandboxUrl, STAFF.cyberCell)).map(alertText).find((t) => t.includes(`/workflow/${IDS.roster}/`)),
+		);
+		expect(text).toContain(`/workflow/${IDS.roster}/executions/${failed.id}`);
+		expect(text).toContain('too short');
+	});
 });

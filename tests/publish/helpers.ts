@@ -12,105 +12,113 @@ import type { SocialCredentials } from '../../core/channels/social/registry';
 
 export const META = { pageId: '300000000000001', pageToken: 'sandbox-page-token', igUserId: '400000000000001' };
 export const X_OAUTH1 = {
-  authType: 'oauth1' as const,
-  consumerKey: 'sandbox-consumer-key',
-  consumerSecret: 'sandbox-consumer-secret',
-  accessToken: 'sandbox-access-token',
-  accessTokenSecret: 'sandbox-access-secret',
+	authType: 'oauth1' as const,
+	consumerKey: 'sandbox-consumer-key',
+	consumerSecret: 'sandbox-consumer-secret',
+	accessToken: 'sandbox-access-token',
+	accessTokenSecret: 'sandbox-access-secret',
 };
 
 export function credsFor(base: string): SocialCredentials {
-  return { meta: { ...META, baseUrl: base }, x: { ...X_OAUTH1, baseUrl: base } };
+	return { meta: { ...META, baseUrl: base }, x: { ...X_OAUTH1, baseUrl: base } };
 }
 
 export async function listen(server: http.Server): Promise<{ url: string; close(): Promise<void> }> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		close: () => {
+			server.closeAllConnections();
+			return new Promise((r) => server.close(() => r()));
+		},
+	};
 }
 
 /** The gateway's media routes on a real port (what Instagram's crawler fetches). */
 export async function startMediaServer(db: Db): Promise<{ url: string; close(): Promise<void> }> {
-  const app = express();
-  const server = http.createServer(app);
-  const running = await listen(server);
-  app.use('/media', mediaRouter({ db, publicUrl: running.url }));
-  app.use(errorHandler);
-  return running;
+	const app = express();
+	const server = http.createServer(app);
+	const running = await listen(server);
+	app.use('/media', mediaRouter({ db, publicUrl: running.url }));
+	app.use(errorHandler);
+	return running;
 }
 
 /**
  * Forwards everything to `target`; for the first `count` requests matching `hold`, it waits for
  * the upstream answer (so the post IS made) and then never answers: the client times out.
  */
-export async function startBlackholeProxy(target: string, hold: { match: (method: string, url: string) => boolean; count?: number }): Promise<{ url: string; held: number; forwarded: string[]; close(): Promise<void> }> {
-  let remaining = hold.count ?? 1;
-  const state = { held: 0, forwarded: [] as string[] };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-      state.forwarded.push(`${req.method} ${req.url}`);
-      const upstream = await fetch(target + req.url, { method: req.method, headers, body: req.method === 'GET' ? undefined : body, redirect: 'manual' });
-      const text = Buffer.from(await upstream.arrayBuffer());
-      if (remaining > 0 && hold.match(req.method ?? '', req.url ?? '')) {
-        remaining--;
-        state.held++;
-        return; // the post happened upstream; the answer never comes back
-      }
-      const out: Record<string, string> = {};
-      upstream.headers.forEach((v, k) => {
-        if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection' && k !== 'keep-alive') out[k] = v;
-      });
-      res.writeHead(upstream.status, out).end(text);
-    });
-  });
-  const running = await listen(server);
-  return {
-    url: running.url,
-    get held() {
-      return state.held;
-    },
-    forwarded: state.forwarded,
-    close: running.close,
-  };
+export async function startBlackholeProxy(
+	target: string,
+	hold: { match: (method: string, url: string) => boolean; count?: number },
+): Promise<{ url: string; held: number; forwarded: string[]; close(): Promise<void> }> {
+	let remaining = hold.count ?? 1;
+	const state = { held: 0, forwarded: [] as string[] };
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', async () => {
+			const body = Buffer.concat(chunks);
+			const headers: Record<string, string> = {};
+			for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+			state.forwarded.push(`${req.method} ${req.url}`);
+			const upstream = await fetch(target + req.url, {
+				method: req.method,
+				headers,
+				body: req.method === 'GET' ? undefined : body,
+				redirect: 'manual',
+			});
+			const text = Buffer.from(await upstream.arrayBuffer());
+			if (remaining > 0 && hold.match(req.method ?? '', req.url ?? '')) {
+				remaining--;
+				state.held++;
+				return; // the post happened upstream; the answer never comes back
+			}
+			const out: Record<string, string> = {};
+			upstream.headers.forEach((v, k) => {
+				if (k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection' && k !== 'keep-alive') out[k] = v;
+			});
+			res.writeHead(upstream.status, out).end(text);
+		});
+	});
+	const running = await listen(server);
+	return {
+		url: running.url,
+		get held() {
+			return state.held;
+		},
+		forwarded: state.forwarded,
+		close: running.close,
+	};
 }
 
 let seq = 0;
 
 /** An approved content row, as the approval flow leaves it. */
 export async function insertContent(
-  db: Db,
-  c: { bodyHi?: string; bodyEn?: string; imageUrl?: string | null; variants?: unknown; state?: string; approved?: boolean } = {},
+	db: Db,
+	c: { bodyHi?: string; bodyEn?: string; imageUrl?: string | null; variants?: unknown; state?: string; approved?: boolean } = {},
 ): Promise<number> {
-  seq++;
-  const hash = `hash-${Date.now()}-${seq}`;
-  const [row] = await db.query<{ id: number }>(
-    `INSERT INTO content (title, body_hi, body_en, image_url, category, variants, state, content_hash, approved_hash)
+	seq++;
+	const hash = `hash-${Date.now()}-${seq}`;
+	const [row] = await db.query<{ id: number }>(
+		`INSERT INTO content (title, body_hi, body_en, image_url, category, variants, state, content_hash, approved_hash)
      VALUES ($1, $2, $3, $4, 'cyber_fraud', $5::jsonb, $6, $7, $8) RETURNING id`,
-    [
-      `test ${seq}`,
-      c.bodyHi ?? `साइबर ठगी से बचें: कोई भी बैंक अधिकारी OTP नहीं माँगता। मदद के लिए 1930 पर कॉल करें। (${seq}-${Date.now()})`,
-      c.bodyEn ?? `Beware of cyber fraud: no bank official asks for your OTP. Call 1930 for help. (${seq}-${Date.now()})`,
-      c.imageUrl ?? null,
-      JSON.stringify(c.variants ?? {}),
-      c.state ?? 'approved',
-      hash,
-      c.approved === false ? null : hash,
-    ],
-  );
-  return row.id;
+		[
+			`test ${seq}`,
+			c.bodyHi ?? `साइबर ठगी से बचें: कोई भी बैंक अधिकारी OTP नहीं माँगता। मदद के लिए 1930 पर कॉल करें। (${seq}-${Date.now()})`,
+			c.bodyEn ?? `Beware of cyber fraud: no bank official asks for your OTP. Call 1930 for help. (${seq}-${Date.now()})`,
+			c.imageUrl ?? null,
+			JSON.stringify(c.variants ?? {}),
+			c.state ?? 'approved',
+			hash,
+			c.approved === false ? null : hash,
+		],
+	);
+	return row.id;
 }
 
 /** A unique suffix so X's duplicate-text check never trips across tests. */
 export function uniq(): string {
-  return `#${Date.now().toString(36)}${(++seq).toString(36)}`;
+	return `#${Date.now().toString(36)}${(++seq).toString(36)}`;
 }

@@ -55,7 +55,11 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 				contentId: '={{ $json.contentId }}',
 				options: { gatewayUrl: media.url, pollIntervalMs: 100, timeoutSeconds: 10 },
 			}),
-			publishNode('Metrics', { resource: 'post', operation: 'metrics', metricChannels: ['facebook', 'instagram', 'x'], days: 1 }, { executeOnce: true, position: [300, 0] }),
+			publishNode(
+				'Metrics',
+				{ resource: 'post', operation: 'metrics', metricChannels: ['facebook', 'instagram', 'x'], days: 1 },
+				{ executeOnce: true, position: [300, 0] },
+			),
 		],
 		connections: { Publish: { main: [[{ node: 'Metrics', type: 'main', index: 0 }]] } },
 		settings: { timezone: 'Asia/Kolkata', executionOrder: 'v1' },
@@ -65,7 +69,11 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 		const tag = uniq();
 		const id = await insertContent(ctx.db, {
 			imageUrl: `${images.url}/img.png`,
-			variants: { x: { text: `X ${tag} 1930` }, instagram: { caption: `IG ${tag}` }, facebook: { text: `FB ${tag}`, link: 'https://cybercrime.gov.in' } },
+			variants: {
+				x: { text: `X ${tag} 1930` },
+				instagram: { caption: `IG ${tag}` },
+				facebook: { text: `FB ${tag}`, link: 'https://cybercrime.gov.in' },
+			},
 		});
 		const first = await h.run(dailyWorkflow(), { input: [{ contentId: id }] });
 		expect(first.error).toBeUndefined();
@@ -84,7 +92,9 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 
 		const second = await h.run(dailyWorkflow(), { input: [{ contentId: id }] });
 		expect(second.status).toBe('success');
-		expect(second.output('Publish').map((o) => [o.channel, o.status, o.externalId])).toEqual(out.map((o) => [o.channel, 'already_published', o.externalId]));
+		expect(second.output('Publish').map((o) => [o.channel, o.status, o.externalId])).toEqual(
+			out.map((o) => [o.channel, 'already_published', o.externalId]),
+		);
 
 		const p = await posts();
 		expect(p.facebook.filter((x: { message?: string }) => x.message?.startsWith(`FB ${tag}`))).toHaveLength(1);
@@ -100,7 +110,13 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 		const id = await insertContent(ctx.db, { variants: { x: { text: `X ${tag}` }, facebook: { text: `FB ${tag}` } } });
 		const wf: WorkflowJson = {
 			name: 'partial',
-			nodes: [publishNode('Publish', { resource: 'post', operation: 'publish', channels: ['instagram', 'facebook', 'x'], contentSource: 'byId', contentId: id }, { onError: 'continueRegularOutput' })],
+			nodes: [
+				publishNode(
+					'Publish',
+					{ resource: 'post', operation: 'publish', channels: ['instagram', 'facebook', 'x'], contentSource: 'byId', contentId: id },
+					{ onError: 'continueRegularOutput' },
+				),
+			],
 			connections: {},
 		};
 		const r = await h.run(wf);
@@ -118,7 +134,15 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 		const id = await insertContent(ctx.db, { variants: { x: { text: long }, facebook: { text: `FB ${tag}` } } });
 		const wf: WorkflowJson = {
 			name: 'strict',
-			nodes: [publishNode('Publish', { resource: 'post', operation: 'publish', channels: ['x', 'facebook'], contentSource: 'byId', contentId: id })],
+			nodes: [
+				publishNode('Publish', {
+					resource: 'post',
+					operation: 'publish',
+					channels: ['x', 'facebook'],
+					contentSource: 'byId',
+					contentId: id,
+				}),
+			],
 			connections: {},
 		};
 		const r = await h.run(wf);
@@ -131,7 +155,16 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 	test('inline content needs the explicit flag; unapproved content by id is refused', async () => {
 		const inline = (allowInline: boolean): WorkflowJson => ({
 			name: 'inline',
-			nodes: [publishNode('Publish', { resource: 'post', operation: 'publish', channels: ['x'], contentSource: 'inline', allowInline, bodyEn: `inline ${uniq()}` })],
+			nodes: [
+				publishNode('Publish', {
+					resource: 'post',
+					operation: 'publish',
+					channels: ['x'],
+					contentSource: 'inline',
+					allowInline,
+					bodyEn: `inline ${uniq()}`,
+				}),
+			],
 			connections: {},
 		});
 		const refused = await h.run(inline(false));
@@ -139,18 +172,45 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 		expect(refused.error?.message).toMatch(/not approved/);
 		const ok = await h.run(inline(true));
 		expect(ok.status).toBe('success');
-		expect(ok.output('Publish')[0]).toMatchObject({ channel: 'x', status: 'published', contentId: null, contentKey: expect.stringMatching(/^inline:[0-9a-f]{64}$/) });
+		expect(ok.output('Publish')[0]).toMatchObject({
+			channel: 'x',
+			status: 'published',
+			contentId: null,
+			contentKey: expect.stringMatching(/^inline:[0-9a-f]{64}$/),
+		});
 
 		const pending = await insertContent(ctx.db, { state: 'pending', approved: false });
-		const r = await h.run({ name: 'pending', nodes: [publishNode('Publish', { resource: 'post', operation: 'publish', channels: ['facebook'], contentSource: 'byId', contentId: pending })], connections: {} });
+		const r = await h.run({
+			name: 'pending',
+			nodes: [
+				publishNode('Publish', {
+					resource: 'post',
+					operation: 'publish',
+					channels: ['facebook'],
+					contentSource: 'byId',
+					contentId: pending,
+				}),
+			],
+			connections: {},
+		});
 		expect(r.status).toBe('error');
 		expect(r.error?.message).toMatch(/only approved content is published/);
 	});
 
 	test('X credential test: right and wrong secrets', async () => {
-		const ok = await mitanXConnectionTest.call({} as never, { id: '3', name: 'x', type: 'mitanXApi', data: { ...X_OAUTH1, baseUrl: sb.url } });
+		const ok = await mitanXConnectionTest.call({} as never, {
+			id: '3',
+			name: 'x',
+			type: 'mitanXApi',
+			data: { ...X_OAUTH1, baseUrl: sb.url },
+		});
 		expect(ok).toEqual({ status: 'OK', message: expect.stringMatching(/^Connected as \S+/) });
-		const bad = await mitanXConnectionTest.call({} as never, { id: '3', name: 'x', type: 'mitanXApi', data: { authType: 'oauth2', oauth2Token: 'nope', baseUrl: sb.url } });
+		const bad = await mitanXConnectionTest.call({} as never, {
+			id: '3',
+			name: 'x',
+			type: 'mitanXApi',
+			data: { authType: 'oauth2', oauth2Token: 'nope', baseUrl: sb.url },
+		});
 		expect(bad.status).toBe('Error');
 		expect(bad.message).toMatch(/401/);
 	});

@@ -16,166 +16,176 @@ export const IG_ID = '400000000000001';
 export const APP_SECRET = 'sandbox-app-secret';
 
 export interface Started {
-  sandbox: Sandbox;
-  running: RunningSandbox;
-  url: string;
+	sandbox: Sandbox;
+	running: RunningSandbox;
+	url: string;
 }
 
 export async function startSandbox(config?: DeepPartial<SandboxConfig>): Promise<Started> {
-  const sandbox = createSandbox(config);
-  const running = await sandbox.start(0);
-  return { sandbox, running, url: running.url };
+	const sandbox = createSandbox(config);
+	const running = await sandbox.start(0);
+	return { sandbox, running, url: running.url };
 }
 
 export interface CallResult<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
+	status: number;
+	body: T;
+	headers: Headers;
 }
 
 export async function call<T = any>(
-  base: string,
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; headers?: Record<string, string>; form?: Record<string, string> } = {},
+	base: string,
+	method: string,
+	path: string,
+	opts: { token?: string; body?: unknown; headers?: Record<string, string>; form?: Record<string, string> } = {},
 ): Promise<CallResult<T>> {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
-  let body: string | undefined;
-  if (opts.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(opts.form).toString();
-  } else if (opts.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(opts.body);
-  }
-  const res = await fetch(base + path, { method, headers, body });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, body: parsed as T, headers: res.headers };
+	const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+	if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
+	let body: string | undefined;
+	if (opts.form) {
+		headers['content-type'] = 'application/x-www-form-urlencoded';
+		body = new URLSearchParams(opts.form).toString();
+	} else if (opts.body !== undefined) {
+		headers['content-type'] = 'application/json';
+		body = JSON.stringify(opts.body);
+	}
+	const res = await fetch(base + path, { method, headers, body });
+	const text = await res.text();
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		/* not JSON */
+	}
+	return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
 export function templateBody(to: string, opts: { name?: string; lang?: string; params?: string[] } = {}): unknown {
-  const params = opts.params ?? ['आज का संदेश'];
-  return {
-    messaging_product: 'whatsapp',
-    recipient_type: 'individual',
-    to,
-    type: 'template',
-    template: {
-      name: opts.name ?? 'daily_awareness',
-      language: { code: opts.lang ?? 'hi', policy: 'deterministic' },
-      components: params.length ? [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }] : [],
-    },
-  };
+	const params = opts.params ?? ['आज का संदेश'];
+	return {
+		messaging_product: 'whatsapp',
+		recipient_type: 'individual',
+		to,
+		type: 'template',
+		template: {
+			name: opts.name ?? 'daily_awareness',
+			language: { code: opts.lang ?? 'hi', policy: 'deterministic' },
+			components: params.length ? [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }] : [],
+		},
+	};
 }
 
 export function textBody(to: string, text: string): unknown {
-  return { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body: text, preview_url: false } };
+	return { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body: text, preview_url: false } };
 }
 
 export function sendTemplate(base: string, to: string, opts?: { name?: string; lang?: string; params?: string[] }): Promise<CallResult> {
-  return call(base, 'POST', `/v25.0/${PHONE_ID}/messages`, { token: WA_TOKEN, body: templateBody(to, opts) });
+	return call(base, 'POST', `/v25.0/${PHONE_ID}/messages`, { token: WA_TOKEN, body: templateBody(to, opts) });
 }
 
 export interface Received {
-  raw: Buffer;
-  signature: string | undefined;
-  json: any;
+	raw: Buffer;
+	signature: string | undefined;
+	json: any;
 }
 
 /** A gateway stand-in: answers with the scripted status codes, then 200; keeps every raw body. */
 export class Receiver {
-  received: Received[] = [];
-  gets: URL[] = [];
-  script: number[] = [];
-  verifyToken = 'sandbox-verify-token';
-  private server = http.createServer((req, res) => {
-    if (req.method === 'GET') {
-      const u = new URL(req.url ?? '/', 'http://x');
-      this.gets.push(u);
-      if (u.searchParams.get('hub.mode') === 'subscribe' && u.searchParams.get('hub.verify_token') === this.verifyToken) {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end(u.searchParams.get('hub.challenge') ?? '');
-      } else {
-        res.writeHead(403).end('forbidden');
-      }
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const status = this.script.length ? (this.script.shift() as number) : 200;
-      if (status === 200) {
-        this.received.push({ raw, signature: req.headers['x-hub-signature-256'] as string | undefined, json: JSON.parse(raw.toString('utf8')) });
-      }
-      res.writeHead(status).end();
-    });
-  });
-  url = '';
+	received: Received[] = [];
+	gets: URL[] = [];
+	script: number[] = [];
+	verifyToken = 'sandbox-verify-token';
+	private server = http.createServer((req, res) => {
+		if (req.method === 'GET') {
+			const u = new URL(req.url ?? '/', 'http://x');
+			this.gets.push(u);
+			if (u.searchParams.get('hub.mode') === 'subscribe' && u.searchParams.get('hub.verify_token') === this.verifyToken) {
+				res.writeHead(200, { 'content-type': 'text/plain' }).end(u.searchParams.get('hub.challenge') ?? '');
+			} else {
+				res.writeHead(403).end('forbidden');
+			}
+			return;
+		}
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const raw = Buffer.concat(chunks);
+			const status = this.script.length ? (this.script.shift() as number) : 200;
+			if (status === 200) {
+				this.received.push({
+					raw,
+					signature: req.headers['x-hub-signature-256'] as string | undefined,
+					json: JSON.parse(raw.toString('utf8')),
+				});
+			}
+			res.writeHead(status).end();
+		});
+	});
+	url = '';
 
-  async start(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks/whatsapp`;
-    return this.url;
-  }
+	async start(): Promise<string> {
+		await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks/whatsapp`;
+		return this.url;
+	}
 
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
-  }
+	close(): Promise<void> {
+		this.server.closeAllConnections();
+		return new Promise((r) => this.server.close(() => r()));
+	}
 
-  /** All status objects received so far, flattened. */
-  statuses(): any[] {
-    return this.received.flatMap((r) => r.json.entry.flatMap((e: any) => e.changes.flatMap((c: any) => c.value.statuses ?? [])));
-  }
+	/** All status objects received so far, flattened. */
+	statuses(): any[] {
+		return this.received.flatMap((r) => r.json.entry.flatMap((e: any) => e.changes.flatMap((c: any) => c.value.statuses ?? [])));
+	}
 
-  async waitFor(pred: () => boolean, timeoutMs = 5000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!pred()) {
-      if (Date.now() > end) throw new Error('timed out waiting for webhooks');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+	async waitFor(pred: () => boolean, timeoutMs = 5000): Promise<void> {
+		const end = Date.now() + timeoutMs;
+		while (!pred()) {
+			if (Date.now() > end) throw new Error('timed out waiting for webhooks');
+			await new Promise((r) => setTimeout(r, 10));
+		}
+	}
 }
 
 /** The check a gateway must do: HMAC-SHA256 of the raw bytes, constant-time compare. */
 export function validSignature(raw: Buffer, header: string | undefined, secret = APP_SECRET): boolean {
-  if (!header) return false;
-  const expected = Buffer.from('sha256=' + createHmac('sha256', secret).update(raw).digest('hex'));
-  const given = Buffer.from(header);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+	if (!header) return false;
+	const expected = Buffer.from('sha256=' + createHmac('sha256', secret).update(raw).digest('hex'));
+	const given = Buffer.from(header);
+	return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 /** Serves the images Meta's crawler would fetch: a good JPEG, a PNG, HTML, a 404, a redirect, a too-wide JPEG. */
 export async function startImageServer(): Promise<{ url: string; close(): Promise<void>; hits: string[] }> {
-  const sharp = (await import('sharp')).default;
-  const jpeg = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: '#1a4d8f' } }).jpeg().toBuffer();
-  const png = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: '#1a4d8f' } }).png().toBuffer();
-  const wide = await sharp({ create: { width: 2000, height: 500, channels: 3, background: '#000' } }).jpeg().toBuffer();
-  const hits: string[] = [];
-  const server = http.createServer((req, res) => {
-    hits.push(req.url ?? '');
-    if (req.url === '/ok.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg);
-    else if (req.url === '/img.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
-    else if (req.url === '/png-named.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(png);
-    else if (req.url === '/wide.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(wide);
-    else if (req.url === '/page.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
-    else if (req.url === '/redirect.jpg') res.writeHead(302, { location: '/ok.jpg' }).end();
-    else res.writeHead(404).end('not found');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    hits,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
+	const sharp = (await import('sharp')).default;
+	const jpeg = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: '#1a4d8f' } })
+		.jpeg()
+		.toBuffer();
+	const png = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: '#1a4d8f' } })
+		.png()
+		.toBuffer();
+	const wide = await sharp({ create: { width: 2000, height: 500, channels: 3, background: '#000' } })
+		.jpeg()
+		.toBuffer();
+	const hits: string[] = [];
+	const server = http.createServer((req, res) => {
+		hits.push(req.url ?? '');
+		if (req.url === '/ok.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg);
+		else if (req.url === '/img.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+		else if (req.url === '/png-named.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(png);
+		else if (req.url === '/wide.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(wide);
+		else if (req.url === '/page.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+		else if (req.url === '/redirect.jpg') res.writeHead(302, { location: '/ok.jpg' }).end();
+		else res.writeHead(404).end('not found');
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		hits,
+		close: () => {
+			server.closeAllConnections();
+			return new Promise((r) => server.close(() => r()));
+		},
+	};
 }

@@ -11,27 +11,28 @@ import type { INodeType, IVersionedNodeType } from 'n8n-workflow';
 import { n8nPaths } from '../../scripts/n8n/install';
 
 const FILES: Record<string, string> = {
-  scheduleTrigger: 'Schedule/ScheduleTrigger.node.js',
-  webhook: 'Webhook/Webhook.node.js',
-  errorTrigger: 'ErrorTrigger/ErrorTrigger.node.js',
-  set: 'Set/Set.node.js',
-  if: 'If/If.node.js',
-  merge: 'Merge/Merge.node.js',
-  code: 'Code/Code.node.js',
-  stickyNote: 'StickyNote/StickyNote.node.js',
+	scheduleTrigger: 'Schedule/ScheduleTrigger.node.js',
+	webhook: 'Webhook/Webhook.node.js',
+	errorTrigger: 'ErrorTrigger/ErrorTrigger.node.js',
+	set: 'Set/Set.node.js',
+	if: 'If/If.node.js',
+	merge: 'Merge/Merge.node.js',
+	code: 'Code/Code.node.js',
+	stickyNote: 'StickyNote/StickyNote.node.js',
 };
 
 export function baseNodeTypes(names: string[] = Object.keys(FILES)): Record<string, INodeType | IVersionedNodeType> {
-  const dir = path.join(n8nPaths().nodesBase, 'dist', 'nodes');
-  if (!fs.existsSync(dir)) throw new Error(`n8n-nodes-base is not installed at ${dir}: run \`node scripts/n8n/install.js\` first (CI runs it before the tests)`);
-  const out: Record<string, INodeType | IVersionedNodeType> = {};
-  for (const name of names) {
-    const rel = FILES[name];
-    if (!rel) throw new Error(`no file known for n8n-nodes-base.${name}`);
-    const className = path.basename(rel).split('.')[0];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(dir, rel)) as Record<string, new () => INodeType | IVersionedNodeType>;
-    out[`n8n-nodes-base.${name}`] = new mod[className]();
-  }
-  return out;
+	const dir = path.join(n8nPaths().nodesBase, 'dist', 'nodes');
+	if (!fs.existsSync(dir))
+		throw new Error(`n8n-nodes-base is not installed at ${dir}: run \`node scripts/n8n/install.js\` first (CI runs it before the tests)`);
+	const out: Record<string, INodeType | IVersionedNodeType> = {};
+	for (const name of names) {
+		const rel = FILES[name];
+		if (!rel) throw new Error(`no file known for n8n-nodes-base.${name}`);
+		const className = path.basename(rel).split('.')[0];
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const mod = require(path.join(dir, rel)) as Record<string, new () => INodeType | IVersionedNodeType>;
+		out[`n8n-nodes-base.${name}`] = new mod[className]();
+	}
+	return out;
 }

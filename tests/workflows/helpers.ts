@@ -11,67 +11,88 @@ import { call } from '../sandbox/helpers';
 import { baseNodeTypes } from './base-nodes';
 import { draft } from '../approval/fixtures';
 
-export const STAFF = { cyberCell: '919800000001', dutyOfficer: '919800000002', leadership: ['919800000003', '919800000004'], approver: '919800000010' };
+export const STAFF = {
+	cyberCell: '919800000001',
+	dutyOfficer: '919800000002',
+	leadership: ['919800000003', '919800000004'],
+	approver: '919800000010',
+};
 
 export function harness(dbUrl: string, sandboxUrl: string, webhookWaitingBaseUrl?: string): N8nHarness {
-  const social = { baseUrl: sandboxUrl };
-  return new N8nHarness({
-    nodeTypes: baseNodeTypes(),
-    webhookWaitingBaseUrl,
-    credentials: {
-      mitanDatabaseApi: { connectBy: 'url', url: dbUrl },
-      mitanWhatsAppApi: { accessToken: 'sandbox-token', phoneNumberId: '100000000000001', baseUrl: sandboxUrl },
-      mitanMetaApi: { pageId: '300000000000001', pageToken: 'sandbox-page-token', igUserId: '400000000000001', ...social },
-      mitanXApi: { authType: 'oauth1', consumerKey: 'sandbox-consumer-key', consumerSecret: 'sandbox-consumer-secret', accessToken: 'sandbox-access-token', accessTokenSecret: 'sandbox-access-secret', ...social },
-    },
-  });
+	const social = { baseUrl: sandboxUrl };
+	return new N8nHarness({
+		nodeTypes: baseNodeTypes(),
+		webhookWaitingBaseUrl,
+		credentials: {
+			mitanDatabaseApi: { connectBy: 'url', url: dbUrl },
+			mitanWhatsAppApi: { accessToken: 'sandbox-token', phoneNumberId: '100000000000001', baseUrl: sandboxUrl },
+			mitanMetaApi: { pageId: '300000000000001', pageToken: 'sandbox-page-token', igUserId: '400000000000001', ...social },
+			mitanXApi: {
+				authType: 'oauth1',
+				consumerKey: 'sandbox-consumer-key',
+				consumerSecret: 'sandbox-consumer-secret',
+				accessToken: 'sandbox-access-token',
+				accessTokenSecret: 'sandbox-access-secret',
+				...social,
+			},
+		},
+	});
 }
 
 export interface SandboxMessage {
-  waId?: string;
-  input?: string;
-  type: string;
-  template?: string;
-  language?: string;
-  params?: string[];
-  text?: string;
-  day?: string;
+	waId?: string;
+	input?: string;
+	type: string;
+	template?: string;
+	language?: string;
+	params?: string[];
+	text?: string;
+	day?: string;
 }
 
 /** Every message the sandbox accepted (optionally to one number, digits only). */
 export async function sandboxMessages(sandboxUrl: string, to?: string): Promise<SandboxMessage[]> {
-  const r = await call(sandboxUrl, 'GET', `/_sandbox/whatsapp/messages?limit=10000${to ? `&to=${to}` : ''}`);
-  // Oldest first, so .pop() is the latest.
-  return (r.body.data as (SandboxMessage & { acceptedAtMs: number })[]).sort((a, b) => a.acceptedAtMs - b.acceptedAtMs);
+	const r = await call(sandboxUrl, 'GET', `/_sandbox/whatsapp/messages?limit=10000${to ? `&to=${to}` : ''}`);
+	// Oldest first, so .pop() is the latest.
+	return (r.body.data as (SandboxMessage & { acceptedAtMs: number })[]).sort((a, b) => a.acceptedAtMs - b.acceptedAtMs);
 }
 
 /** What a staff member read: the alert template's parameter, or the free text. */
 export function alertText(m: SandboxMessage): string {
-  return m.type === 'template' ? (m.params ?? []).join(' ') : (m.text ?? '');
+	return m.type === 'template' ? (m.params ?? []).join(' ') : (m.text ?? '');
 }
 
 /** Today (YYYY-MM-DD) in Asia/Kolkata, the workflows' timezone. */
 export function todayIST(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+		new Date(),
+	);
 }
 
 /** A draft approved through the real approval service (request, then the approver's decision). */
 export async function approvedContent(db: Db, over: Record<string, unknown> = {}): Promise<Content> {
-  const svc = new ContentService(db);
-  const c = await svc.create(draft({ targetDate: todayIST(), imageUrl: null, ...over }), 'user:cybercell');
-  const nonce = newNonce();
-  const link = (d: string) => `http://127.0.0.1:1/webhook-waiting/x/y?decision=${d}&nonce=${nonce}&signature=test`;
-  await requestApproval(db, { contentId: c.id, approverPhone: STAFF.approver, approverName: 'Addl SP', nonce, links: { approve: link('approve'), reject: link('reject'), changes: link('changes'), settle: link('settle') }, actor: 'test' });
-  await decide(db, { nonce, decision: 'approved', actor: 'approver:Addl SP', seenHash: c.contentHash, via: 'link', resumedNow: true });
-  return svc.get(c.id);
+	const svc = new ContentService(db);
+	const c = await svc.create(draft({ targetDate: todayIST(), imageUrl: null, ...over }), 'user:cybercell');
+	const nonce = newNonce();
+	const link = (d: string) => `http://127.0.0.1:1/webhook-waiting/x/y?decision=${d}&nonce=${nonce}&signature=test`;
+	await requestApproval(db, {
+		contentId: c.id,
+		approverPhone: STAFF.approver,
+		approverName: 'Addl SP',
+		nonce,
+		links: { approve: link('approve'), reject: link('reject'), changes: link('changes'), settle: link('settle') },
+		actor: 'test',
+	});
+	await decide(db, { nonce, decision: 'approved', actor: 'approver:Addl SP', seenHash: c.contentHash, via: 'link', resumedNow: true });
+	return svc.get(c.id);
 }
 
 /** Seeds citizens directly (the roster's own tests cover its rules). */
 export async function seedCitizens(db: Db, n: number, base = 9876600000): Promise<string[]> {
-  const phones = Array.from({ length: n }, (_, i) => `+91${base + i}`);
-  await db.query(
-    `INSERT INTO subscribers (phone, language, police_station, consent_source) SELECT r.phone, r.language, r.ps, 'camp' FROM jsonb_to_recordset($1::jsonb) AS r(phone text, language text, ps text)`,
-    [JSON.stringify(phones.map((phone, i) => ({ phone, language: i % 3 === 0 ? 'en' : 'hi', ps: i % 2 ? 'Bodla' : 'Kawardha' })))],
-  );
-  return phones;
+	const phones = Array.from({ length: n }, (_, i) => `+91${base + i}`);
+	await db.query(
+		`INSERT INTO subscribers (phone, language, police_station, consent_source) SELECT r.phone, r.language, r.ps, 'camp' FROM jsonb_to_recordset($1::jsonb) AS r(phone text, language text, ps text)`,
+		[JSON.stringify(phones.map((phone, i) => ({ phone, language: i % 3 === 0 ? 'en' : 'hi', ps: i % 2 ? 'Bodla' : 'Kawardha' })))],
+	);
+	return phones;
 }

@@ -21,7 +21,8 @@ export const description: INodeProperties[] = [
 		name: 'includePublished',
 		type: 'boolean',
 		default: true,
-		description: 'Whether content already marked published counts too (a re-run of the day finds it again; the broadcast and the posts are idempotent)',
+		description:
+			'Whether content already marked published counts too (a re-run of the day finds it again; the broadcast and the posts are idempotent)',
 		displayOptions: show,
 	},
 	{
@@ -29,7 +30,8 @@ export const description: INodeProperties[] = [
 		name: 'fallbackTemplate',
 		type: 'string',
 		default: 'daily_awareness',
-		description: 'Used when the content has no WhatsApp template variant: this approved template with the Hindi / English text as its one parameter',
+		description:
+			'Used when the content has no WhatsApp template variant: this approved template with the Hindi / English text as its one parameter',
 		displayOptions: show,
 	},
 ];
@@ -46,7 +48,10 @@ function validDay(d: string): boolean {
 
 /** A template parameter may not hold new lines or more than 1,024 characters (Meta). */
 function asParam(text: string): string {
-	const flat = text.replace(/\s*\r?\n\s*/g, ' ').replace(/[\t ]{2,}/g, ' ').trim();
+	const flat = text
+		.replace(/\s*\r?\n\s*/g, ' ')
+		.replace(/[\t ]{2,}/g, ' ')
+		.trim();
 	const chars = Array.from(flat);
 	return chars.length <= 1024 ? flat : `${chars.slice(0, 1023).join('')}…`;
 }
@@ -55,7 +60,10 @@ function asParam(text: string): string {
 export function broadcastTemplates(c: Content, fallback: string): IDataObject {
 	const t = c.variants.whatsapp?.templates;
 	if (t && (t.hi || t.en)) return JSON.parse(JSON.stringify(t)) as IDataObject;
-	return { hi: { name: fallback, language: 'hi', params: [asParam(c.bodyHi)] }, en: { name: fallback, language: 'en', params: [asParam(c.bodyEn)] } };
+	return {
+		hi: { name: fallback, language: 'hi', params: [asParam(c.bodyHi)] },
+		en: { name: fallback, language: 'en', params: [asParam(c.bodyEn)] },
+	};
 }
 
 export function contentJson(c: Content, fallback: string): IDataObject {
@@ -78,7 +86,10 @@ export function contentJson(c: Content, fallback: string): IDataObject {
 async function forItem(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const raw = String(this.getNodeParameter('date', i, '') ?? '').trim();
 	const date = raw === '' ? dayIn(this.getTimezone()) : raw;
-	if (!validDay(date)) throw new MitanError('CONTENT_DATE_INVALID', `Date (parameter "date"): "${raw}" is not a calendar date YYYY-MM-DD`, 'fix_input', { field: 'date' });
+	if (!validDay(date))
+		throw new MitanError('CONTENT_DATE_INVALID', `Date (parameter "date"): "${raw}" is not a calendar date YYYY-MM-DD`, 'fix_input', {
+			field: 'date',
+		});
 	const includePublished = this.getNodeParameter('includePublished', i, true) as boolean;
 	const fallback = String(this.getNodeParameter('fallbackTemplate', i, 'daily_awareness') || 'daily_awareness').trim();
 	const svc = new ContentService(await getDb(this));

@@ -9,9 +9,34 @@ const show = { show: { resource: ['approval'], operation: ['sendAndWait'] } };
 const showEscalate = { show: { resource: ['approval'], operation: ['sendAndWait'], onDeadline: ['escalate'] } };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Content ID', name: 'contentId', type: 'number', required: true, default: 0, description: 'The draft to approve (content.id); usually {{ $JSON.contentId }}', displayOptions: show },
-	{ displayName: 'Approver Phone', name: 'approverPhone', type: 'string', required: true, default: '', placeholder: '98765 43210', description: "The Additional SP's WhatsApp number: the preview and links go there", displayOptions: show },
-	{ displayName: 'Approver Name', name: 'approverName', type: 'string', default: '', placeholder: 'Addl. SP', description: 'Shown on the decision page and in the audit log', displayOptions: show },
+	{
+		displayName: 'Content ID',
+		name: 'contentId',
+		type: 'number',
+		required: true,
+		default: 0,
+		description: 'The draft to approve (content.id); usually {{ $JSON.contentId }}',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Approver Phone',
+		name: 'approverPhone',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '98765 43210',
+		description: "The Additional SP's WhatsApp number: the preview and links go there",
+		displayOptions: show,
+	},
+	{
+		displayName: 'Approver Name',
+		name: 'approverName',
+		type: 'string',
+		default: '',
+		placeholder: 'Addl. SP',
+		description: 'Shown on the decision page and in the audit log',
+		displayOptions: show,
+	},
 	{
 		displayName: 'Deadline',
 		name: 'deadlineType',
@@ -24,7 +49,14 @@ export const description: INodeProperties[] = [
 			{ name: 'None', value: 'none' },
 		],
 	},
-	{ displayName: 'Amount', name: 'deadlineAmount', type: 'number', typeOptions: { minValue: 1 }, default: 2, displayOptions: { show: { ...show.show, deadlineType: ['afterTimeInterval'] } } },
+	{
+		displayName: 'Amount',
+		name: 'deadlineAmount',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 2,
+		displayOptions: { show: { ...show.show, deadlineType: ['afterTimeInterval'] } },
+	},
 	{
 		displayName: 'Unit',
 		name: 'deadlineUnit',
@@ -37,8 +69,22 @@ export const description: INodeProperties[] = [
 			{ name: 'Days', value: 'days' },
 		],
 	},
-	{ displayName: 'Deadline Time', name: 'deadlineAt', type: 'dateTime', default: '', description: "In the workflow's timezone (Asia/Kolkata by default)", displayOptions: { show: { ...show.show, deadlineType: ['atSpecifiedTime'] } } },
-	{ displayName: 'Remind Minutes Before Deadline', name: 'remindBefore', type: 'number', default: 0, description: 'Send the approver a reminder this many minutes before the deadline (0: no reminder)', displayOptions: { show: { ...show.show, deadlineType: ['afterTimeInterval', 'atSpecifiedTime'] } } },
+	{
+		displayName: 'Deadline Time',
+		name: 'deadlineAt',
+		type: 'dateTime',
+		default: '',
+		description: "In the workflow's timezone (Asia/Kolkata by default)",
+		displayOptions: { show: { ...show.show, deadlineType: ['atSpecifiedTime'] } },
+	},
+	{
+		displayName: 'Remind Minutes Before Deadline',
+		name: 'remindBefore',
+		type: 'number',
+		default: 0,
+		description: 'Send the approver a reminder this many minutes before the deadline (0: no reminder)',
+		displayOptions: { show: { ...show.show, deadlineType: ['afterTimeInterval', 'atSpecifiedTime'] } },
+	},
 	{
 		displayName: 'At the Deadline',
 		name: 'onDeadline',
@@ -50,9 +96,25 @@ export const description: INodeProperties[] = [
 			{ name: 'Escalate to a Second Approver', value: 'escalate' },
 		],
 	},
-	{ displayName: 'Escalate To Phone', name: 'escalateToPhone', type: 'string', default: '', placeholder: '98765 43210', description: "The second approver's WhatsApp number (required when escalating)", displayOptions: showEscalate },
+	{
+		displayName: 'Escalate To Phone',
+		name: 'escalateToPhone',
+		type: 'string',
+		default: '',
+		placeholder: '98765 43210',
+		description: "The second approver's WhatsApp number (required when escalating)",
+		displayOptions: showEscalate,
+	},
 	{ displayName: 'Escalate To Name', name: 'escalateToName', type: 'string', default: '', placeholder: 'SP', displayOptions: showEscalate },
-	{ displayName: 'Second Approver Minutes', name: 'escalationMinutes', type: 'number', typeOptions: { minValue: 1 }, default: 60, description: 'How long the second approver has; after that the request is rejected', displayOptions: showEscalate },
+	{
+		displayName: 'Second Approver Minutes',
+		name: 'escalationMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60,
+		description: 'How long the second approver has; after that the request is rejected',
+		displayOptions: showEscalate,
+	},
 	{
 		displayName: 'WhatsApp Message',
 		name: 'messageType',
@@ -63,15 +125,37 @@ export const description: INodeProperties[] = [
 			{ name: 'Text (Approver Wrote in the Last 24 h)', value: 'text' },
 			{ name: 'Utility Template', value: 'template' },
 		],
-		description: 'WhatsApp delivers free text only within 24 hours of the approver\'s last message; otherwise use an approved utility template',
+		description:
+			"WhatsApp delivers free text only within 24 hours of the approver's last message; otherwise use an approved utility template",
 	},
-	{ displayName: 'Template Name', name: 'templateName', type: 'string', default: 'approval_request', displayOptions: { show: { ...show.show, messageType: ['template'] } } },
-	{ displayName: 'Template Language', name: 'templateLanguage', type: 'string', default: 'en', displayOptions: { show: { ...show.show, messageType: ['template'] } } },
+	{
+		displayName: 'Template Name',
+		name: 'templateName',
+		type: 'string',
+		default: 'approval_request',
+		displayOptions: { show: { ...show.show, messageType: ['template'] } },
+	},
+	{
+		displayName: 'Template Language',
+		name: 'templateLanguage',
+		type: 'string',
+		default: 'en',
+		displayOptions: { show: { ...show.show, messageType: ['template'] } },
+	},
 ];
 
 /** Offset (ms) of a timezone at an instant: local wall time minus UTC. */
 function tzOffsetMs(utcMs: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(utcMs));
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+	}).formatToParts(new Date(utcMs));
 	const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
 	return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(utcMs / 1000) * 1000;
 }
@@ -97,7 +181,8 @@ function readDeadline(ctx: IExecuteFunctions, now: Date): { deadlineAt: Date | n
 	if (type === 'afterTimeInterval') {
 		const amount = Number(ctx.getNodeParameter('deadlineAmount', 0));
 		const unit = ctx.getNodeParameter('deadlineUnit', 0) as keyof typeof UNIT_MS;
-		if (!Number.isFinite(amount) || amount <= 0 || !UNIT_MS[unit]) throw new NodeOperationError(ctx.getNode(), `Deadline: "${amount} ${unit}" is not a positive time interval`, { itemIndex: 0 });
+		if (!Number.isFinite(amount) || amount <= 0 || !UNIT_MS[unit])
+			throw new NodeOperationError(ctx.getNode(), `Deadline: "${amount} ${unit}" is not a positive time interval`, { itemIndex: 0 });
 		deadlineAt = new Date(now.getTime() + amount * UNIT_MS[unit]);
 	} else {
 		const raw = String(ctx.getNodeParameter('deadlineAt', 0) ?? '');
@@ -106,7 +191,11 @@ function readDeadline(ctx: IExecuteFunctions, now: Date): { deadlineAt: Date | n
 	}
 	const remindBefore = Number(ctx.getNodeParameter('remindBefore', 0, 0));
 	const remindAt = remindBefore > 0 ? new Date(deadlineAt.getTime() - remindBefore * 60_000) : null;
-	return { deadlineAt, remindAt: remindAt && remindAt.getTime() > now.getTime() ? remindAt : null, onDeadline: ctx.getNodeParameter('onDeadline', 0, 'reject') as OnDeadline };
+	return {
+		deadlineAt,
+		remindAt: remindAt && remindAt.getTime() > now.getTime() ? remindAt : null,
+		onDeadline: ctx.getNodeParameter('onDeadline', 0, 'reject') as OnDeadline,
+	};
 }
 
 /**
@@ -121,11 +210,18 @@ function readDeadline(ctx: IExecuteFunctions, now: Date): { deadlineAt: Date | n
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length !== 1) {
-		throw new NodeOperationError(this.getNode(), `Mitan Approval waits for one decision per execution but received ${items.length} items: send one content at a time (e.g. with Loop Over Items)`, { itemIndex: 0 });
+		throw new NodeOperationError(
+			this.getNode(),
+			`Mitan Approval waits for one decision per execution but received ${items.length} items: send one content at a time (e.g. with Loop Over Items)`,
+			{ itemIndex: 0 },
+		);
 	}
 	try {
 		const contentId = Number(this.getNodeParameter('contentId', 0));
-		if (!Number.isInteger(contentId) || contentId <= 0) throw new NodeOperationError(this.getNode(), `Content ID: "${String(this.getNodeParameter('contentId', 0))}" is not a content id`, { itemIndex: 0 });
+		if (!Number.isInteger(contentId) || contentId <= 0)
+			throw new NodeOperationError(this.getNode(), `Content ID: "${String(this.getNodeParameter('contentId', 0))}" is not a content id`, {
+				itemIndex: 0,
+			});
 		const now = new Date();
 		const { deadlineAt, remindAt, onDeadline } = readDeadline(this, now);
 		const db = await getDb(this);
@@ -146,13 +242,24 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				onDeadline,
 				escalateTo:
 					onDeadline === 'escalate'
-						? { phone: String(this.getNodeParameter('escalateToPhone', 0, '')), name: String(this.getNodeParameter('escalateToName', 0, '') ?? '') || null, windowMinutes: Number(this.getNodeParameter('escalationMinutes', 0, 60)) }
+						? {
+								phone: String(this.getNodeParameter('escalateToPhone', 0, '')),
+								name: String(this.getNodeParameter('escalateToName', 0, '') ?? '') || null,
+								windowMinutes: Number(this.getNodeParameter('escalationMinutes', 0, 60)),
+							}
 						: null,
 				executionId: this.getExecutionId(),
 				workflowId: workflow.id ? String(workflow.id) : null,
 				nonce,
 				links,
-				messageOptions: messageType === 'template' ? { messageType, templateName: String(this.getNodeParameter('templateName', 0)), templateLanguage: String(this.getNodeParameter('templateLanguage', 0)) } : { messageType },
+				messageOptions:
+					messageType === 'template'
+						? {
+								messageType,
+								templateName: String(this.getNodeParameter('templateName', 0)),
+								templateLanguage: String(this.getNodeParameter('templateLanguage', 0)),
+							}
+						: { messageType },
 				actor: `n8n:${workflow.name ?? workflow.id}`,
 			},
 			now,

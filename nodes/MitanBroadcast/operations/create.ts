@@ -6,18 +6,41 @@ import { summary } from '../common';
 const show = { show: { operation: ['create'] } };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Content ID', name: 'contentId', type: 'number', default: 0, description: 'Approved content row (0 = none; then give a Content Key)', displayOptions: show },
-	{ displayName: 'Content Key', name: 'contentKey', type: 'string', default: '', description: 'Idempotency key of the content when no Content ID is given', displayOptions: show },
+	{
+		displayName: 'Content ID',
+		name: 'contentId',
+		type: 'number',
+		default: 0,
+		description: 'Approved content row (0 = none; then give a Content Key)',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Content Key',
+		name: 'contentKey',
+		type: 'string',
+		default: '',
+		description: 'Idempotency key of the content when no Content ID is given',
+		displayOptions: show,
+	},
 	{
 		displayName: 'Templates',
 		name: 'templates',
 		type: 'json',
-		default: '{\n  "hi": { "name": "daily_awareness", "params": ["आज का संदेश"] },\n  "en": { "name": "daily_awareness", "params": ["Today\'s message"] }\n}',
+		default:
+			'{\n  "hi": { "name": "daily_awareness", "params": ["आज का संदेश"] },\n  "en": { "name": "daily_awareness", "params": ["Today\'s message"] }\n}',
 		required: true,
 		description: 'One approved WhatsApp template per subscriber language, with its body parameters in order',
 		displayOptions: show,
 	},
-	{ displayName: 'Date', name: 'date', type: 'string', default: '', placeholder: '2026-05-01', description: 'Broadcast day (YYYY-MM-DD, Asia/Kolkata); empty = today', displayOptions: show },
+	{
+		displayName: 'Date',
+		name: 'date',
+		type: 'string',
+		default: '',
+		placeholder: '2026-05-01',
+		description: 'Broadcast day (YYYY-MM-DD, Asia/Kolkata); empty = today',
+		displayOptions: show,
+	},
 	{
 		displayName: 'Segment',
 		name: 'segment',
@@ -29,7 +52,16 @@ export const description: INodeProperties[] = [
 			{ displayName: 'Police Station', name: 'policeStation', type: 'string', default: '' },
 			{ displayName: 'Block', name: 'block', type: 'string', default: '' },
 			{ displayName: 'Village', name: 'village', type: 'string', default: '' },
-			{ displayName: 'Language', name: 'language', type: 'options', options: [{ name: 'Hindi', value: 'hi' }, { name: 'English', value: 'en' }], default: 'hi' },
+			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'options',
+				options: [
+					{ name: 'Hindi', value: 'hi' },
+					{ name: 'English', value: 'en' },
+				],
+				default: 'hi',
+			},
 			{ displayName: 'Tag', name: 'tag', type: 'string', default: '' },
 		],
 	},
@@ -42,7 +74,7 @@ export const description: INodeProperties[] = [
 			{ name: '80 Messages/s (Default Number)', value: 80 },
 			{ name: '1,000 Messages/s (Upgraded Number)', value: 1000 },
 		],
-		description: 'The sending number\'s throughput; the sender paces just under it across all workers',
+		description: "The sending number's throughput; the sender paces just under it across all workers",
 		displayOptions: show,
 	},
 	{
@@ -53,8 +85,22 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: show,
 		options: [
-			{ displayName: 'Pacing Factor', name: 'pacingFactor', type: 'number', typeOptions: { minValue: 0.1, maxValue: 1, numberPrecision: 3 }, default: 0.985, description: 'Share of the limit to pace at' },
-			{ displayName: 'Max Attempts', name: 'maxAttempts', type: 'number', typeOptions: { minValue: 1, maxValue: 50 }, default: 6, description: 'Attempts per citizen for transient errors' },
+			{
+				displayName: 'Pacing Factor',
+				name: 'pacingFactor',
+				type: 'number',
+				typeOptions: { minValue: 0.1, maxValue: 1, numberPrecision: 3 },
+				default: 0.985,
+				description: 'Share of the limit to pace at',
+			},
+			{
+				displayName: 'Max Attempts',
+				name: 'maxAttempts',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: 6,
+				description: 'Attempts per citizen for transient errors',
+			},
 		],
 	},
 ];

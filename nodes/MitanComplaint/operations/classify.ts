@@ -2,7 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { CATEGORY_INFO, classify } from '../../../core/complaints';
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Text', name: 'text', type: 'string', typeOptions: { rows: 3 }, default: '={{ $json.text }}', required: true, displayOptions: { show: { operation: ['classify'] } } },
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '={{ $json.text }}',
+		required: true,
+		displayOptions: { show: { operation: ['classify'] } },
+	},
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {

@@ -12,15 +12,48 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		default: 'trigger',
 		options: [
-			{ name: 'Mitan Trigger Item', value: 'trigger', description: 'The item the Mitan Trigger emits for an inbound message (ID, wamid, from, text, subscriber)' },
+			{
+				name: 'Mitan Trigger Item',
+				value: 'trigger',
+				description: 'The item the Mitan Trigger emits for an inbound message (ID, wamid, from, text, subscriber)',
+			},
 			{ name: 'Fields Below', value: 'fields', description: 'Text and phone given explicitly (e.g. a complaint taken by phone)' },
 		],
 		displayOptions: { show },
 	},
-	{ displayName: 'Message Text', name: 'body', type: 'string', typeOptions: { rows: 3 }, default: '', required: true, displayOptions: { show: { ...show, source: ['fields'] } } },
-	{ displayName: 'Citizen Phone', name: 'fromPhone', type: 'string', default: '', placeholder: '98765 43210', displayOptions: { show: { ...show, source: ['fields'] } } },
-	{ displayName: 'Police Station', name: 'policeStation', type: 'string', default: '', description: 'Defaults to the subscriber’s police station', displayOptions: { show: { ...show, source: ['fields'] } } },
-	{ displayName: 'Send Reply', name: 'sendReply', type: 'boolean', default: true, description: 'Whether to reply on WhatsApp with the reference number (and 1930 when money was lost)', displayOptions: { show } },
+	{
+		displayName: 'Message Text',
+		name: 'body',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		displayOptions: { show: { ...show, source: ['fields'] } },
+	},
+	{
+		displayName: 'Citizen Phone',
+		name: 'fromPhone',
+		type: 'string',
+		default: '',
+		placeholder: '98765 43210',
+		displayOptions: { show: { ...show, source: ['fields'] } },
+	},
+	{
+		displayName: 'Police Station',
+		name: 'policeStation',
+		type: 'string',
+		default: '',
+		description: 'Defaults to the subscriber’s police station',
+		displayOptions: { show: { ...show, source: ['fields'] } },
+	},
+	{
+		displayName: 'Send Reply',
+		name: 'sendReply',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to reply on WhatsApp with the reference number (and 1930 when money was lost)',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -29,9 +62,32 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			{ displayName: 'Follow-Up Window (Minutes)', name: 'followUpWindowMinutes', type: 'number', default: DEFAULT_FOLLOW_UP_MINUTES, description: 'A new message within this time joins the citizen’s open complaint; 0 = always a new complaint' },
-			{ displayName: 'Category', name: 'category', type: 'options', default: 'other', options: categoryOptions, description: 'Use this category instead of the classifier’s (recorded as an override)' },
-			{ displayName: 'Reply Language', name: 'language', type: 'options', default: 'hi', options: [{ name: 'Hindi', value: 'hi' }, { name: 'English', value: 'en' }], description: 'Default: the language the citizen wrote in' },
+			{
+				displayName: 'Follow-Up Window (Minutes)',
+				name: 'followUpWindowMinutes',
+				type: 'number',
+				default: DEFAULT_FOLLOW_UP_MINUTES,
+				description: 'A new message within this time joins the citizen’s open complaint; 0 = always a new complaint',
+			},
+			{
+				displayName: 'Category',
+				name: 'category',
+				type: 'options',
+				default: 'other',
+				options: categoryOptions,
+				description: 'Use this category instead of the classifier’s (recorded as an override)',
+			},
+			{
+				displayName: 'Reply Language',
+				name: 'language',
+				type: 'options',
+				default: 'hi',
+				options: [
+					{ name: 'Hindi', value: 'hi' },
+					{ name: 'English', value: 'en' },
+				],
+				description: 'Default: the language the citizen wrote in',
+			},
 		],
 	},
 ];
@@ -70,7 +126,12 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	if (this.getNodeParameter('sendReply', i) && r.replyNeeded && r.reply.to) {
 		const c = await this.getCredentials('mitanWhatsAppApi');
 		const wa = createWhatsAppClient(
-			{ accessToken: String(c.accessToken ?? ''), phoneNumberId: String(c.phoneNumberId ?? ''), graphVersion: c.graphVersion ? String(c.graphVersion) : undefined, baseUrl: c.baseUrl ? String(c.baseUrl) : undefined },
+			{
+				accessToken: String(c.accessToken ?? ''),
+				phoneNumberId: String(c.phoneNumberId ?? ''),
+				graphVersion: c.graphVersion ? String(c.graphVersion) : undefined,
+				baseUrl: c.baseUrl ? String(c.baseUrl) : undefined,
+			},
 			{ timeoutMs: 20_000, maxSockets: 2 },
 		);
 		try {

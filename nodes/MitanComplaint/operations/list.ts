@@ -13,19 +13,40 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			{ displayName: 'Status', name: 'status', type: 'options', default: 'new', options: [{ name: 'New', value: 'new' }, { name: 'Acknowledged', value: 'acknowledged' }, { name: 'Forwarded', value: 'forwarded' }, { name: 'Closed', value: 'closed' }] },
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				default: 'new',
+				options: [
+					{ name: 'New', value: 'new' },
+					{ name: 'Acknowledged', value: 'acknowledged' },
+					{ name: 'Forwarded', value: 'forwarded' },
+					{ name: 'Closed', value: 'closed' },
+				],
+			},
 			{ displayName: 'Category', name: 'category', type: 'options', default: 'online_financial_fraud', options: categoryOptions },
 			{ displayName: 'Police Station', name: 'policeStation', type: 'string', default: '' },
 			{ displayName: 'From', name: 'from', type: 'dateTime', default: '' },
 			{ displayName: 'To', name: 'to', type: 'dateTime', default: '' },
 		],
 	},
-	{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1, maxValue: 1000 }, default: 50, description: 'Max number of results to return', displayOptions: { show } },
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 1000 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show },
+	},
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const f = this.getNodeParameter('filters', i, {}) as IDataObject;
-	const rows = await (await serviceFor(this)).list(
+	const rows = await (
+		await serviceFor(this)
+	).list(
 		{
 			status: (f.status as string) || undefined,
 			category: (f.category as string) || undefined,

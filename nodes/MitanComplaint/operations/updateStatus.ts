@@ -17,7 +17,14 @@ export const description: INodeProperties[] = [
 		],
 		displayOptions: { show },
 	},
-	{ displayName: 'Forwarded To', name: 'forwardedTo', type: 'string', default: '', placeholder: 'Kawardha police station', displayOptions: { show: { ...show, status: ['forwarded'] } } },
+	{
+		displayName: 'Forwarded To',
+		name: 'forwardedTo',
+		type: 'string',
+		default: '',
+		placeholder: 'Kawardha police station',
+		displayOptions: { show: { ...show, status: ['forwarded'] } },
+	},
 	{ displayName: 'Note', name: 'note', type: 'string', default: '', displayOptions: { show } },
 ];
 

@@ -19,7 +19,16 @@ export const description: INodeProperties[] = [
 		description: 'Staff WhatsApp numbers, separated by commas (or a list from an expression)',
 		displayOptions: show,
 	},
-	{ displayName: 'Message', name: 'message', type: 'string', typeOptions: { rows: 5 }, required: true, default: '', description: 'The alert, best in Hindi and English', displayOptions: show },
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		typeOptions: { rows: 5 },
+		required: true,
+		default: '',
+		description: 'The alert, best in Hindi and English',
+		displayOptions: show,
+	},
 	{
 		displayName: 'Send As',
 		name: 'messageType',
@@ -27,11 +36,26 @@ export const description: INodeProperties[] = [
 		default: 'template',
 		displayOptions: show,
 		options: [
-			{ name: 'Utility Template (Works Any Time)', value: 'template', description: 'The approved template with one body parameter; new lines become " | ", cut to 960 characters' },
-			{ name: 'Free Text (Staff Wrote in the Last 24 h)', value: 'text', description: 'Delivered only inside the 24-hour window after the staff member last wrote to the number' },
+			{
+				name: 'Utility Template (Works Any Time)',
+				value: 'template',
+				description: 'The approved template with one body parameter; new lines become " | ", cut to 960 characters',
+			},
+			{
+				name: 'Free Text (Staff Wrote in the Last 24 h)',
+				value: 'text',
+				description: 'Delivered only inside the 24-hour window after the staff member last wrote to the number',
+			},
 		],
 	},
-	{ displayName: 'Template Name', name: 'templateName', type: 'string', default: 'mitan_alert', description: 'An approved UTILITY template whose body has exactly one parameter {{1}}', displayOptions: { show: { ...show.show, messageType: ['template'] } } },
+	{
+		displayName: 'Template Name',
+		name: 'templateName',
+		type: 'string',
+		default: 'mitan_alert',
+		description: 'An approved UTILITY template whose body has exactly one parameter {{1}}',
+		displayOptions: { show: { ...show.show, messageType: ['template'] } },
+	},
 	{
 		displayName: 'Template Language',
 		name: 'templateLanguage',
@@ -49,16 +73,27 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 5 },
 		default: 2,
-		description: 'WhatsApp refuses a second message to the same number within about 6 seconds (error 131056): wait and try again this many times',
+		description:
+			'WhatsApp refuses a second message to the same number within about 6 seconds (error 131056): wait and try again this many times',
 		displayOptions: show,
 	},
 ];
 
 /** Sends to one number, waiting out the pair limit; never throws: the outcome is the result. */
-async function sendOne(wa: WhatsAppClient, to: string, kind: 'template' | 'text', body: string, tpl: { name: string; language: string }, retries: number): Promise<IDataObject> {
+async function sendOne(
+	wa: WhatsAppClient,
+	to: string,
+	kind: 'template' | 'text',
+	body: string,
+	tpl: { name: string; language: string },
+	retries: number,
+): Promise<IDataObject> {
 	for (let attempt = 0; ; attempt++) {
 		try {
-			const r = kind === 'template' ? await wa.sendTemplate(to, { name: tpl.name, language: tpl.language, bodyParams: [body] }) : await wa.sendText(to, body);
+			const r =
+				kind === 'template'
+					? await wa.sendTemplate(to, { name: tpl.name, language: tpl.language, bodyParams: [body] })
+					: await wa.sendText(to, body);
 			return { sent: true, wamid: r.wamid };
 		} catch (e) {
 			if (attempt < retries && isWhatsAppApiError(e) && e.action === 'slow_recipient') {
@@ -77,20 +112,34 @@ async function sendOne(wa: WhatsAppClient, to: string, kind: 'template' | 'text'
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const recipients = parseRecipients(this.getNodeParameter('recipients', i));
 	const message = String(this.getNodeParameter('message', i) ?? '');
-	if (message.trim() === '') throw new MitanError('NOTIFY_EMPTY', 'Message (parameter "message") is empty', 'fix_input', { field: 'message' });
+	if (message.trim() === '')
+		throw new MitanError('NOTIFY_EMPTY', 'Message (parameter "message") is empty', 'fix_input', { field: 'message' });
 	const kind = this.getNodeParameter('messageType', i, 'template') as 'template' | 'text';
-	const tpl = { name: String(this.getNodeParameter('templateName', i, 'mitan_alert')).trim(), language: String(this.getNodeParameter('templateLanguage', i, 'hi')) };
+	const tpl = {
+		name: String(this.getNodeParameter('templateName', i, 'mitan_alert')).trim(),
+		language: String(this.getNodeParameter('templateLanguage', i, 'hi')),
+	};
 	const retries = Number(this.getNodeParameter('pairRetries', i, 2));
 	const body = kind === 'template' ? templateParam(message) : freeText(message);
 	const c = await this.getCredentials('mitanWhatsAppApi');
 	const wa = createWhatsAppClient(
-		{ accessToken: String(c.accessToken ?? ''), phoneNumberId: String(c.phoneNumberId ?? ''), graphVersion: c.graphVersion ? String(c.graphVersion) : undefined, baseUrl: c.baseUrl ? String(c.baseUrl) : undefined },
+		{
+			accessToken: String(c.accessToken ?? ''),
+			phoneNumberId: String(c.phoneNumberId ?? ''),
+			graphVersion: c.graphVersion ? String(c.graphVersion) : undefined,
+			baseUrl: c.baseUrl ? String(c.baseUrl) : undefined,
+		},
 		{ timeoutMs: 20_000, maxSockets: 4 },
 	);
 	const results: IDataObject[] = [];
 	try {
 		for (const to of recipients) {
-			const base: IDataObject = { to: maskPhone(to), messageType: kind, ...(kind === 'template' ? { template: tpl.name, language: tpl.language } : {}), truncated: body.truncated };
+			const base: IDataObject = {
+				to: maskPhone(to),
+				messageType: kind,
+				...(kind === 'template' ? { template: tpl.name, language: tpl.language } : {}),
+				truncated: body.truncated,
+			};
 			results.push({ ...base, ...(await sendOne(wa, to, kind, body.text, tpl, retries)) });
 		}
 	} finally {
@@ -99,7 +148,12 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const failed = results.filter((r) => !r.sent);
 	if (failed.length && !this.continueOnFail()) {
 		const first = failed[0];
-		throw new MitanError(String(first.code ?? 'NOTIFY_FAILED'), `alert not delivered to ${failed.map((f) => `${String(f.to)} (${String(f.error)})`).join('; ')}${failed.length < results.length ? `; sent to ${results.length - failed.length} other(s)` : ''}`, (first.action as never) ?? 'retry_soon', { results });
+		throw new MitanError(
+			String(first.code ?? 'NOTIFY_FAILED'),
+			`alert not delivered to ${failed.map((f) => `${String(f.to)} (${String(f.error)})`).join('; ')}${failed.length < results.length ? `; sent to ${results.length - failed.length} other(s)` : ''}`,
+			(first.action as never) ?? 'retry_soon',
+			{ results },
+		);
 	}
 	return results;
 }

@@ -73,7 +73,13 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: inline },
 		options: [
-			{ displayName: 'X Text', name: 'xText', type: 'string', default: '', description: 'At most 280 weighted characters (Hindi counts every matra; a link counts 23)' },
+			{
+				displayName: 'X Text',
+				name: 'xText',
+				type: 'string',
+				default: '',
+				description: 'At most 280 weighted characters (Hindi counts every matra; a link counts 23)',
+			},
 			{ displayName: 'Instagram Caption', name: 'instagramCaption', type: 'string', typeOptions: { rows: 3 }, default: '' },
 			{ displayName: 'Facebook Text', name: 'facebookText', type: 'string', typeOptions: { rows: 3 }, default: '' },
 			{ displayName: 'Facebook Link', name: 'facebookLink', type: 'string', default: '' },
@@ -93,7 +99,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://mitan.example.org',
-				description: 'Public URL of the Police Mitan gateway: approved images are converted there to JPEG and served at /media/<hash>.jpg for Instagram',
+				description:
+					'Public URL of the Police Mitan gateway: approved images are converted there to JPEG and served at /media/<hash>.jpg for Instagram',
 			},
 			{ displayName: 'Request Timeout (Seconds)', name: 'timeoutSeconds', type: 'number', default: 30, typeOptions: { minValue: 1 } },
 			{
@@ -119,7 +126,13 @@ function readChannels(ctx: IExecuteFunctions, i: number): SocialChannel[] {
 	const raw = ctx.getNodeParameter('channels', i, []) as string[];
 	const list = (Array.isArray(raw) ? raw : [raw]).map((c) => String(c).trim().toLowerCase());
 	const bad = list.filter((c) => !isSocialChannel(c));
-	if (bad.length) throw new MitanError('SOCIAL_UNKNOWN_CHANNEL', `unknown channel(s) ${bad.join(', ')} (known: ${SOCIAL_CHANNELS.join(', ')})`, 'fix_input', { field: 'channels' });
+	if (bad.length)
+		throw new MitanError(
+			'SOCIAL_UNKNOWN_CHANNEL',
+			`unknown channel(s) ${bad.join(', ')} (known: ${SOCIAL_CHANNELS.join(', ')})`,
+			'fix_input',
+			{ field: 'channels' },
+		);
 	if (!list.length) throw new MitanError('SOCIAL_NO_CHANNEL', 'choose at least one channel', 'fix_input', { field: 'channels' });
 	return [...new Set(list)] as SocialChannel[];
 }
@@ -127,7 +140,12 @@ function readChannels(ctx: IExecuteFunctions, i: number): SocialChannel[] {
 async function readContent(ctx: IExecuteFunctions, i: number): Promise<PublishableContent> {
 	if (ctx.getNodeParameter('contentSource', i) === 'inline') {
 		if (!ctx.getNodeParameter('allowInline', i, false)) {
-			throw new MitanError('INLINE_NOT_CONFIRMED', 'inline content is not approved: turn on "Publish Unapproved Inline Content" or publish approved content by ID / बिना स्वीकृति सामग्री प्रकाशित नहीं होगी', 'fix_input', { field: 'allowInline' });
+			throw new MitanError(
+				'INLINE_NOT_CONFIRMED',
+				'inline content is not approved: turn on "Publish Unapproved Inline Content" or publish approved content by ID / बिना स्वीकृति सामग्री प्रकाशित नहीं होगी',
+				'fix_input',
+				{ field: 'allowInline' },
+			);
 		}
 		const v = ctx.getNodeParameter('variants', i, {}) as IDataObject;
 		const s = (k: string) => (typeof v[k] === 'string' && v[k] !== '' ? (v[k] as string) : undefined);
@@ -161,7 +179,13 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	// Instagram needs a JPEG it can fetch: approved images go through the gateway's media store.
 	const preFailed = new Map<SocialChannel, MitanError>();
 	const gatewayUrl = typeof opts.gatewayUrl === 'string' ? opts.gatewayUrl.trim() : '';
-	if (content.imageUrl && content.contentId !== null && gatewayUrl && !OWN_MEDIA_RE.test(content.imageUrl) && channels.some((c) => c === 'instagram' || c === 'facebook')) {
+	if (
+		content.imageUrl &&
+		content.contentId !== null &&
+		gatewayUrl &&
+		!OWN_MEDIA_RE.test(content.imageUrl) &&
+		channels.some((c) => c === 'instagram' || c === 'facebook')
+	) {
 		try {
 			content = { ...content, imageUrl: await requestContentJpegUrl(gatewayUrl, content.contentId) };
 		} catch (e) {
@@ -179,16 +203,23 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			instagram: { pollIntervalMs: Number(opts.pollIntervalMs ?? 2000) },
 		},
 	});
-	const results: ChannelResult[] = channels.map((c) => done.find((d) => d.channel === c) ?? { channel: c, ok: false, error: preFailed.get(c) });
+	const results: ChannelResult[] = channels.map(
+		(c) => done.find((d) => d.channel === c) ?? { channel: c, ok: false, error: preFailed.get(c) },
+	);
 	const failed = results.filter((r) => !r.ok);
 	// Every channel was tried before any failure is raised: one network never stops the others.
 	if (failed.length && !this.continueOnFail()) {
 		const first = failed[0].error!;
 		const okList = results.filter((r) => r.ok).map((r) => `${r.channel} ${r.outcome!.status}`);
-		throw new MitanError(first.code, `${failed.map((f) => f.error!.message).join(' | ')}${okList.length ? ` (done: ${okList.join(', ')})` : ''}`, first.action, {
-			...first.details,
-			channels: results.map(resultJson),
-		});
+		throw new MitanError(
+			first.code,
+			`${failed.map((f) => f.error!.message).join(' | ')}${okList.length ? ` (done: ${okList.join(', ')})` : ''}`,
+			first.action,
+			{
+				...first.details,
+				channels: results.map(resultJson),
+			},
+		);
 	}
 	return results.map(resultJson);
 }

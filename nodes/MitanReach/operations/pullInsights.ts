@@ -20,7 +20,14 @@ export const description: INodeProperties[] = [
 		],
 		displayOptions: { show },
 	},
-	{ displayName: 'Posts of the Last N Days', name: 'days', type: 'number', typeOptions: { minValue: 1, maxValue: 90 }, default: 7, displayOptions: { show } },
+	{
+		displayName: 'Posts of the Last N Days',
+		name: 'days',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 90 },
+		default: 7,
+		displayOptions: { show },
+	},
 ];
 
 /** Fetches insights (core/social, one snapshot a day per post), then refreshes the social rollup. */

@@ -11,13 +11,25 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		default: 'incremental',
 		options: [
-			{ name: 'Changed Days', value: 'incremental', description: 'Only the days whose data changed since the last refresh (fast; run it every few minutes or hourly)' },
+			{
+				name: 'Changed Days',
+				value: 'incremental',
+				description: 'Only the days whose data changed since the last refresh (fast; run it every few minutes or hourly)',
+			},
 			{ name: 'One Day', value: 'day', description: 'Recompute one given day' },
 			{ name: 'Everything', value: 'full', description: 'Recompute every day (after a restore or an upgrade)' },
 		],
 		displayOptions: { show },
 	},
-	{ displayName: 'Day', name: 'day', type: 'string', default: '', placeholder: '2026-03-31', required: true, displayOptions: { show: { ...show, mode: ['day'] } } },
+	{
+		displayName: 'Day',
+		name: 'day',
+		type: 'string',
+		default: '',
+		placeholder: '2026-03-31',
+		required: true,
+		displayOptions: { show: { ...show, mode: ['day'] } },
+	},
 	{
 		displayName: 'Rollups',
 		name: 'kinds',
@@ -43,6 +55,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	return {
 		mode,
 		millis: r.millis,
-		kinds: r.kinds.map((k) => ({ kind: k.kind, days: k.days?.map((d) => d.day) ?? 'all', rows: k.rows, changed: k.changed, removed: k.removed, millis: k.millis })),
+		kinds: r.kinds.map((k) => ({
+			kind: k.kind,
+			days: k.days?.map((d) => d.day) ?? 'all',
+			rows: k.rows,
+			changed: k.changed,
+			removed: k.removed,
+			millis: k.millis,
+		})),
 	};
 }

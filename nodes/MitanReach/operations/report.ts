@@ -39,7 +39,10 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject | IDataObject[]> {
-	const r = await buildReport(await getDb(this), { period: this.getNodeParameter('period', i) as ReportPeriod, date: String(this.getNodeParameter('date', i)).trim() });
+	const r = await buildReport(await getDb(this), {
+		period: this.getNodeParameter('period', i) as ReportPeriod,
+		date: String(this.getNodeParameter('date', i)).trim(),
+	});
 	const head = { period: r.period, from: r.from, to: r.to, previousFrom: r.previousFrom, previousTo: r.previousTo };
 	if (this.getNodeParameter('output', i) === 'single') return { ...head, items: r.items as unknown as IDataObject[] };
 	return r.items.map((it) => ({ ...head, ...it }));

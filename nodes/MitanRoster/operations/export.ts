@@ -5,7 +5,13 @@ import { readFilters, segmentFilters } from '../common';
 
 export const description: INodeProperties[] = [
 	segmentFilters(['export'], 'roster'),
-	{ displayName: 'File Name', name: 'fileName', type: 'string', default: 'roster.csv', displayOptions: { show: { resource: ['roster'], operation: ['export'] } } },
+	{
+		displayName: 'File Name',
+		name: 'fileName',
+		type: 'string',
+		default: 'roster.csv',
+		displayOptions: { show: { resource: ['roster'], operation: ['export'] } },
+	},
 ];
 
 export async function execute(this: IExecuteFunctions, i: number) {

@@ -6,9 +6,32 @@ import { actorFor } from '../common';
 const show = { resource: ['roster'], operation: ['import'] };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Input Binary Field', name: 'binaryPropertyName', type: 'string', default: 'data', required: true, description: 'The binary field holding the CSV or .xlsx file', displayOptions: { show } },
-	{ displayName: 'Consent Source', name: 'consentSource', type: 'string', default: '', placeholder: 'Camp Kawardha 2026-11-20', description: 'Applies to rows without their own consent column', displayOptions: { show } },
-	{ displayName: 'Keep Good Rows', name: 'partial', type: 'boolean', default: false, description: 'Whether to import the good rows when some are rejected (otherwise the whole file or nothing)', displayOptions: { show } },
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'The binary field holding the CSV or .xlsx file',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Consent Source',
+		name: 'consentSource',
+		type: 'string',
+		default: '',
+		placeholder: 'Camp Kawardha 2026-11-20',
+		description: 'Applies to rows without their own consent column',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Keep Good Rows',
+		name: 'partial',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to import the good rows when some are rejected (otherwise the whole file or nothing)',
+		displayOptions: { show },
+	},
 	{ displayName: 'Max File Size (MB)', name: 'maxMb', type: 'number', default: 10, displayOptions: { show } },
 ];
 

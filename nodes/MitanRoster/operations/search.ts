@@ -5,7 +5,14 @@ const show = { resource: ['subscriber'], operation: ['search'] };
 
 export const description: INodeProperties[] = [
 	segmentFilters(['search'], 'subscriber'),
-	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit', displayOptions: { show } },
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Limit',
 		name: 'limit',
@@ -15,7 +22,14 @@ export const description: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { ...show, returnAll: [false] } },
 	},
-	{ displayName: 'Cursor', name: 'cursor', type: 'string', default: '', description: 'Continue after the page that returned this cursor', displayOptions: { show: { ...show, returnAll: [false] } } },
+	{
+		displayName: 'Cursor',
+		name: 'cursor',
+		type: 'string',
+		default: '',
+		description: 'Continue after the page that returned this cursor',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
 ];
 
 export async function execute(this: IExecuteFunctions, i: number) {
@@ -31,6 +45,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		} while (cursor);
 		return all;
 	}
-	const page = await roster.search(filter, (this.getNodeParameter('cursor', i, '') as string) || undefined, this.getNodeParameter('limit', i, 50) as number);
+	const page = await roster.search(
+		filter,
+		(this.getNodeParameter('cursor', i, '') as string) || undefined,
+		this.getNodeParameter('limit', i, 50) as number,
+	);
 	return page.items.map((s, k) => ({ ...subscriberJson(s), ...(k === page.items.length - 1 ? { nextCursor: page.nextCursor } : {}) }));
 }

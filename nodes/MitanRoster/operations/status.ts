@@ -14,12 +14,24 @@ export const description: INodeProperties[] = [
 ];
 
 export async function optOut(this: IExecuteFunctions, i: number) {
-	const s = await (await rosterFor(this)).optOut(this.getNodeParameter('phone', i) as string, (this.getNodeParameter('reason', i, '') as string) || 'opt-out via n8n', actorFor(this));
+	const s = await (
+		await rosterFor(this)
+	).optOut(
+		this.getNodeParameter('phone', i) as string,
+		(this.getNodeParameter('reason', i, '') as string) || 'opt-out via n8n',
+		actorFor(this),
+	);
 	return subscriberJson(s);
 }
 
 export async function optIn(this: IExecuteFunctions, i: number) {
-	const s = await (await rosterFor(this)).optIn(this.getNodeParameter('phone', i) as string, (this.getNodeParameter('reason', i, '') as string) || 'opt-in via n8n', actorFor(this));
+	const s = await (
+		await rosterFor(this)
+	).optIn(
+		this.getNodeParameter('phone', i) as string,
+		(this.getNodeParameter('reason', i, '') as string) || 'opt-in via n8n',
+		actorFor(this),
+	);
 	return subscriberJson(s);
 }
 

@@ -37,7 +37,13 @@ export const description: INodeProperties[] = [
 			{ displayName: 'Block', name: 'block', type: 'string', default: '' },
 			{ displayName: 'Village', name: 'village', type: 'string', default: '' },
 			{ displayName: 'Tags', name: 'tags', type: 'string', default: '', description: 'Comma-separated' },
-			{ displayName: 'Consent Evidence', name: 'consentEvidence', type: 'string', default: '', description: 'E.g. form ID or photo reference of the signed sheet' },
+			{
+				displayName: 'Consent Evidence',
+				name: 'consentEvidence',
+				type: 'string',
+				default: '',
+				description: 'E.g. form ID or photo reference of the signed sheet',
+			},
 		],
 	},
 ];
