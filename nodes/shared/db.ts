@@ -5,7 +5,9 @@ import type {
 	IExecuteFunctions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
-import { openPostgres, type Db } from '../../core/db';
+import { migratingOnFirstUse, schemaStatus, type SchemaStatus } from '../../core/db/migrate';
+import { openPostgres } from '../../core/db/postgres';
+import type { Db } from '../../core/db/types';
 
 /** Builds a postgres:// URL from the Mitan Database credential. */
 export function credentialUrl(c: ICredentialDataDecryptedObject): { url: string; ssl: boolean } {
@@ -18,7 +20,11 @@ export function credentialUrl(c: ICredentialDataDecryptedObject): { url: string;
 /**
  * One pool per connection URL per process: n8n runs a node once per execution, and opening a
  * pool each time would cost a TCP + auth handshake per run. Pools hold no workflow state, so
- * this stays safe with several queue-mode workers (each has its own).
+ * this stays safe with several queue-mode workers (each has its own). Every node shares this
+ * map: the package build bundles this module once, into dist/lib/core.js.
+ *
+ * Each pool creates or upgrades the schema before its first statement (the migrations ship
+ * inside the package), so the nodes work against an empty database with no setup step.
  */
 const pools = new Map<string, Db>();
 
@@ -26,10 +32,15 @@ export function dbFromCredential(c: ICredentialDataDecryptedObject): Db {
 	const { url, ssl } = credentialUrl(c);
 	let db = pools.get(url);
 	if (!db) {
-		db = openPostgres({ url, max: 4, ssl });
+		db = migratingOnFirstUse(openPostgres({ url, max: 4, ssl }));
 		pools.set(url, db);
 	}
 	return db;
+}
+
+/** How many pools this process holds (one per database URL in use). */
+export function poolCount(): number {
+	return pools.size;
 }
 
 export async function getDb(ctx: IExecuteFunctions): Promise<Db> {
@@ -51,18 +62,43 @@ export async function mitanDatabaseConnectionTest(
 	const { url, ssl } = credentialUrl(credential.data ?? {});
 	const db = openPostgres({ url, max: 1, ssl });
 	try {
-		const [r] = await db.query<{ n: number }>(
-			`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'schema_migrations'`,
-		);
-		if (r.n === 0)
-			return {
-				status: 'Error',
-				message: 'Connected, but the Police Mitan tables are missing: run `npm run migrate` (or `npm start`) first',
-			};
-		return { status: 'OK', message: 'Connection successful' };
+		return describeSchema(await schemaStatus(db));
 	} catch (e) {
 		return { status: 'Error', message: (e as Error).message };
 	} finally {
 		await db.close();
 	}
+}
+
+/** The credential test's answer: whether the nodes can work with this database as it is. */
+export function describeSchema(s: SchemaStatus): INodeCredentialTestResult {
+	const list = (names: string[]) => names.map((n) => n.replace(/\.sql$/, '')).join(', ');
+	if (s.edited.length) {
+		return {
+			status: 'Error',
+			message: `Connected, but these migrations in this database differ from this package's: ${list(s.edited)}. The nodes will refuse to run; restore them, or install the package version that applied them.`,
+		};
+	}
+	if (s.pending.length && !s.canCreate) {
+		return {
+			status: 'Error',
+			message: `Connected, but this database user may not create tables, and ${s.pending.length} Police Mitan migrations are pending: grant it CREATE on the schema, or run \`mitan migrate\` once as the owner.`,
+		};
+	}
+	const newer = s.unknown.length
+		? ` It also has ${s.unknown.length} newer migrations than this package: update n8n-nodes-police-mitan.`
+		: '';
+	if (!s.present) {
+		return {
+			status: 'OK',
+			message: `Connected. The database has no Police Mitan tables yet: the nodes will create them (${s.pending.length} migrations) on first use.`,
+		};
+	}
+	if (s.pending.length) {
+		return {
+			status: 'OK',
+			message: `Connected. The Police Mitan schema will be upgraded on first use (${s.pending.length} pending: ${list(s.pending)}).${newer}`,
+		};
+	}
+	return { status: 'OK', message: `Connected. The Police Mitan schema is up to date (${s.applied} migrations).${newer}` };
 }

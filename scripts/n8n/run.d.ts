@@ -3,6 +3,8 @@ import type { N8nPaths } from './install';
 export { ensureN8n, n8nPaths } from './install';
 
 export const PACKAGE_NAME: string;
+/** packages/n8n-nodes-police-mitan, relative to the repository root. */
+export const PACKAGE_DIR: string;
 export type N8nDb =
 	{ type: 'sqlite' } | { type: 'postgresdb'; host?: string; port?: number; database: string; user?: string; password?: string };
 export interface N8nOwner {
@@ -61,6 +63,7 @@ export class N8nInstance {
 }
 export function freePort(): Promise<number>;
 export function bcryptHash(password: string, paths?: N8nPaths): string;
+/** `npm pack` of the repository's community package (packages/n8n-nodes-police-mitan). */
 export function packRepo(repoRoot: string, destDir: string, opts?: { allowMissing?: boolean }): { tarball: string; missing: string[] };
 export function installPackage(userFolder: string, tarball: string, opts?: { onlyPresent?: boolean }): string;
 export function waitFor<T>(

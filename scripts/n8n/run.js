@@ -45,20 +45,24 @@ function bcryptHash(password, paths = n8nPaths()) {
 	return bcrypt.hashSync(password, 10);
 }
 
+/** The published community package inside the repository (its own manifest; built by scripts/build-nodes.js). */
+const PACKAGE_DIR = path.join('packages', PACKAGE_NAME);
+
 /**
- * `npm pack` of the repository (needs a built dist/). Returns the tarball path. Refuses a
- * tarball whose package.json lists n8n files that are missing, unless allowMissing: n8n would
- * refuse to load the whole package.
+ * `npm pack` of the community package of the repository at repoRoot (needs a built dist/).
+ * Returns the tarball path. Refuses a tarball whose package.json lists n8n files that are
+ * missing, unless allowMissing: n8n would refuse to load the whole package.
  */
 function packRepo(repoRoot, destDir, { allowMissing = false } = {}) {
-	const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+	const pkgDir = path.join(repoRoot, PACKAGE_DIR);
+	const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
 	const listed = [...pkg.n8n.nodes, ...pkg.n8n.credentials];
-	const missing = listed.filter((f) => !fs.existsSync(path.join(repoRoot, f)));
+	const missing = listed.filter((f) => !fs.existsSync(path.join(pkgDir, f)));
 	if (missing.length && !allowMissing) {
 		throw new Error(`cannot pack ${pkg.name}: run \`npm run build\` first; missing built files:\n  ${missing.join('\n  ')}`);
 	}
 	fs.mkdirSync(destDir, { recursive: true });
-	const out = execFileSync('npm', ['pack', '--pack-destination', destDir, '--silent'], { cwd: repoRoot, encoding: 'utf8' });
+	const out = execFileSync('npm', ['pack', '--pack-destination', destDir, '--silent'], { cwd: pkgDir, encoding: 'utf8' });
 	const file = out.trim().split('\n').pop();
 	return { tarball: path.join(destDir, file), missing };
 }
@@ -369,4 +373,17 @@ async function waitFor(fn, { timeoutMs = 60000, intervalMs = 500, describe = () 
 	throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${await describe(last)}`);
 }
 
-module.exports = { PACKAGE_NAME, N8nInstance, ensureN8n, n8nPaths, freePort, bcryptHash, packRepo, installPackage, waitFor, sleep, tail };
+module.exports = {
+	PACKAGE_NAME,
+	PACKAGE_DIR,
+	N8nInstance,
+	ensureN8n,
+	n8nPaths,
+	freePort,
+	bcryptHash,
+	packRepo,
+	installPackage,
+	waitFor,
+	sleep,
+	tail,
+};

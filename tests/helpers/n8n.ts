@@ -33,16 +33,19 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-export const PACKAGE_ROOT = path.resolve(__dirname, '../..');
+/** The repository: the nodes' sources, workflows/. */
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+/** The published community package: its manifest, and its dist/ once built (scripts/build-nodes.js). */
+export const PACKAGE_ROOT = path.join(REPO_ROOT, 'packages', 'n8n-nodes-police-mitan');
 const PKG = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
 	name: string;
 	n8n: { nodes: string[]; credentials: string[] };
 };
 export const PACKAGE_NAME = PKG.name;
 
-/** dist/nodes/X/X.node.js → nodes/X/X.node.ts, class X (the loader's own naming rule). */
+/** dist/nodes/X/X.node.js → nodes/X/X.node.ts (top-level sources), class X (the loader's own naming rule). */
 function loadFromSource<T>(distPath: string): T | undefined {
-	const src = path.join(PACKAGE_ROOT, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+	const src = path.join(REPO_ROOT, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
 	// A node listed in package.json whose source is not written yet is skipped here; the
 	// packed-tarball test and the lint check that every listed file exists.
 	if (!fs.existsSync(src)) return undefined;
@@ -338,7 +341,7 @@ function firstNodeWithoutInputs(json: WorkflowJson): INode | undefined {
 
 /** Reads a workflow JSON file (from workflows/ or a test fixture). */
 export function readWorkflow(file: string): WorkflowJson {
-	return JSON.parse(fs.readFileSync(path.isAbsolute(file) ? file : path.join(PACKAGE_ROOT, file), 'utf8')) as WorkflowJson;
+	return JSON.parse(fs.readFileSync(path.isAbsolute(file) ? file : path.join(REPO_ROOT, file), 'utf8')) as WorkflowJson;
 }
 
 /** Node type name as exported workflows spell it. */

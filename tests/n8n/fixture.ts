@@ -19,7 +19,7 @@ import { createPgDatabase, PG_ADMIN_URL } from '../helpers/db';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { gatewayApp, gatewayEnv } from '../gateway/helpers';
-import { PACKAGE_ROOT, type WorkflowJson } from '../helpers/n8n';
+import { REPO_ROOT, type WorkflowJson } from '../helpers/n8n';
 
 export const REDIS = { host: process.env.MITAN_TEST_REDIS_HOST ?? '127.0.0.1', port: Number(process.env.MITAN_TEST_REDIS_PORT ?? 6379) };
 
@@ -31,7 +31,7 @@ let packed: { tarball: string; missing: string[] } | undefined;
  */
 function tarball(): { tarball: string; partial: boolean } {
 	const allowMissing = process.env.MITAN_N8N_ALLOW_PARTIAL === '1';
-	packed ??= packRepo(PACKAGE_ROOT, fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-pack-')), { allowMissing });
+	packed ??= packRepo(REPO_ROOT, fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-pack-')), { allowMissing });
 	return { tarball: packed.tarball, partial: packed.missing.length > 0 };
 }
 
@@ -159,7 +159,11 @@ export async function executionData(stack: Stack, id: number): Promise<string> {
 }
 
 /** Calls a production webhook until n8n has registered it (activation finishes after the REST answer). */
-export async function callWebhook(stack: Stack, pathSuffix: string, body: unknown = {}): Promise<{ status: number; body: string }> {
+export async function callWebhook(
+	stack: Pick<Stack, 'n8n'>,
+	pathSuffix: string,
+	body: unknown = {},
+): Promise<{ status: number; body: string }> {
 	const until = Date.now() + 30000;
 	for (;;) {
 		const r = await stack.n8n.webhook(pathSuffix, body);

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { toInstagramJpeg } from '../../core/media/convert';
 import { ingestImage } from '../../core/media/ingest';
 import { describeEachEngine } from '../helpers/db';
-import { PACKAGE_ROOT } from '../helpers/n8n';
+import { REPO_ROOT } from '../helpers/n8n';
 import { startImageServer } from '../sandbox/helpers';
 import { insertContent, startMediaServer } from './helpers';
 
@@ -116,7 +116,7 @@ describe('node bundle', () => {
 	// PGlite is required lazily inside core/db/pglite.ts (never reached by nodes); sharp and express must not appear at all.
 	test('Mitan Publish never imports sharp or express (only the gateway converts images)', async () => {
 		const res = await esbuild.build({
-			entryPoints: [path.join(PACKAGE_ROOT, 'nodes/MitanPublish/MitanPublish.node.ts')],
+			entryPoints: [path.join(REPO_ROOT, 'nodes/MitanPublish/MitanPublish.node.ts')],
 			bundle: true,
 			write: false,
 			platform: 'node',

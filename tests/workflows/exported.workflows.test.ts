@@ -10,10 +10,10 @@ import * as path from 'path';
 import type { INodeProperties, INodeType, INodeTypeDescription, IVersionedNodeType } from 'n8n-workflow';
 import { CREDENTIALS } from '../../scripts/n8n/credentials';
 import { baseNodeTypes } from './base-nodes';
-import { ownNodeTypes, PACKAGE_NAME, PACKAGE_ROOT, readWorkflow, type WorkflowJson } from '../helpers/n8n';
+import { ownNodeTypes, PACKAGE_NAME, REPO_ROOT, readWorkflow, type WorkflowJson } from '../helpers/n8n';
 
 const FILES = fs
-	.readdirSync(path.join(PACKAGE_ROOT, 'workflows'))
+	.readdirSync(path.join(REPO_ROOT, 'workflows'))
 	.filter((f) => f.endsWith('.json'))
 	.sort();
 const ERROR_WORKFLOW_ID = 'MitanErrorAlert1';
