@@ -2,7 +2,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
  * The Police Mitan store: a PostgreSQL server, or the embedded database that `npm start`
- * serves on a local port. Tested by the nodes' `mitanDatabaseConnectionTest` (runs a query).
+ * serves on a local port; an empty database is fine (the nodes create the tables on first use).
+ * Tested by the nodes' `mitanDatabaseConnectionTest`, which reports where the schema stands.
  */
 export class MitanDatabaseApi implements ICredentialType {
 	name = 'mitanDatabaseApi';

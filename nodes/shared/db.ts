@@ -86,7 +86,7 @@ export function describeSchema(s: SchemaStatus): INodeCredentialTestResult {
 		};
 	}
 	const newer = s.unknown.length
-		? ` It also has ${s.unknown.length} newer migrations than this package: update n8n-nodes-police-mitan.`
+		? ` It also has migrations this package does not know (${s.unknown.join(', ')}): update n8n-nodes-police-mitan.`
 		: '';
 	if (!s.present) {
 		return {
