@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { openPglite, openPostgres, servePglite, type Db } from '../../core/db';
 import { migrate } from '../../core/db/migrate';
+import type { N8nDb } from '../../scripts/n8n/run';
 
 /** The PostgreSQL server every machine here runs; tests make a fresh database of their own on it. */
 export const PG_ADMIN_URL = process.env.MITAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -51,6 +52,19 @@ export async function createPgDatabase(prefix = 'mitan_t'): Promise<{ url: strin
 			await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 			await a.end();
 		},
+	};
+}
+
+/** A PostgreSQL URL (e.g. createPgDatabase's) as a real n8n's database settings (scripts/n8n/run.js). */
+export function n8nDatabase(url: string): N8nDb {
+	const u = new URL(url);
+	return {
+		type: 'postgresdb',
+		host: u.hostname,
+		port: Number(u.port || 5432),
+		database: u.pathname.slice(1),
+		user: decodeURIComponent(u.username || 'postgres'),
+		password: decodeURIComponent(u.password),
 	};
 }
 

@@ -14,7 +14,7 @@ import { openPostgres, type Db } from '../../core/db';
 import { CREDENTIALS } from '../../scripts/n8n/credentials';
 import { ensureN8n } from '../../scripts/n8n/install';
 import { freePort, N8nInstance, PACKAGE_NAME, packRepo } from '../../scripts/n8n/run';
-import { createPgDatabase } from '../helpers/db';
+import { createPgDatabase, n8nDatabase } from '../helpers/db';
 import { nodeType, REPO_ROOT, type WorkflowJson } from '../helpers/n8n';
 import { npmRedirect, serveTarball, type Registry } from './registry';
 import { callWebhook } from './fixture';
@@ -86,18 +86,10 @@ describe('real n8n: installed from the Community Nodes screen, on an empty datab
 		cleanups.push(() => mitan.close());
 		const n8nPg = await createPgDatabase('mitan_n8n_engine');
 		cleanups.push(() => n8nPg.drop());
-		const u = new URL(n8nPg.url);
 		n8n = new N8nInstance({
 			paths,
 			port: await freePort(),
-			db: {
-				type: 'postgresdb',
-				host: u.hostname,
-				port: Number(u.port || 5432),
-				database: u.pathname.slice(1),
-				user: 'postgres',
-				password: '',
-			},
+			db: n8nDatabase(n8nPg.url),
 			env: {
 				N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 				PATH: [npmRedirect(registry.url, packDir), paths.nodeBinDir, process.env.PATH].join(path.delimiter),

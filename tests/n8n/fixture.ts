@@ -15,7 +15,7 @@ import type { DeepPartial, SandboxConfig } from '../../sandbox/config';
 import { sandboxCredentials } from '../../scripts/n8n/credentials';
 import { ensureN8n } from '../../scripts/n8n/install';
 import { N8nInstance, freePort, installPackage, packRepo } from '../../scripts/n8n/run';
-import { createPgDatabase, PG_ADMIN_URL } from '../helpers/db';
+import { createPgDatabase, n8nDatabase, PG_ADMIN_URL } from '../helpers/db';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { gatewayApp, gatewayEnv } from '../gateway/helpers';
@@ -102,18 +102,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 		cleanups.push(() => n8nPg.drop());
 		const n8nSql = postgres(n8nPg.url, { max: 2, onnotice: () => undefined });
 		cleanups.push(() => n8nSql.end({ timeout: 2 }));
-		const u = new URL(n8nPg.url);
 		const n8n = new N8nInstance({
 			paths,
 			port: await freePort(),
-			db: {
-				type: 'postgresdb',
-				host: u.hostname,
-				port: Number(u.port || 5432),
-				database: u.pathname.slice(1),
-				user: decodeURIComponent(u.username || 'postgres'),
-				password: decodeURIComponent(u.password),
-			},
+			db: n8nDatabase(n8nPg.url),
 			queue: opts.queue ? { ...REDIS, prefix: `mitan-test-${process.pid}-${Date.now().toString(36)}` } : null,
 			log: (m) => console.log(m),
 		});
