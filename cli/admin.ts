@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import { createAdmin } from '../core/auth';
 import type { Queryable } from '../core/db';
+import { MitanError } from '../core/errors';
 
 /** A password a person can type from a printout: 16 characters from an unambiguous alphabet. */
 export function generatePassword(): string {
@@ -19,7 +20,10 @@ export async function adminCreate(
 	password: string | undefined,
 ): Promise<{ username: string; password: string; generated: boolean }> {
 	if (!username)
-		throw new Error('usage: mitan admin:create <username>   (password from MITAN_ADMIN_PASSWORD, or generated and shown once)');
+		throw new MitanError(
+			'CLI_USAGE',
+			'usage: mitan admin:create <username>   (password from MITAN_ADMIN_PASSWORD, or generated and shown once)',
+		);
 	const pw = password || generatePassword();
 	await createAdmin(db, username, pw);
 	return { username, password: pw, generated: !password };

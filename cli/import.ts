@@ -3,12 +3,17 @@ import * as fs from 'fs';
 import type { Db } from '../core/db';
 import { importRoster, type ImportResult } from '../core/roster';
 import { flag, type Args } from './args';
+import { MitanError } from '../core/errors';
 
 /** `mitan import <file> --consent "camp ..." [--partial] [--max-mb 10]`: for the cyber cell's own machine. */
 export async function importCommand(db: Db, args: Args): Promise<ImportResult> {
 	const file = args._[0];
-	if (!file) throw new Error('usage: mitan import <file.csv|file.xlsx> --consent "<where citizens agreed>" [--partial] [--max-mb N]');
-	if (!fs.existsSync(file)) throw new Error(`file not found: ${file}`);
+	if (!file)
+		throw new MitanError(
+			'CLI_USAGE',
+			'usage: mitan import <file.csv|file.xlsx> --consent "<where citizens agreed>" [--partial] [--max-mb N]',
+		);
+	if (!fs.existsSync(file)) throw new MitanError('IMPORT_FILE_NOT_FOUND', `file not found: ${file}`, { field: 'file' });
 	const size = fs.statSync(file).size;
 	// Rows are unknown until read: estimate from the size (about 45 bytes a row) and correct at the end.
 	const estimate = Math.max(1, Math.round(size / 45));

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { MitanError } from '../core/errors';
 
 /**
  * n8n for `npm start`: the pinned n8n 2.x from the machine's cache (installed on first use, with
@@ -21,7 +22,7 @@ export function repoRoot(from = __dirname): string {
 		const pkg = path.join(dir, 'package.json');
 		if (fs.existsSync(pkg) && fs.existsSync(path.join(dir, 'scripts', 'n8n', 'run.js'))) return dir;
 		const up = path.dirname(dir);
-		if (up === dir) throw new Error(`cannot find the Police Mitan repository above ${from}`);
+		if (up === dir) throw new MitanError('CONFIG_INVALID', `cannot find the Police Mitan repository above ${from}`);
 		dir = up;
 	}
 }

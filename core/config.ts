@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL, SANDBOX_DEFAULT_PORT } from './channels/api';
+import { MitanError } from './errors';
 
 /**
  * The one configuration resolver. Order: explicit option > environment > defaults.
@@ -46,7 +47,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 	};
 	const num = (s: string) => {
 		const n = Number(s);
-		if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`not a port number: ${s}`);
+		if (!Number.isInteger(n) || n < 0 || n > 65535) throw new MitanError('CONFIG_INVALID', `not a port number: ${s}`);
 		return n;
 	};
 	const port = pick(explicit.port, 'PORT', num) ?? 3000;

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Db } from '../core/db';
-import { MitanError } from '../core/errors';
+import { httpErrorOf } from '../core/errors';
 import { gatewayRouter } from './gateway';
 import { mediaRouter } from './media';
 import { mountWeb } from './web';
@@ -34,24 +34,10 @@ export function createApp(deps: AppDeps): express.Express {
 	return app;
 }
 
-/** The one error middleware: status from the error's code/action, never from message text. */
-export function errorHandler(err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction): void {
-	if (err instanceof MitanError) {
-		const status = err.code.endsWith('NOT_FOUND')
-			? 404
-			: err.action === 'fix_input'
-				? 400
-				: err.action === 'fix_content'
-					? 422
-					: err.action === 'reauthenticate'
-						? 401
-						: err.action === 'retry_soon'
-							? 503
-							: 500;
-		res.status(status).json({ error: err.toJSON() });
-		return;
-	}
-	const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
-	const status = e.status ?? e.statusCode ?? 500;
-	res.status(status).json({ error: { code: e.type ?? 'INTERNAL', message: status >= 500 ? 'internal error' : e.message } });
+/** The last error middleware: the status from core's one rule (httpStatusOf), the body as JSON. */
+export function errorHandler(err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction): void {
+	if (res.headersSent) return next(err);
+	const { status, body } = httpErrorOf(err);
+	if (status >= 500) console.error('[app]', err);
+	res.status(status).json(body);
 }

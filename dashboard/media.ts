@@ -48,7 +48,7 @@ export function mediaRouter(deps: AppDeps): Router {
 			const raw = (req.body as { contentId?: unknown } | undefined)?.contentId;
 			const contentId = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
 			if (!Number.isInteger(contentId) || contentId <= 0) {
-				throw new MitanError('CONTENT_ID_INVALID', 'body must be {"contentId": <positive integer>}', 'fix_input', { field: 'contentId' });
+				throw new MitanError('CONTENT_ID_INVALID', 'body must be {"contentId": <positive integer>}', { field: 'contentId' });
 			}
 			res.json(await ingestContentImage(deps.db, contentId, deps.publicUrl));
 		} catch (e) {

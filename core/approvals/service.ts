@@ -39,7 +39,7 @@ export function newNonce(): string {
 
 function phoneOrThrow(raw: string, field: string): string {
 	const p = normalisePhone(raw);
-	if (!p.ok) throw new MitanError('APPROVER_PHONE_INVALID', `${field} "${raw}": ${p.message}`, 'fix_input', { field });
+	if (!p.ok) throw new MitanError('APPROVER_PHONE_INVALID', `${field} "${raw}": ${p.message}`, { field });
 	return p.e164;
 }
 
@@ -53,7 +53,6 @@ async function lockContent(tx: Queryable, contentId: number, districtId?: number
 		throw new MitanError(
 			'CONTENT_NOT_FOUND',
 			`no content with id ${contentId}${districtId !== undefined ? ` in district ${districtId}` : ''}`,
-			'fix_input',
 			{ contentId },
 		);
 	}
@@ -62,7 +61,6 @@ async function lockContent(tx: Queryable, contentId: number, districtId?: number
 		throw new MitanError(
 			'CONTENT_TAMPERED',
 			`content ${contentId} was changed outside Police Mitan (its text no longer matches its hash): save it again through the dashboard`,
-			'fix_content',
 			{ contentId },
 		);
 	}
@@ -101,16 +99,14 @@ export async function requestApproval(db: Db, input: RequestInput, now = new Dat
 	let escalateTo: EscalateTo | null = null;
 	if (onDeadline === 'escalate') {
 		if (!input.escalateTo?.phone)
-			throw new MitanError('ESCALATION_MISSING', 'on deadline "escalate" needs a second approver\'s phone (escalate to)', 'fix_input', {
+			throw new MitanError('ESCALATION_MISSING', 'on deadline "escalate" needs a second approver\'s phone (escalate to)', {
 				field: 'escalateTo.phone',
 			});
-		if (!input.deadlineAt)
-			throw new MitanError('ESCALATION_MISSING', 'on deadline "escalate" needs a deadline', 'fix_input', { field: 'deadline' });
+		if (!input.deadlineAt) throw new MitanError('ESCALATION_MISSING', 'on deadline "escalate" needs a deadline', { field: 'deadline' });
 		if (!Number.isFinite(input.escalateTo.windowMinutes) || input.escalateTo.windowMinutes <= 0) {
 			throw new MitanError(
 				'DEADLINE_INVALID',
 				`the second approver's time must be a positive number of minutes, got ${input.escalateTo.windowMinutes}`,
-				'fix_input',
 				{ field: 'escalateTo.windowMinutes' },
 			);
 		}
@@ -121,12 +117,12 @@ export async function requestApproval(db: Db, input: RequestInput, now = new Dat
 		};
 	}
 	if (input.deadlineAt && !(input.deadlineAt.getTime() > now.getTime())) {
-		throw new MitanError('DEADLINE_INVALID', `the deadline ${input.deadlineAt.toISOString()} is not in the future`, 'fix_input', {
+		throw new MitanError('DEADLINE_INVALID', `the deadline ${input.deadlineAt.toISOString()} is not in the future`, {
 			field: 'deadline',
 		});
 	}
 	if (!input.links.approve || !input.links.reject || !input.links.changes) {
-		throw new MitanError('APPROVAL_LINKS_MISSING', 'an approval request needs approve, reject and request-changes links', 'report_bug');
+		throw new MitanError('APPROVAL_LINKS_MISSING', 'an approval request needs approve, reject and request-changes links');
 	}
 	return db.transaction(async (tx) => {
 		const content = await lockContent(tx, input.contentId, input.districtId);
@@ -156,7 +152,7 @@ export async function requestApproval(db: Db, input: RequestInput, now = new Dat
 			});
 		}
 		const moved = await setState(tx, content.id, allowedFrom(event), to, content.contentHash);
-		if (!moved) throw new MitanError('CONTENT_CHANGED', `content ${content.id} changed while approval was being requested`, 'retry_soon');
+		if (!moved) throw new MitanError('CONTENT_CHANGED', `content ${content.id} changed while approval was being requested`);
 		const approval = await insertApproval(tx, {
 			contentId: content.id,
 			districtId: content.districtId,
@@ -238,37 +234,32 @@ export const MAX_COMMENT = 2000;
 /** Records the approver's decision, once, for the exact content they saw. */
 export async function decide(db: Db, input: DecideInput): Promise<DecideResult> {
 	if (!DECISIONS.includes(input.decision))
-		throw new MitanError(
-			'DECISION_INVALID',
-			`"${String(input.decision)}" is not a decision (one of ${DECISIONS.join(', ')})`,
-			'fix_input',
-			{ field: 'decision' },
-		);
+		throw new MitanError('DECISION_INVALID', `"${String(input.decision)}" is not a decision (one of ${DECISIONS.join(', ')})`, {
+			field: 'decision',
+		});
 	const comment = typeof input.comment === 'string' && input.comment.trim() !== '' ? input.comment.trim() : null;
 	if (input.decision === 'changes_requested' && !comment) {
 		throw new MitanError(
 			'COMMENT_REQUIRED',
 			'say what must change: a comment is required to request changes / बदलाव बताने के लिए टिप्पणी लिखें',
-			'fix_input',
 			{ field: 'comment' },
 		);
 	}
 	if (comment && [...comment].length > MAX_COMMENT)
-		throw new MitanError('COMMENT_TOO_LONG', `the comment is ${[...comment].length} characters; at most ${MAX_COMMENT}`, 'fix_input', {
+		throw new MitanError('COMMENT_TOO_LONG', `the comment is ${[...comment].length} characters; at most ${MAX_COMMENT}`, {
 			field: 'comment',
 		});
 	if (input.approvalId === undefined && input.nonce === undefined)
-		throw new MitanError('APPROVAL_NOT_FOUND', 'decide needs an approval id or a link nonce', 'report_bug');
+		throw new MitanError('APPROVAL_KEY_MISSING', 'decide needs an approval id or a link nonce');
 	return db.transaction(async (tx) => {
 		const a = await selectApproval(tx, { id: input.approvalId, nonce: input.nonce }, { forUpdate: true });
 		if (!a || (input.districtId !== undefined && a.districtId !== input.districtId)) {
-			throw new MitanError('APPROVAL_NOT_FOUND', 'no such approval request (the link is wrong or was never issued)', 'fix_input');
+			throw new MitanError('APPROVAL_NOT_FOUND', 'no such approval request (the link is wrong or was never issued)');
 		}
 		if (a.decision !== null) {
 			throw new MitanError(
 				'APPROVAL_ALREADY_DECIDED',
 				`this request was already ${a.decision.replace('_', ' ')}${a.decidedBy ? ` by ${a.decidedBy}` : ''}${a.decidedAt ? ` at ${a.decidedAt.toISOString()}` : ''}: a link works once`,
-				'fix_input',
 				{ approvalId: a.id, decision: a.decision, decidedBy: a.decidedBy, decidedAt: a.decidedAt?.toISOString() ?? null },
 			);
 		}
@@ -276,7 +267,6 @@ export async function decide(db: Db, input: DecideInput): Promise<DecideResult> 
 			throw new MitanError(
 				'APPROVAL_HASH_MISMATCH',
 				`the text you saw (hash ${String(input.seenHash).slice(0, 12)}) is not the text this request is for (hash ${a.contentHash.slice(0, 12)}): reload and check it again`,
-				'fix_input',
 				{ approvalId: a.id, seenHash: input.seenHash, contentHash: a.contentHash },
 			);
 		}
@@ -286,7 +276,6 @@ export async function decide(db: Db, input: DecideInput): Promise<DecideResult> 
 			throw new MitanError(
 				'APPROVAL_VOID',
 				`content ${a.contentId} was edited after this request was sent: the request is void, a new one will follow`,
-				'fix_content',
 				{ approvalId: a.id },
 			);
 		}
@@ -300,8 +289,7 @@ export async function decide(db: Db, input: DecideInput): Promise<DecideResult> 
 			a.contentHash,
 			input.decision === 'approved' ? { by: input.actor } : undefined,
 		);
-		if (!moved)
-			throw new MitanError('CONTENT_CHANGED', `content ${content.id} changed while the decision was being recorded`, 'retry_soon');
+		if (!moved) throw new MitanError('CONTENT_CHANGED', `content ${content.id} changed while the decision was being recorded`);
 		const decided = await recordOutcome(tx, a.id, {
 			decision: input.decision,
 			comment,
@@ -311,7 +299,7 @@ export async function decide(db: Db, input: DecideInput): Promise<DecideResult> 
 			resumed: input.resumedNow,
 		});
 		if (!decided)
-			throw new MitanError('APPROVAL_ALREADY_DECIDED', 'this request was decided a moment ago: a link works once', 'fix_input', {
+			throw new MitanError('APPROVAL_ALREADY_DECIDED', 'this request was decided a moment ago: a link works once', {
 				approvalId: a.id,
 			});
 		await audit(tx, {
@@ -348,17 +336,15 @@ export function planSettle(a: Approval, now = new Date()): SettlePlan {
 export async function expire(db: Db, approvalId: number, now = new Date()): Promise<DecideResult> {
 	return db.transaction(async (tx) => {
 		const a = await selectApproval(tx, { id: approvalId }, { forUpdate: true });
-		if (!a) throw new MitanError('APPROVAL_NOT_FOUND', `no approval ${approvalId}`, 'report_bug');
+		if (!a) throw new MitanError('APPROVAL_NOT_FOUND', `no approval ${approvalId}`);
 		if (planSettle(a, now) !== 'expire')
 			throw new MitanError(
 				'APPROVAL_NOT_DUE',
 				`approval ${approvalId} cannot expire now (${a.decision ?? 'open'}, deadline ${a.deadlineAt?.toISOString() ?? 'none'})`,
-				'fix_input',
 				{ approvalId },
 			);
 		const expired = await recordOutcome(tx, a.id, { decision: 'expired', by: 'system:deadline', via: 'deadline', resumed: true });
-		if (!expired)
-			throw new MitanError('APPROVAL_ALREADY_DECIDED', `approval ${approvalId} was decided a moment ago`, 'fix_input', { approvalId });
+		if (!expired) throw new MitanError('APPROVAL_ALREADY_DECIDED', `approval ${approvalId} was decided a moment ago`, { approvalId });
 		// Only if the content is still the text that was waiting; an edit already moved it on.
 		const moved = await setState(tx, a.contentId, allowedFrom('expire'), 'draft', a.contentHash);
 		const content = moved ?? (await selectContent(tx, a.contentId))!;
@@ -388,9 +374,9 @@ export async function escalate(
 ): Promise<{ from: Approval; to: Approval; preview: ContentPreview }> {
 	return db.transaction(async (tx) => {
 		const a = await selectApproval(tx, { id: approvalId }, { forUpdate: true });
-		if (!a) throw new MitanError('APPROVAL_NOT_FOUND', `no approval ${approvalId}`, 'report_bug');
+		if (!a) throw new MitanError('APPROVAL_NOT_FOUND', `no approval ${approvalId}`);
 		if (planSettle(a, now) !== 'escalate' || !a.escalateTo)
-			throw new MitanError('APPROVAL_NOT_DUE', `approval ${approvalId} cannot be escalated now`, 'fix_input', { approvalId });
+			throw new MitanError('APPROVAL_NOT_DUE', `approval ${approvalId} cannot be escalated now`, { approvalId });
 		const content = await lockContent(tx, a.contentId);
 		const from = (await recordOutcome(tx, a.id, { decision: 'escalated', by: 'system:deadline', via: 'deadline', resumed: true }))!;
 		const to = await insertApproval(tx, {

@@ -12,18 +12,18 @@ export const MIN_PASSWORD_LENGTH = 10;
 /** Refuses passwords an officer could be talked out of over the phone. */
 export function checkPasswordStrength(password: string, username = ''): void {
 	if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
-		throw new MitanError('AUTH_WEAK_PASSWORD', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`, 'fix_input', {
+		throw new MitanError('AUTH_WEAK_PASSWORD', `password: must be at least ${MIN_PASSWORD_LENGTH} characters`, {
 			field: 'password',
 		});
 	}
 	if (password.length > 200) {
-		throw new MitanError('AUTH_WEAK_PASSWORD', 'password: must be at most 200 characters', 'fix_input', { field: 'password' });
+		throw new MitanError('AUTH_WEAK_PASSWORD', 'password: must be at most 200 characters', { field: 'password' });
 	}
 	if (username && password.toLowerCase().includes(username.toLowerCase())) {
-		throw new MitanError('AUTH_WEAK_PASSWORD', 'password: must not contain the username', 'fix_input', { field: 'password' });
+		throw new MitanError('AUTH_WEAK_PASSWORD', 'password: must not contain the username', { field: 'password' });
 	}
 	if (new Set(password).size < 5) {
-		throw new MitanError('AUTH_WEAK_PASSWORD', 'password: needs at least 5 different characters', 'fix_input', { field: 'password' });
+		throw new MitanError('AUTH_WEAK_PASSWORD', 'password: needs at least 5 different characters', { field: 'password' });
 	}
 }
 

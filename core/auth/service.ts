@@ -29,12 +29,12 @@ export async function login(db: Db, input: { username: unknown; password: unknow
 	const username = typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 60) : '';
 	const password = typeof input.password === 'string' ? input.password : '';
 	if (!username || !password) {
-		throw new MitanError('AUTH_MISSING', 'username and password are both required', 'fix_input', {
+		throw new MitanError('AUTH_MISSING', 'username and password are both required', {
 			field: !username ? 'username' : 'password',
 		});
 	}
 	if (await isLimited(db, input.ip, username)) {
-		throw new MitanError('AUTH_RATE_LIMITED', 'too many failed logins: wait 15 minutes and try again', 'retry_soon');
+		throw new MitanError('AUTH_RATE_LIMITED', 'too many failed logins: wait 15 minutes and try again');
 	}
 	const user = await findUserForLogin(db, username);
 	// Verify against a dummy hash for unknown users so timing does not reveal which names exist.
@@ -48,7 +48,7 @@ export async function login(db: Db, input: { username: unknown; password: unknow
 			entityId: user?.id ?? null,
 			ip: input.ip,
 		});
-		throw new MitanError('AUTH_BAD_CREDENTIALS', 'wrong username or password', 'reauthenticate');
+		throw new MitanError('AUTH_BAD_CREDENTIALS', 'wrong username or password');
 	}
 	const s = await createSession(db, user.id, { ip: input.ip, userAgent: input.userAgent });
 	await audit(db, {
@@ -88,12 +88,11 @@ export interface NewUser {
 async function checkDistrict(db: Queryable, districtId: number | null | undefined): Promise<number | null> {
 	if (districtId === null || districtId === undefined) return null;
 	if (!Number.isInteger(districtId))
-		throw new MitanError('AUTH_BAD_DISTRICT', 'district: must be a district id or empty for state-level', 'fix_input', {
+		throw new MitanError('AUTH_BAD_DISTRICT', 'district: must be a district id or empty for state-level', {
 			field: 'district',
 		});
 	const rows = await db.query('SELECT 1 FROM districts WHERE id = $1', [districtId]);
-	if (rows.length === 0)
-		throw new MitanError('AUTH_BAD_DISTRICT', `district: no district with id ${districtId}`, 'fix_input', { field: 'district' });
+	if (rows.length === 0) throw new MitanError('AUTH_BAD_DISTRICT', `district: no district with id ${districtId}`, { field: 'district' });
 	return districtId;
 }
 
@@ -153,7 +152,7 @@ export async function updateUserAsAdmin(
 	requireRole(actor, 'admin');
 	return db.transaction(async (tx) => {
 		const before = await getUser(tx, id);
-		if (!before) throw new MitanError('AUTH_USER_NOT_FOUND', `user ${id} does not exist`, 'fix_input', { field: 'id' });
+		if (!before) throw new MitanError('AUTH_USER_NOT_FOUND', `user ${id} does not exist`, { field: 'id' });
 		const role = patch.role === undefined || patch.role === '' ? undefined : checkRole(patch.role);
 		const districtId = patch.districtId === undefined ? undefined : await checkDistrict(tx, patch.districtId);
 		let passwordHash: string | undefined;
@@ -164,7 +163,7 @@ export async function updateUserAsAdmin(
 		const after = await updateUser(tx, id, { role, districtId, disabled: patch.disabled, passwordHash });
 		// The last admin cannot lock everyone out.
 		if (before.role === 'admin' && (after.role !== 'admin' || after.disabled) && (await countAdmins(tx)) === 0) {
-			throw new MitanError('AUTH_LAST_ADMIN', 'role: the last active admin cannot be demoted or disabled', 'fix_input', { field: 'role' });
+			throw new MitanError('AUTH_LAST_ADMIN', 'role: the last active admin cannot be demoted or disabled', { field: 'role' });
 		}
 		if (after.disabled || passwordHash || after.role !== before.role) await deleteUserSessions(tx, id);
 		await audit(tx, {
@@ -195,6 +194,6 @@ export function hasRole(user: DashboardUser, min: Role): boolean {
 
 export function requireRole(user: DashboardUser, min: Role): void {
 	if (!hasRole(user, min)) {
-		throw new MitanError('AUTH_FORBIDDEN', `this needs the ${min} role (you are ${user.role})`, 'fix_input', { status: 403 });
+		throw new MitanError('AUTH_FORBIDDEN', `this needs the ${min} role (you are ${user.role})`);
 	}
 }

@@ -45,7 +45,7 @@ function toUser(r: UserRow): DashboardUser {
 export function checkUsername(username: unknown): string {
 	const u = typeof username === 'string' ? username.trim().toLowerCase() : '';
 	if (!/^[a-z0-9._-]{2,40}$/.test(u)) {
-		throw new MitanError('AUTH_BAD_USERNAME', 'username: 2-40 characters, letters a-z, digits, dot, dash or underscore', 'fix_input', {
+		throw new MitanError('AUTH_BAD_USERNAME', 'username: 2-40 characters, letters a-z, digits, dot, dash or underscore', {
 			field: 'username',
 		});
 	}
@@ -54,7 +54,7 @@ export function checkUsername(username: unknown): string {
 
 export function checkRole(role: unknown): Role {
 	if (!ROLES.includes(role as Role)) {
-		throw new MitanError('AUTH_BAD_ROLE', `role: must be one of ${ROLES.join(', ')} (got "${String(role)}")`, 'fix_input', {
+		throw new MitanError('AUTH_BAD_ROLE', `role: must be one of ${ROLES.join(', ')} (got "${String(role)}")`, {
 			field: 'role',
 		});
 	}
@@ -73,7 +73,7 @@ export async function insertUser(
 		[u.username, u.passwordHash, u.role, u.districtId, u.displayName ?? null, u.language ?? 'hi'],
 	);
 	if (rows.length === 0) {
-		throw new MitanError('AUTH_USER_EXISTS', `username: "${u.username}" is already taken`, 'fix_input', { field: 'username' });
+		throw new MitanError('AUTH_USER_EXISTS', `username: "${u.username}" is already taken`, { field: 'username' });
 	}
 	return toUser(rows[0]);
 }
@@ -122,6 +122,6 @@ export async function updateUser(
 			patch.language ?? null,
 		],
 	);
-	if (!r) throw new MitanError('AUTH_USER_NOT_FOUND', `user ${id} does not exist`, 'fix_input', { field: 'id' });
+	if (!r) throw new MitanError('AUTH_USER_NOT_FOUND', `user ${id} does not exist`, { field: 'id' });
 	return toUser(r);
 }

@@ -12,19 +12,16 @@ import { recoverDeadWorkers } from './workers';
 
 async function mustFind(db: Db, id: number): Promise<Broadcast> {
 	if (!Number.isInteger(id) || id < 1)
-		throw new MitanError(
-			'BROADCAST_INPUT_INVALID',
-			`broadcastId must be a positive whole number (got ${JSON.stringify(id)})`,
-			'fix_input',
-			{ field: 'broadcastId' },
-		);
+		throw new MitanError('BROADCAST_INPUT_INVALID', `broadcastId must be a positive whole number (got ${JSON.stringify(id)})`, {
+			field: 'broadcastId',
+		});
 	const b = await repo.findBroadcast(db, id);
-	if (!b) throw new MitanError('BROADCAST_NOT_FOUND', `no broadcast with id ${id}`, 'fix_input', { field: 'broadcastId' });
+	if (!b) throw new MitanError('BROADCAST_NOT_FOUND', `no broadcast with id ${id}`, { field: 'broadcastId' });
 	return b;
 }
 
 function refuse(b: Broadcast, verb: string): MitanError {
-	return new MitanError('BROADCAST_BAD_STATE', `cannot ${verb} broadcast ${b.id}: it is ${b.status}`, 'fix_input', { status: b.status });
+	return new MitanError('BROADCAST_BAD_STATE', `cannot ${verb} broadcast ${b.id}: it is ${b.status}`, { status: b.status });
 }
 
 /** created → running (running stays running: starting twice is one start). */
@@ -33,15 +30,15 @@ export async function startBroadcast(db: Db, id: number, actor = 'system:broadca
 	// Starting what already runs or already finished is a no-op: the daily workflow may run twice.
 	if (b.status === 'running' || b.status === 'completed') return b;
 	if (b.status === 'paused' || b.status === 'stopped')
-		throw new MitanError('BROADCAST_BAD_STATE', `broadcast ${id} is ${b.status}: use resume`, 'fix_input', { status: b.status });
+		throw new MitanError('BROADCAST_BAD_STATE', `broadcast ${id} is ${b.status}: use resume`, { status: b.status });
 	if (b.status === 'cancelled')
-		throw new MitanError('BROADCAST_BAD_STATE', `broadcast ${id} was cancelled and cannot be started`, 'fix_input', { status: b.status });
+		throw new MitanError('BROADCAST_BAD_STATE', `broadcast ${id} was cancelled and cannot be started`, { status: b.status });
 	const r = await repo.transition(db, id, ['created'], 'running');
 	if (!r) {
 		// Another worker moved it first: report where it is now instead of trying again.
 		const now = await mustFind(db, id);
 		if (now.status === 'running' || now.status === 'completed') return now;
-		throw new MitanError('BROADCAST_BAD_STATE', `broadcast ${id} is ${now.status}: cannot start it`, 'fix_input', { status: now.status });
+		throw new MitanError('BROADCAST_BAD_STATE', `broadcast ${id} is ${now.status}: cannot start it`, { status: now.status });
 	}
 	await audit(db, { districtId: b.districtId, actor, action: 'broadcast.start', entity: 'broadcast', entityId: id });
 	return r;

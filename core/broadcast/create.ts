@@ -12,7 +12,7 @@ import * as repo from './repository';
 import type { Broadcast, BroadcastSegment, BroadcastTemplates, CreateBroadcastInput, TemplateChoice } from './types';
 
 const LANGUAGES: Language[] = ['hi', 'en'];
-const bad = (field: string, message: string) => new MitanError('BROADCAST_INPUT_INVALID', `${field}: ${message}`, 'fix_input', { field });
+const bad = (field: string, message: string) => new MitanError('BROADCAST_INPUT_INVALID', `${field}: ${message}`, { field });
 
 /** Today's date (YYYY-MM-DD) in the campaign's time zone. */
 export function todayIn(timeZone = 'Asia/Kolkata', now = new Date()): string {
@@ -116,12 +116,9 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 			const [c] = await tx.query<{ state: string }>(`SELECT state FROM content WHERE id = $1`, [contentId]);
 			if (!c) throw bad('contentId', `no content with id ${contentId}`);
 			if (c.state !== 'approved' && c.state !== 'published')
-				throw new MitanError(
-					'CONTENT_NOT_APPROVED',
-					`content ${contentId} is "${c.state}": only approved content can be broadcast`,
-					'fix_input',
-					{ field: 'contentId' },
-				);
+				throw new MitanError('CONTENT_NOT_APPROVED', `content ${contentId} is "${c.state}": only approved content can be broadcast`, {
+					field: 'contentId',
+				});
 		}
 		const id = await repo.insertBroadcast(tx, {
 			districtId,
@@ -139,7 +136,7 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 		});
 		if (id === undefined) {
 			const existing = await repo.findByKey(tx, contentKey, date, sKey);
-			if (!existing) throw new MitanError('BROADCAST_RACE', 'broadcast key conflict but no row found', 'report_bug');
+			if (!existing) throw new MitanError('BROADCAST_RACE', 'broadcast key conflict but no row found');
 			return { broadcast: existing, created: false };
 		}
 		// The segment's WHERE comes from the roster (one owner of segment rules); its column names

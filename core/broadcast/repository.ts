@@ -4,6 +4,7 @@
  */
 import type { Queryable, Row } from '../db';
 import type { Broadcast, BroadcastProgress, BroadcastSegment, BroadcastStatus, BroadcastTemplates } from './types';
+import { MitanError } from '../errors';
 
 const COLS = `id, district_id, content_id, content_key, channel, broadcast_date::text AS broadcast_date, segment_key, segment, templates,
   status, stop_code, stop_reason, targeted, phone_number_id, rate_limit_per_second, pacing_factor, max_attempts,
@@ -243,7 +244,7 @@ export async function reserveSlots(db: Queryable, bucketKey: string, n: number):
      FROM r`,
 		[bucketKey, n],
 	);
-	if (!r) throw new Error(`pacing row "${bucketKey}" is missing`);
+	if (!r) throw new MitanError('PACING_ROW_MISSING', `pacing row "${bucketKey}" is missing`);
 	return { firstSlotInMs: Number(r.first_ms), intervalMs: Number(r.interval_ms) };
 }
 

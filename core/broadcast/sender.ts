@@ -75,9 +75,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0,
 export async function runSender(sharedDb: Db, client: SenderClient, broadcastId: number, opts: SenderOptions = {}): Promise<SenderResult> {
 	const db = serialDb(sharedDb);
 	const b = await repo.findBroadcast(db, broadcastId);
-	if (!b) throw new MitanError('BROADCAST_NOT_FOUND', `no broadcast with id ${broadcastId}`, 'fix_input', { field: 'broadcastId' });
+	if (!b) throw new MitanError('BROADCAST_NOT_FOUND', `no broadcast with id ${broadcastId}`, { field: 'broadcastId' });
 	if (b.status !== 'running') {
-		throw new MitanError('BROADCAST_NOT_RUNNING', `broadcast ${broadcastId} is ${b.status}: start or resume it first`, 'fix_input', {
+		throw new MitanError('BROADCAST_NOT_RUNNING', `broadcast ${broadcastId} is ${b.status}: start or resume it first`, {
 			status: b.status,
 		});
 	}
@@ -181,7 +181,7 @@ export async function runSender(sharedDb: Db, client: SenderClient, broadcastId:
 					(r) => ({ wamid: r.wamid }),
 					(error: unknown) => ({ error }),
 				)
-			: Promise.resolve({ error: new MitanError('BROADCAST_NO_TEMPLATE', `no template for language "${row.language}"`, 'fix_content') });
+			: Promise.resolve({ error: new MitanError('BROADCAST_NO_TEMPLATE', `no template for language "${row.language}"`) });
 		void p.then((res) => {
 			inflight--;
 			const o = outcomeOf(row.id, attempt, res, policy);

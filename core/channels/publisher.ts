@@ -4,7 +4,7 @@
  * network's own reset header (never a fixed sleep), and error sorting by structured codes into
  * MitanError actions (never by message text). Each network file overrides only its quirks.
  */
-import { MitanError, type ErrorAction } from '../errors';
+import { MitanError, type ErrorAction, type ErrorCode, type RemoteErrorCode } from '../errors';
 
 export type SocialChannel = 'facebook' | 'instagram' | 'x';
 export const SOCIAL_CHANNELS: readonly SocialChannel[] = ['facebook', 'instagram', 'x'];
@@ -36,7 +36,7 @@ export interface PostDraft {
 
 export interface Problem {
 	field: string;
-	code: string;
+	code: ErrorCode;
 	message: string;
 }
 
@@ -110,7 +110,8 @@ export interface HttpResponse<T> {
 
 /** How a network reads its error body. */
 export interface ErrorInfo {
-	code: string;
+	/** The network's own code (remoteErrorCode): its action is the network table's. */
+	code: RemoteErrorCode;
 	action: ErrorAction;
 	message: string;
 	details: Record<string, unknown>;
@@ -178,13 +179,18 @@ export abstract class HttpPublisherBase {
 			}
 			const info = this.classify(res.status, parseJson(res.raw), res.raw, req);
 			const wait = res.status === 429 ? HttpPublisherBase.rateLimitWaitMs(res.headers) : undefined;
-			throw new MitanError(info.code, info.message, info.action, {
-				...info.details,
-				httpStatus: res.status,
-				where: req.where,
-				...(wait !== undefined ? { retryAfterMs: wait } : {}),
-				rawBody: truncate(res.raw),
-			});
+			throw new MitanError(
+				info.code,
+				info.message,
+				{
+					...info.details,
+					httpStatus: res.status,
+					where: req.where,
+					...(wait !== undefined ? { retryAfterMs: wait } : {}),
+					rawBody: truncate(res.raw),
+				},
+				info.action,
+			);
 		}
 	}
 
@@ -241,7 +247,6 @@ function networkError(e: unknown, req: HttpRequest, timeoutMs: number, afterHead
 	return new MitanError(
 		outcomeUnknown ? 'SOCIAL_OUTCOME_UNKNOWN' : 'SOCIAL_NETWORK_ERROR',
 		`${req.where}: ${what}${outcomeUnknown ? '; the post may have been made, it will be looked up before any retry' : ''}`,
-		'retry_soon',
 		{ where: req.where, outcomeUnknown, timedOut, cause: causeCode ?? err.cause?.message ?? err.message },
 	);
 }

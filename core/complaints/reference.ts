@@ -21,8 +21,7 @@ export async function nextReference(
      RETURNING (SELECT code FROM d) AS code, year, last_value`,
 		[districtId, at],
 	);
-	if (rows.length === 0)
-		throw new MitanError('DISTRICT_NOT_FOUND', `no district with id ${districtId}`, 'configure', { field: 'districtId' });
+	if (rows.length === 0) throw new MitanError('DISTRICT_NOT_FOUND', `no district with id ${districtId}`, { field: 'districtId' });
 	const r = rows[0];
 	return { ref: formatReference(r.code, r.year, r.last_value), year: r.year, seq: r.last_value };
 }

@@ -52,7 +52,7 @@ export function citizenHash(e164: string): string {
 	return createHash('sha256').update(e164).digest('hex');
 }
 
-const bad = (field: string, message: string) => new MitanError('COMPLAINT_BAD_INPUT', message, 'fix_input', { field });
+const bad = (field: string, message: string) => new MitanError('COMPLAINT_BAD_INPUT', message, { field });
 
 /**
  * Complaints from citizens' messages: classify, number, attach follow-ups, reply, move the
@@ -83,7 +83,7 @@ export class ComplaintService {
 					? await repo.findInbound(tx, { id: input.inboundMessageId ?? undefined, wamid: input.wamid ?? undefined })
 					: undefined;
 			if ((input.inboundMessageId != null || input.wamid) && !inbound) {
-				throw new MitanError('INBOUND_NOT_FOUND', `no inbound message ${input.inboundMessageId ?? input.wamid}`, 'fix_input', {
+				throw new MitanError('INBOUND_NOT_FOUND', `no inbound message ${input.inboundMessageId ?? input.wamid}`, {
 					field: input.inboundMessageId != null ? 'inboundMessageId' : 'wamid',
 				});
 			}
@@ -239,7 +239,7 @@ export class ComplaintService {
 	 */
 	async sendReply(sender: WhatsAppSender, r: IntakeResult, by: Actor): Promise<{ wamid: string; complaint: Complaint }> {
 		if (!r.reply.to)
-			throw new MitanError('COMPLAINT_NO_PHONE', `complaint ${r.complaint.ref} has no phone number to reply to`, 'fix_input', {
+			throw new MitanError('COMPLAINT_NO_PHONE', `complaint ${r.complaint.ref} has no phone number to reply to`, {
 				field: 'fromPhone',
 			});
 		const sent = await sender.sendText(r.reply.to, r.reply.text);
@@ -260,7 +260,7 @@ export class ComplaintService {
 	async setStatus(ref: string, to: string, by: Actor, o: { note?: string; forwardedTo?: string } = {}): Promise<Complaint> {
 		return this.db.transaction(async (tx) => {
 			const c = await repo.findByRef(tx, ref, true);
-			if (!c) throw new MitanError('COMPLAINT_NOT_FOUND', `no complaint ${ref}`, 'fix_input', { field: 'ref' });
+			if (!c) throw new MitanError('COMPLAINT_NOT_FOUND', `no complaint ${ref}`, { field: 'ref' });
 			await this.moveStatus(tx, c, to, by, o);
 			return (await repo.findById(tx, c.id))!;
 		});
@@ -290,7 +290,7 @@ export class ComplaintService {
 		if (!isComplaintCategory(category)) throw bad('category', `category "${category}" is not one of the portal categories`);
 		return this.db.transaction(async (tx) => {
 			const c = await repo.findByRef(tx, ref, true);
-			if (!c) throw new MitanError('COMPLAINT_NOT_FOUND', `no complaint ${ref}`, 'fix_input', { field: 'ref' });
+			if (!c) throw new MitanError('COMPLAINT_NOT_FOUND', `no complaint ${ref}`, { field: 'ref' });
 			const sensitive = c.sensitive || isSensitiveCategory(category);
 			await tx.query(
 				`UPDATE complaints SET category_override = $2, category_override_by = $3, category_override_at = now(), sensitive = $4, updated_at = now() WHERE id = $1`,

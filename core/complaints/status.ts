@@ -32,18 +32,14 @@ export function canTransition(from: ComplaintStatus, to: ComplaintStatus): boole
 
 export function checkTransition(ref: string, from: ComplaintStatus, to: unknown): Exclude<ComplaintStatus, 'new'> {
 	if (!isComplaintStatus(to)) {
-		throw new MitanError(
-			'COMPLAINT_STATUS_UNKNOWN',
-			`status must be one of ${COMPLAINT_STATUSES.join(', ')}; got "${String(to)}"`,
-			'fix_input',
-			{ field: 'status' },
-		);
+		throw new MitanError('COMPLAINT_STATUS_UNKNOWN', `status must be one of ${COMPLAINT_STATUSES.join(', ')}; got "${String(to)}"`, {
+			field: 'status',
+		});
 	}
 	if (!canTransition(from, to) || to === 'new') {
 		throw new MitanError(
 			'COMPLAINT_STATUS_BACKWARDS',
 			`complaint ${ref} is "${from}" and cannot become "${to}": status only moves forward (new → acknowledged → forwarded → closed)`,
-			'fix_input',
 			{ field: 'status', from, to },
 		);
 	}

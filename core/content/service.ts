@@ -41,7 +41,7 @@ export class ContentService {
 	async get(id: number): Promise<Content> {
 		const c = await selectContent(this.db, id);
 		if (!c || c.districtId !== this.districtId)
-			throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, 'fix_input', { contentId: id });
+			throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, { contentId: id });
 		return c;
 	}
 
@@ -60,7 +60,7 @@ export class ContentService {
 		return this.db.transaction(async (tx) => {
 			const before = await selectContent(tx, id, { forUpdate: true });
 			if (!before || before.districtId !== this.districtId)
-				throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, 'fix_input', { contentId: id });
+				throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, { contentId: id });
 			if (before.contentHash === hash) return before;
 			const state = nextState(before.state, 'edit', id);
 			const after = await updateContentFields(tx, id, draft, hash, state);
@@ -111,13 +111,12 @@ export class ContentService {
 		return this.db.transaction(async (tx) => {
 			const c = await selectContent(tx, id, { forUpdate: true });
 			if (!c || c.districtId !== this.districtId)
-				throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, 'fix_input', { contentId: id });
+				throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, { contentId: id });
 			if (c.state === 'published' && c.approvedHash === expectedHash) return c;
 			assertPublishable(c, expectedHash);
 			nextState(c.state, 'publish', id);
 			const after = await setState(tx, id, allowedFrom('publish'), 'published', c.contentHash);
-			if (!after)
-				throw new MitanError('CONTENT_CHANGED', `content ${id} changed while it was being published`, 'retry_soon', { contentId: id });
+			if (!after) throw new MitanError('CONTENT_CHANGED', `content ${id} changed while it was being published`, { contentId: id });
 			await audit(tx, {
 				districtId: this.districtId,
 				actor,
@@ -142,7 +141,6 @@ export function assertPublishable(c: Content, expectedHash?: string): void {
 		throw new MitanError(
 			'CONTENT_NOT_APPROVED',
 			`content ${c.id} is ${c.state}, not approved: nothing is published without the approver's decision`,
-			'fix_content',
 			{ contentId: c.id, state: c.state },
 		);
 	}
@@ -151,7 +149,6 @@ export function assertPublishable(c: Content, expectedHash?: string): void {
 		throw new MitanError(
 			'APPROVAL_VOID',
 			`content ${c.id} was changed after it was approved: the approval is void, ask for approval again`,
-			'fix_content',
 			{ contentId: c.id, approvedHash: c.approvedHash, contentHash: actual },
 		);
 	}
@@ -159,7 +156,6 @@ export function assertPublishable(c: Content, expectedHash?: string): void {
 		throw new MitanError(
 			'APPROVAL_HASH_MISMATCH',
 			`content ${c.id}: the text being published (hash ${expectedHash.slice(0, 12)}) is not the approved text (hash ${c.approvedHash.slice(0, 12)})`,
-			'fix_content',
 			{ contentId: c.id, expectedHash, approvedHash: c.approvedHash },
 		);
 	}

@@ -39,7 +39,6 @@ export function nextState(from: ContentState, event: ContentEvent, contentId?: n
 		throw new MitanError(
 			code,
 			`content${contentId !== undefined ? ` ${contentId}` : ''} is ${from}: cannot ${event.replace('_', ' ')} (allowed from ${t.from.join(', ')})`,
-			'fix_input',
 			{ contentId, state: from, event, allowedFrom: t.from },
 		);
 	}

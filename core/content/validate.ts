@@ -181,7 +181,7 @@ function variants(p: Problem[], v: unknown): ContentVariants {
 export function validateDraft(input: unknown): ContentDraft {
 	const p: Problem[] = [];
 	if (!isObject(input))
-		throw new MitanError('CONTENT_INVALID', 'content must be an object', 'fix_input', {
+		throw new MitanError('CONTENT_INVALID', 'content must be an object', {
 			problems: [{ field: '', message: 'must be an object' }],
 		});
 	unknownKeys(p, 'content', input, ['title', 'bodyHi', 'bodyEn', 'imageUrl', 'category', 'targetDate', 'variants']);
@@ -206,7 +206,7 @@ export function validateDraft(input: unknown): ContentDraft {
 	const v = variants(p, input.variants);
 	if (p.length > 0) {
 		const list = p.map((x) => `${x.field} ${x.message}`).join('; ');
-		throw new MitanError('CONTENT_INVALID', `content is not publishable: ${list}`, 'fix_content', { problems: p });
+		throw new MitanError('CONTENT_INVALID', `content is not publishable: ${list}`, { problems: p });
 	}
 	return { title: title!, bodyHi: bodyHi!, bodyEn: bodyEn!, imageUrl, category, targetDate, variants: v };
 }

@@ -44,7 +44,7 @@ function checkDay(value: unknown, field: string): string {
 		!isValid(parseISO(value)) ||
 		format(parseISO(value), 'yyyy-MM-dd') !== value
 	) {
-		throw new MitanError('DASHBOARD_BAD_DATE', `${field}: "${String(value)}" is not a date (YYYY-MM-DD)`, 'fix_input', { field });
+		throw new MitanError('DASHBOARD_BAD_DATE', `${field}: "${String(value)}" is not a date (YYYY-MM-DD)`, { field });
 	}
 	return value;
 }
@@ -58,9 +58,9 @@ export function parseRange(q: Record<string, unknown>, today = dayInKolkata()): 
 		const from = checkDay(q.from, 'from');
 		const to = checkDay(q.to, 'to');
 		const days = daysBetween(from, to) + 1;
-		if (days < 1) throw new MitanError('DASHBOARD_BAD_RANGE', `from: ${from} is after to: ${to}`, 'fix_input', { field: 'from' });
+		if (days < 1) throw new MitanError('DASHBOARD_BAD_RANGE', `from: ${from} is after to: ${to}`, { field: 'from' });
 		if (days > MAX_RANGE_DAYS)
-			throw new MitanError('DASHBOARD_BAD_RANGE', `to: a range is at most ${MAX_RANGE_DAYS} days (got ${days})`, 'fix_input', {
+			throw new MitanError('DASHBOARD_BAD_RANGE', `to: a range is at most ${MAX_RANGE_DAYS} days (got ${days})`, {
 				field: 'to',
 			});
 		return { from, to, days };
@@ -68,7 +68,7 @@ export function parseRange(q: Record<string, unknown>, today = dayInKolkata()): 
 	const raw = q.days === undefined || q.days === '' ? '30' : String(q.days);
 	const days = Number(raw);
 	if (!PRESET_DAYS.includes(days as 7)) {
-		throw new MitanError('DASHBOARD_BAD_RANGE', `days: must be 7, 30 or 90 (got "${raw}"); use from/to for other ranges`, 'fix_input', {
+		throw new MitanError('DASHBOARD_BAD_RANGE', `days: must be 7, 30 or 90 (got "${raw}"); use from/to for other ranges`, {
 			field: 'days',
 		});
 	}
@@ -83,12 +83,12 @@ export function parseMonth(q: Record<string, unknown>, today = dayInKolkata()): 
 	} else {
 		month = String(q.month);
 		if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
-			throw new MitanError('DASHBOARD_BAD_MONTH', `month: "${month}" is not a month (YYYY-MM)`, 'fix_input', { field: 'month' });
+			throw new MitanError('DASHBOARD_BAD_MONTH', `month: "${month}" is not a month (YYYY-MM)`, { field: 'month' });
 		}
 	}
 	const from = `${month}-01`;
 	const monthEnd = shiftDay(format(addDays(toDate(from), 40), 'yyyy-MM') + '-01', -1);
-	if (from > today) throw new MitanError('DASHBOARD_BAD_MONTH', `month: ${month} has not started yet`, 'fix_input', { field: 'month' });
+	if (from > today) throw new MitanError('DASHBOARD_BAD_MONTH', `month: ${month} has not started yet`, { field: 'month' });
 	// The current month is reported up to today: days to come would show as a false drop to zero.
 	const to = monthEnd > today ? today : monthEnd;
 	return { month, from, to, days: daysBetween(from, to) + 1 };

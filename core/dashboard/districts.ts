@@ -23,15 +23,12 @@ export async function listDistricts(db: Queryable): Promise<District[]> {
 export function resolveScope(userDistrictId: number | null, requested: unknown): Scope {
 	const raw = requested === undefined || requested === null ? '' : String(requested);
 	if (raw !== '' && !/^\d{1,9}$/.test(raw)) {
-		throw new MitanError('DASHBOARD_BAD_DISTRICT', `district: "${raw}" is not a district id`, 'fix_input', { field: 'district' });
+		throw new MitanError('DASHBOARD_BAD_DISTRICT', `district: "${raw}" is not a district id`, { field: 'district' });
 	}
 	const wanted = raw === '' ? null : Number(raw);
 	if (userDistrictId !== null) {
 		if (wanted !== null && wanted !== userDistrictId) {
-			throw new MitanError('AUTH_FORBIDDEN', `district: you may only see district ${userDistrictId}`, 'fix_input', {
-				field: 'district',
-				status: 403,
-			});
+			throw new MitanError('AUTH_FORBIDDEN', `district: you may only see district ${userDistrictId}`, { field: 'district' });
 		}
 		return { districtId: userDistrictId };
 	}

@@ -34,12 +34,12 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 		.map((file) => {
 			const m = FILE_RE.exec(file);
 			if (!m) {
-				throw new MitanError('MIGRATION_BAD_NAME', `migration file "${file}" must be named NNN_snake_name.sql`, 'report_bug', { file });
+				throw new MitanError('MIGRATION_BAD_NAME', `migration file "${file}" must be named NNN_snake_name.sql`, { file });
 			}
 			const version = Number(m[1]);
 			const twin = seen.get(version);
 			if (twin) {
-				throw new MitanError('MIGRATION_DUPLICATE_VERSION', `migrations "${twin}" and "${file}" share version ${version}`, 'report_bug');
+				throw new MitanError('MIGRATION_DUPLICATE_VERSION', `migrations "${twin}" and "${file}" share version ${version}`);
 			}
 			seen.set(version, file);
 			const sql = fs.readFileSync(path.join(dir, file), 'utf8');
@@ -98,7 +98,6 @@ async function applyPending(db: Db, migrations: Migration[]): Promise<MigrateRes
 						`migration ${m.name} was already applied (as ${row.name}, at ${new Date(row.applied_at).toISOString()}) ` +
 							`but its file has changed since (checksum ${row.checksum.slice(0, 12)} then, ${m.checksum.slice(0, 12)} now). ` +
 							'Never edit an applied migration: restore the file and add a new numbered migration instead.',
-						'fix_input',
 						{ version: m.version, file: m.name },
 					);
 				}

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { lendSessionByConversation, SessionGate } from './pglite-session';
 import type { Db, Queryable, Row } from './types';
+import { MitanError } from '../errors';
 
 const INT8 = 20;
 const DATE = 1082;
@@ -36,7 +37,7 @@ export async function servePglite(
 	opts: { port?: number; host?: string; maxConnections?: number } = {},
 ): Promise<{ url: string; port: number; close(): Promise<void> }> {
 	const r = raw.get(db);
-	if (!r) throw new Error('servePglite needs a Db opened by openPglite');
+	if (!r) throw new MitanError('PGLITE_SERVE_NEEDS_PGLITE', 'servePglite needs a Db opened by openPglite');
 	const { pg, gate } = r;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { PGLiteSocketServer } = require('@electric-sql/pglite-socket') as typeof import('@electric-sql/pglite-socket');

@@ -63,7 +63,7 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 function check(o: Required<Pick<DemoOptions, 'citizens' | 'days' | 'seed'>> & { endDate: string; complaintsPerDay: number }): void {
 	const bad = (field: string, msg: string) => {
-		throw new MitanError('DEMO_BAD_OPTION', `demo option "${field}": ${msg}`, 'fix_input', { field });
+		throw new MitanError('DEMO_BAD_OPTION', `demo option "${field}": ${msg}`, { field });
 	};
 	if (!Number.isInteger(o.citizens) || o.citizens < 1 || o.citizens > 10_000_000)
 		bad('citizens', `must be an integer 1..10,000,000, got ${o.citizens}`);
@@ -99,7 +99,7 @@ export async function generateDemo(db: Db, opts: DemoOptions = {}): Promise<Demo
 
 	const [district] = await db.query<{ code: string; timezone: string }>('SELECT code, timezone FROM districts WHERE id = $1', [districtId]);
 	if (!district)
-		throw new MitanError('DEMO_NO_DISTRICT', `demo option "districtId": no district with id ${districtId}`, 'fix_input', {
+		throw new MitanError('DEMO_NO_DISTRICT', `demo option "districtId": no district with id ${districtId}`, {
 			field: 'districtId',
 		});
 	const [already] = await db.query<{ n: number }>(
@@ -110,7 +110,6 @@ export async function generateDemo(db: Db, opts: DemoOptions = {}): Promise<Demo
 		throw new MitanError(
 			'DEMO_ALREADY_LOADED',
 			`district ${district.code} already holds ${already.n} demo subscribers: generate into a fresh database`,
-			'fix_input',
 		);
 	}
 	const tz = district.timezone;

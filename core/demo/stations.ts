@@ -3,6 +3,7 @@
  * (subscribers store the English name; screens show both). `weight` is the share of the
  * district's citizens, in twentieths: Kawardha, the district town, is the largest.
  */
+import { MitanError } from '../errors';
 export interface DemoStation {
 	name: string;
 	nameHi: string;
@@ -29,6 +30,6 @@ export const STATION_NAME_HI: Readonly<Record<string, string>> = Object.freeze(
 /** One slot per twentieth: picking slot floor(u * 20) gives each station its weight. */
 export function stationSlots(): DemoStation[] {
 	const slots = DEMO_STATIONS.flatMap((s) => Array.from({ length: s.weight }, () => s));
-	if (slots.length !== 20) throw new Error(`station weights must sum to 20, got ${slots.length}`);
+	if (slots.length !== 20) throw new MitanError('DEMO_STATIONS_INVALID', `station weights must sum to 20, got ${slots.length}`);
 	return slots;
 }

@@ -56,7 +56,7 @@ export interface ParsedWebhook {
 type Obj = Record<string, unknown>;
 
 function bad(field: string, problem: string): MitanError {
-	return new MitanError('WEBHOOK_MALFORMED', `webhook body: ${field} ${problem}`, 'fix_input', { field });
+	return new MitanError('WEBHOOK_MALFORMED', `webhook body: ${field} ${problem}`, { field });
 }
 
 function isObj(v: unknown): v is Obj {
@@ -106,7 +106,7 @@ export function parseWebhookJson(raw: Buffer): unknown {
 	try {
 		return JSON.parse(raw.toString('utf8'));
 	} catch (e) {
-		throw new MitanError('WEBHOOK_NOT_JSON', `webhook body is not JSON: ${(e as Error).message}`, 'fix_input', { field: 'body' });
+		throw new MitanError('WEBHOOK_NOT_JSON', `webhook body is not JSON: ${(e as Error).message}`, { field: 'body' });
 	}
 }
 

@@ -3,7 +3,7 @@ import { createWhatsAppClient, type WhatsAppClient } from '../channels/whatsapp/
 import type { WhatsAppSender } from '../channels/whatsapp/types';
 import type { WhatsAppSettings } from '../config';
 import type { Db } from '../db';
-import { MitanError } from '../errors';
+import { httpErrorOf, MitanError } from '../errors';
 import { handleInbound, type Confirmation, type InboundOutcome } from '../inbound/service';
 import { maskPhone } from '../phone';
 import { StatusBatchWriter, type StatusWriterOptions } from '../statuses/writer';
@@ -85,16 +85,9 @@ export class WhatsAppWebhookService {
 		) {
 			return { status: 200, body: challenge };
 		}
-		return {
-			status: 403,
-			body: {
-				error: {
-					code: 'VERIFY_TOKEN_MISMATCH',
-					message: 'hub.mode must be subscribe and hub.verify_token must match WHATSAPP_VERIFY_TOKEN',
-					action: 'configure',
-				},
-			},
-		};
+		return refuse(
+			new MitanError('VERIFY_TOKEN_MISMATCH', 'hub.mode must be subscribe and hub.verify_token must match WHATSAPP_VERIFY_TOKEN'),
+		);
 	}
 
 	async receive(raw: Buffer, signature: string | string[] | undefined): Promise<GatewayAnswer> {
@@ -104,16 +97,15 @@ export class WhatsAppWebhookService {
 			throw new MitanError(
 				'GATEWAY_NOT_CONFIGURED',
 				'META_APP_SECRET is not set: webhook signatures cannot be checked, so nothing is accepted',
-				'configure',
 			);
 		}
 		if (!signature) {
 			this.counters.unsigned++;
-			return refuse(401, 'SIGNATURE_MISSING', 'X-Hub-Signature-256 header is missing', 'fix_input');
+			return refuse(new MitanError('SIGNATURE_MISSING', 'X-Hub-Signature-256 header is missing'));
 		}
 		if (!verifySignature(raw, signature, secret)) {
 			this.counters.badSignature++;
-			return refuse(401, 'SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match the body (HMAC-SHA256 with the app secret)', 'fix_input');
+			return refuse(new MitanError('SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match the body (HMAC-SHA256 with the app secret)'));
 		}
 		let parsed: ParsedWebhook;
 		try {
@@ -121,7 +113,7 @@ export class WhatsAppWebhookService {
 		} catch (e) {
 			if (e instanceof MitanError) {
 				this.counters.malformed++;
-				return { status: 400, body: { error: e.toJSON() } };
+				return refuse(e);
 			}
 			throw e;
 		}
@@ -153,12 +145,7 @@ export class WhatsAppWebhookService {
 			this.counters.failed++;
 			this.o.onError?.(e, 'receive');
 			const busy = e instanceof MitanError && e.action === 'retry_soon';
-			return refuse(
-				503,
-				busy ? e.code : 'STORE_UNAVAILABLE',
-				busy ? e.message : 'the events could not be stored; retry later',
-				'retry_soon',
-			);
+			return refuse(busy ? e : new MitanError('STORE_UNAVAILABLE', 'the events could not be stored; retry later'));
 		}
 		this.counters.accepted++;
 		const confirmations = inbound.confirmations;
@@ -245,6 +232,7 @@ export class WhatsAppWebhookService {
 	}
 }
 
-function refuse(status: number, code: string, message: string, action: string): GatewayAnswer {
-	return { status, body: { error: { code, message, action } } };
+/** A refusal answered with core's status for the error (httpStatusOf), the same as a thrown one. */
+function refuse(err: MitanError): GatewayAnswer {
+	return httpErrorOf(err);
 }

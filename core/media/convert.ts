@@ -31,19 +31,16 @@ export function paddedCanvas(w: number, h: number): { width: number; height: num
 
 export async function toInstagramJpeg(input: Buffer, opts: { background?: string } = {}): Promise<ConvertedImage> {
 	if (input.length > MAX_INPUT_BYTES)
-		throw new MitanError('IMAGE_TOO_LARGE', `image is ${input.length} bytes; at most ${MAX_INPUT_BYTES} are accepted`, 'fix_content', {
+		throw new MitanError('IMAGE_TOO_LARGE', `image is ${input.length} bytes; at most ${MAX_INPUT_BYTES} are accepted`, {
 			field: 'image_url',
 		});
 	let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
 	try {
 		meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
 	} catch (e) {
-		throw new MitanError(
-			'IMAGE_UNREADABLE',
-			`the file is not an image sharp can read (${(e as Error).message}) / यह चित्र फ़ाइल नहीं है`,
-			'fix_content',
-			{ field: 'image_url' },
-		);
+		throw new MitanError('IMAGE_UNREADABLE', `the file is not an image sharp can read (${(e as Error).message}) / यह चित्र फ़ाइल नहीं है`, {
+			field: 'image_url',
+		});
 	}
 	const background = opts.background ?? '#ffffff';
 	// EXIF orientation first, so width/height are the ones people see.
@@ -93,5 +90,5 @@ export async function toInstagramJpeg(input: Buffer, opts: { background?: string
 			};
 		}
 	}
-	throw new MitanError('IMAGE_TOO_LARGE', 'image stays above 8 MB as JPEG even at quality 50', 'fix_content', { field: 'image_url' });
+	throw new MitanError('IMAGE_TOO_LARGE', 'image stays above 8 MB as JPEG even at quality 50', { field: 'image_url' });
 }

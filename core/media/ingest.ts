@@ -29,10 +29,10 @@ export async function fetchImageBytes(url: string, timeoutMs = 15_000): Promise<
 	try {
 		u = new URL(url);
 	} catch {
-		throw new MitanError('IMAGE_URL_INVALID', `image URL "${url}" is not a URL`, 'fix_content', { field: 'image_url' });
+		throw new MitanError('IMAGE_URL_INVALID', `image URL "${url}" is not a URL`, { field: 'image_url' });
 	}
 	if (u.protocol !== 'http:' && u.protocol !== 'https:')
-		throw new MitanError('IMAGE_URL_INVALID', `image URL "${url}" must be http(s)`, 'fix_content', { field: 'image_url' });
+		throw new MitanError('IMAGE_URL_INVALID', `image URL "${url}" must be http(s)`, { field: 'image_url' });
 	let res: Response;
 	try {
 		res = await fetch(u, { signal: AbortSignal.timeout(timeoutMs) });
@@ -40,13 +40,12 @@ export async function fetchImageBytes(url: string, timeoutMs = 15_000): Promise<
 		throw new MitanError(
 			'IMAGE_UNREACHABLE',
 			`image ${url} could not be fetched (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}) / चित्र नहीं मिला`,
-			'fix_content',
 			{ field: 'image_url', url },
 		);
 	}
 	if (!res.ok) {
 		await res.arrayBuffer().catch(() => undefined);
-		throw new MitanError('IMAGE_UNREACHABLE', `image ${url} answered HTTP ${res.status} / चित्र नहीं मिला`, 'fix_content', {
+		throw new MitanError('IMAGE_UNREACHABLE', `image ${url} answered HTTP ${res.status} / चित्र नहीं मिला`, {
 			field: 'image_url',
 			url,
 			httpStatus: res.status,
@@ -54,7 +53,7 @@ export async function fetchImageBytes(url: string, timeoutMs = 15_000): Promise<
 	}
 	const len = Number(res.headers.get('content-length') ?? 0);
 	if (len > MAX_INPUT_BYTES)
-		throw new MitanError('IMAGE_TOO_LARGE', `image ${url} is ${len} bytes; at most ${MAX_INPUT_BYTES}`, 'fix_content', {
+		throw new MitanError('IMAGE_TOO_LARGE', `image ${url} is ${len} bytes; at most ${MAX_INPUT_BYTES}`, {
 			field: 'image_url',
 		});
 	return Buffer.from(await res.arrayBuffer());
@@ -68,7 +67,7 @@ export async function ingestImage(db: Queryable, src: { url?: string; bytes?: Bu
 		if (known) return { hash: known, url: mediaUrl(publicUrl, known), width: 0, height: 0, reused: true };
 	}
 	const bytes = src.bytes ?? (src.url ? await fetchImageBytes(src.url) : undefined);
-	if (!bytes) throw new MitanError('IMAGE_MISSING', 'no image URL or bytes given', 'fix_input', { field: 'image' });
+	if (!bytes) throw new MitanError('IMAGE_MISSING', 'no image URL or bytes given', { field: 'image' });
 	const img = await toInstagramJpeg(bytes);
 	await putMedia(db, { hash: img.hash, jpeg: img.jpeg, width: img.width, height: img.height, sourceUrl: src.url ?? null });
 	return { hash: img.hash, url: mediaUrl(publicUrl, img.hash), width: img.width, height: img.height, reused: false };
@@ -82,6 +81,6 @@ export async function ingestContentImage(
 ): Promise<IngestedMedia & { contentId: number }> {
 	const content = await loadPublishableContent(db, contentId);
 	if (!content.imageUrl)
-		throw new MitanError('CONTENT_HAS_NO_IMAGE', `content ${contentId} has no image_url`, 'fix_content', { field: 'image_url', contentId });
+		throw new MitanError('CONTENT_HAS_NO_IMAGE', `content ${contentId} has no image_url`, { field: 'image_url', contentId });
 	return { ...(await ingestImage(db, { url: content.imageUrl }, publicUrl)), contentId };
 }

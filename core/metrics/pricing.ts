@@ -5,6 +5,7 @@
  * and pass the current one to refreshRollups({ rates }). Figures below are the India rate card
  * as last copied here; service (free-form inside the 24 h window) messages are free.
  */
+import { MitanError } from '../errors';
 export type PriceCategory = 'marketing' | 'utility' | 'authentication' | 'service';
 
 export const INDIA_RATES_INR: Readonly<Record<PriceCategory, number>> = Object.freeze({
@@ -17,7 +18,7 @@ export const INDIA_RATES_INR: Readonly<Record<PriceCategory, number>> = Object.f
 export function checkRates(rates: Record<string, number>): Record<string, number> {
 	for (const [k, v] of Object.entries(rates)) {
 		if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) {
-			throw new Error(`rate for "${k}" must be a number of rupees 0..100, got ${String(v)}`);
+			throw new MitanError('METRICS_RATES_INVALID', `rate for "${k}" must be a number of rupees 0..100, got ${String(v)}`, { field: k });
 		}
 	}
 	return rates;

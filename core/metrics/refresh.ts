@@ -54,7 +54,6 @@ function checkKinds(kinds: unknown): RollupKind[] {
 		throw new MitanError(
 			'ROLLUP_KIND_UNKNOWN',
 			`kinds must be a non-empty list of ${ROLLUP_KINDS.join(', ')}; got ${JSON.stringify(kinds)}`,
-			'fix_input',
 			{ field: 'kinds' },
 		);
 	}
@@ -77,7 +76,7 @@ export async function refreshRollups(db: Db, opts: RefreshOptions = {}): Promise
 	const started = Date.now();
 	const mode = opts.mode ?? 'incremental';
 	if (mode !== 'incremental' && mode !== 'full')
-		throw new MitanError('ROLLUP_MODE_UNKNOWN', `mode must be "incremental" or "full", got "${String(mode)}"`, 'fix_input', {
+		throw new MitanError('ROLLUP_MODE_UNKNOWN', `mode must be "incremental" or "full", got "${String(mode)}"`, {
 			field: 'mode',
 		});
 	const kinds = checkKinds(opts.kinds);
@@ -85,7 +84,7 @@ export async function refreshRollups(db: Db, opts: RefreshOptions = {}): Promise
 	try {
 		rates = checkRates(opts.rates ?? { ...INDIA_RATES_INR });
 	} catch (e) {
-		throw new MitanError('ROLLUP_RATES_INVALID', (e as Error).message, 'fix_input', { field: 'rates' });
+		throw new MitanError('ROLLUP_RATES_INVALID', (e as Error).message, { field: 'rates' });
 	}
 	const district = opts.districtId ?? null;
 	const out: KindResult[] = [];
@@ -116,7 +115,7 @@ export async function refreshDays(db: Db, days: DayKey[], opts: Omit<RefreshOpti
 	const kinds = checkKinds(opts.kinds);
 	for (const d of days) {
 		if (!/^\d{4}-\d{2}-\d{2}$/.test(d.day) || Number.isNaN(Date.parse(`${d.day}T00:00:00Z`))) {
-			throw new MitanError('ROLLUP_DAY_INVALID', `day must be YYYY-MM-DD, got "${d.day}"`, 'fix_input', { field: 'day' });
+			throw new MitanError('ROLLUP_DAY_INVALID', `day must be YYYY-MM-DD, got "${d.day}"`, { field: 'day' });
 		}
 	}
 	const rates = checkRates(opts.rates ?? { ...INDIA_RATES_INR });

@@ -36,7 +36,7 @@ function addDays(day: string, n: number): string {
 
 export function periodRange(period: ReportPeriod, date: string): { from: string; to: string; previousFrom: string; previousTo: string } {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
-		throw new MitanError('REPORT_DATE_INVALID', `date must be YYYY-MM-DD, got "${date}"`, 'fix_input', { field: 'date' });
+		throw new MitanError('REPORT_DATE_INVALID', `date must be YYYY-MM-DD, got "${date}"`, { field: 'date' });
 	}
 	if (period === 'day') return { from: date, to: date, previousFrom: addDays(date, -1), previousTo: addDays(date, -1) };
 	if (period === 'week') {
@@ -53,7 +53,7 @@ export function periodRange(period: ReportPeriod, date: string): { from: string;
 		p.setUTCMonth(p.getUTCMonth() - 1);
 		return { from, to, previousFrom: p.toISOString().slice(0, 10), previousTo: addDays(from, -1) };
 	}
-	throw new MitanError('REPORT_PERIOD_INVALID', `period must be day, week or month; got "${String(period)}"`, 'fix_input', {
+	throw new MitanError('REPORT_PERIOD_INVALID', `period must be day, week or month; got "${String(period)}"`, {
 		field: 'period',
 	});
 }

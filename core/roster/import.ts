@@ -81,7 +81,6 @@ function readHeader(rec: SheetRecord, label: string, hasFileConsent: boolean): H
 			throw new MitanError(
 				'IMPORT_DUPLICATE_HEADER',
 				`${label}, line ${rec.line}: column ${i + 1} "${h}" repeats column ${twin + 1}; each header must appear once`,
-				'fix_input',
 				{ line: rec.line, column: h },
 			);
 		}
@@ -93,7 +92,6 @@ function readHeader(rec: SheetRecord, label: string, hasFileConsent: boolean): H
 			throw new MitanError(
 				'IMPORT_DUPLICATE_HEADER',
 				`${label}, line ${rec.line}: columns "${other}" and "${h}" both mean ${field}; keep one`,
-				'fix_input',
 				{ line: rec.line, column: h },
 			);
 		}
@@ -108,7 +106,6 @@ function readHeader(rec: SheetRecord, label: string, hasFileConsent: boolean): H
 		throw new MitanError(
 			'IMPORT_NO_PHONE_COLUMN',
 			`${label}, line ${rec.line}: no phone column. Name one column "Mobile" / "Phone" / "मोबाइल नंबर" (found: "${found}")`,
-			'fix_input',
 			{ line: rec.line },
 		);
 	}
@@ -116,7 +113,6 @@ function readHeader(rec: SheetRecord, label: string, hasFileConsent: boolean): H
 		throw new MitanError(
 			'IMPORT_NO_CONSENT',
 			`${label}: no consent column and no file-wide consent source. Say where these citizens agreed (e.g. "camp Kawardha 2026-11-20")`,
-			'fix_input',
 			{ field: 'consentSource' },
 		);
 	}
@@ -205,8 +201,7 @@ function detectFormat(opts: ImportOptions, head: Buffer): 'csv' | 'xlsx' {
 	// xlsx is a zip: "PK\x03\x04".
 	if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
 	const ext = path.extname(opts.fileName ?? opts.path ?? '').toLowerCase();
-	if (ext === '.xls')
-		throw new MitanError('IMPORT_XLS_UNSUPPORTED', 'old Excel .xls files are not supported: save as .xlsx or CSV UTF-8', 'fix_input');
+	if (ext === '.xls') throw new MitanError('IMPORT_XLS_UNSUPPORTED', 'old Excel .xls files are not supported: save as .xlsx or CSV UTF-8');
 	return 'csv';
 }
 
@@ -221,15 +216,14 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 	const maxBytes = opts.maxBytes ?? DEFAULT_MAX_IMPORT_BYTES;
 	const districtId = opts.districtId ?? 1;
 	const partial = opts.partial === true;
-	if (!opts.path && !opts.buffer) throw new MitanError('IMPORT_NO_FILE', 'give a file path or the file bytes', 'fix_input');
+	if (!opts.path && !opts.buffer) throw new MitanError('IMPORT_NO_FILE', 'give a file path or the file bytes');
 
 	const size = opts.buffer ? opts.buffer.length : fs.statSync(opts.path!).size;
-	if (size === 0) throw new MitanError('IMPORT_EMPTY', `${label} is empty (0 bytes)`, 'fix_input');
+	if (size === 0) throw new MitanError('IMPORT_EMPTY', `${label} is empty (0 bytes)`);
 	if (size > maxBytes) {
 		throw new MitanError(
 			'IMPORT_TOO_LARGE',
 			`${label} is ${(size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(1)} MB limit; split it, or raise the limit (CLI --max-mb)`,
-			'fix_input',
 			{ bytes: size, maxBytes },
 		);
 	}
@@ -303,8 +297,8 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 			}
 			if (opts.onProgress && result.rows % 1000 === 0) opts.onProgress({ rows: result.rows, rejected: rejectedCount });
 		}
-		if (!header) throw new MitanError('IMPORT_EMPTY', `${label} has no header row and no data`, 'fix_input');
-		if (result.rows === 0) throw new MitanError('IMPORT_NO_ROWS', `${label} has a header but no rows`, 'fix_input');
+		if (!header) throw new MitanError('IMPORT_EMPTY', `${label} has no header row and no data`);
+		if (result.rows === 0) throw new MitanError('IMPORT_NO_ROWS', `${label} has a header but no rows`);
 		if (!partial && rejectedCount > 0) {
 			await inflight;
 			throw new RollbackImport();

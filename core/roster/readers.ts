@@ -40,12 +40,9 @@ export async function* readCsv(input: Readable, label: string): AsyncGenerator<S
 		if (e instanceof MitanError) throw e;
 		const err = e as Error & { code?: string; lines?: number };
 		if (err.code === 'IMPORT_NOT_UTF8') throw e;
-		throw new MitanError(
-			'IMPORT_CSV_MALFORMED',
-			`${label}: not a readable CSV file near line ${err.lines ?? '?'}: ${err.message}`,
-			'fix_input',
-			{ line: err.lines },
-		);
+		throw new MitanError('IMPORT_CSV_MALFORMED', `${label}: not a readable CSV file near line ${err.lines ?? '?'}: ${err.message}`, {
+			line: err.lines,
+		});
 	}
 }
 
@@ -87,6 +84,6 @@ export async function* readXlsx(input: Readable, label: string): AsyncGenerator<
 		}
 	} catch (e) {
 		if (e instanceof MitanError) throw e;
-		throw new MitanError('IMPORT_XLSX_MALFORMED', `${label}: not a readable Excel (.xlsx) file: ${(e as Error).message}`, 'fix_input');
+		throw new MitanError('IMPORT_XLSX_MALFORMED', `${label}: not a readable Excel (.xlsx) file: ${(e as Error).message}`);
 	}
 }

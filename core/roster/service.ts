@@ -15,7 +15,7 @@ export interface Actor {
 
 function requirePhone(raw: string): string {
 	const p = normalisePhone(raw);
-	if (!p.ok) throw new MitanError('PHONE_INVALID', `phone "${raw}": ${p.message}`, 'fix_input', { field: 'phone', reason: p.reason });
+	if (!p.ok) throw new MitanError('PHONE_INVALID', `phone "${raw}": ${p.message}`, { field: 'phone', reason: p.reason });
 	return p.e164;
 }
 
@@ -27,7 +27,6 @@ function cleanText(field: string, v: string | null | undefined): string | null {
 		throw new MitanError(
 			'FORMULA_IN_FIELD',
 			`${field} "${t.slice(0, 40)}" starts with ${JSON.stringify(t[0])}, which spreadsheets run as a formula`,
-			'fix_input',
 			{ field },
 		);
 	}
@@ -62,12 +61,9 @@ export class RosterService {
 		return this.db.transaction(async (tx) => {
 			const existing = await repo.findByPhone(tx, this.districtId, row.phone);
 			if (!existing && !row.consent_source) {
-				throw new MitanError(
-					'CONSENT_REQUIRED',
-					`a new subscriber needs a consent source (where and how ${maskPhone(row.phone)} agreed)`,
-					'fix_input',
-					{ field: 'consentSource' },
-				);
+				throw new MitanError('CONSENT_REQUIRED', `a new subscriber needs a consent source (where and how ${maskPhone(row.phone)} agreed)`, {
+					field: 'consentSource',
+				});
 			}
 			const r = await repo.upsertBatch(tx, this.districtId, [row]);
 			const subscriber = (await repo.findByPhone(tx, this.districtId, row.phone))!;
@@ -97,7 +93,7 @@ export class RosterService {
 		limit = 100,
 	): Promise<{ items: Subscriber[]; nextCursor: string | null }> {
 		if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-			throw new MitanError('LIMIT_OUT_OF_RANGE', `limit must be 1..1000, got ${limit}`, 'fix_input', { field: 'limit' });
+			throw new MitanError('LIMIT_OUT_OF_RANGE', `limit must be 1..1000, got ${limit}`, { field: 'limit' });
 		const after = decodeCursor(cursor);
 		const items = await repo.search(this.db, { ...filter, districtId: this.districtId }, after, limit);
 		const nextCursor = items.length === limit ? encodeCursor(items[items.length - 1].id) : null;
@@ -143,12 +139,10 @@ export class RosterService {
 		const run = async (q: Queryable) => {
 			const e164 = requirePhone(phone);
 			const existing = await repo.findByPhone(q, this.districtId, e164);
-			if (!existing)
-				throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber with phone ${maskPhone(e164)}`, 'fix_input', { field: 'phone' });
+			if (!existing) throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber with phone ${maskPhone(e164)}`, { field: 'phone' });
 			if (existing.status === to) return existing; // idempotent: STOP twice is one opt-out
 			const updated = await repo.setStatus(q, existing.id, to, reason, from);
-			if (!updated)
-				throw new MitanError('SUBSCRIBER_ERASED', `subscriber ${maskPhone(e164)} was erased and cannot be changed`, 'fix_input');
+			if (!updated) throw new MitanError('SUBSCRIBER_ERASED', `subscriber ${maskPhone(e164)} was erased and cannot be changed`);
 			await audit(q, {
 				districtId: this.districtId,
 				actor: by.actor,
@@ -191,6 +185,6 @@ export function encodeCursor(id: number): string {
 export function decodeCursor(cursor?: string | null): number {
 	if (!cursor) return 0;
 	const m = /^s:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-	if (!m) throw new MitanError('CURSOR_INVALID', 'cursor is not one this API returned', 'fix_input', { field: 'cursor' });
+	if (!m) throw new MitanError('CURSOR_INVALID', 'cursor is not one this API returned', { field: 'cursor' });
 	return Number(m[1]);
 }

@@ -49,7 +49,6 @@ export class Utf8Guard extends Transform {
 			'IMPORT_NOT_UTF8',
 			`${this.fileLabel} is not UTF-8 text (invalid byte at offset ${this.offset}, line ${this.line}). ` +
 				'In Excel use "Save As → CSV UTF-8 (Comma delimited)", or upload the .xlsx file itself.',
-			'fix_input',
 			{ line: this.line, offset: this.offset },
 		);
 	}

@@ -34,7 +34,7 @@ const PUBLISHABLE_STATES = new Set(['approved', 'published']);
 /** Reads a content row; refuses anything not approved as it stands now. */
 export async function loadPublishableContent(db: Queryable, contentId: number): Promise<PublishableContent> {
 	if (!Number.isInteger(contentId) || contentId <= 0) {
-		throw new MitanError('CONTENT_ID_INVALID', `content id "${contentId}" is not a positive whole number`, 'fix_input', {
+		throw new MitanError('CONTENT_ID_INVALID', `content id "${contentId}" is not a positive whole number`, {
 			field: 'contentId',
 		});
 	}
@@ -43,7 +43,7 @@ export async function loadPublishableContent(db: Queryable, contentId: number): 
 		[contentId],
 	);
 	if (!row)
-		throw new MitanError('CONTENT_NOT_FOUND', `content ${contentId} does not exist / सामग्री ${contentId} नहीं मिली`, 'fix_input', {
+		throw new MitanError('CONTENT_NOT_FOUND', `content ${contentId} does not exist / सामग्री ${contentId} नहीं मिली`, {
 			field: 'contentId',
 			contentId,
 		});
@@ -51,15 +51,13 @@ export async function loadPublishableContent(db: Queryable, contentId: number): 
 		throw new MitanError(
 			'CONTENT_NOT_APPROVED',
 			`content ${contentId} is "${row.state}"; only approved content is published / सामग्री ${contentId} स्वीकृत नहीं है ("${row.state}")`,
-			'fix_input',
 			{ field: 'contentId', contentId, state: row.state },
 		);
 	}
 	if (!row.approved_hash || row.approved_hash !== row.content_hash) {
 		throw new MitanError(
-			'CONTENT_CHANGED_SINCE_APPROVAL',
+			'APPROVAL_VOID',
 			`content ${contentId} was changed after it was approved; it must be approved again before publishing / स्वीकृति के बाद सामग्री बदली गई है, दोबारा स्वीकृति लें`,
-			'fix_input',
 			{ field: 'contentId', contentId, contentHash: row.content_hash, approvedHash: row.approved_hash },
 		);
 	}
@@ -102,12 +100,9 @@ export function inlineContent(input: InlineContentInput): PublishableContent {
 	const variants = input.variants ?? {};
 	const hasVariant = !!(variants.x?.text || variants.instagram?.caption || variants.facebook?.text);
 	if (!bodyHi && !bodyEn && !hasVariant) {
-		throw new MitanError(
-			'CONTENT_EMPTY',
-			'inline content has no text: give bodyHi, bodyEn or a channel variant / सामग्री खाली है',
-			'fix_input',
-			{ field: 'bodyHi' },
-		);
+		throw new MitanError('CONTENT_EMPTY', 'inline content has no text: give bodyHi, bodyEn or a channel variant / सामग्री खाली है', {
+			field: 'bodyHi',
+		});
 	}
 	const canonical = canonicalJson({ bodyHi, bodyEn, imageUrl: input.imageUrl ?? undefined, variants });
 	const hash = createHash('sha256').update(canonical).digest('hex');

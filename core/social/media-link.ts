@@ -20,19 +20,17 @@ export async function requestContentJpegUrl(gatewayUrl: string, contentId: numbe
 		throw new MitanError(
 			'MEDIA_GATEWAY_UNREACHABLE',
 			`gateway ${url} unreachable (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}): check the Gateway URL`,
-			'configure',
 			{ field: 'gatewayUrl' },
 		);
 	}
 	const body = (await res.json().catch(() => ({}))) as { url?: string; error?: { code?: string; message?: string; action?: string } };
 	if (!res.ok || !body.url) {
+		// The gateway's own error (code and action) comes back as it was raised there.
 		const e = body.error;
-		throw new MitanError(
-			e?.code ?? `MEDIA_GATEWAY_HTTP_${res.status}`,
-			`gateway could not prepare the image of content ${contentId}: ${e?.message ?? `HTTP ${res.status}`}`,
-			(e?.action as never) ?? 'retry_soon',
-			{ contentId, httpStatus: res.status },
-		);
+		throw MitanError.from(e, 'MEDIA_GATEWAY_FAILED', {
+			message: `gateway could not prepare the image of content ${contentId}: ${e?.message ?? `HTTP ${res.status}`}`,
+			details: { contentId, httpStatus: res.status },
+		});
 	}
 	return body.url;
 }

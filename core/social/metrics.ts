@@ -42,7 +42,7 @@ export async function fetchMetricsForRecentPosts(
 ): Promise<MetricsPullResult> {
 	const days = opts.days ?? 7;
 	if (!Number.isFinite(days) || days <= 0 || days > 90)
-		throw new MitanError('METRICS_DAYS_INVALID', `days must be between 1 and 90 (got ${days})`, 'fix_input', { field: 'days' });
+		throw new MitanError('METRICS_DAYS_INVALID', `days must be between 1 and 90 (got ${days})`, { field: 'days' });
 	const tz = opts.timezone ?? 'Asia/Kolkata';
 	const [{ day }] = await db.query<{ day: string }>('SELECT (now() AT TIME ZONE $1)::date AS day', [tz]);
 	const channels =
@@ -60,7 +60,7 @@ export async function fetchMetricsForRecentPosts(
 			r.problems = m.problems;
 			for (const [metric, value] of Object.entries(m.metrics)) rows.push({ post_id: p.id, metric, value: Math.round(value) });
 		} catch (e) {
-			const err = e instanceof MitanError ? e : new MitanError('SOCIAL_METRICS_FAILED', (e as Error).message, 'retry_soon');
+			const err = e instanceof MitanError ? e : new MitanError('SOCIAL_METRICS_FAILED', (e as Error).message);
 			r.error = { code: err.code, action: err.action, message: err.message };
 		}
 		results.push(r);

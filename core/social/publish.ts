@@ -77,15 +77,10 @@ export async function publishOnce(
 	const problems = publisher.validate(draft);
 	if (problems.length) {
 		// Nothing is written for content that cannot be posted: fixing it and re-running is clean.
-		throw new MitanError(
-			problems.length === 1 ? problems[0].code : 'SOCIAL_CONTENT_INVALID',
-			`${publisher.channel}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
-			'fix_content',
-			{
-				channel: publisher.channel,
-				problems,
-			},
-		);
+		throw MitanError.from(problems.length === 1 ? problems[0] : undefined, 'SOCIAL_CONTENT_INVALID', {
+			message: `${publisher.channel}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+			details: { channel: publisher.channel, problems },
+		});
 	}
 	const claim = await claimPost(db, {
 		contentKey: content.contentKey,
@@ -100,7 +95,6 @@ export async function publishOnce(
 		throw new MitanError(
 			'SOCIAL_PUBLISH_IN_PROGRESS',
 			`${publisher.channel}: another run is publishing ${content.contentKey} right now (lease until ${claim.row.lease_until?.toISOString()})`,
-			'retry_soon',
 			{
 				channel: publisher.channel,
 				leaseUntil: claim.row.lease_until,
@@ -130,8 +124,7 @@ export async function publishOnce(
 		}
 		return await afterPublished(db, await markPublished(db, row.id, posted), 'published', content, opts);
 	} catch (e) {
-		const err =
-			e instanceof MitanError ? e : new MitanError('SOCIAL_UNEXPECTED', `${publisher.channel}: ${(e as Error).message}`, 'report_bug');
+		const err = e instanceof MitanError ? e : new MitanError('SOCIAL_UNEXPECTED', `${publisher.channel}: ${(e as Error).message}`);
 		// Before the post call nothing new can have happened on the network: keep the state as it was.
 		if (!called) await releaseLease(db, row.id);
 		else await markNotPublished(db, row.id, isOutcomeUnknown(e) ? 'unknown' : 'failed', err);
@@ -167,7 +160,7 @@ export async function publishToChannels(
 			out.push({
 				channel,
 				ok: false,
-				error: e instanceof MitanError ? e : new MitanError('SOCIAL_UNEXPECTED', `${channel}: ${(e as Error).message}`, 'report_bug'),
+				error: e instanceof MitanError ? e : new MitanError('SOCIAL_UNEXPECTED', `${channel}: ${(e as Error).message}`),
 			});
 		}
 	}

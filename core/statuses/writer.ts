@@ -99,10 +99,10 @@ export class StatusBatchWriter {
 
 	/** Resolves once the events are committed; rejects if they could not be. */
 	write(events: RoutedStatus[]): Promise<BatchOutcome> {
-		if (this.closed) return Promise.reject(new MitanError('GATEWAY_CLOSING', 'the gateway is shutting down', 'retry_soon'));
+		if (this.closed) return Promise.reject(new MitanError('GATEWAY_CLOSING', 'the gateway is shutting down'));
 		if (events.length === 0) return Promise.resolve({ written: 0, deliveries: 0, unlinked: 0, drops: [] });
 		if (this.pendingEvents + events.length > this.maxPending) {
-			return Promise.reject(new MitanError('GATEWAY_BUSY', `${this.pendingEvents} status events are waiting to be written`, 'retry_soon'));
+			return Promise.reject(new MitanError('GATEWAY_BUSY', `${this.pendingEvents} status events are waiting to be written`));
 		}
 		this.counters.received += events.length;
 		return new Promise<BatchOutcome>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { resolveConfig } from '../../core/config';
-import { MitanError } from '../../core/errors';
+import { httpErrorOf, MitanError } from '../../core/errors';
 import { WhatsAppWebhookService, type GatewayOptions } from '../../core/gateway/service';
 import type { AppDeps } from '../app';
 
@@ -54,27 +54,15 @@ export function gatewayRouter(deps: GatewayDeps): GatewayRouter {
 		},
 	);
 
-	// Errors of this router answered here, so a bad body never reaches a page-rendering handler.
+	// Errors of this router answered here as JSON, so a bad body never reaches a page-rendering handler.
 	router.use('/whatsapp', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
 		if (res.headersSent) return next(err);
-		if (err instanceof MitanError) {
-			res.status(err.action === 'configure' ? 500 : 400).json({ error: err.toJSON() });
-			return;
-		}
-		const e = err as { status?: number; type?: string; message?: string };
-		if (e.type === 'entity.too.large') {
-			res
-				.status(413)
-				.json({ error: { code: 'BODY_TOO_LARGE', message: `webhook body is larger than ${WEBHOOK_BODY_LIMIT}`, action: 'fix_input' } });
-			return;
-		}
-		if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-			res
-				.status(e.status)
-				.json({ error: { code: 'BODY_UNREADABLE', message: e.message ?? 'the request body could not be read', action: 'fix_input' } });
-			return;
-		}
-		next(err);
+		const tooLarge = (err as { type?: unknown }).type === 'entity.too.large';
+		const { status, body } = httpErrorOf(
+			tooLarge ? new MitanError('BODY_TOO_LARGE', `webhook body is larger than ${WEBHOOK_BODY_LIMIT}`, { limit: WEBHOOK_BODY_LIMIT }) : err,
+		);
+		if (status >= 500) console.error('[gateway]', err);
+		res.status(status).json(body);
 	});
 	return router;
 }

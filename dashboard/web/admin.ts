@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import type { Db } from '../../core/db';
 import { createUserAsAdmin, listUsers, ROLES, updateUserAsAdmin } from '../../core/auth';
 import { listDistricts } from '../../core/dashboard';
-import { isMitanError } from '../../core/errors';
+import { httpStatusOf, isMitanError } from '../../core/errors';
 import { formatDateTime, t } from './i18n';
 import { esc, shell } from './layout';
 import { clientIp, locals, requireCsrf, requireLogin } from './http';
@@ -78,7 +78,7 @@ ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash
 			await page(res, { ok: true, text: t(locals(res).lang, 'user_created') }, 201);
 		} catch (e) {
 			if (!isMitanError(e) || e.action !== 'fix_input') throw e;
-			await page(res, { ok: false, text: e.message }, 400);
+			await page(res, { ok: false, text: e.message }, httpStatusOf(e));
 		}
 	});
 
@@ -100,7 +100,7 @@ ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash
 			await page(res, { ok: true, text: t(locals(res).lang, 'user_updated') });
 		} catch (e) {
 			if (!isMitanError(e) || e.action !== 'fix_input') throw e;
-			await page(res, { ok: false, text: e.message }, e.code.endsWith('NOT_FOUND') ? 404 : 400);
+			await page(res, { ok: false, text: e.message }, httpStatusOf(e));
 		}
 	});
 

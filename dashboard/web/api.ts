@@ -22,7 +22,7 @@ import { MitanError } from '../../core/errors';
 import { TtlCache } from './cache';
 import { chartCsv } from './csv';
 import { canSeeComplaint } from './visibility';
-import { clientIp, locals, requireCsrf, requireLogin } from './http';
+import { answerJson, clientIp, locals, requireCsrf, requireLogin } from './http';
 
 /**
  * The JSON API. Every read comes from rollup tables (plus one running broadcast's deliveries,
@@ -73,7 +73,7 @@ export const LOADERS: Record<string, Loader> = {
 	broadcast: async (db, req, res) => {
 		const id = req.query.id === undefined || req.query.id === '' ? undefined : Number(req.query.id);
 		if (id !== undefined && !Number.isSafeInteger(id))
-			throw new MitanError('DASHBOARD_BAD_ID', `id: "${String(req.query.id)}" is not a broadcast id`, 'fix_input', { field: 'id' });
+			throw new MitanError('DASHBOARD_BAD_ID', `id: "${String(req.query.id)}" is not a broadcast id`, { field: 'id' });
 		const p = await broadcastProgress(db, scopeOf(req, res), id);
 		return { scope: scopeOf(req, res), ...p } as PageData;
 	},
@@ -134,7 +134,6 @@ export function apiRouter(db: Db, apiCache: TtlCache<PageData>): Router {
 				throw new MitanError(
 					'DASHBOARD_CHART_NOT_FOUND',
 					`chart: "${id}" is not a chart of ${name} (${page.charts.map((c) => c.id).join(', ')})`,
-					'fix_input',
 					{ field: 'chart' },
 				);
 			}
@@ -148,7 +147,7 @@ export function apiRouter(db: Db, apiCache: TtlCache<PageData>): Router {
 	r.post('/approvals/:id/decision', json, requireCsrf(), requireLogin('approver'), async (req, res) => {
 		const id = Number(req.params.id);
 		if (!Number.isSafeInteger(id) || id <= 0)
-			throw new MitanError('APPROVAL_NOT_FOUND', `approval "${req.params.id}" does not exist`, 'fix_input', { field: 'id' });
+			throw new MitanError('APPROVAL_NOT_FOUND', `approval "${req.params.id}" does not exist`, { field: 'id' });
 		const u = locals(res).user!;
 		const body = (req.body ?? {}) as Record<string, unknown>;
 		const out = await decideFromDashboard(db, {
@@ -172,9 +171,7 @@ export function apiRouter(db: Db, apiCache: TtlCache<PageData>): Router {
 
 	// Writes other than those above do not exist: answer clearly rather than fall through to a page.
 	r.all('/{*rest}', (req, res) => {
-		res
-			.status(404)
-			.json({ error: { code: 'API_NOT_FOUND', message: `no API route ${req.method} ${req.originalUrl}`, action: 'fix_input' } });
+		answerJson(res, new MitanError('API_NOT_FOUND', `no API route ${req.method} ${req.originalUrl}`));
 	});
 	return r;
 }

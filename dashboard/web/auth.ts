@@ -1,8 +1,8 @@
 import express, { Router } from 'express';
 import type { Db } from '../../core/db';
 import { login, logout } from '../../core/auth';
-import { isMitanError } from '../../core/errors';
-import { t, isLang, type Lang } from './i18n';
+import { httpStatusOf, isMitanError, MitanError } from '../../core/errors';
+import { t, isLang, type Lang, type MessageKey } from './i18n';
 import { esc, shell } from './layout';
 import { clientIp, locals, parseCookies, randomToken, requireCsrf, safeNext, sameToken, setCookie, type CookieNames } from './http';
 
@@ -49,15 +49,15 @@ export function authRouter(db: Db, names: CookieNames, secure: boolean): Router 
 		const lang = locals(res).lang;
 		const next = safeNext(body.next);
 		const cookieToken = parseCookies(req.headers.cookie)[names.loginCsrf];
-		const again = (status: number, error: string) => {
+		const again = (err: MitanError, error: MessageKey) => {
 			const token = randomToken();
 			setCookie(res, names.loginCsrf, token, { secure, sameSite: 'Strict', maxAgeSeconds: 3600 });
 			res
-				.status(status)
+				.status(httpStatusOf(err))
 				.type('html')
 				.send(loginPage(lang, next, token, error, typeof body.username === 'string' ? body.username.slice(0, 60) : ''));
 		};
-		if (!sameToken(body._csrf, cookieToken)) return again(403, 'err_csrf');
+		if (!sameToken(body._csrf, cookieToken)) return again(new MitanError('CSRF_FAILED', 'login form token missing or wrong'), 'err_csrf');
 		try {
 			const s = await login(db, { username: body.username, password: body.password, ip: clientIp(req), userAgent: req.get('user-agent') });
 			setCookie(res, names.session, s.token, {
@@ -69,9 +69,9 @@ export function authRouter(db: Db, names: CookieNames, secure: boolean): Router 
 			res.redirect(303, next);
 		} catch (e) {
 			if (!isMitanError(e)) throw e;
-			if (e.code === 'AUTH_RATE_LIMITED') return again(429, 'err_rate_limited');
-			if (e.code === 'AUTH_MISSING') return again(400, 'err_missing');
-			return again(401, 'err_bad_credentials');
+			if (e.code === 'AUTH_RATE_LIMITED') return again(e, 'err_rate_limited');
+			if (e.code === 'AUTH_MISSING') return again(e, 'err_missing');
+			return again(e, 'err_bad_credentials');
 		}
 	});
 

@@ -2,7 +2,7 @@ import type express from 'express';
 import { randomBytes, timingSafeEqual } from 'crypto';
 import type { Db } from '../../core/db';
 import { findSession, hasRole, type DashboardUser, type Role, type Session } from '../../core/auth';
-import { MitanError } from '../../core/errors';
+import { httpErrorOf, MitanError } from '../../core/errors';
 import { isLang, type Lang } from './i18n';
 
 /** Request plumbing of the dashboard: cookies, the session, CSRF, language, errors. No new packages. */
@@ -102,6 +102,12 @@ export function sessionMiddleware(db: Db, names: CookieNames): express.RequestHa
 	};
 }
 
+/** An error answered as JSON at once, with core's status (httpStatusOf). */
+export function answerJson(res: express.Response, err: unknown): void {
+	const { status, body } = httpErrorOf(err);
+	res.status(status).json(body);
+}
+
 function isApi(req: express.Request): boolean {
 	return req.originalUrl.startsWith('/api/');
 }
@@ -112,14 +118,14 @@ export function requireLogin(min: Role = 'viewer'): express.RequestHandler {
 		const user = locals(res).user;
 		if (!user) {
 			if (isApi(req) || req.method !== 'GET') {
-				res.status(401).json({ error: { code: 'AUTH_REQUIRED', message: 'log in first', action: 'reauthenticate' } });
+				answerJson(res, new MitanError('AUTH_REQUIRED', 'log in first'));
 			} else {
 				res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
 			}
 			return;
 		}
 		if (!hasRole(user, min)) {
-			next(new MitanError('AUTH_FORBIDDEN', `this needs the ${min} role (you are ${user.role})`, 'fix_input', { status: 403 }));
+			next(new MitanError('AUTH_FORBIDDEN', `this needs the ${min} role (you are ${user.role})`));
 			return;
 		}
 		next();
@@ -133,54 +139,29 @@ export function requireCsrf(): express.RequestHandler {
 		const s = locals(res).session;
 		const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
 		if (!s || !sameToken(sent, s.csrfToken)) {
-			res
-				.status(403)
-				.json({
-					error: { code: 'CSRF_FAILED', message: 'missing or wrong CSRF token: reload the page and try again', action: 'fix_input' },
-				});
+			answerJson(res, new MitanError('CSRF_FAILED', 'missing or wrong CSRF token: reload the page and try again'));
 			return;
 		}
 		next();
 	};
 }
 
-/** Conflicts: the request was fine but the world moved on (decided already, text edited since). */
-const CONFLICT = new Set(['APPROVAL_ALREADY_DECIDED', 'APPROVAL_HASH_MISMATCH', 'APPROVAL_VOID', 'CONTENT_CHANGED', 'AUTH_USER_EXISTS']);
-
-export function statusOf(err: unknown): number {
-	if (err instanceof MitanError) {
-		if (CONFLICT.has(err.code)) return 409;
-		const s = err.details?.status;
-		if (typeof s === 'number') return s;
-		if (err.code === 'AUTH_FORBIDDEN') return 403;
-		if (err.code === 'AUTH_RATE_LIMITED') return 429;
-		if (err.action === 'reauthenticate') return 401;
-		if (err.action === 'fix_input') return err.code.endsWith('NOT_FOUND') ? 404 : 400;
-		return 500;
-	}
-	const e = err as { status?: number; statusCode?: number };
-	return e.status ?? e.statusCode ?? 500;
-}
-
-/** Errors of the dashboard's own routes: JSON for the API and writes, a short page otherwise. */
+/**
+ * Errors of the dashboard's own routes: JSON for the API and writes, a short page otherwise; the
+ * status is core's one rule (httpStatusOf), the same as on every other URL of the app.
+ */
 export function webErrorHandler(renderError: (lang: Lang, status: number, message: string) => string): express.ErrorRequestHandler {
-	return (err, req, res, _next) => {
-		const status = statusOf(err);
-		const body =
-			err instanceof MitanError
-				? err.toJSON()
-				: {
-						code: status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
-						message: status >= 500 ? 'internal error' : String((err as Error).message ?? 'bad request'),
-					};
+	return (err, req, res, next) => {
+		if (res.headersSent) return next(err);
+		const { status, body } = httpErrorOf(err);
 		if (status >= 500) console.error('[dashboard]', err);
 		if (isApi(req) || !req.accepts('html')) {
-			res.status(status).json({ error: body });
+			res.status(status).json(body);
 		} else {
 			res
 				.status(status)
 				.type('html')
-				.send(renderError(locals(res).lang ?? 'hi', status, String(body.message)));
+				.send(renderError(locals(res).lang ?? 'hi', status, String(body.error.message)));
 		}
 	};
 }

@@ -23,7 +23,6 @@ export function broadcastIdParam(ctx: IExecuteFunctions, i: number): number {
 		throw new MitanError(
 			'BROADCAST_INPUT_INVALID',
 			`Broadcast ID must be a positive whole number (parameter "broadcastId"), got ${JSON.stringify(raw)}`,
-			'fix_input',
 			{ field: 'broadcastId' },
 		);
 	}

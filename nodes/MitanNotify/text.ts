@@ -49,22 +49,17 @@ export function freeText(message: string): AlertText {
 export function parseRecipients(raw: unknown): string[] {
 	const parts = (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(/[,;\n]/)).map((s) => s.trim()).filter((s) => s !== '');
 	if (parts.length === 0)
-		throw new MitanError(
-			'NOTIFY_NO_RECIPIENT',
-			'Recipients (parameter "recipients") is empty: give at least one staff WhatsApp number',
-			'fix_input',
-			{ field: 'recipients' },
-		);
+		throw new MitanError('NOTIFY_NO_RECIPIENT', 'Recipients (parameter "recipients") is empty: give at least one staff WhatsApp number', {
+			field: 'recipients',
+		});
 	const out: string[] = [];
 	parts.forEach((p, k) => {
 		const n = normalisePhone(p);
 		if (!n.ok)
-			throw new MitanError(
-				'NOTIFY_RECIPIENT_INVALID',
-				`Recipients (parameter "recipients"), entry ${k + 1} "${p}": ${n.message}`,
-				'fix_input',
-				{ field: 'recipients', entry: k + 1 },
-			);
+			throw new MitanError('NOTIFY_RECIPIENT_INVALID', `Recipients (parameter "recipients"), entry ${k + 1} "${p}": ${n.message}`, {
+				field: 'recipients',
+				entry: k + 1,
+			});
 		if (!out.includes(n.e164)) out.push(n.e164);
 	});
 	return out;

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { errorJson, toNodeError } from './errors';
+import { MitanError } from '../../core/errors';
 
 /** One operation: handles item i and returns its output items (pairedItem is added here). */
 export type OperationFn = (this: IExecuteFunctions, i: number) => Promise<IDataObject | IDataObject[] | INodeExecutionData[]>;
@@ -22,7 +23,7 @@ export async function runPerItem(
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const op = ops[key(i)];
-			if (!op) throw new Error(`unknown operation "${key(i)}"`);
+			if (!op) throw new MitanError('OPERATION_UNKNOWN', `unknown operation "${key(i)}"`);
 			const res = await op.call(ctx, i);
 			const list = Array.isArray(res) ? res : [res];
 			for (const r of list) {

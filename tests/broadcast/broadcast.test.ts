@@ -215,7 +215,7 @@ describeEachEngine('broadcast', (ctx) => {
 		expect(res.outcome).toBe('stopped');
 		const st = await broadcastStatus(ctx.db, broadcast.id);
 		expect(st.status).toBe('stopped');
-		expect(st.stopCode).toBe('whatsapp_190');
+		expect(st.stopCode).toBe('WHATSAPP_190');
 		expect(st.stopReason).toMatch(/access token/);
 		expect(st.stopReason).toMatch(/टोकन/);
 		expect(st.failed).toBe(0);
@@ -246,7 +246,7 @@ describeEachEngine('broadcast', (ctx) => {
 		const res = await runSender(ctx.db, client, broadcast.id);
 		client.close();
 		expect(res.outcome).toBe('stopped');
-		expect(res.stop).toMatchObject({ action: 'fix_content', code: 'whatsapp_132001' });
+		expect(res.stop).toMatchObject({ action: 'fix_content', code: 'WHATSAPP_132001' });
 		const counts = await deliveryCounts(ctx.db, broadcast.id);
 		expect(counts).toEqual({ pending: broadcast.targeted });
 		await cancelBroadcast(ctx.db, broadcast.id);

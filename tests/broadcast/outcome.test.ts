@@ -66,7 +66,7 @@ describe('outcomeOf', () => {
 	])('%i → the campaign stops (%s); the citizen goes back to pending, the attempt given back', (code, action) => {
 		const o = outcomeOf(1, 1, meta(code), policy, NOW);
 		expect(o.row).toMatchObject({ state: 'pending', attempts_delta: -1, error_class: action });
-		expect(o.stop).toMatchObject({ action, code: `whatsapp_${code}` });
+		expect(o.stop).toMatchObject({ action, code: `WHATSAPP_${code}` });
 	});
 
 	test('an answer lost after the request was written → in doubt; never written → retry', () => {
@@ -78,7 +78,7 @@ describe('outcomeOf', () => {
 	});
 
 	test('refused before sending (bad number) → failed with its class', () => {
-		const e = new MitanError('whatsapp_recipient_invalid', 'bad', 'fix_input');
+		const e = new MitanError('WHATSAPP_RECIPIENT_INVALID', 'bad');
 		expect(outcomeOf(1, 1, { error: e }, policy, NOW).row).toMatchObject({ state: 'failed', error_class: 'fix_input' });
 	});
 });

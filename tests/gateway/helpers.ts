@@ -144,7 +144,7 @@ export class FakeSender implements WhatsAppSender {
 		throw new Error('not used');
 	}
 	async sendText(to: string, body: string): Promise<SendResult> {
-		if (this.fail) throw Object.assign(new Error('network down'), { code: 'whatsapp_network' });
+		if (this.fail) throw Object.assign(new Error('network down'), { code: 'WHATSAPP_NETWORK' });
 		this.sent.push({ to, body });
 		return { wamid: `wamid.confirm.${this.sent.length}` };
 	}

@@ -148,7 +148,7 @@ describeEachEngine('social publishing', (ctx) => {
 		const e2 = await rejected(
 			publishOnce(ctx.db, noPreflight, inlineContent({ bodyHi: `चित्र ${uniq()}`, imageUrl: `${images.url}/page.html` })),
 		);
-		expect(e2).toMatchObject({ code: 'instagram_9004_2207052', action: 'fix_content' });
+		expect(e2).toMatchObject({ code: 'INSTAGRAM_9004_2207052', action: 'fix_content' });
 		expect(e2.details).toMatchObject({ metaCode: 9004, metaSubcode: 2207052, httpStatus: 400 });
 		expect(String(e2.details!['rawBody'])).toContain('2207052');
 	});
@@ -193,7 +193,7 @@ describeEachEngine('social publishing', (ctx) => {
 				inlineContent({ variants: { x: { text: `bad ${uniq()}` } } }),
 			),
 		);
-		expect(bad).toMatchObject({ code: 'x_401', action: 'reauthenticate' });
+		expect(bad).toMatchObject({ code: 'X_401', action: 'reauthenticate' });
 	});
 
 	test('X: Hindi over the weighted limit (per code point) is refused with its count; nothing posted or written', async () => {
@@ -231,7 +231,7 @@ describeEachEngine('social publishing', (ctx) => {
 			expect(Date.now() - started).toBeGreaterThanOrEqual(200); // it did wait, for the reset
 			const impatient = createPublisher('x', credsFor(sb.url), { maxRateLimitWaitMs: 0 });
 			const e = await rejected(publishOnce(ctx.db, impatient, inlineContent({ variants: { x: { text: `third ${uniq()}` } } })));
-			expect(e).toMatchObject({ code: 'x_429', action: 'retry_soon' });
+			expect(e).toMatchObject({ code: 'X_429', action: 'retry_soon' });
 			expect(e.details!['retryAfterMs']).toEqual(expect.any(Number));
 		} finally {
 			await call(sb.url, 'PATCH', '/_sandbox/config', { body: { x: { postsPerWindow: 100, windowSeconds: 900 } } });
@@ -293,7 +293,7 @@ describeEachEngine('social publishing', (ctx) => {
 		await expect(loadPublishableContent(ctx.db, pending)).rejects.toMatchObject({ code: 'CONTENT_NOT_APPROVED', action: 'fix_input' });
 		const edited = await insertContent(ctx.db);
 		await ctx.db.query(`UPDATE content SET content_hash = 'edited' WHERE id = $1`, [edited]);
-		await expect(loadPublishableContent(ctx.db, edited)).rejects.toMatchObject({ code: 'CONTENT_CHANGED_SINCE_APPROVAL' });
+		await expect(loadPublishableContent(ctx.db, edited)).rejects.toMatchObject({ code: 'APPROVAL_VOID' });
 		await expect(loadPublishableContent(ctx.db, 99999999)).rejects.toMatchObject({ code: 'CONTENT_NOT_FOUND' });
 		expect(inlineContent({ bodyHi: 'अ', bodyEn: 'a' }).contentKey).toBe(inlineContent({ bodyEn: 'a ', bodyHi: ' अ' }).contentKey);
 		expect(() => inlineContent({})).toThrow(expect.objectContaining({ code: 'CONTENT_EMPTY' }));

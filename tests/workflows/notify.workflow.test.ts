@@ -78,7 +78,7 @@ describe('Mitan Notify', () => {
 			wf({ recipients: '9800011151', message: 'x', templateName: 'no_such_template' }, { onError: 'continueRegularOutput' }),
 		);
 		expect(r.output('Notify')).toEqual([
-			expect.objectContaining({ sent: false, to: '+91 98XXXXX151', code: 'whatsapp_132001', action: 'fix_content' }),
+			expect.objectContaining({ sent: false, to: '+91 98XXXXX151', code: 'WHATSAPP_132001', action: 'fix_content' }),
 		]);
 	});
 

@@ -44,7 +44,7 @@ export class FacebookPublisher extends GraphPublisherBase implements Publisher {
 
 	private pageId(): string {
 		if (!this.creds.pageId)
-			throw new MitanError('META_PAGE_ID_MISSING', 'Mitan Meta credential: Facebook Page ID is empty', 'configure', { field: 'pageId' });
+			throw new MitanError('META_PAGE_ID_MISSING', 'Mitan Meta credential: Facebook Page ID is empty', { field: 'pageId' });
 		return this.creds.pageId;
 	}
 

@@ -4,7 +4,7 @@
  * `error_subcode` into actions, and insights requested so that one retired metric name never
  * fails the others.
  */
-import { MitanError, type ErrorAction } from '../../errors';
+import { MitanError, remoteErrorCode, type ErrorAction } from '../../errors';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL } from '../api';
 import { HttpPublisherBase, trimBase, type ErrorInfo, type HttpOptions, type HttpRequest, type Problem } from '../publisher';
 
@@ -68,7 +68,7 @@ interface GraphErrorBody {
 	fbtrace_id?: string;
 }
 
-export function graphErrorInfo(status: number, body: unknown, req: HttpRequest, network: string): ErrorInfo {
+export function graphErrorInfo(status: number, body: unknown, req: HttpRequest, network: 'facebook' | 'instagram'): ErrorInfo {
 	const e = (body && typeof body === 'object' ? (body as { error?: GraphErrorBody }).error : undefined) ?? {};
 	const code = typeof e.code === 'number' ? e.code : undefined;
 	const sub = typeof e.error_subcode === 'number' ? e.error_subcode : undefined;
@@ -76,7 +76,7 @@ export function graphErrorInfo(status: number, body: unknown, req: HttpRequest, 
 	// Meta's text is for people only; the action above never reads it.
 	const said = e.error_user_msg ?? e.message ?? `HTTP ${status}`;
 	return {
-		code: code === undefined ? `${network}_http_${status}` : `${network}_${code}${sub !== undefined ? `_${sub}` : ''}`,
+		code: code === undefined ? remoteErrorCode(network, 'HTTP', status) : remoteErrorCode(network, code, sub),
 		action,
 		message: `${req.where}: ${network} error ${code ?? status}${sub !== undefined ? `/${sub}` : ''}: ${said}`,
 		details: { metaCode: code, metaSubcode: sub, fbtraceId: e.fbtrace_id, userTitle: e.error_user_title },
@@ -97,12 +97,12 @@ export abstract class GraphPublisherBase extends HttpPublisherBase {
 
 	constructor(
 		protected readonly creds: MetaCredentials,
-		protected readonly network: string,
+		protected readonly network: 'facebook' | 'instagram',
 		opts: HttpOptions = {},
 	) {
 		super(opts);
 		if (!creds.pageToken)
-			throw new MitanError('META_TOKEN_MISSING', 'Mitan Meta credential: Page Access Token is empty', 'configure', { field: 'pageToken' });
+			throw new MitanError('META_TOKEN_MISSING', 'Mitan Meta credential: Page Access Token is empty', { field: 'pageToken' });
 		this.base = `${trimBase(creds.baseUrl || GRAPH_BASE_URL)}/${creds.graphVersion || GRAPH_API_VERSION}`;
 	}
 
@@ -133,7 +133,7 @@ export abstract class GraphPublisherBase extends HttpPublisherBase {
 			.filter((m) => this.refusedMetrics.has(m))
 			.map((m) => ({
 				field: m,
-				code: `${this.network}_metric_refused`,
+				code: 'SOCIAL_METRIC_REFUSED',
 				message: `${this.network} insights metric "${m}" was refused earlier (retired or unknown); not asked again`,
 			}));
 		const metrics: Record<string, number> = {};

@@ -75,7 +75,7 @@ export class InstagramPublisher extends GraphPublisherBase implements Publisher 
 
 	private igUser(): string {
 		if (!this.creds.igUserId)
-			throw new MitanError('META_IG_USER_MISSING', 'Mitan Meta credential: Instagram User ID is empty', 'configure', { field: 'igUserId' });
+			throw new MitanError('META_IG_USER_MISSING', 'Mitan Meta credential: Instagram User ID is empty', { field: 'igUserId' });
 		return this.creds.igUserId;
 	}
 
@@ -113,11 +113,10 @@ export class InstagramPublisher extends GraphPublisherBase implements Publisher 
 
 	/** Fetches the image as Instagram's crawler will: no redirects, no cookies, JPEG bytes, ≤ 8 MB. */
 	async checkImage(url: string): Promise<void> {
-		const fail = (code: string, why: string) =>
+		const fail = (code: 'IG_IMAGE_UNREACHABLE' | 'IG_IMAGE_TOO_LARGE' | 'IG_IMAGE_NOT_JPEG', why: string) =>
 			new MitanError(
 				code,
 				`Instagram image ${url}: ${why}. Instagram fetches the image itself from a public URL and accepts only JPEG / इंस्टाग्राम चित्र नहीं ले पाएगा: ${why}`,
-				'fix_content',
 				{ field: 'image_url', url },
 			);
 		let res: Response;
@@ -160,14 +159,12 @@ export class InstagramPublisher extends GraphPublisherBase implements Publisher 
 
 	async publish(d: PostDraft): Promise<PublishedPost> {
 		const user = this.igUser();
-		if (!d.imageUrl)
-			throw new MitanError('IG_IMAGE_REQUIRED', 'Instagram needs an image; the content has none', 'fix_content', { field: 'image_url' });
+		if (!d.imageUrl) throw new MitanError('IG_IMAGE_REQUIRED', 'Instagram needs an image; the content has none', { field: 'image_url' });
 		const quota = await this.publishingQuota();
 		if (quota.usage >= quota.total) {
 			throw new MitanError(
 				'IG_PUBLISH_LIMIT',
 				`Instagram publishing limit reached: ${quota.usage} of ${quota.total} posts in the last ${quota.durationSeconds / 3600} h`,
-				'retry_tomorrow',
 				quota,
 			);
 		}
@@ -205,25 +202,23 @@ export class InstagramPublisher extends GraphPublisherBase implements Publisher 
 			const s = r.body.status_code;
 			if (s === 'FINISHED') return;
 			if (s === 'PUBLISHED')
-				throw new MitanError('IG_CONTAINER_ALREADY_PUBLISHED', `Instagram container ${containerId} is already published`, 'report_bug', {
+				throw new MitanError('IG_CONTAINER_ALREADY_PUBLISHED', `Instagram container ${containerId} is already published`, {
 					containerId,
 				});
 			if (s === 'ERROR')
 				throw new MitanError(
 					'IG_CONTAINER_ERROR',
 					`Instagram could not process the image (container ${containerId}): ${r.body.status ?? 'no detail'}`,
-					'fix_content',
 					{ containerId, status: r.body.status },
 				);
 			if (s === 'EXPIRED')
-				throw new MitanError('IG_CONTAINER_EXPIRED', `Instagram container ${containerId} expired before publishing`, 'retry_soon', {
+				throw new MitanError('IG_CONTAINER_EXPIRED', `Instagram container ${containerId} expired before publishing`, {
 					containerId,
 				});
 			if (Date.now() - started + wait > this.maxContainerWaitMs) {
 				throw new MitanError(
 					'IG_CONTAINER_TIMEOUT',
 					`Instagram container ${containerId} still ${s ?? 'unknown'} after ${Math.round((Date.now() - started) / 1000)} s`,
-					'retry_soon',
 					{ containerId },
 				);
 			}

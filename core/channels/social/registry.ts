@@ -51,19 +51,14 @@ const CREDENTIAL_NAMES: Record<keyof SocialCredentials, string> = { meta: 'Mitan
 export function createPublisher(channel: SocialChannel, creds: SocialCredentials, opts: PublisherOptions = {}): Publisher {
 	const e = ENTRIES.find((x) => x.channel === channel);
 	if (!e)
-		throw new MitanError(
-			'SOCIAL_UNKNOWN_CHANNEL',
-			`unknown social channel "${channel}" (known: ${registeredChannels().join(', ')})`,
-			'fix_input',
-			{ field: 'channel' },
-		);
+		throw new MitanError('SOCIAL_UNKNOWN_CHANNEL', `unknown social channel "${channel}" (known: ${registeredChannels().join(', ')})`, {
+			field: 'channel',
+		});
 	if (!creds[e.credential]) {
-		throw new MitanError(
-			'SOCIAL_CREDENTIAL_MISSING',
-			`channel ${channel} needs the ${CREDENTIAL_NAMES[e.credential]} credential`,
-			'configure',
-			{ channel, credential: e.credential },
-		);
+		throw new MitanError('SOCIAL_CREDENTIAL_MISSING', `channel ${channel} needs the ${CREDENTIAL_NAMES[e.credential]} credential`, {
+			channel,
+			credential: e.credential,
+		});
 	}
 	return e.create(creds, opts);
 }

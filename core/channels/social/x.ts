@@ -7,7 +7,7 @@
 import { createHmac } from 'crypto';
 import OAuth from 'oauth-1.0a';
 import { parseTweet } from 'twitter-text';
-import { MitanError, type ErrorAction } from '../../errors';
+import { MitanError, remoteErrorCode, type ErrorAction } from '../../errors';
 import { X_API_BASE_URL } from '../api';
 import {
 	HttpPublisherBase,
@@ -80,18 +80,15 @@ export class XPublisher extends HttpPublisherBase implements Publisher {
 		const type = creds.authType ?? 'oauth1';
 		if (type === 'oauth2') {
 			if (!creds.oauth2Token)
-				throw new MitanError('X_TOKEN_MISSING', 'Mitan X credential: OAuth 2.0 access token is empty', 'configure', {
+				throw new MitanError('X_TOKEN_MISSING', 'Mitan X credential: OAuth 2.0 access token is empty', {
 					field: 'oauth2Token',
 				});
 		} else {
 			const missing = (['consumerKey', 'consumerSecret', 'accessToken', 'accessTokenSecret'] as const).filter((k) => !creds[k]);
 			if (missing.length)
-				throw new MitanError(
-					'X_CREDENTIAL_INCOMPLETE',
-					`Mitan X credential: ${missing.join(', ')} empty (OAuth 1.0a needs all four)`,
-					'configure',
-					{ fields: missing },
-				);
+				throw new MitanError('X_CREDENTIAL_INCOMPLETE', `Mitan X credential: ${missing.join(', ')} empty (OAuth 1.0a needs all four)`, {
+					fields: missing,
+				});
 			this.oauth = new OAuth({
 				consumer: { key: creds.consumerKey!, secret: creds.consumerSecret! },
 				signature_method: 'HMAC-SHA1',
@@ -128,7 +125,7 @@ export class XPublisher extends HttpPublisherBase implements Publisher {
 			b.title ||
 			truncate(raw, 200);
 		return {
-			code: `x_${status}${slug ? `_${slug}` : ''}`,
+			code: remoteErrorCode('X', status, slug),
 			action,
 			message: `${req.where}: X answered ${status}: ${said}`,
 			details: { problemType: b.type },
@@ -167,8 +164,7 @@ export class XPublisher extends HttpPublisherBase implements Publisher {
 			creates: true,
 		});
 		const id = r.body.data?.id;
-		if (!id)
-			throw new MitanError('X_NO_ID', 'x post: X answered without a post id', 'report_bug', { rawBody: truncate(JSON.stringify(r.body)) });
+		if (!id) throw new MitanError('X_NO_ID', 'x post: X answered without a post id', { rawBody: truncate(JSON.stringify(r.body)) });
 		return { externalId: id, url: `https://x.com/i/web/status/${id}` };
 	}
 
@@ -179,7 +175,7 @@ export class XPublisher extends HttpPublisherBase implements Publisher {
 			url: `${this.base}/2/users/me`,
 			where: 'x credential test',
 		});
-		if (!r.body.data?.id) throw new MitanError('X_NO_USER', 'x credential test: no user in the answer', 'reauthenticate');
+		if (!r.body.data?.id) throw new MitanError('X_NO_USER', 'x credential test: no user in the answer');
 		this.userId = r.body.data.id;
 		return r.body.data;
 	}
@@ -187,7 +183,7 @@ export class XPublisher extends HttpPublisherBase implements Publisher {
 	private async me(): Promise<string> {
 		if (!this.userId) {
 			const r = await this.request<{ data?: { id: string } }>({ method: 'GET', url: `${this.base}/2/users/me`, where: 'x user lookup' });
-			if (!r.body.data?.id) throw new MitanError('X_NO_USER', 'x user lookup: no user id in the answer', 'reauthenticate');
+			if (!r.body.data?.id) throw new MitanError('X_NO_USER', 'x user lookup: no user id in the answer');
 			this.userId = r.body.data.id;
 		}
 		return this.userId;
@@ -221,7 +217,7 @@ export class XPublisher extends HttpPublisherBase implements Publisher {
 		});
 		const problems: Problem[] = (r.body.errors ?? []).map((e) => ({
 			field: e.field ?? 'post',
-			code: `x_${(e.type ?? 'error').split('/').pop()}`,
+			code: remoteErrorCode('X', (e.type ?? 'error').split('/').pop()),
 			message: e.detail ?? e.title ?? 'X partial error',
 		}));
 		const pub = r.body.data?.public_metrics;
@@ -231,7 +227,7 @@ export class XPublisher extends HttpPublisherBase implements Publisher {
 				metrics: {},
 				problems: problems.length
 					? problems
-					: [{ field: 'post', code: 'x_no_metrics', message: `X returned no metrics for ${externalId}` }],
+					: [{ field: 'post', code: 'X_NO_METRICS', message: `X returned no metrics for ${externalId}` }],
 			};
 		const metrics: Record<string, number> = {
 			views: priv?.['impression_count'] ?? pub['impression_count'] ?? 0,

@@ -48,40 +48,30 @@ interface RawResponse {
 
 export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppClientOptions = {}): WhatsAppClient {
 	if (!config || typeof config.accessToken !== 'string' || config.accessToken.trim() === '') {
-		throw new MitanError('whatsapp_config_invalid', 'WhatsApp access token is missing (credential field "accessToken")', 'configure');
+		throw new MitanError('WHATSAPP_CONFIG_INVALID', 'WhatsApp access token is missing (credential field "accessToken")');
 	}
 	if (typeof config.phoneNumberId !== 'string' || !/^\d+$/.test(config.phoneNumberId.trim())) {
 		throw new MitanError(
-			'whatsapp_config_invalid',
+			'WHATSAPP_CONFIG_INVALID',
 			`WhatsApp phone number id must be digits (credential field "phoneNumberId"), got "${String(config.phoneNumberId)}"`,
-			'configure',
 		);
 	}
 	const baseUrl = (config.baseUrl && config.baseUrl.trim() !== '' ? config.baseUrl.trim() : GRAPH_BASE_URL).replace(/\/+$/, '');
 	const graphVersion = config.graphVersion && config.graphVersion.trim() !== '' ? config.graphVersion.trim() : GRAPH_API_VERSION;
 	if (!/^v\d+\.\d+$/.test(graphVersion)) {
 		throw new MitanError(
-			'whatsapp_config_invalid',
+			'WHATSAPP_CONFIG_INVALID',
 			`Graph API version must look like "v25.0" (credential field "graphVersion"), got "${graphVersion}"`,
-			'configure',
 		);
 	}
 	let base: URL;
 	try {
 		base = new URL(baseUrl);
 	} catch {
-		throw new MitanError(
-			'whatsapp_config_invalid',
-			`WhatsApp base URL is not a URL (credential field "baseUrl"): "${baseUrl}"`,
-			'configure',
-		);
+		throw new MitanError('WHATSAPP_CONFIG_INVALID', `WhatsApp base URL is not a URL (credential field "baseUrl"): "${baseUrl}"`);
 	}
 	if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-		throw new MitanError(
-			'whatsapp_config_invalid',
-			`WhatsApp base URL must be http(s) (credential field "baseUrl"): "${baseUrl}"`,
-			'configure',
-		);
+		throw new MitanError('WHATSAPP_CONFIG_INVALID', `WhatsApp base URL must be http(s) (credential field "baseUrl"): "${baseUrl}"`);
 	}
 	const phoneNumberId = config.phoneNumberId.trim();
 	const token = config.accessToken.trim();
@@ -163,7 +153,7 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
 	function toDigits(to: string): string {
 		const digits = String(to ?? '').replace(/^\+/, '');
 		if (!/^\d{8,15}$/.test(digits)) {
-			throw new MitanError('whatsapp_recipient_invalid', `recipient "${String(to)}" is not an E.164 number (field "to")`, 'fix_input');
+			throw new MitanError('WHATSAPP_RECIPIENT_INVALID', `recipient "${String(to)}" is not an E.164 number (field "to")`);
 		}
 		return digits;
 	}
@@ -174,13 +164,12 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
 		phoneNumberId,
 		async sendTemplate(to: string, template: TemplateMessage): Promise<SendResult> {
 			if (!template || typeof template.name !== 'string' || template.name.trim() === '') {
-				throw new MitanError('whatsapp_template_invalid', 'template name is missing (field "template.name")', 'fix_content');
+				throw new MitanError('WHATSAPP_TEMPLATE_INVALID', 'template name is missing (field "template.name")');
 			}
 			if (typeof template.language !== 'string' || !/^[a-z]{2,3}(_[A-Z]{2})?$/.test(template.language)) {
 				throw new MitanError(
-					'whatsapp_template_invalid',
+					'WHATSAPP_TEMPLATE_INVALID',
 					`template language must be a Meta code like "hi" or "en_US" (field "template.language"), got "${String(template.language)}"`,
-					'fix_content',
 				);
 			}
 			const components: unknown[] = [];
@@ -201,14 +190,10 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
 		},
 		async sendText(to: string, body: string, opts: { previewUrl?: boolean } = {}): Promise<SendResult> {
 			if (typeof body !== 'string' || body.trim() === '') {
-				throw new MitanError('whatsapp_text_invalid', 'message text is empty (field "body")', 'fix_content');
+				throw new MitanError('WHATSAPP_TEXT_INVALID', 'message text is empty (field "body")');
 			}
 			if (body.length > 4096) {
-				throw new MitanError(
-					'whatsapp_text_invalid',
-					`message text is ${body.length} characters; WhatsApp allows 4,096 (field "body")`,
-					'fix_content',
-				);
+				throw new MitanError('WHATSAPP_TEXT_INVALID', `message text is ${body.length} characters; WhatsApp allows 4,096 (field "body")`);
 			}
 			return send({ to: toDigits(to), type: 'text', text: { body, preview_url: opts.previewUrl ?? false } });
 		},

@@ -4,7 +4,7 @@
  * `fbtrace_id` for the operator), never the message text: Meta says titles and messages change
  * and will be deprecated (reference/channels.md 1.2 / 1.4).
  */
-import { MitanError, type ErrorAction } from '../../errors';
+import { MitanError, remoteErrorCode, type ErrorAction } from '../../errors';
 
 /** Meta error code → action class (DESIGN.md "Error classes by action"). */
 export const WHATSAPP_ERROR_ACTIONS: Readonly<Record<number, ErrorAction>> = Object.freeze({
@@ -91,23 +91,28 @@ export class WhatsAppApiError extends MitanError {
 			info.metaCode === undefined && info.httpStatus === undefined ? 'retry_soon' : classifyWhatsAppCode(info.metaCode, info.httpStatus);
 		const code =
 			info.metaCode !== undefined
-				? `whatsapp_${info.metaCode}`
+				? remoteErrorCode('WHATSAPP', info.metaCode)
 				: info.httpStatus !== undefined
-					? `whatsapp_http_${info.httpStatus}`
-					: 'whatsapp_network';
+					? remoteErrorCode('WHATSAPP', 'HTTP', info.httpStatus)
+					: remoteErrorCode('WHATSAPP', 'NETWORK');
 		const text =
 			info.metaCode !== undefined
 				? `WhatsApp API error ${info.metaCode} at ${where}${info.details ? `: ${info.details}` : info.metaMessage ? `: ${info.metaMessage}` : ''}`
 				: info.httpStatus !== undefined
 					? `WhatsApp API returned HTTP ${info.httpStatus} at ${where}`
 					: `WhatsApp API unreachable at ${where}${info.metaMessage ? `: ${info.metaMessage}` : ''}`;
-		super(code, text, action, {
-			httpStatus: info.httpStatus,
-			metaCode: info.metaCode,
-			details: info.details,
-			fbtraceId: info.fbtraceId,
-			mayHaveBeenSent: info.mayHaveBeenSent ?? false,
-		});
+		super(
+			code,
+			text,
+			{
+				httpStatus: info.httpStatus,
+				metaCode: info.metaCode,
+				details: info.details,
+				fbtraceId: info.fbtraceId,
+				mayHaveBeenSent: info.mayHaveBeenSent ?? false,
+			},
+			action,
+		);
 		this.name = 'WhatsAppApiError';
 		this.httpStatus = info.httpStatus;
 		this.metaCode = info.metaCode;

@@ -87,7 +87,7 @@ async function forItem(this: IExecuteFunctions, i: number): Promise<IDataObject[
 	const raw = String(this.getNodeParameter('date', i, '') ?? '').trim();
 	const date = raw === '' ? dayIn(this.getTimezone()) : raw;
 	if (!validDay(date))
-		throw new MitanError('CONTENT_DATE_INVALID', `Date (parameter "date"): "${raw}" is not a calendar date YYYY-MM-DD`, 'fix_input', {
+		throw new MitanError('CONTENT_DATE_INVALID', `Date (parameter "date"): "${raw}" is not a calendar date YYYY-MM-DD`, {
 			field: 'date',
 		});
 	const includePublished = this.getNodeParameter('includePublished', i, true) as boolean;

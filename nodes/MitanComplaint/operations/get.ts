@@ -8,6 +8,6 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const ref = String(this.getNodeParameter('ref', i));
 	const c = await (await serviceFor(this)).get(ref, readViewer(this, i));
 	// A restricted complaint is reported as absent: its existence is itself sensitive.
-	if (!c) throw new MitanError('COMPLAINT_NOT_FOUND', `no complaint ${ref} visible to this role`, 'fix_input', { field: 'ref' });
+	if (!c) throw new MitanError('COMPLAINT_NOT_FOUND', `no complaint ${ref} visible to this role`, { field: 'ref' });
 	return complaintJson(c);
 }

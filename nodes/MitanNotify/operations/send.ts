@@ -112,8 +112,7 @@ async function sendOne(
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const recipients = parseRecipients(this.getNodeParameter('recipients', i));
 	const message = String(this.getNodeParameter('message', i) ?? '');
-	if (message.trim() === '')
-		throw new MitanError('NOTIFY_EMPTY', 'Message (parameter "message") is empty', 'fix_input', { field: 'message' });
+	if (message.trim() === '') throw new MitanError('NOTIFY_EMPTY', 'Message (parameter "message") is empty', { field: 'message' });
 	const kind = this.getNodeParameter('messageType', i, 'template') as 'template' | 'text';
 	const tpl = {
 		name: String(this.getNodeParameter('templateName', i, 'mitan_alert')).trim(),
@@ -147,13 +146,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	}
 	const failed = results.filter((r) => !r.sent);
 	if (failed.length && !this.continueOnFail()) {
-		const first = failed[0];
-		throw new MitanError(
-			String(first.code ?? 'NOTIFY_FAILED'),
-			`alert not delivered to ${failed.map((f) => `${String(f.to)} (${String(f.error)})`).join('; ')}${failed.length < results.length ? `; sent to ${results.length - failed.length} other(s)` : ''}`,
-			(first.action as never) ?? 'retry_soon',
-			{ results },
-		);
+		throw MitanError.from(failed[0], 'NOTIFY_FAILED', {
+			message: `alert not delivered to ${failed.map((f) => `${String(f.to)} (${String(f.error)})`).join('; ')}${failed.length < results.length ? `; sent to ${results.length - failed.length} other(s)` : ''}`,
+			details: { results },
+		});
 	}
 	return results;
 }

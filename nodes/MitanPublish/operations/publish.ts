@@ -127,13 +127,10 @@ function readChannels(ctx: IExecuteFunctions, i: number): SocialChannel[] {
 	const list = (Array.isArray(raw) ? raw : [raw]).map((c) => String(c).trim().toLowerCase());
 	const bad = list.filter((c) => !isSocialChannel(c));
 	if (bad.length)
-		throw new MitanError(
-			'SOCIAL_UNKNOWN_CHANNEL',
-			`unknown channel(s) ${bad.join(', ')} (known: ${SOCIAL_CHANNELS.join(', ')})`,
-			'fix_input',
-			{ field: 'channels' },
-		);
-	if (!list.length) throw new MitanError('SOCIAL_NO_CHANNEL', 'choose at least one channel', 'fix_input', { field: 'channels' });
+		throw new MitanError('SOCIAL_UNKNOWN_CHANNEL', `unknown channel(s) ${bad.join(', ')} (known: ${SOCIAL_CHANNELS.join(', ')})`, {
+			field: 'channels',
+		});
+	if (!list.length) throw new MitanError('SOCIAL_NO_CHANNEL', 'choose at least one channel', { field: 'channels' });
 	return [...new Set(list)] as SocialChannel[];
 }
 
@@ -143,7 +140,6 @@ async function readContent(ctx: IExecuteFunctions, i: number): Promise<Publishab
 			throw new MitanError(
 				'INLINE_NOT_CONFIRMED',
 				'inline content is not approved: turn on "Publish Unapproved Inline Content" or publish approved content by ID / बिना स्वीकृति सामग्री प्रकाशित नहीं होगी',
-				'fix_input',
 				{ field: 'allowInline' },
 			);
 		}
@@ -190,7 +186,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			content = { ...content, imageUrl: await requestContentJpegUrl(gatewayUrl, content.contentId) };
 		} catch (e) {
 			// Facebook takes the original image; Instagram cannot.
-			preFailed.set('instagram', e instanceof MitanError ? e : new MitanError('MEDIA_PREPARE_FAILED', (e as Error).message, 'retry_soon'));
+			preFailed.set('instagram', e instanceof MitanError ? e : new MitanError('MEDIA_PREPARE_FAILED', (e as Error).message));
 		}
 	}
 	const run = channels.filter((c) => !preFailed.has(c));
@@ -211,15 +207,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	if (failed.length && !this.continueOnFail()) {
 		const first = failed[0].error!;
 		const okList = results.filter((r) => r.ok).map((r) => `${r.channel} ${r.outcome!.status}`);
-		throw new MitanError(
-			first.code,
-			`${failed.map((f) => f.error!.message).join(' | ')}${okList.length ? ` (done: ${okList.join(', ')})` : ''}`,
-			first.action,
-			{
-				...first.details,
-				channels: results.map(resultJson),
-			},
-		);
+		throw MitanError.from(first, 'SOCIAL_UNEXPECTED', {
+			message: `${failed.map((f) => f.error!.message).join(' | ')}${okList.length ? ` (done: ${okList.join(', ')})` : ''}`,
+			details: { channels: results.map(resultJson) },
+		});
 	}
 	return results.map(resultJson);
 }

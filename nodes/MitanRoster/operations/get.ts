@@ -7,6 +7,6 @@ export const description: INodeProperties[] = [phoneProperty(['get'])];
 export async function execute(this: IExecuteFunctions, i: number) {
 	const phone = this.getNodeParameter('phone', i) as string;
 	const s = await (await rosterFor(this)).getByPhone(phone);
-	if (!s) throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber with phone ${phone}`, 'fix_input', { field: 'phone' });
+	if (!s) throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber with phone ${phone}`, { field: 'phone' });
 	return subscriberJson(s);
 }

@@ -1,0 +1,274 @@
+/**
+ * The catalogue: every error code the project raises, with the action the caller must take and,
+ * where the action alone does not say it, the HTTP status. `new MitanError(code, …)` only takes
+ * a code listed here (the compiler checks it) and reads the action from here, so one condition
+ * has one code and one action wherever it is raised, and every URL answers it with one status.
+ *
+ * Adding a code: put it under its area, UPPER_SNAKE_CASE, named for the condition (not for the
+ * place that raises it); give `status` only when the action's default (HTTP_STATUS_OF_ACTION in
+ * core/errors.ts) is wrong for it. tests/unit/error-codes.test.ts checks the casing.
+ *
+ * Codes named after a remote API's own code (`WHATSAPP_131026`, `FACEBOOK_100_33`, `X_429`) are not
+ * listed: their action comes from that API's table in core/channels (see RemoteErrorCode).
+ */
+export type ErrorAction =
+	| 'fix_input' // the caller sent something wrong: correct it and retry
+	| 'retry_soon' // transient: retry with backoff
+	| 'slow_recipient' // this recipient only: wait, then retry
+	| 'retry_tomorrow' // a daily cap: try again on another day
+	| 'drop_recipient' // never send to this recipient again
+	| 'fix_content' // the message itself is wrong (template, params)
+	| 'reauthenticate' // credentials are bad or expired
+	| 'stop_campaign' // the account is blocked or restricted: stop everything
+	| 'configure' // the installation is missing a setting
+	| 'report_bug'; // a broken invariant inside the project
+
+export const ERROR_ACTIONS: readonly ErrorAction[] = [
+	'fix_input',
+	'retry_soon',
+	'slow_recipient',
+	'retry_tomorrow',
+	'drop_recipient',
+	'fix_content',
+	'reauthenticate',
+	'stop_campaign',
+	'configure',
+	'report_bug',
+];
+
+export function isErrorAction(x: unknown): x is ErrorAction {
+	return typeof x === 'string' && (ERROR_ACTIONS as readonly string[]).includes(x);
+}
+
+export interface ErrorSpec {
+	action: ErrorAction;
+	/** HTTP status when answered over HTTP; default: by action. */
+	status?: number;
+}
+
+const NOT_FOUND = 404;
+/** The request was fine but the world moved on (decided already, text edited since). */
+const CONFLICT = 409;
+
+export const ERROR_CODES = {
+	// Any HTTP route (dashboard/app.ts, web, gateway).
+	INTERNAL: { action: 'report_bug' },
+	BODY_TOO_LARGE: { action: 'fix_input', status: 413 },
+	BODY_UNREADABLE: { action: 'fix_input' },
+	API_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+
+	// Dashboard login, sessions and users (core/auth).
+	AUTH_REQUIRED: { action: 'reauthenticate' },
+	AUTH_MISSING: { action: 'fix_input' },
+	AUTH_BAD_CREDENTIALS: { action: 'reauthenticate' },
+	AUTH_RATE_LIMITED: { action: 'retry_soon', status: 429 },
+	AUTH_FORBIDDEN: { action: 'fix_input', status: 403 },
+	CSRF_FAILED: { action: 'fix_input', status: 403 },
+	AUTH_WEAK_PASSWORD: { action: 'fix_input' },
+	AUTH_BAD_USERNAME: { action: 'fix_input' },
+	AUTH_BAD_ROLE: { action: 'fix_input' },
+	AUTH_BAD_DISTRICT: { action: 'fix_input' },
+	AUTH_USER_EXISTS: { action: 'fix_input' },
+	AUTH_USER_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	AUTH_LAST_ADMIN: { action: 'fix_input' },
+
+	// Dashboard queries (core/dashboard, dashboard/web).
+	DASHBOARD_BAD_DATE: { action: 'fix_input' },
+	DASHBOARD_BAD_RANGE: { action: 'fix_input' },
+	DASHBOARD_BAD_MONTH: { action: 'fix_input' },
+	DASHBOARD_BAD_DISTRICT: { action: 'fix_input' },
+	DASHBOARD_BAD_ID: { action: 'fix_input' },
+	DASHBOARD_CHART_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+
+	// Content and its approval (core/content, core/approvals).
+	CONTENT_ID_INVALID: { action: 'fix_input' },
+	CONTENT_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	CONTENT_INVALID: { action: 'fix_content' },
+	CONTENT_EMPTY: { action: 'fix_input' },
+	CONTENT_DATE_INVALID: { action: 'fix_input' },
+	CONTENT_STATE: { action: 'fix_input' },
+	CONTENT_PUBLISHED: { action: 'fix_input' },
+	CONTENT_CHANGED: { action: 'retry_soon', status: CONFLICT },
+	CONTENT_TAMPERED: { action: 'fix_content', status: CONFLICT },
+	CONTENT_NOT_APPROVED: { action: 'fix_input' },
+	CONTENT_HAS_NO_IMAGE: { action: 'fix_content' },
+	APPROVAL_VOID: { action: 'fix_content', status: CONFLICT },
+	/** The text the caller holds (seen, or about to publish) is not the text the approval is bound to. */
+	APPROVAL_HASH_MISMATCH: { action: 'fix_input', status: CONFLICT },
+	APPROVAL_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	APPROVAL_KEY_MISSING: { action: 'report_bug' },
+	APPROVAL_ALREADY_DECIDED: { action: 'fix_input', status: CONFLICT },
+	APPROVAL_NOT_DUE: { action: 'fix_input' },
+	APPROVAL_LINKS_MISSING: { action: 'report_bug' },
+	APPROVER_PHONE_INVALID: { action: 'fix_input' },
+	DECISION_INVALID: { action: 'fix_input' },
+	COMMENT_REQUIRED: { action: 'fix_input' },
+	COMMENT_TOO_LONG: { action: 'fix_input' },
+	DEADLINE_INVALID: { action: 'fix_input' },
+	ESCALATION_MISSING: { action: 'fix_input' },
+
+	// Roster and imports (core/roster).
+	PHONE_INVALID: { action: 'fix_input' },
+	FORMULA_IN_FIELD: { action: 'fix_input' },
+	CONSENT_REQUIRED: { action: 'fix_input' },
+	LIMIT_OUT_OF_RANGE: { action: 'fix_input' },
+	CURSOR_INVALID: { action: 'fix_input' },
+	SUBSCRIBER_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	SUBSCRIBER_ERASED: { action: 'fix_input' },
+	IMPORT_NO_FILE: { action: 'fix_input' },
+	IMPORT_EMPTY: { action: 'fix_input' },
+	IMPORT_NO_ROWS: { action: 'fix_input' },
+	IMPORT_TOO_LARGE: { action: 'fix_input' },
+	IMPORT_NOT_UTF8: { action: 'fix_input' },
+	IMPORT_CSV_MALFORMED: { action: 'fix_input' },
+	IMPORT_XLSX_MALFORMED: { action: 'fix_input' },
+	IMPORT_XLS_UNSUPPORTED: { action: 'fix_input' },
+	IMPORT_DUPLICATE_HEADER: { action: 'fix_input' },
+	IMPORT_NO_PHONE_COLUMN: { action: 'fix_input' },
+	IMPORT_NO_CONSENT: { action: 'fix_input' },
+	IMPORT_FILE_NOT_FOUND: { action: 'fix_input' },
+	CLI_USAGE: { action: 'fix_input' },
+
+	// Broadcasts (core/broadcast).
+	BROADCAST_INPUT_INVALID: { action: 'fix_input' },
+	BROADCAST_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	BROADCAST_BAD_STATE: { action: 'fix_input' },
+	BROADCAST_NOT_RUNNING: { action: 'fix_input' },
+	BROADCAST_NO_TEMPLATE: { action: 'fix_content' },
+	BROADCAST_RACE: { action: 'report_bug' },
+	PACING_ROW_MISSING: { action: 'report_bug' },
+
+	// Complaints (core/complaints).
+	COMPLAINT_BAD_INPUT: { action: 'fix_input' },
+	COMPLAINT_NO_PHONE: { action: 'fix_input' },
+	COMPLAINT_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	COMPLAINT_STATUS_UNKNOWN: { action: 'fix_input' },
+	COMPLAINT_STATUS_BACKWARDS: { action: 'fix_input' },
+	INBOUND_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	DISTRICT_NOT_FOUND: { action: 'configure' },
+
+	// Meta's webhooks at the gateway (core/gateway, core/statuses).
+	VERIFY_TOKEN_MISMATCH: { action: 'configure', status: 403 },
+	SIGNATURE_MISSING: { action: 'fix_input', status: 401 },
+	SIGNATURE_INVALID: { action: 'fix_input', status: 401 },
+	WEBHOOK_NOT_JSON: { action: 'fix_input' },
+	WEBHOOK_MALFORMED: { action: 'fix_input' },
+	GATEWAY_NOT_CONFIGURED: { action: 'configure' },
+	GATEWAY_BUSY: { action: 'retry_soon' },
+	GATEWAY_CLOSING: { action: 'retry_soon' },
+	STORE_UNAVAILABLE: { action: 'retry_soon' },
+
+	// Metrics, rollups and reports (core/metrics, core/social/metrics.ts).
+	ROLLUP_KIND_UNKNOWN: { action: 'fix_input' },
+	ROLLUP_MODE_UNKNOWN: { action: 'fix_input' },
+	ROLLUP_RATES_INVALID: { action: 'fix_input' },
+	ROLLUP_DAY_INVALID: { action: 'fix_input' },
+	REPORT_DATE_INVALID: { action: 'fix_input' },
+	REPORT_PERIOD_INVALID: { action: 'fix_input' },
+	METRICS_DAYS_INVALID: { action: 'fix_input' },
+	METRICS_RATES_INVALID: { action: 'fix_input' },
+	SQL_PARAMETER_MISSING: { action: 'report_bug' },
+
+	// Images and the media store (core/media, core/social/media-link.ts).
+	IMAGE_MISSING: { action: 'fix_input' },
+	IMAGE_URL_INVALID: { action: 'fix_content' },
+	IMAGE_UNREACHABLE: { action: 'fix_content' },
+	IMAGE_UNREADABLE: { action: 'fix_content' },
+	IMAGE_TOO_LARGE: { action: 'fix_content' },
+	MEDIA_GATEWAY_UNREACHABLE: { action: 'configure' },
+	MEDIA_GATEWAY_FAILED: { action: 'retry_soon' },
+	MEDIA_PREPARE_FAILED: { action: 'retry_soon' },
+
+	// WhatsApp messages and alerts (core/channels/whatsapp, nodes/MitanNotify).
+	WHATSAPP_CONFIG_INVALID: { action: 'configure' },
+	WHATSAPP_RECIPIENT_INVALID: { action: 'fix_input' },
+	WHATSAPP_TEMPLATE_INVALID: { action: 'fix_content' },
+	WHATSAPP_TEXT_INVALID: { action: 'fix_content' },
+	WHATSAPP_NETWORK: { action: 'retry_soon' },
+	NOTIFY_EMPTY: { action: 'fix_input' },
+	NOTIFY_NO_RECIPIENT: { action: 'fix_input' },
+	NOTIFY_RECIPIENT_INVALID: { action: 'fix_input' },
+	NOTIFY_FAILED: { action: 'retry_soon' },
+
+	// Facebook, Instagram and X (core/channels/social, core/social, nodes/MitanPublish).
+	META_TOKEN_MISSING: { action: 'configure' },
+	META_PAGE_ID_MISSING: { action: 'configure' },
+	META_IG_USER_MISSING: { action: 'configure' },
+	X_TOKEN_MISSING: { action: 'configure' },
+	X_CREDENTIAL_INCOMPLETE: { action: 'configure' },
+	X_NO_ID: { action: 'report_bug' },
+	X_NO_USER: { action: 'reauthenticate' },
+	X_NO_METRICS: { action: 'retry_soon' },
+	X_EMPTY: { action: 'fix_content' },
+	X_TOO_LONG: { action: 'fix_content' },
+	FB_EMPTY: { action: 'fix_content' },
+	FB_TOO_LONG: { action: 'fix_content' },
+	FB_BAD_LINK: { action: 'fix_content' },
+	FB_BAD_IMAGE_URL: { action: 'fix_content' },
+	IG_IMAGE_REQUIRED: { action: 'fix_content' },
+	IG_BAD_IMAGE_URL: { action: 'fix_content' },
+	IG_IMAGE_UNREACHABLE: { action: 'fix_content' },
+	IG_IMAGE_TOO_LARGE: { action: 'fix_content' },
+	IG_IMAGE_NOT_JPEG: { action: 'fix_content' },
+	IG_CAPTION_TOO_LONG: { action: 'fix_content' },
+	IG_TOO_MANY_HASHTAGS: { action: 'fix_content' },
+	IG_PUBLISH_LIMIT: { action: 'retry_tomorrow' },
+	IG_CONTAINER_ALREADY_PUBLISHED: { action: 'report_bug' },
+	IG_CONTAINER_ERROR: { action: 'fix_content' },
+	IG_CONTAINER_EXPIRED: { action: 'retry_soon' },
+	IG_CONTAINER_TIMEOUT: { action: 'retry_soon' },
+	SOCIAL_UNKNOWN_CHANNEL: { action: 'fix_input' },
+	SOCIAL_NO_CHANNEL: { action: 'fix_input' },
+	SOCIAL_CREDENTIAL_MISSING: { action: 'configure' },
+	SOCIAL_CONTENT_INVALID: { action: 'fix_content' },
+	SOCIAL_PUBLISH_IN_PROGRESS: { action: 'retry_soon' },
+	SOCIAL_NETWORK_ERROR: { action: 'retry_soon' },
+	SOCIAL_OUTCOME_UNKNOWN: { action: 'retry_soon' },
+	SOCIAL_METRICS_FAILED: { action: 'retry_soon' },
+	/** A network retired or refused an insights metric name: the metric map needs updating. */
+	SOCIAL_METRIC_REFUSED: { action: 'report_bug' },
+	SOCIAL_UNEXPECTED: { action: 'report_bug' },
+	INLINE_NOT_CONFIRMED: { action: 'fix_input' },
+
+	// The store, its migrations and the demo (core/db, core/demo).
+	MIGRATION_BAD_NAME: { action: 'report_bug' },
+	MIGRATION_DUPLICATE_VERSION: { action: 'report_bug' },
+	MIGRATION_EDITED: { action: 'fix_input' },
+	PGLITE_SERVE_NEEDS_PGLITE: { action: 'report_bug' },
+	CONFIG_INVALID: { action: 'configure' },
+	DEMO_BAD_OPTION: { action: 'fix_input' },
+	DEMO_NO_DISTRICT: { action: 'fix_input' },
+	DEMO_ALREADY_LOADED: { action: 'fix_input' },
+	DEMO_STATIONS_INVALID: { action: 'report_bug' },
+
+	// n8n nodes (nodes/shared).
+	OPERATION_UNKNOWN: { action: 'fix_input' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type CatalogueCode = keyof typeof ERROR_CODES;
+
+/** Remote APIs whose own error codes become ours, prefixed: `WHATSAPP_131026`, `FACEBOOK_100_33`, `X_429`. */
+export type RemoteApi = 'WHATSAPP' | 'FACEBOOK' | 'INSTAGRAM' | 'X';
+export type RemoteErrorCode = `${RemoteApi}_${string}`;
+
+export type ErrorCode = CatalogueCode | RemoteErrorCode;
+
+export function isCatalogueCode(code: unknown): code is CatalogueCode {
+	return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}
+
+/**
+ * A remote API's code in our casing: `remoteErrorCode('x', 429, 'usage-capped')` is
+ * `X_429_USAGE_CAPPED`. The action comes from the caller (that API's table), never from here.
+ */
+export function remoteErrorCode(api: RemoteApi | Lowercase<RemoteApi>, ...parts: (string | number | undefined)[]): RemoteErrorCode {
+	const rest = parts
+		.filter((p) => p !== undefined && p !== '')
+		.map((p) =>
+			String(p)
+				.toUpperCase()
+				.replace(/[^A-Z0-9]+/g, '_')
+				.replace(/^_|_$/g, ''),
+		);
+	return [api.toUpperCase(), ...rest].join('_') as RemoteErrorCode;
+}
