@@ -17,7 +17,6 @@ import { openPostgres } from '../core/db';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadMigrations, migrate, MIGRATIONS_DIR } from '../core/db/migrate';
-import { dayInKolkata, shiftDay } from '../core/dashboard';
 import { generateDemo } from '../core/demo/generate';
 import { createApp } from '../dashboard/app';
 import { webSettings } from '../dashboard/web/cache';
@@ -141,7 +140,7 @@ async function main(): Promise<void> {
 		const demo =
 			existing > 0
 				? { citizens: existing, days, statusEvents: null, deliveries: null, complaints: null, reused: name }
-				: await generateDemo(db, { citizens, days, seed: 1, endDate: shiftDay(dayInKolkata(), -1) });
+				: await generateDemo(db, { citizens, days, seed: 1 }); // ends yesterday in the district's zone
 		const loadMs = Date.now() - t0;
 		// What autovacuum does soon after a load: visibility map and statistics for the planner.
 		await db.query('VACUUM ANALYZE');

@@ -58,6 +58,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		dataDir: path.resolve(pick(explicit.dataDir, 'MITAN_DATA_DIR') ?? path.join(process.cwd(), '.mitan-data')),
 		embeddedDbPort: pick(explicit.embeddedDbPort, 'MITAN_DB_PORT', num) ?? 5433,
 		defaultDistrict: pick(explicit.defaultDistrict, 'MITAN_DISTRICT') ?? 'KBD',
+		// The installation's zone; each district's own is districts.timezone (core/districts.ts).
 		timezone: pick(explicit.timezone, 'MITAN_TIMEZONE') ?? 'Asia/Kolkata',
 		port,
 		publicUrl: (pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),

@@ -98,7 +98,11 @@ export const ERROR_CODES = {
 	APPROVAL_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
 	APPROVAL_KEY_MISSING: { action: 'report_bug' },
 	APPROVAL_ALREADY_DECIDED: { action: 'fix_input', status: CONFLICT },
-	APPROVAL_NOT_DUE: { action: 'fix_input' },
+	APPROVAL_NOT_DUE: { action: 'fix_input', status: CONFLICT },
+	APPROVAL_ALREADY_RESUMED: { action: 'fix_input', status: CONFLICT },
+	/** A signed approval link that is malformed, forged, never issued or for another execution. */
+	APPROVAL_LINK_INVALID: { action: 'fix_input', status: 403 },
+	METHOD_NOT_ALLOWED: { action: 'fix_input', status: 405 },
 	APPROVAL_LINKS_MISSING: { action: 'report_bug' },
 	APPROVER_PHONE_INVALID: { action: 'fix_input' },
 	DECISION_INVALID: { action: 'fix_input' },

@@ -1,6 +1,6 @@
 import express from 'express';
-import type { Db } from '../core/db';
 import { httpErrorOf } from '../core/errors';
+import type { AppDeps } from './deps';
 import { gatewayRouter } from './gateway';
 import { mediaRouter } from './media';
 import { mountWeb } from './web';
@@ -13,12 +13,7 @@ import { mountWeb } from './web';
  * Order matters: the gateway reads raw bytes for signature checks, so no JSON body parser is
  * mounted globally; each router mounts the parser it needs.
  */
-export interface AppDeps {
-	db: Db;
-	/** Public base URL of this app (for links in messages and Instagram image URLs). */
-	publicUrl: string;
-	env?: NodeJS.ProcessEnv;
-}
+export type { AppDeps };
 
 export function createApp(deps: AppDeps): express.Express {
 	const app = express();

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import type { AppDeps } from './app';
+import type { AppDeps } from './deps';
 import { MitanError } from '../core/errors';
 import { ingestContentImage } from '../core/media/ingest';
 import { getMedia, MEDIA_HASH_RE } from '../core/media/store';

@@ -1,5 +1,14 @@
 export * from './types';
-export * from './service';
+export * from './request';
+export * from './decide';
+export * from './deadline';
+export * from './events';
+export * from './queue';
+export * from './resume';
+export { answerApprovalWebhook, type WebhookAnswer, type WebhookCall, type WebhookPorts } from './webhook-flow';
+export { signLinks, verifyLink, type LinkCheck, type Signer } from './links';
+export { approvalMessage, type ApprovalMessage, type ApproverMessenger } from './message';
+export { DECISION_LABELS, formatDeadline } from './labels';
 export { buildPreview, approvalRequestText, CATEGORY_LABEL, type ContentPreview, type ChannelPreview } from './preview';
-export { renderDecisionPage, renderResultPage, MESSAGES, type PageMessage, type DecisionPageInput } from './page';
+export { renderDecisionPage, renderResultPage, RESULT_MESSAGES, type PageMessage, type DecisionPageInput } from './page';
 export { approvalsOfContent } from './repository';

@@ -1,5 +1,7 @@
+import { esc } from '../html';
+import { DECISION_LABELS, formatDeadline } from './labels';
 import type { ChannelPreview, ContentPreview } from './preview';
-import type { Decision } from './types';
+import { DECISIONS, type Decision, type Outcome } from './types';
 
 /**
  * The approver's decision page, in Hindi and English, for a phone: the exact text each channel
@@ -7,9 +9,6 @@ import type { Decision } from './types';
  * script: it must open fast on a weak connection and never load anything from elsewhere
  * (except the content's own image).
  */
-const esc = (s: unknown): string =>
-	String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 const STYLE = `
 body{font:16px/1.5 system-ui,-apple-system,"Noto Sans Devanagari","Segoe UI",sans-serif;margin:0;background:#f4f5f7;color:#1b1f24}
 main{max-width:640px;margin:0 auto;padding:12px}
@@ -32,11 +31,7 @@ function page(titleEn: string, body: string): string {
 <meta name="robots" content="noindex,nofollow"><title>${esc(titleEn)} · Police Mitan</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
-const ACTION_LABEL: Record<Decision, { hi: string; en: string }> = {
-	approved: { hi: 'स्वीकृत करें', en: 'Approve' },
-	rejected: { hi: 'अस्वीकार करें', en: 'Reject' },
-	changes_requested: { hi: 'बदलाव माँगें', en: 'Request changes' },
-};
+const verb = (d: Decision) => DECISION_LABELS[d].verb;
 
 function channelBlock(c: ChannelPreview): string {
 	switch (c.channel) {
@@ -64,24 +59,22 @@ export interface DecisionPageInput {
 	deadlineAt: Date | null;
 	/** The other decisions' links of the same set, for a change of mind before submitting. */
 	otherLinks: Partial<Record<Decision, string>>;
-}
-
-function ist(d: Date): string {
-	return new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium', timeStyle: 'short' }).format(d);
+	/** The request's district's zone, for the deadline. */
+	timeZone: string;
 }
 
 export function renderDecisionPage(i: DecisionPageInput): string {
 	const p = i.preview;
-	const label = ACTION_LABEL[i.decision];
+	const label = verb(i.decision);
 	const needsComment = i.decision === 'changes_requested';
 	const others = (Object.entries(i.otherLinks) as [Decision, string][])
 		.filter(([d]) => d !== i.decision)
-		.map(([d, href]) => `<a class="alt" href="${esc(href)}">${esc(ACTION_LABEL[d].hi)} / ${esc(ACTION_LABEL[d].en)}</a>`)
+		.map(([d, href]) => `<a class="alt" href="${esc(href)}">${esc(verb(d).hi)} / ${esc(verb(d).en)}</a>`)
 		.join('');
 	const body = `
 <h1>${esc(p.title)}</h1>
 <div class="muted">${esc(p.categoryLabel.hi)} / ${esc(p.categoryLabel.en)}${p.targetDate ? ` · ${esc(p.targetDate)}` : ''} · अनुमोदक / Approver: ${esc(i.approver)}${i.level > 1 ? ` (स्तर / level ${i.level})` : ''}</div>
-${i.deadlineAt ? `<div class="muted">समय-सीमा / Deadline: ${esc(ist(i.deadlineAt))} IST</div>` : ''}
+${i.deadlineAt ? `<div class="muted">समय-सीमा / Deadline: ${esc(formatDeadline(i.deadlineAt, i.timeZone))}</div>` : ''}
 <div class="card"><div class="ch">यही प्रकाशित होगा / This is exactly what will be published</div>
 ${p.imageUrl ? `<img src="${esc(p.imageUrl)}" alt="चित्र / image">` : '<div class="muted">कोई चित्र नहीं / No image</div>'}
 <div class="ch">हिंदी</div><pre lang="hi">${esc(p.bodyHi)}</pre><div class="ch">English</div><pre lang="en">${esc(p.bodyEn)}</pre></div>
@@ -113,14 +106,19 @@ export function renderResultPage(m: PageMessage): string {
 	);
 }
 
-/** The messages the webhook answers with, by situation. */
-export const MESSAGES = {
+/** An outcome's name for the result pages: a person's decision by its label, the system's by its word. */
+function outcomeLabel(o: string): { hi: string; en: string } {
+	return (DECISIONS as readonly string[]).includes(o) ? DECISION_LABELS[o as Decision].done : { hi: o, en: o };
+}
+
+/** The result pages the approval webhook answers with, by situation. */
+export const RESULT_MESSAGES = {
 	recorded: (decision: Decision, hash: string): PageMessage => ({
 		ok: true,
 		titleHi: 'निर्णय दर्ज हुआ',
 		titleEn: 'Decision recorded',
-		textHi: `आपका निर्णय "${ACTION_LABEL[decision].hi}" सामग्री ${hash.slice(0, 12)} के लिए दर्ज कर लिया गया है।`,
-		textEn: `Your decision "${ACTION_LABEL[decision].en}" for content ${hash.slice(0, 12)} has been recorded.`,
+		textHi: `आपका निर्णय "${verb(decision).hi}" सामग्री ${hash.slice(0, 12)} के लिए दर्ज कर लिया गया है।`,
+		textEn: `Your decision "${verb(decision).en}" for content ${hash.slice(0, 12)} has been recorded.`,
 	}),
 	invalidLink: (): PageMessage => ({
 		ok: false,
@@ -129,12 +127,12 @@ export const MESSAGES = {
 		textHi: 'यह लिंक सही नहीं है या बदला गया है।',
 		textEn: 'This link is not valid or has been altered.',
 	}),
-	alreadyDecided: (decision: string, by: string | null): PageMessage => ({
+	alreadyDecided: (decision: Outcome | string, by: string | null): PageMessage => ({
 		ok: false,
 		titleHi: 'निर्णय पहले ही हो चुका है',
 		titleEn: 'Already decided',
-		textHi: `इस अनुरोध पर निर्णय (${decision}) पहले ही ${by ?? ''} द्वारा लिया जा चुका है। लिंक केवल एक बार काम करता है।`,
-		textEn: `This request was already decided (${decision})${by ? ` by ${by}` : ''}. A link works only once.`,
+		textHi: `इस अनुरोध पर निर्णय (${outcomeLabel(decision).hi}) पहले ही ${by ?? ''} द्वारा लिया जा चुका है। लिंक केवल एक बार काम करता है।`,
+		textEn: `This request was already decided (${outcomeLabel(decision).en})${by ? ` by ${by}` : ''}. A link works only once.`,
 	}),
 	contentChanged: (): PageMessage => ({
 		ok: false,

@@ -1,6 +1,7 @@
 import { shortHash } from '../content/hash';
 import { xWeightedLength } from '../content/validate';
 import type { Category, Content } from '../content/types';
+import { formatDeadline } from './labels';
 import type { ApprovalLinks } from './types';
 
 /**
@@ -70,17 +71,6 @@ export function buildPreview(c: Content): ContentPreview {
 
 const clip = (s: string, n: number): string => ([...s].length <= n ? s : `${[...s].slice(0, n - 1).join('')}…`);
 
-function formatIst(d: Date): string {
-	return new Intl.DateTimeFormat('en-IN', {
-		timeZone: 'Asia/Kolkata',
-		day: '2-digit',
-		month: 'short',
-		hour: '2-digit',
-		minute: '2-digit',
-		hour12: false,
-	}).format(d);
-}
-
 /**
  * The WhatsApp message to the approver: bilingual, short enough for a phone screen (WhatsApp's
  * limit is 4,096 characters; bodies are clipped here and shown whole on the decision page).
@@ -88,7 +78,8 @@ function formatIst(d: Date): string {
 export function approvalRequestText(
 	p: ContentPreview,
 	links: ApprovalLinks,
-	opts: { deadlineAt: Date | null; level: number; reminder?: boolean },
+	/** `timeZone`: the request's district's, for the deadline. */
+	opts: { deadlineAt: Date | null; level: number; reminder?: boolean; timeZone: string },
 ): string {
 	const head = opts.reminder
 		? '⏰ अनुस्मारक / Reminder: अनुमोदन लंबित है / approval pending'
@@ -102,7 +93,7 @@ export function approvalRequestText(
 		`*${p.title}*`,
 		`${p.categoryLabel.hi} / ${p.categoryLabel.en}${p.targetDate ? ` · ${p.targetDate}` : ''} · Hash ${p.shortHash}`,
 	];
-	if (opts.deadlineAt) lines.push(`समय-सीमा / Deadline: ${formatIst(opts.deadlineAt)} IST`);
+	if (opts.deadlineAt) lines.push(`समय-सीमा / Deadline: ${formatDeadline(opts.deadlineAt, opts.timeZone)}`);
 	lines.push(
 		'',
 		'पूरा पाठ देखकर निर्णय लें / Open to see the full text and decide:',

@@ -159,8 +159,19 @@ export async function markResumed(db: Queryable, id: number): Promise<Approval |
 	return r ? toApproval(r) : undefined;
 }
 
+/** The wamid of the preview sent for a request (the status webhooks tell whether it arrived). */
 export async function setPreviewWamid(db: Queryable, id: number, wamid: string): Promise<void> {
 	await db.query('UPDATE approvals SET preview_wamid = $2 WHERE id = $1', [id, wamid]);
+}
+
+/** The preview never reached the approver: the open request is void at once. False: decided meanwhile. */
+export async function markSendFailed(db: Queryable, id: number): Promise<boolean> {
+	const done = await db.query(
+		`UPDATE approvals SET decision = 'voided', decided_at = now(), decided_by = 'system:approval', decided_via = 'send_failed', resumed_at = now()
+     WHERE id = $1 AND decision IS NULL RETURNING id`,
+		[id],
+	);
+	return done.length > 0;
 }
 
 /** An edit makes every open request for the old text void. Returns the rows voided. */
@@ -171,11 +182,6 @@ export async function voidOpenApprovals(db: Queryable, contentId: number): Promi
 		[contentId],
 	);
 	return rows.map(toApproval);
-}
-
-export interface PendingRow {
-	approval: Approval;
-	contentState: string;
 }
 
 export async function pendingRows(db: Queryable, districtId: number): Promise<Approval[]> {

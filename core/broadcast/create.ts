@@ -6,18 +6,15 @@
 import { audit } from '../audit';
 import type { Db } from '../db';
 import { MitanError } from '../errors';
+import { districtTimeZone } from '../districts';
 import { segmentWhere } from '../roster/repository';
+import { isCalendarDate, todayIn } from '../time';
 import type { Language } from '../roster/types';
 import * as repo from './repository';
 import type { Broadcast, BroadcastSegment, BroadcastTemplates, CreateBroadcastInput, TemplateChoice } from './types';
 
 const LANGUAGES: Language[] = ['hi', 'en'];
 const bad = (field: string, message: string) => new MitanError('BROADCAST_INPUT_INVALID', `${field}: ${message}`, { field });
-
-/** Today's date (YYYY-MM-DD) in the campaign's time zone. */
-export function todayIn(timeZone = 'Asia/Kolkata', now = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 export function validateTemplates(raw: unknown): BroadcastTemplates {
 	let t = raw;
@@ -79,17 +76,12 @@ export function segmentKey(s: BroadcastSegment): string {
 	return keys.length === 0 ? 'all' : keys.map((k) => `${k}=${s[k]}`).join('&');
 }
 
-function validDate(d: string): boolean {
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
-	const t = new Date(`${d}T00:00:00Z`);
-	return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
-}
-
 export async function createBroadcast(db: Db, input: CreateBroadcastInput): Promise<{ broadcast: Broadcast; created: boolean }> {
 	const templates = validateTemplates(input.templates);
 	const segment = validateSegment(input.segment);
-	const date = input.date ?? todayIn();
-	if (!validDate(date)) throw bad('date', `must be a calendar date YYYY-MM-DD (got ${JSON.stringify(date)})`);
+	// The broadcast day is a day of the district's calendar.
+	const date = input.date ?? todayIn(await districtTimeZone(db, input.districtId ?? 1));
+	if (!isCalendarDate(date)) throw bad('date', `must be a calendar date YYYY-MM-DD (got ${JSON.stringify(date)})`);
 	const contentId = input.contentId ?? null;
 	if (contentId !== null && (!Number.isInteger(contentId) || contentId < 1))
 		throw bad('contentId', `must be a positive whole number (got ${JSON.stringify(contentId)})`);

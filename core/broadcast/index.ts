@@ -1,5 +1,5 @@
 export * from './types';
-export { createBroadcast, todayIn, segmentKey, validateTemplates, validateSegment } from './create';
+export { createBroadcast, segmentKey, validateTemplates, validateSegment } from './create';
 export {
 	startBroadcast,
 	resumeBroadcast,

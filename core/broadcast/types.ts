@@ -30,7 +30,7 @@ export interface CreateBroadcastInput {
 	/** An object, or its JSON text (an n8n JSON parameter). */
 	templates: BroadcastTemplates | string;
 	segment?: BroadcastSegment;
-	/** 'YYYY-MM-DD' in the campaign's time zone; defaults to today in Asia/Kolkata. */
+	/** 'YYYY-MM-DD' of the district's calendar (districts.timezone); defaults to today there. */
 	date?: string;
 	districtId?: number;
 	/** Sending phone number id (the pacing key). */

@@ -1,4 +1,5 @@
 import { MitanError } from '../errors';
+import type { Bilingual } from '../labels';
 
 /**
  * The one place complaint status rules live: new → acknowledged → forwarded → closed.
@@ -15,7 +16,8 @@ export const STATUS_TIMESTAMP: Readonly<Record<Exclude<ComplaintStatus, 'new'>, 
 	closed: 'closed_at',
 });
 
-export const STATUS_LABELS: Readonly<Record<ComplaintStatus, { en: string; hi: string }>> = Object.freeze({
+/** How a status is named to officers (dashboard) and citizens. */
+export const STATUS_LABELS: Readonly<Record<ComplaintStatus, Bilingual>> = Object.freeze({
 	new: { en: 'New', hi: 'नई' },
 	acknowledged: { en: 'Acknowledged', hi: 'पावती भेजी गई' },
 	forwarded: { en: 'Forwarded to police station', hi: 'थाने को भेजी गई' },

@@ -115,3 +115,12 @@ export async function listContent(
 	);
 	return rows.map(toContent);
 }
+
+/** Content of one district meant for one calendar day, in the given states, oldest first. */
+export async function listForDay(db: Queryable, districtId: number, day: string, states: readonly ContentState[]): Promise<Content[]> {
+	const rows = await db.query<ContentRow>(
+		'SELECT * FROM content WHERE district_id = $1 AND target_date = $2::date AND state = ANY($3::text[]) ORDER BY id',
+		[districtId, day, states],
+	);
+	return rows.map(toContent);
+}

@@ -3,7 +3,9 @@ import type { Db } from '../db';
 import { MitanError } from '../errors';
 import { voidOpenApprovals } from '../approvals/repository';
 import { contentHash } from './hash';
-import { insertContent, listContent, selectContent, setState, updateContentFields } from './repository';
+import { districtTimeZone } from '../districts';
+import { isCalendarDate, todayIn } from '../time';
+import { insertContent, listContent, listForDay, selectContent, setState, updateContentFields } from './repository';
 import { allowedFrom, nextState } from './state';
 import type { Content, ContentState } from './types';
 import { validateDraft } from './validate';
@@ -47,6 +49,20 @@ export class ContentService {
 
 	list(opts: { state?: ContentState; limit?: number } = {}): Promise<Content[]> {
 		return listContent(this.db, this.districtId, opts);
+	}
+
+	/**
+	 * The approved content meant for a day (default: today in the district's zone), oldest first;
+	 * with `includePublished` also what was published already (a re-run of the day finds it again).
+	 */
+	async listApprovedFor(day: string | undefined, opts: { includePublished?: boolean } = {}): Promise<Content[]> {
+		const date = day ?? todayIn(await districtTimeZone(this.db, this.districtId));
+		if (!isCalendarDate(date))
+			throw new MitanError('CONTENT_DATE_INVALID', `Date (parameter "date"): "${date}" is not a calendar date YYYY-MM-DD`, {
+				field: 'date',
+			});
+		const states: ContentState[] = opts.includePublished === false ? ['approved'] : ['approved', 'published'];
+		return listForDay(this.db, this.districtId, date, states);
 	}
 
 	/**

@@ -30,7 +30,7 @@ export interface ContentDraft {
 	bodyEn: string;
 	imageUrl?: string | null;
 	category: Category;
-	/** 'YYYY-MM-DD' (Asia/Kolkata calendar day the content is meant for). */
+	/** 'YYYY-MM-DD': the day of the district's calendar the content is meant for. */
 	targetDate?: string | null;
 	variants?: ContentVariants;
 }

@@ -1,5 +1,6 @@
 import { parseTweet } from 'twitter-text';
 import { MitanError } from '../errors';
+import { isCalendarDate } from '../time';
 import { CATEGORIES, type Category, type ContentDraft, type ContentVariants, type WhatsAppTemplateVariant } from './types';
 
 /**
@@ -38,13 +39,6 @@ function isHttpUrl(s: string): boolean {
 	} catch {
 		return false;
 	}
-}
-
-function isCalendarDate(s: string): boolean {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-	if (!m) return false;
-	const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-	return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 function text(p: Problem[], field: string, v: unknown, opts: { required: boolean; max: number }): string | undefined {

@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../db';
 import { decide as decideApproval, listPending, resumeExecution, type DecideResult, type Decision, type PendingItem } from '../approvals';
+import { MitanError } from '../errors';
 import { listDistricts } from './districts';
 import type { PageData, Scope } from './types';
 
@@ -58,7 +59,8 @@ export async function approvalsPage(db: Queryable, scope: Scope): Promise<PageDa
 }
 
 export interface DashboardDecision {
-	approvalId: number;
+	/** As the route received it (URL segment): checked here, the same for the form and the API. */
+	approvalId: unknown;
 	decision: unknown;
 	comment?: unknown;
 	/** The content hash the approver was shown (hidden field of the form). */
@@ -74,8 +76,12 @@ export interface DashboardDecision {
  * execution is resumed in the background; when that call fails the deadline sweep retries it.
  */
 export async function decideFromDashboard(db: Db, d: DashboardDecision): Promise<DecideResult> {
+	const raw = String(d.approvalId ?? '');
+	const approvalId = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+	if (!Number.isSafeInteger(approvalId) || approvalId <= 0)
+		throw new MitanError('APPROVAL_NOT_FOUND', `approval "${raw}" does not exist`, { field: 'id' });
 	const result = await decideApproval(db, {
-		approvalId: d.approvalId,
+		approvalId,
 		decision: d.decision as Decision, // validated by core/approvals
 		comment: typeof d.comment === 'string' ? d.comment : null,
 		actor: d.actor,

@@ -1,11 +1,12 @@
 import type { Queryable } from '../db';
-import { dayInKolkata, shiftDay } from './dates';
+import { addDays } from '../time';
 import { rosterTotals } from './roster';
 import type { Chart, PageData, Scope } from './types';
 
 /** Today at a glance: the broadcast funnel, failures by reason, roster size, opt-outs, complaints. */
-export async function overviewPage(db: Queryable, scope: Scope, today = dayInKolkata()): Promise<PageData> {
-	const from = shiftDay(today, -13);
+/** `today`: the scope's day (scopeClock). */
+export async function overviewPage(db: Queryable, scope: Scope, today: string): Promise<PageData> {
+	const from = addDays(today, -13);
 	const [[funnel], failed, [complaints], trend, roster] = await Promise.all([
 		db.query<{
 			targeted: number;

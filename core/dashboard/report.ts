@@ -29,8 +29,8 @@ export async function monthlyReport(db: Queryable, scope: Scope, range: DateRang
               count(*) FILTER (WHERE decision IS NOT NULL OR deadline_at < now())::int AS due,
               count(*) FILTER (WHERE decision IN ('approved', 'rejected', 'changes_requested')
                                  AND (deadline_at IS NULL OR decided_at <= deadline_at))::int AS on_time
-         FROM approvals
-        WHERE (requested_at AT TIME ZONE 'Asia/Kolkata')::date BETWEEN $1 AND $2 AND ($3::int IS NULL OR district_id = $3)`,
+         FROM approvals a JOIN districts d ON d.id = a.district_id
+        WHERE (a.requested_at AT TIME ZONE d.timezone)::date BETWEEN $1 AND $2 AND ($3::int IS NULL OR a.district_id = $3)`,
 			[r.from, r.to, scope.districtId],
 		),
 	]);

@@ -3,7 +3,7 @@
  * the browser draws them, the CSV export writes them, and the printed report reuses them.
  */
 export type ChartKind = 'line' | 'bar' | 'doughnut';
-/** How the browser turns a label into text: a day/week is formatted in Asia/Kolkata, a key is translated. */
+/** How the browser turns a label into text: a day/week is formatted as the calendar day it is, a key is translated. */
 export type LabelKind = 'day' | 'week' | 'key' | 'text';
 
 export interface ChartSeries {
@@ -30,7 +30,7 @@ export interface Scope {
 }
 
 export interface DateRange {
-	from: string; // YYYY-MM-DD, inclusive, Asia/Kolkata calendar day
+	from: string; // YYYY-MM-DD, inclusive, a day of the district's calendar (scopeClock)
 	to: string;
 	days: number;
 }

@@ -6,6 +6,8 @@ import { DEMO_CATEGORY_SHARE, DEMO_MESSAGES } from './messages';
 import { bindNamed } from '../metrics/named';
 import { refreshRollups } from '../metrics/refresh';
 import { stationSlots } from './stations';
+import { districtTimeZone } from '../districts';
+import { addDays, isCalendarDate, todayIn } from '../time';
 
 /**
  * Deterministic demo data: subscribers, 90 days of daily broadcasts with their deliveries and
@@ -69,20 +71,8 @@ function check(o: Required<Pick<DemoOptions, 'citizens' | 'days' | 'seed'>> & { 
 		bad('citizens', `must be an integer 1..10,000,000, got ${o.citizens}`);
 	if (!Number.isInteger(o.days) || o.days < 1 || o.days > 3660) bad('days', `must be an integer 1..3660, got ${o.days}`);
 	if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 1_000_000_000) bad('seed', `must be an integer 0..1,000,000,000, got ${o.seed}`);
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(o.endDate) || Number.isNaN(Date.parse(`${o.endDate}T00:00:00Z`)))
-		bad('endDate', `must be a date YYYY-MM-DD, got "${o.endDate}"`);
+	if (!isCalendarDate(o.endDate)) bad('endDate', `must be a date YYYY-MM-DD, got "${o.endDate}"`);
 	if (!(o.complaintsPerDay >= 0 && o.complaintsPerDay <= 100_000)) bad('complaintsPerDay', `must be 0..100,000, got ${o.complaintsPerDay}`);
-}
-
-function yesterdayIST(): string {
-	const now = new Date(Date.now() + 5.5 * 3600_000 - 86_400_000);
-	return now.toISOString().slice(0, 10);
-}
-
-function addDays(day: string, n: number): string {
-	const d = new Date(`${day}T00:00:00Z`);
-	d.setUTCDate(d.getUTCDate() + n);
-	return d.toISOString().slice(0, 10);
 }
 
 export async function generateDemo(db: Db, opts: DemoOptions = {}): Promise<DemoSummary> {
@@ -90,7 +80,7 @@ export async function generateDemo(db: Db, opts: DemoOptions = {}): Promise<Demo
 	const citizens = opts.citizens ?? 50_000;
 	const days = opts.days ?? 90;
 	const seed = opts.seed ?? 1;
-	const endDate = opts.endDate ?? yesterdayIST();
+	const endDate = opts.endDate ?? addDays(todayIn(await districtTimeZone(db, opts.districtId ?? 1)), -1);
 	const districtId = opts.districtId ?? 1;
 	const complaintsPerDay = opts.complaintsPerDay ?? Math.max(2, Math.round(citizens * 0.0006));
 	check({ citizens, days, seed, endDate, complaintsPerDay });

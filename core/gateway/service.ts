@@ -69,9 +69,9 @@ export class WhatsAppWebhookService {
 		confirmationsSkipped: 0,
 	};
 
-	constructor(private readonly o: GatewayOptions) {
-		this.writer = new StatusBatchWriter(o.db, { ...o.writer, onError: (e) => o.onError?.(e, 'statuses') });
-		this.router = new DistrictRouter(o.db, o.whatsapp.phoneNumberId);
+	constructor(private readonly options: GatewayOptions) {
+		this.writer = new StatusBatchWriter(options.db, { ...options.writer, onError: (e) => options.onError?.(e, 'statuses') });
+		this.router = new DistrictRouter(options.db, options.whatsapp.phoneNumberId);
 	}
 
 	/** GET: Meta's subscription handshake. No signature is sent with it, so none is checked. */
@@ -81,7 +81,7 @@ export class WhatsAppWebhookService {
 			query['hub.mode'] === 'subscribe' &&
 			typeof challenge === 'string' &&
 			challenge !== '' &&
-			tokensEqual(query['hub.verify_token'], this.o.whatsapp.verifyToken)
+			tokensEqual(query['hub.verify_token'], this.options.whatsapp.verifyToken)
 		) {
 			return { status: 200, body: challenge };
 		}
@@ -92,7 +92,7 @@ export class WhatsAppWebhookService {
 
 	async receive(raw: Buffer, signature: string | string[] | undefined): Promise<GatewayAnswer> {
 		this.counters.posts++;
-		const secret = this.o.whatsapp.appSecret;
+		const secret = this.options.whatsapp.appSecret;
 		if (!secret) {
 			throw new MitanError(
 				'GATEWAY_NOT_CONFIGURED',
@@ -138,12 +138,12 @@ export class WhatsAppWebhookService {
 
 		let inbound: InboundOutcome;
 		try {
-			const [, ib] = await Promise.all([this.writer.write(statuses), handleInbound(this.o.db, messages, preferences)]);
+			const [, ib] = await Promise.all([this.writer.write(statuses), handleInbound(this.options.db, messages, preferences)]);
 			inbound = ib;
 		} catch (e) {
 			// Nothing is acknowledged that is not durable: Meta retries, and what did commit dedupes.
 			this.counters.failed++;
-			this.o.onError?.(e, 'receive');
+			this.options.onError?.(e, 'receive');
 			const busy = e instanceof MitanError && e.action === 'retry_soon';
 			return refuse(busy ? e : new MitanError('STORE_UNAVAILABLE', 'the events could not be stored; retry later'));
 		}
@@ -164,8 +164,8 @@ export class WhatsAppWebhookService {
 	}
 
 	private senderFor(phoneNumberId: string): WhatsAppSender | null {
-		if (this.o.senderFor) return this.o.senderFor(phoneNumberId);
-		const w = this.o.whatsapp;
+		if (this.options.senderFor) return this.options.senderFor(phoneNumberId);
+		const w = this.options.whatsapp;
 		if (!w.accessToken) return null;
 		let c = this.clients.get(phoneNumberId);
 		if (!c) {
@@ -192,15 +192,15 @@ export class WhatsAppWebhookService {
 				this.counters.confirmationsSent++;
 			} catch (e) {
 				this.counters.confirmationsFailed++;
-				this.o.onError?.(e, 'confirmation');
-				await audit(this.o.db, {
+				this.options.onError?.(e, 'confirmation');
+				await audit(this.options.db, {
 					districtId: c.districtId,
 					actor: 'system:gateway',
 					action: 'citizen.confirmation_failed',
 					entity: 'phone',
 					entityId: maskPhone(c.to),
 					details: { keyword: c.keyword, code: (e as MitanError).code ?? 'unknown' },
-				}).catch((e2) => this.o.onError?.(e2, 'confirmation audit'));
+				}).catch((e2) => this.options.onError?.(e2, 'confirmation audit'));
 			}
 		}
 	}
@@ -210,7 +210,7 @@ export class WhatsAppWebhookService {
 		if (!answer.after) return;
 		const p: Promise<void> = answer
 			.after()
-			.catch((e) => this.o.onError?.(e, 'after'))
+			.catch((e) => this.options.onError?.(e, 'after'))
 			.finally(() => this.afterWork.delete(p));
 		this.afterWork.add(p);
 	}

@@ -38,9 +38,9 @@ export class InboundConsumer {
 
 	constructor(
 		private readonly db: Db,
-		private readonly o: ConsumerOptions,
+		private readonly options: ConsumerOptions,
 	) {
-		this.workerId = o.workerId ?? `w-${process.pid}-${randomBytes(4).toString('hex')}`;
+		this.workerId = options.workerId ?? `w-${process.pid}-${randomBytes(4).toString('hex')}`;
 	}
 
 	async start(): Promise<void> {
@@ -52,13 +52,13 @@ export class InboundConsumer {
 			});
 		} catch (e) {
 			// Polling still delivers everything, only later.
-			this.o.onError?.(e);
+			this.options.onError?.(e);
 		}
 		const poll = (): void => {
 			this.pollTimer = setTimeout(() => {
 				this.pump();
 				if (!this.stopped) poll();
-			}, this.o.pollMs ?? 30_000);
+			}, this.options.pollMs ?? 30_000);
 			this.pollTimer.unref?.();
 		};
 		poll();
@@ -86,29 +86,29 @@ export class InboundConsumer {
 			return;
 		}
 		const room = Math.min(
-			this.o.batchSize ?? 10,
-			(this.o.maxInFlight ?? 5) - this.inFlight,
-			this.o.limit === undefined ? Infinity : this.o.limit - this.taken,
+			this.options.batchSize ?? 10,
+			(this.options.maxInFlight ?? 5) - this.inFlight,
+			this.options.limit === undefined ? Infinity : this.options.limit - this.taken,
 		);
 		if (room <= 0) return;
 		this.claiming = true;
 		this.again = false;
 		const token = `${this.workerId}:${++this.seq}`;
-		claimInbound(this.db, this.o.filter ?? {}, {
+		claimInbound(this.db, this.options.filter ?? {}, {
 			token,
 			limit: room,
-			leaseSeconds: this.o.leaseSeconds ?? 600,
-			maxAttempts: this.o.maxAttempts ?? 5,
+			leaseSeconds: this.options.leaseSeconds ?? 600,
+			maxAttempts: this.options.maxAttempts ?? 5,
 		})
 			.then((msgs) => {
 				this.counters.claimed += msgs.length;
 				this.taken += msgs.length;
 				for (const m of msgs) this.run(m);
-				if (this.o.limit !== undefined && this.taken >= this.o.limit) void this.stop();
+				if (this.options.limit !== undefined && this.taken >= this.options.limit) void this.stop();
 				// A full batch means there may be more waiting.
 				if (msgs.length === room) this.again = true;
 			})
-			.catch((e) => this.o.onError?.(e))
+			.catch((e) => this.options.onError?.(e))
 			.finally(() => {
 				this.claiming = false;
 				if (this.again) this.pump();
@@ -119,27 +119,27 @@ export class InboundConsumer {
 		this.inFlight++;
 		let settle: Promise<boolean>;
 		try {
-			settle = this.o.handle(m).then(
+			settle = this.options.handle(m).then(
 				async (outcome) => {
 					this.counters[outcome]++;
 					return ackInbound(this.db, m.id, m.claimToken, outcome);
 				},
 				async (e) => {
 					// The execution could not be started: give the message back for another try.
-					this.o.onError?.(e);
+					this.options.onError?.(e);
 					this.counters.released++;
 					return releaseInbound(this.db, m.id, m.claimToken);
 				},
 			);
 		} catch (e) {
-			this.o.onError?.(e);
+			this.options.onError?.(e);
 			settle = releaseInbound(this.db, m.id, m.claimToken);
 		}
 		settle
 			.then((held) => {
 				if (!held) this.counters.lostClaims++;
 			})
-			.catch((e) => this.o.onError?.(e))
+			.catch((e) => this.options.onError?.(e))
 			.finally(() => {
 				this.inFlight--;
 				this.pump();

@@ -1,6 +1,7 @@
 import { WHATSAPP_ERROR_ACTIONS } from '../channels/whatsapp/errors';
 import type { Db, Queryable } from '../db';
 import { MitanError } from '../errors';
+import { isCalendarDate } from '../time';
 import { COMPLAINTS_ROLLUP_SQL } from './complaints';
 import { bindNamed } from './named';
 import { checkRates, INDIA_RATES_INR } from './pricing';
@@ -114,7 +115,7 @@ export async function refreshDays(db: Db, days: DayKey[], opts: Omit<RefreshOpti
 	const started = Date.now();
 	const kinds = checkKinds(opts.kinds);
 	for (const d of days) {
-		if (!/^\d{4}-\d{2}-\d{2}$/.test(d.day) || Number.isNaN(Date.parse(`${d.day}T00:00:00Z`))) {
+		if (!isCalendarDate(d.day)) {
 			throw new MitanError('ROLLUP_DAY_INVALID', `day must be YYYY-MM-DD, got "${d.day}"`, { field: 'day' });
 		}
 	}

@@ -1,6 +1,8 @@
 import type { Queryable } from '../db';
 import { MitanError } from '../errors';
 import { CATEGORY_INFO, isComplaintCategory } from '../complaints/categories';
+import { channelMetricLabel, METRIC_LABELS, type Bilingual, type MetricKey } from '../labels';
+import { addDays, isCalendarDate, isoWeekStart, monthEnd, monthStart } from '../time';
 
 /**
  * The morning question, "how many did we reach and what are people reporting?", for a day,
@@ -28,51 +30,28 @@ export interface Report {
 	items: ReportItem[];
 }
 
-function addDays(day: string, n: number): string {
-	const d = new Date(`${day}T00:00:00Z`);
-	d.setUTCDate(d.getUTCDate() + n);
-	return d.toISOString().slice(0, 10);
-}
-
 export function periodRange(period: ReportPeriod, date: string): { from: string; to: string; previousFrom: string; previousTo: string } {
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+	if (!isCalendarDate(date)) {
 		throw new MitanError('REPORT_DATE_INVALID', `date must be YYYY-MM-DD, got "${date}"`, { field: 'date' });
 	}
 	if (period === 'day') return { from: date, to: date, previousFrom: addDays(date, -1), previousTo: addDays(date, -1) };
 	if (period === 'week') {
-		const dow = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
-		const from = addDays(date, -dow);
+		const from = isoWeekStart(date);
 		return { from, to: addDays(from, 6), previousFrom: addDays(from, -7), previousTo: addDays(from, -1) };
 	}
 	if (period === 'month') {
-		const from = `${date.slice(0, 7)}-01`;
-		const d = new Date(`${from}T00:00:00Z`);
-		d.setUTCMonth(d.getUTCMonth() + 1);
-		const to = addDays(d.toISOString().slice(0, 10), -1);
-		const p = new Date(`${from}T00:00:00Z`);
-		p.setUTCMonth(p.getUTCMonth() - 1);
-		return { from, to, previousFrom: p.toISOString().slice(0, 10), previousTo: addDays(from, -1) };
+		const from = monthStart(date);
+		return { from, to: monthEnd(date), previousFrom: monthStart(date, -1), previousTo: addDays(from, -1) };
 	}
 	throw new MitanError('REPORT_PERIOD_INVALID', `period must be day, week or month; got "${String(period)}"`, {
 		field: 'period',
 	});
 }
 
-const WA: [string, string, string][] = [
-	['targeted', 'Citizens targeted', 'लक्षित नागरिक'],
-	['sent', 'Messages sent', 'भेजे गए संदेश'],
-	['delivered', 'Delivered', 'पहुँचे'],
-	['read', 'Read', 'पढ़े गए'],
-	['failed', 'Failed', 'विफल'],
-	['opt_outs', 'Opted out (STOP)', 'सदस्यता छोड़ी (STOP)'],
-	['new_subscribers', 'New subscribers', 'नए सदस्य'],
-	['spend_inr', 'WhatsApp spend (₹)', 'व्हाट्सऐप खर्च (₹)'],
-];
-const CHANNEL_LABEL: Record<string, [string, string]> = {
-	facebook: ['Facebook', 'फेसबुक'],
-	instagram: ['Instagram', 'इंस्टाग्राम'],
-	x: ['X', 'एक्स'],
-};
+/** The WhatsApp rollup columns reported; their names are core/labels.ts's. */
+const WA: MetricKey[] = ['targeted', 'sent', 'delivered', 'read', 'failed', 'opt_outs', 'new_subscribers', 'spend_inr'];
+
+const labelled = (l: Bilingual): Pick<ReportItem, 'labelEn' | 'labelHi'> => ({ labelEn: l.en, labelHi: l.hi });
 
 export async function buildReport(db: Queryable, o: { period: ReportPeriod; date: string; districtId?: number }): Promise<Report> {
 	const r = periodRange(o.period, o.date);
@@ -89,7 +68,7 @@ export async function buildReport(db: Queryable, o: { period: ReportPeriod; date
 		`SELECT ${sums} FROM rollup_whatsapp_daily WHERE district_id = $1 AND (${cur} OR ${prev})`,
 		args,
 	);
-	for (const [k, en, hi] of WA) items.push({ section: 'whatsapp', key: k, labelEn: en, labelHi: hi, value: wa[k], previous: wa[`p_${k}`] });
+	for (const k of WA) items.push({ section: 'whatsapp', key: k, ...labelled(METRIC_LABELS[k]), value: wa[k], previous: wa[`p_${k}`] });
 
 	const stations = await db.query<{ ps: string; delivered: number; p_delivered: number }>(
 		`SELECT police_station AS ps, coalesce(sum(delivered) FILTER (WHERE ${cur}), 0)::float8 AS delivered, coalesce(sum(delivered) FILTER (WHERE ${prev}), 0)::float8 AS p_delivered
@@ -101,8 +80,8 @@ export async function buildReport(db: Queryable, o: { period: ReportPeriod; date
 		items.push({
 			section: 'station',
 			key: name,
-			labelEn: `Delivered: ${name}`,
-			labelHi: `पहुँचे: ${s.ps || 'अज्ञात'}`,
+			labelEn: `${METRIC_LABELS.delivered.en}: ${name}`,
+			labelHi: `${METRIC_LABELS.delivered.hi}: ${s.ps || 'अज्ञात'}`,
 			value: s.delivered,
 			previous: s.p_delivered,
 		});
@@ -122,31 +101,15 @@ export async function buildReport(db: Queryable, o: { period: ReportPeriod; date
 		args,
 	);
 	for (const s of social) {
-		const [en, hi] = CHANNEL_LABEL[s.channel] ?? [s.channel, s.channel];
-		items.push({
-			section: 'social',
-			key: `${s.channel}.posts`,
-			labelEn: `${en} posts`,
-			labelHi: `${hi} पोस्ट`,
-			value: s.posts,
-			previous: s.p_posts,
-		});
-		items.push({
-			section: 'social',
-			key: `${s.channel}.views`,
-			labelEn: `${en} views`,
-			labelHi: `${hi} व्यूज़`,
-			value: s.views,
-			previous: s.p_views,
-		});
-		items.push({
-			section: 'social',
-			key: `${s.channel}.reach`,
-			labelEn: `${en} reach`,
-			labelHi: `${hi} पहुँच`,
-			value: s.reach,
-			previous: s.p_reach,
-		});
+		for (const m of ['posts', 'views', 'reach'] as const) {
+			items.push({
+				section: 'social',
+				key: `${s.channel}.${m}`,
+				...labelled(channelMetricLabel(s.channel, m)),
+				value: s[m],
+				previous: s[`p_${m}`],
+			});
+		}
 	}
 
 	const comp = await db.query<{ category: string; opened: number; p_opened: number }>(
@@ -173,24 +136,21 @@ export async function buildReport(db: Queryable, o: { period: ReportPeriod; date
 	items.push({
 		section: 'complaints',
 		key: 'total',
-		labelEn: 'Complaints received',
-		labelHi: 'प्राप्त शिकायतें',
+		...labelled(METRIC_LABELS.complaints_opened),
 		value: t.opened,
 		previous: t.p_opened,
 	});
 	items.push({
 		section: 'complaints',
 		key: 'money_loss',
-		labelEn: 'Money lost (told to call 1930)',
-		labelHi: 'पैसे गंवाए (1930 पर कॉल को कहा)',
+		...labelled(METRIC_LABELS.money_loss),
 		value: t.money_loss,
 		previous: t.p_money_loss,
 	});
 	items.push({
 		section: 'complaints',
 		key: 'closed',
-		labelEn: 'Complaints closed',
-		labelHi: 'बंद शिकायतें',
+		...labelled(METRIC_LABELS.complaints_closed),
 		value: t.closed,
 		previous: t.p_closed,
 	});
@@ -198,8 +158,7 @@ export async function buildReport(db: Queryable, o: { period: ReportPeriod; date
 	items.push({
 		section: 'complaints',
 		key: 'ack_seconds_avg',
-		labelEn: 'Average time to acknowledge (s)',
-		labelHi: 'पावती का औसत समय (सेकंड)',
+		...labelled(METRIC_LABELS.ack_seconds_avg),
 		value: avg(t.ack_seconds_sum, t.ack_count),
 		previous: avg(t.p_ack_seconds_sum, t.p_ack_count),
 	});

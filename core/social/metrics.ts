@@ -4,7 +4,9 @@
  * rollup must recompute. A network or a metric that fails is reported, never fatal to the rest.
  */
 import type { Db } from '../db';
+import { districtTimeZone } from '../districts';
 import { MitanError } from '../errors';
+import { todayIn } from '../time';
 import type { Problem, SocialChannel } from '../channels/publisher';
 import { createPublisher, type PublisherOptions, type SocialCredentials } from '../channels/social/registry';
 import { listRecentPublished, markSocialDirty } from './posts';
@@ -43,8 +45,7 @@ export async function fetchMetricsForRecentPosts(
 	const days = opts.days ?? 7;
 	if (!Number.isFinite(days) || days <= 0 || days > 90)
 		throw new MitanError('METRICS_DAYS_INVALID', `days must be between 1 and 90 (got ${days})`, { field: 'days' });
-	const tz = opts.timezone ?? 'Asia/Kolkata';
-	const [{ day }] = await db.query<{ day: string }>('SELECT (now() AT TIME ZONE $1)::date AS day', [tz]);
+	const day = todayIn(opts.timezone ?? (await districtTimeZone(db, opts.districtId)));
 	const channels =
 		opts.channels?.filter((c) => (c === 'x' ? !!creds.x : !!creds.meta)) ??
 		(['facebook', 'instagram', 'x'] as SocialChannel[]).filter((c) => (c === 'x' ? !!creds.x : !!creds.meta));

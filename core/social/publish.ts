@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'crypto';
 import { audit } from '../audit';
+import { districtTimeZone } from '../districts';
+import { todayIn } from '../time';
 import type { Db } from '../db';
 import { MitanError } from '../errors';
 import { isOutcomeUnknown, type Publisher, type SocialChannel } from '../channels/publisher';
@@ -53,7 +55,7 @@ async function afterPublished(
 	content: PublishableContent,
 	opts: PublishOnceOptions,
 ): Promise<PublishOutcome> {
-	const [{ day }] = await db.query<{ day: string }>('SELECT (now() AT TIME ZONE $1)::date AS day', [opts.timezone ?? 'Asia/Kolkata']);
+	const day = todayIn(opts.timezone ?? (await districtTimeZone(db, row.district_id)));
 	await markSocialDirty(db, row.district_id, [day]);
 	await audit(db, {
 		districtId: row.district_id,

@@ -2,7 +2,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { resolveConfig } from '../../core/config';
 import { httpErrorOf, MitanError } from '../../core/errors';
 import { WhatsAppWebhookService, type GatewayOptions } from '../../core/gateway/service';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 
 /**
  * /webhooks/whatsapp: Meta's one callback URL for the app. GET is the subscription handshake,

@@ -3,20 +3,29 @@ import type { Db } from '../../core/db';
 import { createUserAsAdmin, listUsers, ROLES, updateUserAsAdmin } from '../../core/auth';
 import { listDistricts } from '../../core/dashboard';
 import { httpStatusOf, isMitanError } from '../../core/errors';
-import { formatDateTime, t } from './i18n';
-import { esc, shell } from './layout';
+import { districtTimeZone } from '../../core/districts';
+import { esc } from '../../core/html';
+import { formatDateTime, labeler, t } from './i18n';
+import { shell } from './layout';
 import { clientIp, locals, requireCsrf, requireLogin } from './http';
 
-/** User administration (admins only); every change is written to the audit log by core/auth. */
-export function adminRouter(db: Db): Router {
+/**
+ * User administration (admins only); every change is written to the audit log by core/auth.
+ * `defaultZone`: the installation's time zone, for a state-level admin's clock.
+ */
+export function adminRouter(db: Db, defaultZone: string): Router {
 	const r = Router();
 	const form = express.urlencoded({ extended: false, limit: '8kb' });
 
 	const page = async (res: express.Response, flash?: { ok: boolean; text: string }, status = 200) => {
 		const l = locals(res);
 		const lang = l.lang;
-		const L = (k: string) => esc(t(lang, k));
-		const [users, districts] = await Promise.all([listUsers(db), listDistricts(db)]);
+		const L = labeler(lang);
+		const [users, districts, zone] = await Promise.all([
+			listUsers(db),
+			listDistricts(db),
+			districtTimeZone(db, l.user!.districtId, defaultZone),
+		]);
 		const districtOptions = (sel: number | null) =>
 			`<option value="">${L('state_level')}</option>` +
 			districts
@@ -32,7 +41,7 @@ export function adminRouter(db: Db): Router {
 <select name="district" aria-label="${L('district')}">${districtOptions(u.districtId)}</select>
 <select name="disabled" aria-label="${L('status')}"><option value="0"${u.disabled ? '' : ' selected'}>${L('enabled')}</option><option value="1"${u.disabled ? ' selected' : ''}>${L('disabled')}</option></select>
 <input type="password" name="password" placeholder="${L('new_password')}" autocomplete="new-password">
-<button class="btn" type="submit">${L('save')}</button></form></td><td>${esc(formatDateTime(lang, u.createdAt))}</td></tr>`,
+<button class="btn" type="submit">${L('save')}</button></form></td><td>${esc(formatDateTime(lang, u.createdAt, zone))}</td></tr>`,
 			)
 			.join('');
 		const body = `<div class="page-head"><h1>${L('users_title')}</h1></div>

@@ -15,8 +15,10 @@ import {
 	recentComplaints,
 	resolveScope,
 	rosterPage,
+	scopeClock,
 	type Chart,
 	type PageData,
+	type Scope,
 } from '../../core/dashboard';
 import { MitanError } from '../../core/errors';
 import { TtlCache } from './cache';
@@ -29,7 +31,14 @@ import { answerJson, clientIp, locals, requireCsrf, requireLogin } from './http'
  * the approval queue and a LIMIT-bounded list of the newest complaints). Each chart is also
  * a CSV at /api/<page>.csv?chart=<id>.
  */
-type Loader = (db: Db, req: express.Request, res: express.Response) => Promise<PageData>;
+/** What every loader gets: the district scope of the request and that scope's "today". */
+interface LoadContext {
+	scope: Scope;
+	today: string;
+	query: Record<string, unknown>;
+}
+
+type Loader = (db: Db, c: LoadContext, req: express.Request, res: express.Response) => Promise<PageData>;
 
 /** How long an answer may be reused: rollups change every few minutes, a running broadcast every second. */
 const TTL_MS: Record<string, number> = { broadcast: 2_000, approvals: 5_000 };
@@ -37,49 +46,42 @@ const TTL_MS: Record<string, number> = { broadcast: 2_000, approvals: 5_000 };
 /** The cache key: the page, the user's district lock and the role (it decides complaint details), and the query. */
 function cacheKey(name: string, req: express.Request, res: express.Response): string {
 	const u = locals(res).user!;
-	const q = Object.entries(req.query as Record<string, unknown>)
+	const query = Object.entries(req.query as Record<string, unknown>)
 		.filter(([k]) => k !== 'chart')
 		.sort(([a], [b]) => a.localeCompare(b))
 		.map(([k, v]) => `${k}=${String(v)}`)
 		.join('&');
-	return `${name}|${u.districtId ?? '*'}|${canSeeComplaint(u.role, { sensitive: true }) ? 'all' : 'restricted'}|${q}`;
+	return `${name}|${u.districtId ?? '*'}|${canSeeComplaint(u.role, { sensitive: true }) ? 'all' : 'restricted'}|${query}`;
 }
 
-function scopeOf(req: express.Request, res: express.Response) {
-	return resolveScope(locals(res).user!.districtId, req.query.district);
-}
-
-const q = (req: express.Request) => req.query as Record<string, unknown>;
-
-export const LOADERS: Record<string, Loader> = {
-	overview: async (db, req, res) => {
+const LOADERS: Record<string, Loader> = {
+	overview: async (db, c) => {
 		await ensureRosterSnapshot(db);
-		return overviewPage(db, scopeOf(req, res));
+		return overviewPage(db, c.scope, c.today);
 	},
-	reach: (db, req, res) => reachPage(db, scopeOf(req, res), parseRange(q(req))),
-	complaints: async (db, req, res) => {
-		const scope = scopeOf(req, res);
+	reach: (db, c) => reachPage(db, c.scope, parseRange(c.query, c.today)),
+	complaints: async (db, c, _req, res) => {
 		const [page, recent] = await Promise.all([
-			complaintsPage(db, scope, parseRange(q(req))),
-			recentComplaints(db, scope, (c) => canSeeComplaint(locals(res).user!.role, c)),
+			complaintsPage(db, c.scope, parseRange(c.query, c.today)),
+			recentComplaints(db, c.scope, (x) => canSeeComplaint(locals(res).user!.role, x)),
 		]);
 		return Object.assign(page, { recent });
 	},
-	roster: async (db, req, res) => {
+	roster: async (db, c) => {
 		await ensureRosterSnapshot(db);
-		return rosterPage(db, scopeOf(req, res), parseRange(q(req)));
+		return rosterPage(db, c.scope, parseRange(c.query, c.today));
 	},
-	approvals: (db, req, res) => approvalsPage(db, scopeOf(req, res)),
-	broadcast: async (db, req, res) => {
-		const id = req.query.id === undefined || req.query.id === '' ? undefined : Number(req.query.id);
+	approvals: (db, c) => approvalsPage(db, c.scope),
+	broadcast: async (db, c) => {
+		const id = c.query.id === undefined || c.query.id === '' ? undefined : Number(c.query.id);
 		if (id !== undefined && !Number.isSafeInteger(id))
-			throw new MitanError('DASHBOARD_BAD_ID', `id: "${String(req.query.id)}" is not a broadcast id`, { field: 'id' });
-		const p = await broadcastProgress(db, scopeOf(req, res), id);
-		return { scope: scopeOf(req, res), ...p } as PageData;
+			throw new MitanError('DASHBOARD_BAD_ID', `id: "${String(c.query.id)}" is not a broadcast id`, { field: 'id' });
+		const p = await broadcastProgress(db, c.scope, id);
+		return { scope: c.scope, ...p } as PageData;
 	},
-	report: async (db, req, res) => {
+	report: async (db, c) => {
 		await ensureRosterSnapshot(db);
-		const r = await monthlyReport(db, scopeOf(req, res), parseMonth(q(req)));
+		const r = await monthlyReport(db, c.scope, parseMonth(c.query, c.today));
 		// The report's charts, flattened so the CSV export and the browser treat them like any page.
 		return {
 			range: r.range,
@@ -97,7 +99,8 @@ export const LOADERS: Record<string, Loader> = {
 	},
 };
 
-export function apiRouter(db: Db, apiCache: TtlCache<PageData>): Router {
+/** `defaultZone`: the installation's time zone, the clock of the state-level (all districts) view. */
+export function apiRouter(db: Db, apiCache: TtlCache<PageData>, defaultZone: string): Router {
 	const r = Router();
 	const json = express.json({ limit: '20kb' });
 	r.use(requireLogin('viewer'));
@@ -122,7 +125,11 @@ export function apiRouter(db: Db, apiCache: TtlCache<PageData>): Router {
 
 	for (const [name, load] of Object.entries(LOADERS)) {
 		const cached = (req: express.Request, res: express.Response) =>
-			apiCache.get(cacheKey(name, req, res), TTL_MS[name] ?? Infinity, () => load(db, req, res));
+			apiCache.get(cacheKey(name, req, res), TTL_MS[name] ?? Infinity, async () => {
+				const scope = resolveScope(locals(res).user!.districtId, req.query.district);
+				const { today } = await scopeClock(db, scope, defaultZone);
+				return load(db, { scope, today, query: req.query as Record<string, unknown> }, req, res);
+			});
 		r.get(`/${name}`, async (req, res) => {
 			res.json(await cached(req, res));
 		});
@@ -145,13 +152,10 @@ export function apiRouter(db: Db, apiCache: TtlCache<PageData>): Router {
 	}
 
 	r.post('/approvals/:id/decision', json, requireCsrf(), requireLogin('approver'), async (req, res) => {
-		const id = Number(req.params.id);
-		if (!Number.isSafeInteger(id) || id <= 0)
-			throw new MitanError('APPROVAL_NOT_FOUND', `approval "${req.params.id}" does not exist`, { field: 'id' });
 		const u = locals(res).user!;
 		const body = (req.body ?? {}) as Record<string, unknown>;
 		const out = await decideFromDashboard(db, {
-			approvalId: id,
+			approvalId: req.params.id,
 			decision: body.decision,
 			comment: body.comment,
 			seenHash: body.hash,

@@ -2,8 +2,9 @@ import express, { Router } from 'express';
 import type { Db } from '../../core/db';
 import { login, logout } from '../../core/auth';
 import { httpStatusOf, isMitanError, MitanError } from '../../core/errors';
-import { t, isLang, type Lang, type MessageKey } from './i18n';
-import { esc, shell } from './layout';
+import { esc } from '../../core/html';
+import { isLang, labeler, t, type Lang, type MessageKey } from './i18n';
+import { shell } from './layout';
 import { clientIp, locals, parseCookies, randomToken, requireCsrf, safeNext, sameToken, setCookie, type CookieNames } from './http';
 
 /**
@@ -11,7 +12,7 @@ import { clientIp, locals, parseCookies, randomToken, requireCsrf, safeNext, sam
  * check is a double-submit: a random value in a SameSite=Strict cookie and in the form.
  */
 function loginPage(lang: Lang, next: string, csrf: string, error?: string, username = ''): string {
-	const L = (k: string) => esc(t(lang, k));
+	const L = labeler(lang);
 	return shell({
 		lang,
 		title: t(lang, 'login_title'),

@@ -2,6 +2,7 @@ import type express from 'express';
 import { randomBytes, timingSafeEqual } from 'crypto';
 import type { Db } from '../../core/db';
 import { findSession, hasRole, type DashboardUser, type Role, type Session } from '../../core/auth';
+import { clientIp as clientIpOf } from '../../core/client-ip';
 import { httpErrorOf, MitanError } from '../../core/errors';
 import { isLang, type Lang } from './i18n';
 
@@ -60,8 +61,9 @@ export function setCookie(
 	res.append('Set-Cookie', parts.join('; '));
 }
 
+/** The caller's address (core's rule, behind the app's trust-proxy setting); 'unknown' keeps the login limit keyed. */
 export function clientIp(req: express.Request): string {
-	return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+	return clientIpOf(req) ?? 'unknown';
 }
 
 export function randomToken(): string {

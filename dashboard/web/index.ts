@@ -2,11 +2,12 @@ import express, { Router } from 'express';
 import helmet from 'helmet';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { adminRouter } from './admin';
 import { apiRouter } from './api';
 import { authRouter } from './auth';
 import { TtlCache, webSettings } from './cache';
+import { resolveConfig } from '../../core/config';
 import type { PageData } from '../../core/dashboard';
 import { cookieNames, sessionMiddleware, webErrorHandler } from './http';
 import { errorPage } from './layout';
@@ -67,9 +68,11 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	web.use(authRouter(deps.db, names, secure));
 	// One cache per mounted app: two apps in one process (tests on two engines) never share answers.
 	const cache = new TtlCache<PageData>(webSettings.apiCacheMs);
-	web.use('/api', apiRouter(deps.db, cache));
-	web.use(adminRouter(deps.db));
-	web.use(pagesRouter(deps.db, cache as TtlCache<unknown>));
+	// The installation's zone: the clock of the state-level view (a district's view uses its own).
+	const zone = resolveConfig({}, deps.env ?? process.env).timezone;
+	web.use('/api', apiRouter(deps.db, cache, zone));
+	web.use(adminRouter(deps.db, zone));
+	web.use(pagesRouter(deps.db, cache as TtlCache<unknown>, zone));
 	web.use(webErrorHandler(errorPage));
 	app.use(web);
 }

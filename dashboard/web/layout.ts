@@ -1,12 +1,9 @@
 import type { DashboardUser } from '../../core/auth';
 import type { District } from '../../core/dashboard';
-import { MESSAGES, t, type Lang } from './i18n';
+import { esc } from '../../core/html';
+import { DICTIONARY, labeler, t, type Lang } from './i18n';
 
 /** The HTML shell every page shares: header with the district in Hindi and English, nav, filters. */
-
-export function esc(s: unknown): string {
-	return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export type PageId = 'overview' | 'reach' | 'complaints' | 'roster' | 'approvals' | 'broadcast' | 'report' | 'users';
 
@@ -37,13 +34,13 @@ export interface ShellInput {
 }
 
 export function shell(p: ShellInput): string {
-	const L = (k: string) => esc(t(p.lang, k));
-	const dict = JSON.stringify(MESSAGES[p.lang]).replace(/</g, '\\u003c');
+	const L = labeler(p.lang);
+	const dict = JSON.stringify(DICTIONARY[p.lang]).replace(/</g, '\\u003c');
 	const keep = p.keep ? `?${p.keep}` : '';
 	const districtLine = p.district
 		? `<span lang="hi">${esc(p.district.nameHi)}</span> <span class="sep">·</span> <span lang="en">${esc(p.district.name)}</span>`
 		: p.user
-			? `<span lang="hi">${esc(MESSAGES.hi.all_districts)}</span> <span class="sep">·</span> <span lang="en">${esc(MESSAGES.en.all_districts)}</span>`
+			? `<span lang="hi">${esc(DICTIONARY.hi.all_districts)}</span> <span class="sep">·</span> <span lang="en">${esc(DICTIONARY.en.all_districts)}</span>`
 			: '';
 	const nav = p.user
 		? `<nav class="tabs no-print" aria-label="main">${NAV.filter((n) => !n.admin || p.user!.role === 'admin')

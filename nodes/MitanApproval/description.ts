@@ -77,7 +77,7 @@ export const properties: INodeProperties[] = [
 				name: 'Get Approved for Date',
 				value: 'getApprovedForDate',
 				action: 'Get approved content for a date',
-				description: "The day's approved content (Asia/Kolkata), one item each; nothing approved gives no items",
+				description: "The day's approved content (the district's calendar), one item each; nothing approved gives no items",
 			},
 		],
 		default: 'getApprovedForDate',

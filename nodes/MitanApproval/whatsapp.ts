@@ -1,17 +1,11 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
-import { approvalRequestText, type Approval, type ContentPreview } from '../../core/approvals';
+import type { ApprovalMessage } from '../../core/approvals';
 import { createWhatsAppClient } from '../../core/channels/whatsapp/client';
 import type { WhatsAppConfig } from '../../core/channels/whatsapp/types';
-import { shortHash } from '../../core/content/hash';
 
 /**
- * Sends the approver the preview and the signed links over WhatsApp (Mitan WhatsApp credential).
- *
- * Free text is what the approver can read and tap; WhatsApp only delivers free text inside the
- * 24-hour window after the approver last wrote to the number. Deployments where the approver does
- * not write daily choose "template" and register a UTILITY template (default name
- * 'approval_request') whose body takes {{1}} title, {{2}} content hash, {{3}} approve link,
- * {{4}} request-changes link, {{5}} reject link.
+ * Sends an approver the message core composed (core/approvals/message.ts: text or utility
+ * template) over the Mitan WhatsApp credential; answers the wamid.
  */
 async function client(ctx: IExecuteFunctions | IWebhookFunctions) {
 	const c = await ctx.getCredentials('mitanWhatsAppApi');
@@ -26,26 +20,15 @@ async function client(ctx: IExecuteFunctions | IWebhookFunctions) {
 
 export async function sendApprovalMessage(
 	ctx: IExecuteFunctions | IWebhookFunctions,
-	a: Approval,
-	preview: ContentPreview,
-	kind: { reminder?: boolean } = {},
+	to: string,
+	message: ApprovalMessage,
 ): Promise<string> {
 	const wa = await client(ctx);
 	try {
-		const opts = a.messageOptions;
-		if (opts.messageType === 'template') {
-			const r = await wa.sendTemplate(a.approverPhone!, {
-				name: opts.templateName || 'approval_request',
-				language: opts.templateLanguage || 'en',
-				bodyParams: [preview.title, shortHash(preview.contentHash), a.links.approve!, a.links.changes!, a.links.reject!],
-			});
-			return r.wamid;
-		}
-		const r = await wa.sendText(
-			a.approverPhone!,
-			approvalRequestText(preview, a.links, { deadlineAt: a.deadlineAt, level: a.level, reminder: kind.reminder }),
-			{ previewUrl: false },
-		);
+		const r =
+			message.kind === 'template'
+				? await wa.sendTemplate(to, { name: message.name, language: message.language, bodyParams: message.params })
+				: await wa.sendText(to, message.text, { previewUrl: false });
 		return r.wamid;
 	} finally {
 		wa.close();

@@ -173,6 +173,7 @@ describe('decision page', () => {
 			decision: 'rejected',
 			formAction: '/webhook-waiting/1/n?decision=reject&nonce=x&signature=y',
 			approver: 'Addl SP',
+			timeZone: 'Asia/Kolkata',
 			level: 1,
 			deadlineAt: new Date('2026-12-01T05:00:00Z'),
 			otherLinks: { approved: '/a', rejected: '/r', changes_requested: '/c' },

@@ -6,7 +6,7 @@ import { describeEachEngine } from '../helpers/db';
 import { seedDashboard, PASSWORD, STATIONS, type Seeded } from './seed';
 import { loginAgent, loginFormToken } from './helpers';
 import { hashToken } from '../../core/auth';
-import { shiftDay } from '../../core/dashboard';
+import { addDays as shiftDay } from '../../core/time';
 
 const API_ROUTES = [
 	'/api/me',

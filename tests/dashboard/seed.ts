@@ -3,7 +3,8 @@ import type { Db } from '../../core/db';
 import { ContentService } from '../../core/content';
 import { newNonce, requestApproval } from '../../core/approvals';
 import { createAdmin, insertUser, hashPassword, type Role } from '../../core/auth';
-import { dayInKolkata, shiftDay } from '../../core/dashboard';
+import { resolveConfig } from '../../core/config';
+import { addDays as shiftDay, todayIn } from '../../core/time';
 
 /**
  * Test data for the dashboard: rollup rows written directly (so tests do not depend on the
@@ -72,7 +73,7 @@ export interface Seeded {
 
 export async function seedDashboard(db: Db, opts: { days?: number; today?: string; rosterSize?: number } = {}): Promise<Seeded> {
 	const days = opts.days ?? 90;
-	const today = opts.today ?? dayInKolkata();
+	const today = opts.today ?? todayIn(resolveConfig({}, {}).timezone);
 	const r = rng(42);
 	const [{ id: district2 }] = await db.query<{ id: number }>(
 		`INSERT INTO districts (code, name, name_hi) VALUES ('RJN', 'Rajnandgaon', 'राजनांदगांव')

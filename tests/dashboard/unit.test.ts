@@ -1,27 +1,28 @@
-import { MESSAGES, formatNumber, t } from '../../dashboard/web/i18n';
+import { DICTIONARY, formatDay, formatNumber, t } from '../../dashboard/web/i18n';
 import { chartCsv } from '../../dashboard/web/csv';
 import { TtlCache } from '../../dashboard/web/cache';
 import { parseCookies, safeNext } from '../../dashboard/web/http';
-import { dayInKolkata, parseMonth, parseRange, resolveScope, weekOf, weightedMedian } from '../../core/dashboard';
+import { parseMonth, parseRange, resolveScope, weightedMedian } from '../../core/dashboard';
+import { isoWeekStart, todayIn } from '../../core/time';
 import { checkPasswordStrength } from '../../core/auth';
 import { SPECS } from '../../dashboard/web/pages';
 
 describe('i18n', () => {
 	test('every English label has a non-empty Hindi one, and they differ where words are translated', () => {
-		for (const [k, en] of Object.entries(MESSAGES.en)) {
-			expect(typeof MESSAGES.hi[k as keyof typeof MESSAGES.hi]).toBe('string');
-			expect(MESSAGES.hi[k as keyof typeof MESSAGES.hi].trim()).not.toBe('');
+		for (const [k, en] of Object.entries(DICTIONARY.en)) {
+			expect(typeof DICTIONARY.hi[k as keyof typeof DICTIONARY.hi]).toBe('string');
+			expect(DICTIONARY.hi[k as keyof typeof DICTIONARY.hi].trim()).not.toBe('');
 			expect(en.trim()).not.toBe('');
 		}
-		const same = Object.keys(MESSAGES.en).filter(
-			(k) => MESSAGES.en[k as keyof typeof MESSAGES.en] === MESSAGES.hi[k as keyof typeof MESSAGES.hi],
+		const same = Object.keys(DICTIONARY.en).filter(
+			(k) => DICTIONARY.en[k as keyof typeof DICTIONARY.en] === DICTIONARY.hi[k as keyof typeof DICTIONARY.hi],
 		);
 		expect(same).toEqual(['export_csv']);
 	});
 	test('every card and chart of every page has a label in both languages', () => {
 		for (const spec of Object.values(SPECS)) {
 			for (const key of [...spec.cards, ...spec.charts.map((c) => `chart_${c}`), spec.titleKey]) {
-				expect(Object.keys(MESSAGES.en)).toContain(key);
+				expect(Object.keys(DICTIONARY.en)).toContain(key);
 			}
 		}
 	});
@@ -35,27 +36,31 @@ describe('i18n', () => {
 	});
 });
 
-describe('dates in Asia/Kolkata', () => {
-	test('"today" flips at midnight IST, not UTC', () => {
-		expect(dayInKolkata(new Date('2026-03-31T18:29:59Z'))).toBe('2026-03-31');
-		expect(dayInKolkata(new Date('2026-03-31T18:30:00Z'))).toBe('2026-04-01');
+describe("dashboard days (the district's calendar)", () => {
+	test('"today" flips at the district\'s midnight (IST here), not UTC', () => {
+		expect(todayIn('Asia/Kolkata', new Date('2026-03-31T18:29:59Z'))).toBe('2026-03-31');
+		expect(todayIn('Asia/Kolkata', new Date('2026-03-31T18:30:00Z'))).toBe('2026-04-01');
+	});
+	test("a calendar day is shown as itself, whatever the server's zone", () => {
+		expect(formatDay('en', '2026-03-01')).toMatch(/Sun, 1 Mar,? 2026/);
+		expect(formatDay('en', '2026-12-31')).toMatch(/Thu, 31 Dec,? 2026/);
 	});
 	test('ranges: presets end today; from/to inclusive; bad input names its field', () => {
 		expect(parseRange({ days: '7' }, '2026-03-10')).toEqual({ from: '2026-03-04', to: '2026-03-10', days: 7 });
 		expect(parseRange({}, '2026-03-10').days).toBe(30);
-		expect(parseRange({ from: '2026-02-27', to: '2026-03-02' })).toEqual({ from: '2026-02-27', to: '2026-03-02', days: 4 });
-		expect(() => parseRange({ days: '8' })).toThrow(/days: must be 7, 30 or 90/);
-		expect(() => parseRange({ from: '2026-02-29', to: '2026-03-02' })).toThrow(/from: "2026-02-29" is not a date/);
-		expect(() => parseRange({ from: '2026-03-02' })).toThrow(/to:/);
+		expect(parseRange({ from: '2026-02-27', to: '2026-03-02' }, '2026-03-10')).toEqual({ from: '2026-02-27', to: '2026-03-02', days: 4 });
+		expect(() => parseRange({ days: '8' }, '2026-03-10')).toThrow(/days: must be 7, 30 or 90/);
+		expect(() => parseRange({ from: '2026-02-29', to: '2026-03-02' }, '2026-03-10')).toThrow(/from: "2026-02-29" is not a date/);
+		expect(() => parseRange({ from: '2026-03-02' }, '2026-03-10')).toThrow(/to:/);
 	});
 	test('months: the previous month by default; the current month stops today', () => {
 		expect(parseMonth({}, '2026-03-10')).toEqual({ month: '2026-02', from: '2026-02-01', to: '2026-02-28', days: 28 });
 		expect(parseMonth({ month: '2026-03' }, '2026-03-10')).toEqual({ month: '2026-03', from: '2026-03-01', to: '2026-03-10', days: 10 });
-		expect(() => parseMonth({ month: '03-2026' })).toThrow(/month:/);
+		expect(() => parseMonth({ month: '03-2026' }, '2026-03-10')).toThrow(/month:/);
 	});
 	test('weeks start on Monday', () => {
-		expect(weekOf('2026-03-08')).toBe('2026-03-02'); // a Sunday
-		expect(weekOf('2026-03-09')).toBe('2026-03-09');
+		expect(isoWeekStart('2026-03-08')).toBe('2026-03-02'); // a Sunday
+		expect(isoWeekStart('2026-03-09')).toBe('2026-03-09');
 	});
 });
 

@@ -14,7 +14,7 @@ import { ContentService } from '../../core/content';
 import { waitFor } from '../../scripts/n8n/run';
 import { draft } from '../approval/fixtures';
 import { readWorkflow } from '../helpers/n8n';
-import { alertText, approvedContent, sandboxMessages, seedCitizens, STAFF, todayIST } from '../workflows/helpers';
+import { alertText, approvedContent, sandboxMessages, seedCitizens, STAFF, districtToday } from '../workflows/helpers';
 import { callWebhook, executionData, executions, startStack, type Stack } from './fixture';
 import { ERROR_WORKFLOW_ID, rosterWebhookWorkflow, withWebhookTrigger } from './workflows';
 
@@ -109,7 +109,7 @@ describe('real n8n, single process: the exported workflows', () => {
 		);
 		expect(summary).toContain(`sent ${CITIZENS} / ${CITIZENS}`);
 		expect(summary).toMatch(/facebook: http/);
-		expect(summary).toContain(todayIST().split('-').reverse().join('-'));
+		expect(summary).toContain(districtToday().split('-').reverse().join('-'));
 	});
 
 	test('complaint intake: a citizen message injected into the sandbox gets a reference number; money lost alerts the duty officer', async () => {

@@ -13,7 +13,7 @@ import { draft } from '../approval/fixtures';
 import { describeEachEngine } from '../helpers/db';
 import { readWorkflow, type N8nHarness } from '../helpers/n8n';
 import { call, startSandbox, type Started } from '../sandbox/helpers';
-import { alertText, approvedContent, harness, sandboxMessages, seedCitizens, STAFF, todayIST } from './helpers';
+import { alertText, approvedContent, harness, sandboxMessages, seedCitizens, STAFF, districtToday } from './helpers';
 
 const inject = (sb: Started, from: string, text: string) => call(sb.url, 'POST', '/_sandbox/inject/inbound', { body: { from, text } });
 
@@ -59,11 +59,11 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 			const c = await approvedContent(ctx.db);
 			// Not for today, or not approved: never picked.
 			await new ContentService(ctx.db).create(draft({ targetDate: '2030-01-01', title: 'future' }), 'user:cybercell');
-			await new ContentService(ctx.db).create(draft({ targetDate: todayIST(), title: 'draft only' }), 'user:cybercell');
+			await new ContentService(ctx.db).create(draft({ targetDate: districtToday(), title: 'draft only' }), 'user:cybercell');
 
 			const r = await h.run(wf(), { startNode: 'Settings', input: [{ timestamp: new Date().toISOString() }] });
 			expect(r.error?.message).toBeUndefined();
-			expect(r.output("Today's approved content")).toEqual([expect.objectContaining({ contentId: c.id, targetDate: todayIST() })]);
+			expect(r.output("Today's approved content")).toEqual([expect.objectContaining({ contentId: c.id, targetDate: districtToday() })]);
 			expect(r.output('Send to the roster')).toEqual([expect.objectContaining({ status: 'completed', targeted: 30, sent: 30, failed: 0 })]);
 			const all = await sandboxMessages(sb.url);
 			const toCitizens = all.filter((m) => m.template === 'daily_awareness');
@@ -216,7 +216,7 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 		expect(r.output('Summary to leadership')).toHaveLength(2);
 		for (const to of STAFF.leadership) {
 			const text = (await sandboxMessages(sb.url, to)).map(alertText).pop()!;
-			expect(text).toContain(`Police Mitan ${todayIST()}`);
+			expect(text).toContain(`Police Mitan ${districtToday()}`);
 			expect(text).toMatch(/लक्षित \/ targeted 30, भेजे \/ sent \d+/);
 			expect(text).toMatch(/शिकायतें \/ complaints 2, पैसे गंवाए \(1930\) \/ money lost 1/);
 		}

@@ -4,6 +4,8 @@
  * small readers of what the sandbox received.
  */
 import { decide, newNonce, requestApproval } from '../../core/approvals';
+import { resolveConfig } from '../../core/config';
+import { todayIn } from '../../core/time';
 import { ContentService, type Content } from '../../core/content';
 import type { Db } from '../../core/db';
 import { N8nHarness } from '../helpers/n8n';
@@ -62,17 +64,15 @@ export function alertText(m: SandboxMessage): string {
 	return m.type === 'template' ? (m.params ?? []).join(' ') : (m.text ?? '');
 }
 
-/** Today (YYYY-MM-DD) in Asia/Kolkata, the workflows' timezone. */
-export function todayIST(): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-		new Date(),
-	);
+/** Today in the district's zone (the default district's is the installation's), as the nodes count it. */
+export function districtToday(): string {
+	return todayIn(resolveConfig({}, {}).timezone);
 }
 
 /** A draft approved through the real approval service (request, then the approver's decision). */
 export async function approvedContent(db: Db, over: Record<string, unknown> = {}): Promise<Content> {
 	const svc = new ContentService(db);
-	const c = await svc.create(draft({ targetDate: todayIST(), imageUrl: null, ...over }), 'user:cybercell');
+	const c = await svc.create(draft({ targetDate: districtToday(), imageUrl: null, ...over }), 'user:cybercell');
 	const nonce = newNonce();
 	const link = (d: string) => `http://127.0.0.1:1/webhook-waiting/x/y?decision=${d}&nonce=${nonce}&signature=test`;
 	await requestApproval(db, {

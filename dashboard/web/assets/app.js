@@ -7,10 +7,11 @@
 	var dictEl = document.getElementById('i18n');
 	var dict = dictEl ? JSON.parse(dictEl.textContent || '{}') : {};
 	var locale = lang === 'hi' ? 'hi-IN' : 'en-IN';
-	var TZ = 'Asia/Kolkata';
 	var nf = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-	var dayFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: TZ });
-	var fullDayFmt = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: TZ });
+	/* The API sends calendar days (YYYY-MM-DD) already counted in the district's zone. A day has no
+	   zone: it is read as noon UTC and shown in UTC, so it reads as itself on any phone's clock. */
+	var dayFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+	var fullDayFmt = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 	function t(key) {
 		return Object.prototype.hasOwnProperty.call(dict, key) ? dict[key] : String(key).replace(/_/g, ' ');
@@ -19,7 +20,7 @@
 		return n === null || n === undefined || isNaN(n) ? '—' : nf.format(n);
 	}
 	function asDate(day) {
-		return new Date(day + 'T12:00:00+05:30');
+		return new Date(day + 'T12:00:00Z');
 	}
 	function label(kind, l) {
 		if (kind === 'day') return dayFmt.format(asDate(l));

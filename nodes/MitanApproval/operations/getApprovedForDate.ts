@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { broadcastTemplates } from '../../../core/broadcast/templates';
 import { ContentService, type Content } from '../../../core/content';
-import { MitanError } from '../../../core/errors';
 import { getDb } from '../../shared/db';
 import { runPerItem } from '../../shared/router';
 
@@ -13,7 +13,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '2026-05-01',
-		description: "The day the content is meant for (YYYY-MM-DD). Empty: today in the workflow's timezone (Asia/Kolkata).",
+		description: "The day the content is meant for (YYYY-MM-DD). Empty: today in the district's time zone.",
 		displayOptions: show,
 	},
 	{
@@ -36,36 +36,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Today (YYYY-MM-DD) in a timezone. */
-export function dayIn(timeZone: string, now = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-function validDay(d: string): boolean {
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
-	return new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
-}
-
-/** A template parameter may not hold new lines or more than 1,024 characters (Meta). */
-function asParam(text: string): string {
-	const flat = text
-		.replace(/\s*\r?\n\s*/g, ' ')
-		.replace(/[\t ]{2,}/g, ' ')
-		.trim();
-	const chars = Array.from(flat);
-	return chars.length <= 1024 ? flat : `${chars.slice(0, 1023).join('')}…`;
-}
-
-/** What Mitan Broadcast's "Templates" takes: the approved variant, else the fallback template. */
-export function broadcastTemplates(c: Content, fallback: string): IDataObject {
-	const t = c.variants.whatsapp?.templates;
-	if (t && (t.hi || t.en)) return JSON.parse(JSON.stringify(t)) as IDataObject;
-	return {
-		hi: { name: fallback, language: 'hi', params: [asParam(c.bodyHi)] },
-		en: { name: fallback, language: 'en', params: [asParam(c.bodyEn)] },
-	};
-}
-
 export function contentJson(c: Content, fallback: string): IDataObject {
 	return {
 		contentId: c.id,
@@ -79,25 +49,15 @@ export function contentJson(c: Content, fallback: string): IDataObject {
 		contentHash: c.contentHash,
 		approvedBy: c.approvedBy,
 		approvedAt: c.approvedAt?.toISOString() ?? null,
-		whatsappTemplates: broadcastTemplates(c, fallback),
+		whatsappTemplates: broadcastTemplates(c, fallback) as IDataObject,
 	};
 }
 
 async function forItem(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const raw = String(this.getNodeParameter('date', i, '') ?? '').trim();
-	const date = raw === '' ? dayIn(this.getTimezone()) : raw;
-	if (!validDay(date))
-		throw new MitanError('CONTENT_DATE_INVALID', `Date (parameter "date"): "${raw}" is not a calendar date YYYY-MM-DD`, {
-			field: 'date',
-		});
 	const includePublished = this.getNodeParameter('includePublished', i, true) as boolean;
 	const fallback = String(this.getNodeParameter('fallbackTemplate', i, 'daily_awareness') || 'daily_awareness').trim();
-	const svc = new ContentService(await getDb(this));
-	// Few rows per state: the service lists newest target dates first; the day is filtered here.
-	const states = includePublished ? (['approved', 'published'] as const) : (['approved'] as const);
-	const rows: Content[] = [];
-	for (const state of states) rows.push(...(await svc.list({ state, limit: 1000 })).filter((c) => c.targetDate === date));
-	rows.sort((a, b) => a.id - b.id);
+	const rows = await new ContentService(await getDb(this)).listApprovedFor(raw === '' ? undefined : raw, { includePublished });
 	return rows.map((c) => contentJson(c, fallback));
 }
 

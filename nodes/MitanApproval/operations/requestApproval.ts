@@ -1,8 +1,7 @@
 import { NodeOperationError, WAIT_INDEFINITELY, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { failRequest, newNonce, recordPreviewSent, requestApproval, type OnDeadline } from '../../../core/approvals';
+import { deadlineFrom, newNonce, requestAndSend, signLinks, type DeadlineSpec, type OnDeadline } from '../../../core/approvals';
 import { getDb } from '../../shared/db';
 import { toNodeError } from '../../shared/errors';
-import { signLinks } from '../links';
 import { sendApprovalMessage } from '../whatsapp';
 
 const show = { show: { resource: ['approval'], operation: ['sendAndWait'] } };
@@ -74,7 +73,7 @@ export const description: INodeProperties[] = [
 		name: 'deadlineAt',
 		type: 'dateTime',
 		default: '',
-		description: "In the workflow's timezone (Asia/Kolkata by default)",
+		description: "In the workflow's timezone (Workflow Settings)",
 		displayOptions: { show: { ...show.show, deadlineType: ['atSpecifiedTime'] } },
 	},
 	{
@@ -144,58 +143,14 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Offset (ms) of a timezone at an instant: local wall time minus UTC. */
-function tzOffsetMs(utcMs: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(utcMs));
-	const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-	return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(utcMs / 1000) * 1000;
-}
-
-/** n8n's dateTime parameter has no offset: it is a wall time in the workflow's timezone. */
-export function wallTimeToDate(value: string, timeZone: string): Date | undefined {
-	if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)) {
-		const d = new Date(value);
-		return Number.isNaN(d.getTime()) ? undefined : d;
-	}
-	const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
-	if (!m) return undefined;
-	const guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
-	return new Date(guess - tzOffsetMs(guess, timeZone));
-}
-
-const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
-
-function readDeadline(ctx: IExecuteFunctions, now: Date): { deadlineAt: Date | null; remindAt: Date | null; onDeadline: OnDeadline } {
+/** The node's deadline parameters, as core/approvals/request.ts reads them. */
+function deadlineSpec(ctx: IExecuteFunctions): DeadlineSpec {
 	const type = ctx.getNodeParameter('deadlineType', 0, 'none') as string;
-	if (type === 'none') return { deadlineAt: null, remindAt: null, onDeadline: 'reject' };
-	let deadlineAt: Date | undefined;
-	if (type === 'afterTimeInterval') {
-		const amount = Number(ctx.getNodeParameter('deadlineAmount', 0));
-		const unit = ctx.getNodeParameter('deadlineUnit', 0) as keyof typeof UNIT_MS;
-		if (!Number.isFinite(amount) || amount <= 0 || !UNIT_MS[unit])
-			throw new NodeOperationError(ctx.getNode(), `Deadline: "${amount} ${unit}" is not a positive time interval`, { itemIndex: 0 });
-		deadlineAt = new Date(now.getTime() + amount * UNIT_MS[unit]);
-	} else {
-		const raw = String(ctx.getNodeParameter('deadlineAt', 0) ?? '');
-		deadlineAt = wallTimeToDate(raw, ctx.getTimezone());
-		if (!deadlineAt) throw new NodeOperationError(ctx.getNode(), `Deadline Time: "${raw}" is not a date and time`, { itemIndex: 0 });
-	}
-	const remindBefore = Number(ctx.getNodeParameter('remindBefore', 0, 0));
-	const remindAt = remindBefore > 0 ? new Date(deadlineAt.getTime() - remindBefore * 60_000) : null;
-	return {
-		deadlineAt,
-		remindAt: remindAt && remindAt.getTime() > now.getTime() ? remindAt : null,
-		onDeadline: ctx.getNodeParameter('onDeadline', 0, 'reject') as OnDeadline,
-	};
+	if (type === 'afterTimeInterval')
+		return { type, amount: Number(ctx.getNodeParameter('deadlineAmount', 0)), unit: String(ctx.getNodeParameter('deadlineUnit', 0)) };
+	// n8n's dateTime parameter has no offset: it is a wall time in the workflow's timezone.
+	if (type === 'atSpecifiedTime') return { type, at: String(ctx.getNodeParameter('deadlineAt', 0) ?? ''), timeZone: ctx.getTimezone() };
+	return { type: 'none' };
 }
 
 /**
@@ -217,24 +172,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		);
 	}
 	try {
-		const contentId = Number(this.getNodeParameter('contentId', 0));
-		if (!Number.isInteger(contentId) || contentId <= 0)
-			throw new NodeOperationError(this.getNode(), `Content ID: "${String(this.getNodeParameter('contentId', 0))}" is not a content id`, {
-				itemIndex: 0,
-			});
 		const now = new Date();
-		const { deadlineAt, remindAt, onDeadline } = readDeadline(this, now);
+		const spec = deadlineSpec(this);
+		const { deadlineAt, remindAt } = deadlineFrom(spec, Number(this.getNodeParameter('remindBefore', 0, 0)), now);
+		const onDeadline: OnDeadline = spec.type === 'none' ? 'reject' : (this.getNodeParameter('onDeadline', 0, 'reject') as OnDeadline);
 		const db = await getDb(this);
 		// n8n versions that have it then check the links' signature before webhook() runs too.
 		(this as { setSignatureValidationRequired?: () => void }).setSignatureValidationRequired?.();
 		const nonce = newNonce();
-		const links = signLinks(this, nonce);
 		const workflow = this.getWorkflow();
 		const messageType = this.getNodeParameter('messageType', 0, 'text') as 'text' | 'template';
-		const { approval, preview } = await requestApproval(
+		await requestAndSend(
 			db,
 			{
-				contentId,
+				contentId: Number(this.getNodeParameter('contentId', 0)),
 				approverPhone: String(this.getNodeParameter('approverPhone', 0)),
 				approverName: String(this.getNodeParameter('approverName', 0, '') ?? ''),
 				deadlineAt,
@@ -251,7 +202,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				executionId: this.getExecutionId(),
 				workflowId: workflow.id ? String(workflow.id) : null,
 				nonce,
-				links,
+				links: signLinks(this, nonce),
 				messageOptions:
 					messageType === 'template'
 						? {
@@ -262,15 +213,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 						: { messageType },
 				actor: `n8n:${workflow.name ?? workflow.id}`,
 			},
+			(to, message) => sendApprovalMessage(this, to, message),
 			now,
 		);
-		try {
-			const wamid = await sendApprovalMessage(this, approval, preview);
-			await recordPreviewSent(db, approval, wamid, 'request');
-		} catch (e) {
-			await failRequest(db, approval, (e as Error).message);
-			throw toNodeError(this.getNode(), e, 0);
-		}
 		await this.putExecutionToWait(WAIT_INDEFINITELY);
 		return [[], [], []];
 	} catch (e) {

@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { buildPreview, claimDueWork, planSettle, recordReminder } from '../../../core/approvals';
-import { selectContent } from '../../../core/content/repository';
+import { runDeadlineSweep } from '../../../core/approvals';
 import { getDb } from '../../shared/db';
 import { errorJson, toNodeError } from '../../shared/errors';
 import { sendApprovalMessage } from '../whatsapp';
@@ -17,49 +16,35 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/**
- * The deadline sweep. Rows are claimed with SKIP LOCKED, so several workers (queue mode) never
- * remind or settle the same request twice. Settling POSTs the request's signed settle link to n8n:
- * the waiting execution's own node then escalates, rejects, or resumes a recorded decision.
- * Results leave by the first output, one item per action.
- */
+/** The deadline sweep (core/approvals/deadline.ts runDeadlineSweep); one item per action by the first output. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	try {
-		const db = await getDb(this);
-		const limit = Number(this.getNodeParameter('batchSize', 0, 50));
-		const now = new Date();
-		const { remind, settle } = await claimDueWork(db, now, limit);
-		const out: INodeExecutionData[] = [];
-		for (const a of remind) {
-			const json: IDataObject = { action: 'remind', approvalId: a.id, contentId: a.contentId, level: a.level };
-			try {
-				const content = await selectContent(db, a.contentId);
-				const wamid = content ? await sendApprovalMessage(this, a, buildPreview(content), { reminder: true }) : null;
-				await recordReminder(db, a, wamid);
-				json.wamid = wamid;
-			} catch (e) {
-				Object.assign(json, errorJson(e));
-			}
-			out.push({ json, pairedItem: { item: 0 } });
-		}
-		for (const a of settle) {
-			const json: IDataObject = { action: planSettle(a, now), approvalId: a.id, contentId: a.contentId, level: a.level };
-			try {
-				const r = await this.helpers.httpRequest({
-					method: 'POST',
-					url: a.links.settle!,
-					body: 'via=sweep',
-					headers: { 'content-type': 'application/x-www-form-urlencoded' },
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					json: false,
-				});
-				json.status = (r as { statusCode: number }).statusCode;
-			} catch (e) {
-				Object.assign(json, errorJson(e));
-			}
-			out.push({ json, pairedItem: { item: 0 } });
-		}
+		const outcomes = await runDeadlineSweep(
+			await getDb(this),
+			{
+				send: (to, message) => sendApprovalMessage(this, to, message),
+				postSettleLink: async (url) => {
+					const r = await this.helpers.httpRequest({
+						method: 'POST',
+						url,
+						body: 'via=sweep',
+						headers: { 'content-type': 'application/x-www-form-urlencoded' },
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+						json: false,
+					});
+					return (r as { statusCode: number }).statusCode;
+				},
+			},
+			{ limit: Number(this.getNodeParameter('batchSize', 0, 50)) },
+		);
+		const out = outcomes.map((o): INodeExecutionData => {
+			const json: IDataObject = { action: o.action, approvalId: o.approval.id, contentId: o.approval.contentId, level: o.approval.level };
+			if (o.wamid !== undefined) json.wamid = o.wamid;
+			if (o.status !== undefined) json.status = o.status;
+			if (o.error !== undefined) Object.assign(json, errorJson(o.error));
+			return { json, pairedItem: { item: 0 } };
+		});
 		return [out, [], []];
 	} catch (e) {
 		throw toNodeError(this.getNode(), e, 0);

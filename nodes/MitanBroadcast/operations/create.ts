@@ -38,7 +38,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '2026-05-01',
-		description: 'Broadcast day (YYYY-MM-DD, Asia/Kolkata); empty = today',
+		description: "Broadcast day (YYYY-MM-DD, the district's calendar); empty = today there",
 		displayOptions: show,
 	},
 	{

@@ -21,8 +21,8 @@ export const description: INodeProperties[] = [
 		displayName: 'Date',
 		name: 'date',
 		type: 'string',
-		default: "={{ $now.setZone('Asia/Kolkata').minus({ days: 1 }).toFormat('yyyy-MM-dd') }}",
-		description: 'Any day inside the period (YYYY-MM-DD); default yesterday',
+		default: "={{ $now.minus({ days: 1 }).toFormat('yyyy-MM-dd') }}",
+		description: "Any day inside the period (YYYY-MM-DD); default yesterday in the workflow's timezone",
 		displayOptions: { show },
 	},
 	{

@@ -1,14 +1,14 @@
 import { timingSafeEqual } from 'crypto';
-import type { ApprovalLinks, LinkAction } from '../../core/approvals';
+import type { ApprovalLinks, LinkAction } from './types';
 
 /**
  * The approval links are n8n's own signed resume URLs (`getSignedResumeUrl`): HMAC-SHA256 of the
  * path and query with the instance's secret, so a changed decision, nonce or execution id breaks
  * the signature. n8n checks it before calling webhook() for send-and-wait nodes; webhook() checks
  * it again here (a node must not trust its caller), then the nonce in the database refuses a
- * second use of a valid link.
+ * second use of a valid link. The signer is n8n's (the node's context); the rules are here.
  */
-interface Signer {
+export interface Signer {
 	getSignedResumeUrl(parameters?: Record<string, string>): string;
 }
 

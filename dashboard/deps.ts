@@ -1,0 +1,9 @@
+import type { Db } from '../core/db';
+
+/** What the gateway + dashboard app is built from (dashboard/app.ts) and each router takes. */
+export interface AppDeps {
+	db: Db;
+	/** Public base URL of this app (for links in messages and Instagram image URLs). */
+	publicUrl: string;
+	env?: NodeJS.ProcessEnv;
+}

@@ -1,0 +1,116 @@
+import express, { type Router } from 'express';
+import type { Db } from '../../core/db';
+import { hasRole } from '../../core/auth';
+import { approvalsPage, decideFromDashboard, type PendingItem } from '../../core/dashboard';
+import { esc } from '../../core/html';
+import { formatDateTime, formatDay, formatNumber, labeler, t, type Lang } from './i18n';
+import { clientIp, locals, requireCsrf, requireLogin } from './http';
+import { cardsHtml, chartPanel, context, filters, render } from './page-frame';
+import type { TtlCache } from './cache';
+
+/**
+ * The approval queue: each open request with exactly what it will publish, and a plain form
+ * (no JavaScript needed on a basic phone browser) that decides through core/approvals, the same
+ * rule as the WhatsApp links and the JSON API.
+ */
+
+function channelBlocks(lang: Lang, p: PendingItem): string {
+	const L = labeler(lang);
+	return p.preview.channels
+		.map((c) => {
+			switch (c.channel) {
+				case 'whatsapp':
+					return `<div class="variant"><h4>${L('variant_whatsapp')} (${esc(t(lang, c.language))})</h4><p class="mono">${esc(c.template)} · ${esc(c.templateLanguage)}${c.params.length ? ` · ${esc(c.params.join(' | '))}` : ''}</p></div>`;
+				case 'x':
+					return `<div class="variant"><h4>${L('variant_x')} <span class="muted">${c.weightedLength}/${c.limit}</span></h4><p>${esc(c.text)}</p></div>`;
+				case 'instagram':
+					return `<div class="variant"><h4>${L('variant_instagram')} <span class="muted">${c.length}/${c.limit}</span></h4><p>${esc(c.caption)}</p></div>`;
+				case 'facebook':
+					return `<div class="variant"><h4>${L('variant_facebook')}</h4><p>${esc(c.text)}${c.link ? ` <span class="mono">${esc(c.link)}</span>` : ''}</p></div>`;
+			}
+			return '';
+		})
+		.join('');
+}
+
+function pendingCard(lang: Lang, timeZone: string, p: PendingItem, canDecide: boolean, csrf: string, keep: string): string {
+	const L = labeler(lang);
+	const c = p.content;
+	const action = `/approvals/${p.approvalId}/decision${keep ? '?' + esc(keep) : ''}`;
+	const form = canDecide
+		? `<form method="post" action="${action}" class="decide">
+  <input type="hidden" name="_csrf" value="${esc(csrf)}">
+  <input type="hidden" name="hash" value="${esc(p.contentHash)}">
+  <label class="full">${L('comment')}<textarea name="comment" rows="2" maxlength="2000"></textarea></label>
+  <div class="btns">
+    <button type="submit" name="decision" value="approved" class="btn ok">✔ ${L('approve')}</button>
+    <button type="submit" name="decision" value="changes_requested" class="btn warn">✎ ${L('request_changes')}</button>
+    <button type="submit" name="decision" value="rejected" class="btn bad">✖ ${L('reject')}</button>
+  </div>
+</form>`
+		: `<p class="muted">${L('view_only')}</p>`;
+	return `<article class="panel approval" data-approval="${p.approvalId}">
+<header><h2>${esc(c.title)}</h2><span class="tag">${esc(p.preview.categoryLabel[lang])}</span>${p.level > 1 ? `<span class="tag warn">${L('escalated')}</span>` : ''}</header>
+<dl class="meta">
+  <div><dt>${L('target_date')}</dt><dd>${esc(formatDay(lang, c.targetDate))}</dd></div>
+  <div><dt>${L('requested_at')}</dt><dd>${esc(formatDateTime(lang, p.requestedAt, timeZone))}</dd></div>
+  <div><dt>${L('deadline')}</dt><dd${p.overdue ? ' class="bad"' : ''}>${esc(formatDateTime(lang, p.deadlineAt, timeZone))}${p.overdue ? ` · ${L('overdue')}` : ''}</dd></div>
+  <div><dt>${L('approver')}</dt><dd>${esc(p.approver)}</dd></div>
+</dl>
+<div class="preview">
+  ${c.imageUrl ? `<img src="${esc(c.imageUrl)}" alt="" class="thumb">` : ''}
+  <div class="texts">
+    <div class="bubble" lang="hi"><h4>${L('text_hi')}</h4><p>${esc(c.bodyHi)}</p></div>
+    <div class="bubble" lang="en"><h4>${L('text_en')}</h4><p>${esc(c.bodyEn)}</p></div>
+  </div>
+</div>
+${channelBlocks(lang, p)}
+<p class="hash mono">sha256 ${esc(p.preview.shortHash)}</p>
+${form}
+</article>`;
+}
+
+/** `defaultZone`: the installation's time zone, the clock of the state-level (all districts) view. */
+export function approvalQueueRoutes(r: Router, db: Db, apiCache: TtlCache<unknown>, defaultZone: string): void {
+	const form = express.urlencoded({ extended: false, limit: '20kb' });
+
+	r.get('/approvals', requireLogin('viewer'), async (req, res) => {
+		const ctx = await context(db, defaultZone, req, res, false);
+		const l = locals(res);
+		const data = await approvalsPage(db, ctx.scope);
+		const L = labeler(ctx.lang);
+		const canDecide = hasRole(l.user!, 'approver');
+		const flash = req.query.done ? `<p class="flash ok" role="status">${L('decision_saved')}</p>` : '';
+		const list = data.pending.length
+			? data.pending.map((p) => pendingCard(ctx.lang, ctx.timeZone, p, canDecide, l.session!.csrfToken, ctx.keep)).join('\n')
+			: `<p class="panel empty-state">${L('no_pending')}</p>`;
+		const body = `<div class="page-head"><h1>${L('nav_approvals')}</h1></div>
+${filters(ctx, res, '/approvals', false)}
+${flash}
+<div class="dash" data-page="approvals" data-api="/api/approvals${ctx.apiQuery ? '?' + esc(ctx.apiQuery) : ''}">
+${cardsHtml(ctx.lang, ['pending', 'decided_on_time_pct', 'approved_30d', 'changes_30d', 'rejected_30d'])}
+<h2 class="section">${L('pending_queue')} (${formatNumber(ctx.lang, data.pending.length)})</h2>
+<div class="queue">${list}</div>
+<div class="charts">${chartPanel(ctx.lang, 'approvals', 'decisions_30d', ctx.apiQuery, false)}</div>
+</div>`;
+		render(res, ctx, 'approvals', t(ctx.lang, 'nav_approvals'), body, req);
+	});
+
+	// A plain form post so an approver on a basic phone browser can decide without JavaScript.
+	r.post('/approvals/:id/decision', form, requireLogin('viewer'), requireCsrf(), requireLogin('approver'), async (req, res) => {
+		const u = locals(res).user!;
+		const body = req.body as Record<string, unknown>;
+		await decideFromDashboard(db, {
+			approvalId: req.params.id,
+			decision: body.decision,
+			comment: body.comment,
+			seenHash: body.hash,
+			actor: `user:${u.username}`,
+			districtId: u.districtId,
+			ip: clientIp(req),
+		});
+		apiCache.clear();
+		const district = typeof req.query.district === 'string' && /^\d+$/.test(req.query.district) ? `district=${req.query.district}&` : '';
+		res.redirect(303, `/approvals?${district}done=1`);
+	});
+}
