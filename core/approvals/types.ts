@@ -62,7 +62,7 @@ export interface Approval {
 	messageOptions: MessageOptions;
 }
 
-/** How the approver is messaged (see nodes/MitanApproval/whatsapp.ts). */
+/** How the approver is messaged (see core/approvals/message.ts). */
 export interface MessageOptions {
 	messageType?: 'text' | 'template';
 	templateName?: string;

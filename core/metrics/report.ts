@@ -61,8 +61,7 @@ export async function buildReport(db: Queryable, o: { period: ReportPeriod; date
 	const prev = `day BETWEEN $4::date AND $5::date`;
 	const items: ReportItem[] = [];
 	const sums = WA.map(
-		([k]) =>
-			`coalesce(sum(${k}) FILTER (WHERE ${cur}), 0)::float8 AS ${k}, coalesce(sum(${k}) FILTER (WHERE ${prev}), 0)::float8 AS p_${k}`,
+		(k) => `coalesce(sum(${k}) FILTER (WHERE ${cur}), 0)::float8 AS ${k}, coalesce(sum(${k}) FILTER (WHERE ${prev}), 0)::float8 AS p_${k}`,
 	).join(', ');
 	const [wa] = await db.query<Record<string, number>>(
 		`SELECT ${sums} FROM rollup_whatsapp_daily WHERE district_id = $1 AND (${cur} OR ${prev})`,

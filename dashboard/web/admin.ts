@@ -20,40 +20,41 @@ export function adminRouter(db: Db, defaultZone: string): Router {
 	const page = async (res: express.Response, flash?: { ok: boolean; text: string }, status = 200) => {
 		const l = locals(res);
 		const lang = l.lang;
-		const L = labeler(lang);
+		const label = labeler(lang);
 		const [users, districts, zone] = await Promise.all([
 			listUsers(db),
 			listDistricts(db),
 			districtTimeZone(db, l.user!.districtId, defaultZone),
 		]);
 		const districtOptions = (sel: number | null) =>
-			`<option value="">${L('state_level')}</option>` +
+			`<option value="">${label('state_level')}</option>` +
 			districts
 				.map((d) => `<option value="${d.id}"${d.id === sel ? ' selected' : ''}>${esc(lang === 'hi' ? d.nameHi : d.name)}</option>`)
 				.join('');
-		const roleOptions = (sel: string) => ROLES.map((r) => `<option value="${r}"${r === sel ? ' selected' : ''}>${L(r)}</option>`).join('');
+		const roleOptions = (sel: string) =>
+			ROLES.map((r) => `<option value="${r}"${r === sel ? ' selected' : ''}>${label(r)}</option>`).join('');
 		const csrf = `<input type="hidden" name="_csrf" value="${esc(l.session!.csrfToken)}">`;
 		const rows = users
 			.map(
 				(u) => `<tr><td class="mono">${esc(u.username)}</td><td>${esc(u.displayName ?? '')}</td><td>
 <form method="post" action="/admin/users/${u.id}" class="row-form">${csrf}
-<select name="role" aria-label="${L('role')}">${roleOptions(u.role)}</select>
-<select name="district" aria-label="${L('district')}">${districtOptions(u.districtId)}</select>
-<select name="disabled" aria-label="${L('status')}"><option value="0"${u.disabled ? '' : ' selected'}>${L('enabled')}</option><option value="1"${u.disabled ? ' selected' : ''}>${L('disabled')}</option></select>
-<input type="password" name="password" placeholder="${L('new_password')}" autocomplete="new-password">
-<button class="btn" type="submit">${L('save')}</button></form></td><td>${esc(formatDateTime(lang, u.createdAt, zone))}</td></tr>`,
+<select name="role" aria-label="${label('role')}">${roleOptions(u.role)}</select>
+<select name="district" aria-label="${label('district')}">${districtOptions(u.districtId)}</select>
+<select name="disabled" aria-label="${label('status')}"><option value="0"${u.disabled ? '' : ' selected'}>${label('enabled')}</option><option value="1"${u.disabled ? ' selected' : ''}>${label('disabled')}</option></select>
+<input type="password" name="password" placeholder="${label('new_password')}" autocomplete="new-password">
+<button class="btn" type="submit">${label('save')}</button></form></td><td>${esc(formatDateTime(lang, u.createdAt, zone))}</td></tr>`,
 			)
 			.join('');
-		const body = `<div class="page-head"><h1>${L('users_title')}</h1></div>
+		const body = `<div class="page-head"><h1>${label('users_title')}</h1></div>
 ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash.text)}</p>` : ''}
-<section class="panel wide"><div class="table-wrap"><table class="list"><thead><tr><th>${L('username')}</th><th></th><th>${L('role')} · ${L('district')}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div></section>
-<section class="panel"><header><h2>${L('create_user')}</h2></header>
+<section class="panel wide"><div class="table-wrap"><table class="list"><thead><tr><th>${label('username')}</th><th></th><th>${label('role')} · ${label('district')}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div></section>
+<section class="panel"><header><h2>${label('create_user')}</h2></header>
 <form method="post" action="/admin/users" class="stack">${csrf}
-<label>${L('username')}<input name="username" required autocapitalize="none"></label>
-<label>${L('password')}<input name="password" type="password" required autocomplete="new-password"><small class="muted">${L('password_rule')}</small></label>
-<label>${L('role')}<select name="role">${roleOptions('viewer')}</select></label>
-<label>${L('district')}<select name="district">${districtOptions(null)}</select></label>
-<button class="btn primary" type="submit">${L('create_user')}</button></form></section>`;
+<label>${label('username')}<input name="username" required autocapitalize="none"></label>
+<label>${label('password')}<input name="password" type="password" required autocomplete="new-password"><small class="muted">${label('password_rule')}</small></label>
+<label>${label('role')}<select name="role">${roleOptions('viewer')}</select></label>
+<label>${label('district')}<select name="district">${districtOptions(null)}</select></label>
+<button class="btn primary" type="submit">${label('create_user')}</button></form></section>`;
 		res
 			.status(status)
 			.set('Cache-Control', 'no-store')

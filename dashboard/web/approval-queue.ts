@@ -15,18 +15,18 @@ import type { TtlCache } from './cache';
  */
 
 function channelBlocks(lang: Lang, p: PendingItem): string {
-	const L = labeler(lang);
+	const label = labeler(lang);
 	return p.preview.channels
 		.map((c) => {
 			switch (c.channel) {
 				case 'whatsapp':
-					return `<div class="variant"><h4>${L('variant_whatsapp')} (${esc(t(lang, c.language))})</h4><p class="mono">${esc(c.template)} · ${esc(c.templateLanguage)}${c.params.length ? ` · ${esc(c.params.join(' | '))}` : ''}</p></div>`;
+					return `<div class="variant"><h4>${label('variant_whatsapp')} (${esc(t(lang, c.language))})</h4><p class="mono">${esc(c.template)} · ${esc(c.templateLanguage)}${c.params.length ? ` · ${esc(c.params.join(' | '))}` : ''}</p></div>`;
 				case 'x':
-					return `<div class="variant"><h4>${L('variant_x')} <span class="muted">${c.weightedLength}/${c.limit}</span></h4><p>${esc(c.text)}</p></div>`;
+					return `<div class="variant"><h4>${label('variant_x')} <span class="muted">${c.weightedLength}/${c.limit}</span></h4><p>${esc(c.text)}</p></div>`;
 				case 'instagram':
-					return `<div class="variant"><h4>${L('variant_instagram')} <span class="muted">${c.length}/${c.limit}</span></h4><p>${esc(c.caption)}</p></div>`;
+					return `<div class="variant"><h4>${label('variant_instagram')} <span class="muted">${c.length}/${c.limit}</span></h4><p>${esc(c.caption)}</p></div>`;
 				case 'facebook':
-					return `<div class="variant"><h4>${L('variant_facebook')}</h4><p>${esc(c.text)}${c.link ? ` <span class="mono">${esc(c.link)}</span>` : ''}</p></div>`;
+					return `<div class="variant"><h4>${label('variant_facebook')}</h4><p>${esc(c.text)}${c.link ? ` <span class="mono">${esc(c.link)}</span>` : ''}</p></div>`;
 			}
 			return '';
 		})
@@ -34,34 +34,34 @@ function channelBlocks(lang: Lang, p: PendingItem): string {
 }
 
 function pendingCard(lang: Lang, timeZone: string, p: PendingItem, canDecide: boolean, csrf: string, keep: string): string {
-	const L = labeler(lang);
+	const label = labeler(lang);
 	const c = p.content;
 	const action = `/approvals/${p.approvalId}/decision${keep ? '?' + esc(keep) : ''}`;
 	const form = canDecide
 		? `<form method="post" action="${action}" class="decide">
   <input type="hidden" name="_csrf" value="${esc(csrf)}">
   <input type="hidden" name="hash" value="${esc(p.contentHash)}">
-  <label class="full">${L('comment')}<textarea name="comment" rows="2" maxlength="2000"></textarea></label>
+  <label class="full">${label('comment')}<textarea name="comment" rows="2" maxlength="2000"></textarea></label>
   <div class="btns">
-    <button type="submit" name="decision" value="approved" class="btn ok">✔ ${L('approve')}</button>
-    <button type="submit" name="decision" value="changes_requested" class="btn warn">✎ ${L('request_changes')}</button>
-    <button type="submit" name="decision" value="rejected" class="btn bad">✖ ${L('reject')}</button>
+    <button type="submit" name="decision" value="approved" class="btn ok">✔ ${label('approve')}</button>
+    <button type="submit" name="decision" value="changes_requested" class="btn warn">✎ ${label('request_changes')}</button>
+    <button type="submit" name="decision" value="rejected" class="btn bad">✖ ${label('reject')}</button>
   </div>
 </form>`
-		: `<p class="muted">${L('view_only')}</p>`;
+		: `<p class="muted">${label('view_only')}</p>`;
 	return `<article class="panel approval" data-approval="${p.approvalId}">
-<header><h2>${esc(c.title)}</h2><span class="tag">${esc(p.preview.categoryLabel[lang])}</span>${p.level > 1 ? `<span class="tag warn">${L('escalated')}</span>` : ''}</header>
+<header><h2>${esc(c.title)}</h2><span class="tag">${esc(p.preview.categoryLabel[lang])}</span>${p.level > 1 ? `<span class="tag warn">${label('escalated')}</span>` : ''}</header>
 <dl class="meta">
-  <div><dt>${L('target_date')}</dt><dd>${esc(formatDay(lang, c.targetDate))}</dd></div>
-  <div><dt>${L('requested_at')}</dt><dd>${esc(formatDateTime(lang, p.requestedAt, timeZone))}</dd></div>
-  <div><dt>${L('deadline')}</dt><dd${p.overdue ? ' class="bad"' : ''}>${esc(formatDateTime(lang, p.deadlineAt, timeZone))}${p.overdue ? ` · ${L('overdue')}` : ''}</dd></div>
-  <div><dt>${L('approver')}</dt><dd>${esc(p.approver)}</dd></div>
+  <div><dt>${label('target_date')}</dt><dd>${esc(formatDay(lang, c.targetDate))}</dd></div>
+  <div><dt>${label('requested_at')}</dt><dd>${esc(formatDateTime(lang, p.requestedAt, timeZone))}</dd></div>
+  <div><dt>${label('deadline')}</dt><dd${p.overdue ? ' class="bad"' : ''}>${esc(formatDateTime(lang, p.deadlineAt, timeZone))}${p.overdue ? ` · ${label('overdue')}` : ''}</dd></div>
+  <div><dt>${label('approver')}</dt><dd>${esc(p.approver)}</dd></div>
 </dl>
 <div class="preview">
   ${c.imageUrl ? `<img src="${esc(c.imageUrl)}" alt="" class="thumb">` : ''}
   <div class="texts">
-    <div class="bubble" lang="hi"><h4>${L('text_hi')}</h4><p>${esc(c.bodyHi)}</p></div>
-    <div class="bubble" lang="en"><h4>${L('text_en')}</h4><p>${esc(c.bodyEn)}</p></div>
+    <div class="bubble" lang="hi"><h4>${label('text_hi')}</h4><p>${esc(c.bodyHi)}</p></div>
+    <div class="bubble" lang="en"><h4>${label('text_en')}</h4><p>${esc(c.bodyEn)}</p></div>
   </div>
 </div>
 ${channelBlocks(lang, p)}
@@ -78,18 +78,18 @@ export function approvalQueueRoutes(r: Router, db: Db, apiCache: TtlCache<unknow
 		const ctx = await context(db, defaultZone, req, res, false);
 		const l = locals(res);
 		const data = await approvalsPage(db, ctx.scope);
-		const L = labeler(ctx.lang);
+		const label = labeler(ctx.lang);
 		const canDecide = hasRole(l.user!, 'approver');
-		const flash = req.query.done ? `<p class="flash ok" role="status">${L('decision_saved')}</p>` : '';
+		const flash = req.query.done ? `<p class="flash ok" role="status">${label('decision_saved')}</p>` : '';
 		const list = data.pending.length
 			? data.pending.map((p) => pendingCard(ctx.lang, ctx.timeZone, p, canDecide, l.session!.csrfToken, ctx.keep)).join('\n')
-			: `<p class="panel empty-state">${L('no_pending')}</p>`;
-		const body = `<div class="page-head"><h1>${L('nav_approvals')}</h1></div>
+			: `<p class="panel empty-state">${label('no_pending')}</p>`;
+		const body = `<div class="page-head"><h1>${label('nav_approvals')}</h1></div>
 ${filters(ctx, res, '/approvals', false)}
 ${flash}
 <div class="dash" data-page="approvals" data-api="/api/approvals${ctx.apiQuery ? '?' + esc(ctx.apiQuery) : ''}">
 ${cardsHtml(ctx.lang, ['pending', 'decided_on_time_pct', 'approved_30d', 'changes_30d', 'rejected_30d'])}
-<h2 class="section">${L('pending_queue')} (${formatNumber(ctx.lang, data.pending.length)})</h2>
+<h2 class="section">${label('pending_queue')} (${formatNumber(ctx.lang, data.pending.length)})</h2>
 <div class="queue">${list}</div>
 <div class="charts">${chartPanel(ctx.lang, 'approvals', 'decisions_30d', ctx.apiQuery, false)}</div>
 </div>`;

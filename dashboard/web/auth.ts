@@ -12,22 +12,22 @@ import { clientIp, locals, parseCookies, randomToken, requireCsrf, safeNext, sam
  * check is a double-submit: a random value in a SameSite=Strict cookie and in the form.
  */
 function loginPage(lang: Lang, next: string, csrf: string, error?: string, username = ''): string {
-	const L = labeler(lang);
+	const label = labeler(lang);
 	return shell({
 		lang,
 		title: t(lang, 'login_title'),
 		currentUrl: `/login?next=${encodeURIComponent(next)}`,
 		bodyClass: 'login-page',
 		body: `<section class="panel login">
-  <h1>${L('login_title')}</h1>
-  <p class="muted">${L('login_hint')}</p>
-  ${error ? `<p class="flash bad" role="alert">${L(error)}</p>` : ''}
+  <h1>${label('login_title')}</h1>
+  <p class="muted">${label('login_hint')}</p>
+  ${error ? `<p class="flash bad" role="alert">${label(error)}</p>` : ''}
   <form method="post" action="/login" autocomplete="on">
     <input type="hidden" name="_csrf" value="${esc(csrf)}">
     <input type="hidden" name="next" value="${esc(next)}">
-    <label>${L('username')}<input name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${esc(username)}"></label>
-    <label>${L('password')}<input name="password" type="password" autocomplete="current-password" required></label>
-    <button type="submit" class="btn primary">${L('sign_in')}</button>
+    <label>${label('username')}<input name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${esc(username)}"></label>
+    <label>${label('password')}<input name="password" type="password" autocomplete="current-password" required></label>
+    <button type="submit" class="btn primary">${label('sign_in')}</button>
   </form>
 </section>`,
 	});

@@ -34,7 +34,7 @@ export interface ShellInput {
 }
 
 export function shell(p: ShellInput): string {
-	const L = labeler(p.lang);
+	const label = labeler(p.lang);
 	const dict = JSON.stringify(DICTIONARY[p.lang]).replace(/</g, '\\u003c');
 	const keep = p.keep ? `?${p.keep}` : '';
 	const districtLine = p.district
@@ -46,15 +46,15 @@ export function shell(p: ShellInput): string {
 		? `<nav class="tabs no-print" aria-label="main">${NAV.filter((n) => !n.admin || p.user!.role === 'admin')
 				.map(
 					(n) =>
-						`<a href="${n.href}${n.id === 'users' ? '' : esc(keep)}"${n.id === p.page ? ' aria-current="page" class="on"' : ''}>${L(n.key)}</a>`,
+						`<a href="${n.href}${n.id === 'users' ? '' : esc(keep)}"${n.id === p.page ? ' aria-current="page" class="on"' : ''}>${label(n.key)}</a>`,
 				)
 				.join('')}</nav>`
 		: '';
 	const other: Lang = p.lang === 'hi' ? 'en' : 'hi';
-	const langLink = `<a class="lang" id="lang-switch" href="/lang?to=${other}&amp;next=${encodeURIComponent(p.currentUrl ?? '/')}" hreflang="${other}">${L('switch_to')}</a>`;
+	const langLink = `<a class="lang" id="lang-switch" href="/lang?to=${other}&amp;next=${encodeURIComponent(p.currentUrl ?? '/')}" hreflang="${other}">${label('switch_to')}</a>`;
 	const userBox = p.user
-		? `<div class="who"><span class="uname">${esc(p.user.displayName || p.user.username)}</span> <span class="role">${L(p.user.role)}</span>
-       <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${esc(p.csrf)}"><button type="submit" class="link">${L('logout')}</button></form></div>`
+		? `<div class="who"><span class="uname">${esc(p.user.displayName || p.user.username)}</span> <span class="role">${label(p.user.role)}</span>
+       <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${esc(p.csrf)}"><button type="submit" class="link">${label('logout')}</button></form></div>`
 		: '';
 	return `<!doctype html>
 <html lang="${p.lang}">
@@ -62,7 +62,7 @@ export function shell(p: ShellInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
-<title>${esc(p.title)} · ${L('app_name')}</title>
+<title>${esc(p.title)} · ${label('app_name')}</title>
 <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/app.css">
 <link rel="stylesheet" href="/assets/print.css" media="print">
@@ -74,7 +74,7 @@ export function shell(p: ShellInput): string {
 <header class="top">
   <div class="brand">
     <div class="emblem" aria-hidden="true">◆</div>
-    <div><div class="app">${L('app_name')}</div><div class="district">${districtLine}</div></div>
+    <div><div class="app">${label('app_name')}</div><div class="district">${districtLine}</div></div>
   </div>
   <div class="right no-print">${langLink}${userBox}</div>
 </header>

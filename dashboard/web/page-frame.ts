@@ -59,11 +59,11 @@ export function headerDistrict(ctx: Ctx): District | null {
 }
 
 export function filters(ctx: Ctx, res: express.Response, path: string, withRange: boolean, extra = ''): string {
-	const L = labeler(ctx.lang);
+	const label = labeler(ctx.lang);
 	const user = locals(res).user!;
 	const districtSelect =
 		user.districtId === null
-			? `<label>${L('district')} <select name="district" id="f-district"><option value="">${L('all_districts')}</option>${ctx.districts
+			? `<label>${label('district')} <select name="district" id="f-district"><option value="">${label('all_districts')}</option>${ctx.districts
 					.map(
 						(d) =>
 							`<option value="${d.id}"${d.id === ctx.scope.districtId ? ' selected' : ''}>${esc(ctx.lang === 'hi' ? d.nameHi : d.name)}</option>`,
@@ -72,16 +72,17 @@ export function filters(ctx: Ctx, res: express.Response, path: string, withRange
 			: '';
 	const dq = user.districtId === null && ctx.scope.districtId !== null ? `district=${ctx.scope.districtId}&` : '';
 	const presets = withRange
-		? `<div class="presets" role="group" aria-label="${L('period')}">${[7, 30, 90]
+		? `<div class="presets" role="group" aria-label="${label('period')}">${[7, 30, 90]
 				.map(
-					(d) => `<a class="chip${ctx.preset && ctx.range?.days === d ? ' on' : ''}" href="${path}?${dq}days=${d}">${L(`last_${d}`)}</a>`,
+					(d) =>
+						`<a class="chip${ctx.preset && ctx.range?.days === d ? ' on' : ''}" href="${path}?${dq}days=${d}">${label(`last_${d}`)}</a>`,
 				)
 				.join('')}</div>
-       <label>${L('from')} <input type="date" name="from" value="${esc(ctx.range?.from)}"></label>
-       <label>${L('to')} <input type="date" name="to" value="${esc(ctx.range?.to)}"></label>`
+       <label>${label('from')} <input type="date" name="from" value="${esc(ctx.range?.from)}"></label>
+       <label>${label('to')} <input type="date" name="to" value="${esc(ctx.range?.to)}"></label>`
 		: '';
 	if (!districtSelect && !presets && !extra) return '';
-	return `<form class="filters no-print" method="get" action="${path}">${districtSelect}${presets}${extra}<button type="submit" class="btn">${L('apply')}</button></form>`;
+	return `<form class="filters no-print" method="get" action="${path}">${districtSelect}${presets}${extra}<button type="submit" class="btn">${label('apply')}</button></form>`;
 }
 
 export function cardsHtml(lang: Lang, keys: string[]): string {

@@ -76,16 +76,16 @@ export const SPECS: Record<string, PageSpec> = {
 };
 
 function analyticsBody(ctx: Ctx, res: express.Response, spec: PageSpec, extra = ''): string {
-	const L = labeler(ctx.lang);
+	const label = labeler(ctx.lang);
 	const rangeLine = ctx.range
 		? `<p class="range">${esc(formatDay(ctx.lang, ctx.range.from))} – ${esc(formatDay(ctx.lang, ctx.range.to))}</p>`
 		: spec.id === 'overview'
-			? `<p class="range">${L('today')}: ${esc(formatDay(ctx.lang, ctx.today))}</p>`
+			? `<p class="range">${label('today')}: ${esc(formatDay(ctx.lang, ctx.today))}</p>`
 			: '';
-	return `<div class="page-head"><h1>${L(spec.titleKey)}</h1>${rangeLine}</div>
+	return `<div class="page-head"><h1>${label(spec.titleKey)}</h1>${rangeLine}</div>
 ${filters(ctx, res, spec.path, spec.range)}
 <div class="dash" data-page="${spec.id}" data-api="/api/${spec.id}${ctx.apiQuery ? '?' + esc(ctx.apiQuery) : ''}"${spec.id === 'broadcast' ? ' data-poll="3000"' : ''}>
-${spec.id === 'broadcast' ? `<p class="bcast-info" data-broadcast-info>${L('loading')}</p><p class="muted live no-print">● ${L('live')}</p><div class="progress" data-progress role="presentation"><div class="bar"></div></div>` : ''}
+${spec.id === 'broadcast' ? `<p class="bcast-info" data-broadcast-info>${label('loading')}</p><p class="muted live no-print">● ${label('live')}</p><div class="progress" data-progress role="presentation"><div class="bar"></div></div>` : ''}
 ${cardsHtml(ctx.lang, spec.cards)}
 <div class="charts">${spec.charts.map((c) => chartPanel(ctx.lang, spec.id, c, ctx.apiQuery, !!spec.wide?.includes(c))).join('\n')}</div>
 ${extra}
@@ -93,16 +93,16 @@ ${extra}
 }
 
 function complaintsTable(lang: Lang, timeZone: string, rows: Awaited<ReturnType<typeof recentComplaints>>): string {
-	const L = labeler(lang);
+	const label = labeler(lang);
 	if (rows.length === 0) return '';
-	return `<section class="panel wide"><header><h2>${L('recent_complaints')}</h2></header><div class="table-wrap"><table class="list">
-<thead><tr><th>${L('ref')}</th><th>${L('received')}</th><th>${L('category')}</th><th>${L('police_station')}</th><th>${L('status')}</th><th>${L('phone')}</th><th>${L('summary')}</th></tr></thead><tbody>
+	return `<section class="panel wide"><header><h2>${label('recent_complaints')}</h2></header><div class="table-wrap"><table class="list">
+<thead><tr><th>${label('ref')}</th><th>${label('received')}</th><th>${label('category')}</th><th>${label('police_station')}</th><th>${label('status')}</th><th>${label('phone')}</th><th>${label('summary')}</th></tr></thead><tbody>
 ${rows
 	.map(
 		(c) =>
-			`<tr${c.sensitive ? ' class="sensitive"' : ''}><td class="mono">${esc(c.ref)}</td><td>${esc(formatDateTime(lang, c.createdAt, timeZone))}</td><td>${esc(t(lang, c.category))}</td><td>${esc(c.policeStation ?? '—')}</td><td>${L(`status_${c.status}`)}</td>${
+			`<tr${c.sensitive ? ' class="sensitive"' : ''}><td class="mono">${esc(c.ref)}</td><td>${esc(formatDateTime(lang, c.createdAt, timeZone))}</td><td>${esc(t(lang, c.category))}</td><td>${esc(c.policeStation ?? '—')}</td><td>${label(`status_${c.status}`)}</td>${
 				c.restricted
-					? `<td colspan="2" class="muted">🔒 ${L('restricted')}</td>`
+					? `<td colspan="2" class="muted">🔒 ${label('restricted')}</td>`
 					: `<td class="mono">${esc(c.phone)}</td><td>${esc(c.summary ?? '')}${c.moneyLoss ? ' <span class="tag warn">₹</span>' : ''}</td>`
 			}</tr>`,
 	)
