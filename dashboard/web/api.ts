@@ -24,7 +24,8 @@ import { MitanError } from '../../core/errors';
 import { TtlCache } from './cache';
 import { chartCsv } from './csv';
 import { canSeeComplaint } from './visibility';
-import { answerJson, clientIp, locals, requireCsrf, requireLogin } from './http';
+import { decisionOf } from './approval-queue';
+import { answerJson, locals, requireCsrf, requireLogin } from './http';
 
 /**
  * The JSON API. Every read comes from rollup tables (plus one running broadcast's deliveries,
@@ -152,17 +153,7 @@ export function apiRouter(db: Db, apiCache: TtlCache<PageData>, defaultZone: str
 	}
 
 	r.post('/approvals/:id/decision', json, requireCsrf(), requireLogin('approver'), async (req, res) => {
-		const u = locals(res).user!;
-		const body = (req.body ?? {}) as Record<string, unknown>;
-		const out = await decideFromDashboard(db, {
-			approvalId: req.params.id,
-			decision: body.decision,
-			comment: body.comment,
-			seenHash: body.hash,
-			actor: `user:${u.username}`,
-			districtId: u.districtId,
-			ip: clientIp(req),
-		});
+		const out = await decideFromDashboard(db, decisionOf(req, res));
 		apiCache.clear();
 		res.json({
 			ok: true,

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Db } from '../../core/db';
 import { hasRole } from '../../core/auth';
-import { approvalsPage, decideFromDashboard, type PendingItem } from '../../core/dashboard';
+import { approvalsPage, decideFromDashboard, type DashboardDecision, type PendingItem } from '../../core/dashboard';
 import { esc } from '../../core/html';
 import { formatDateTime, formatDay, formatNumber, labeler, t, type Lang } from './i18n';
 import { clientIp, locals, requireCsrf, requireLogin } from './http';
@@ -71,6 +71,24 @@ ${form}
 }
 
 /** `defaultZone`: the installation's time zone, the clock of the state-level (all districts) view. */
+/**
+ * The decision a dashboard request carries: the same fields from the form and the JSON API
+ * (decision, comment, hash), the officer and district from the session; core checks them.
+ */
+export function decisionOf(req: express.Request, res: express.Response): DashboardDecision {
+	const u = locals(res).user!;
+	const body = (req.body ?? {}) as Record<string, unknown>;
+	return {
+		approvalId: req.params.id,
+		decision: body.decision,
+		comment: body.comment,
+		seenHash: body.hash,
+		actor: `user:${u.username}`,
+		districtId: u.districtId,
+		ip: clientIp(req),
+	};
+}
+
 export function approvalQueueRoutes(r: Router, db: Db, apiCache: TtlCache<unknown>, defaultZone: string): void {
 	const form = express.urlencoded({ extended: false, limit: '20kb' });
 
@@ -98,17 +116,7 @@ ${cardsHtml(ctx.lang, ['pending', 'decided_on_time_pct', 'approved_30d', 'change
 
 	// A plain form post so an approver on a basic phone browser can decide without JavaScript.
 	r.post('/approvals/:id/decision', form, requireLogin('viewer'), requireCsrf(), requireLogin('approver'), async (req, res) => {
-		const u = locals(res).user!;
-		const body = req.body as Record<string, unknown>;
-		await decideFromDashboard(db, {
-			approvalId: req.params.id,
-			decision: body.decision,
-			comment: body.comment,
-			seenHash: body.hash,
-			actor: `user:${u.username}`,
-			districtId: u.districtId,
-			ip: clientIp(req),
-		});
+		await decideFromDashboard(db, decisionOf(req, res));
 		apiCache.clear();
 		const district = typeof req.query.district === 'string' && /^\d+$/.test(req.query.district) ? `district=${req.query.district}&` : '';
 		res.redirect(303, `/approvals?${district}done=1`);
