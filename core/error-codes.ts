@@ -252,8 +252,14 @@ export const ERROR_CODES = {
 export type CatalogueCode = keyof typeof ERROR_CODES;
 
 /** Remote APIs whose own error codes become ours, prefixed: `WHATSAPP_131026`, `FACEBOOK_100_33`, `X_429`. */
-export type RemoteApi = 'WHATSAPP' | 'FACEBOOK' | 'INSTAGRAM' | 'X';
+export const REMOTE_APIS = ['WHATSAPP', 'FACEBOOK', 'INSTAGRAM', 'X'] as const;
+export type RemoteApi = (typeof REMOTE_APIS)[number];
 export type RemoteErrorCode = `${RemoteApi}_${string}`;
+
+/** A code in a remote API's family, in our casing (what remoteErrorCode makes). */
+export function isRemoteErrorCode(code: unknown): code is RemoteErrorCode {
+	return typeof code === 'string' && /^[A-Z0-9_]+$/.test(code) && REMOTE_APIS.some((api) => code.startsWith(`${api}_`));
+}
 
 export type ErrorCode = CatalogueCode | RemoteErrorCode;
 

@@ -7,6 +7,7 @@ import {
 	ERROR_CODES,
 	isCatalogueCode,
 	isErrorAction,
+	isRemoteErrorCode,
 	type CatalogueCode,
 	type ErrorAction,
 	type ErrorCode,
@@ -18,6 +19,7 @@ export {
 	ERROR_CODES,
 	isCatalogueCode,
 	isErrorAction,
+	isRemoteErrorCode,
 	remoteErrorCode,
 	type CatalogueCode,
 	type ErrorAction,
@@ -60,8 +62,7 @@ export class MitanError extends Error {
 		};
 		const code = e?.code;
 		if (isCatalogueCode(code)) return new MitanError(code, message, details);
-		if (typeof code === 'string' && /^(WHATSAPP|FACEBOOK|INSTAGRAM|X)_[A-Z0-9_]+$/.test(code) && isErrorAction(e?.action))
-			return new MitanError(code as RemoteErrorCode, message, details, e.action);
+		if (isRemoteErrorCode(code) && isErrorAction(e?.action)) return new MitanError(code, message, details, e.action);
 		return new MitanError(fallback, message, typeof code === 'string' ? { ...details, originalCode: code } : details);
 	}
 
