@@ -238,6 +238,8 @@ export const ERROR_CODES = {
 	MIGRATION_BAD_NAME: { action: 'report_bug' },
 	MIGRATION_DUPLICATE_VERSION: { action: 'report_bug' },
 	MIGRATION_EDITED: { action: 'fix_input' },
+	/** The database user may not create the tables (PostgreSQL 15+ public schema): grant CREATE or migrate as the owner. */
+	SCHEMA_CREATE_DENIED: { action: 'configure' },
 	PGLITE_SERVE_NEEDS_PGLITE: { action: 'report_bug' },
 	CONFIG_INVALID: { action: 'configure' },
 	DEMO_BAD_OPTION: { action: 'fix_input' },

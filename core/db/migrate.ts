@@ -64,7 +64,6 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<Mi
 			'SCHEMA_CREATE_DENIED',
 			`the Police Mitan tables cannot be created or upgraded by this database user (${(e as Error).message}): ` +
 				'grant it CREATE on the schema, or run `mitan migrate` once as the database owner',
-			'configure',
 		);
 	}
 }
