@@ -1,7 +1,7 @@
 /**
  * The operator's verbs: start, resume, pause, cancel, status, and settling in-doubt rows.
- * Each is one small transition; the sender loops (sender.ts) notice a pause or cancel at their
- * next heartbeat (≤ 1 s) and stop cleanly.
+ * Each is one small transition; the sender loops notice a pause or cancel at their next
+ * heartbeat (≤ 1 s, sender/heartbeat.ts) and stop cleanly.
  */
 import { audit } from '../audit';
 import type { Db } from '../db';

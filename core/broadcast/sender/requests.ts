@@ -1,0 +1,57 @@
+/**
+ * The requests this worker has in the air. Each answer (or refusal) becomes an outcome by its
+ * action class (outcome.ts) and is handed on; nothing here waits for an answer, so the loop keeps
+ * the pace while up to maxInFlight requests are out.
+ */
+import type { TemplateMessage } from '../../channels/whatsapp/types';
+import { MitanError } from '../../errors';
+import { outcomeOf, type Outcome, type RetryPolicy } from '../outcome';
+import type { ClaimedRow } from '../repository';
+import type { BroadcastTemplates } from '../types';
+import type { SenderClient } from './types';
+
+/** The broadcast's templates by subscriber language, as the client sends them. */
+export function templatesByLanguage(templates: BroadcastTemplates): Map<string, TemplateMessage> {
+	const out = new Map<string, TemplateMessage>();
+	for (const [lang, t] of Object.entries(templates)) {
+		if (t) out.set(lang, { name: t.name, language: t.language ?? lang, bodyParams: t.params ?? [] });
+	}
+	return out;
+}
+
+export class Requests {
+	private inAir = 0;
+
+	constructor(
+		private readonly client: SenderClient,
+		private readonly templates: Map<string, TemplateMessage>,
+		private readonly policy: RetryPolicy,
+		private readonly maxInFlight: number,
+		private readonly onAnswer: (row: ClaimedRow, outcome: Outcome) => void,
+	) {}
+
+	get inFlight(): number {
+		return this.inAir;
+	}
+
+	/** True when n more requests may leave now. */
+	hasRoomFor(n: number): boolean {
+		return this.inAir + n <= this.maxInFlight;
+	}
+
+	/** Sends one row's template (attempt = its attempt number); the outcome goes to onAnswer. */
+	launch(row: ClaimedRow, attempt: number): void {
+		const tpl = this.templates.get(row.language);
+		this.inAir++;
+		const answer: Promise<{ wamid: string } | { error: unknown }> = tpl
+			? this.client.sendTemplate(row.phone, tpl).then(
+					(r) => ({ wamid: r.wamid }),
+					(error: unknown) => ({ error }),
+				)
+			: Promise.resolve({ error: new MitanError('BROADCAST_NO_TEMPLATE', `no template for language "${row.language}"`) });
+		void answer.then((res) => {
+			this.inAir--;
+			this.onAnswer(row, outcomeOf(row.id, attempt, res, this.policy));
+		});
+	}
+}
