@@ -1,8 +1,12 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 /**
- * The one owner of phone-number rules: Indian mobiles to E.164 (+91 and ten digits 6-9xxxxxxxxx),
- * everything else rejected with a reason a cyber cell clerk can act on.
+ * The one owner of phone-number rules:
+ * - what a clerk types or a sheet holds → the roster's E.164 (+91 and ten digits 6-9xxxxxxxxx),
+ *   everything else rejected with a reason a cyber cell clerk can act on (normalisePhone);
+ * - a WhatsApp id (wa_id: digits, country code first, no plus) → E.164 (e164FromWaId, phoneFromWaId);
+ * - E.164 → the digits WhatsApp's `to` takes (waDigits), and the shape of E.164 itself (isE164);
+ * - masking for logs and screens (maskPhone).
  */
 export type PhoneRejection = 'empty' | 'two_numbers' | 'not_a_number' | 'too_short' | 'too_long' | 'foreign' | 'landline' | 'invalid';
 
@@ -61,7 +65,6 @@ export function normalisePhone(raw: unknown): NormalisedPhone {
 	if (!candidate.startsWith('+') && digits.length === 12 && digits.startsWith('91')) candidate = '+' + digits;
 	const parsed = parsePhoneNumberFromString(candidate, 'IN');
 	if (!parsed) return digits.length > 13 ? reject('too_long') : reject('invalid');
-	if (parsed.country !== 'IN' && parsed.countryCallingCode !== '91') return reject('foreign');
 	if (parsed.countryCallingCode !== '91') return reject('foreign');
 	const national = String(parsed.nationalNumber);
 	if (national.length > 10) return reject('too_long');
@@ -75,6 +78,30 @@ export function normalisePhone(raw: unknown): NormalisedPhone {
 	if (type === 'FIXED_LINE') return reject('landline');
 	if (type === undefined) return reject('invalid');
 	return { ok: true, e164: `+91${national}` };
+}
+
+/** E.164: a plus, then 8 to 15 digits (country code first). Any country: WhatsApp answers whoever writes. */
+const E164 = /^\+\d{8,15}$/;
+
+export function isE164(s: string): boolean {
+	return E164.test(s);
+}
+
+/** The roster's number for a WhatsApp id, or null when it is not an Indian mobile (the roster holds no other). */
+export function e164FromWaId(waId: string): string | null {
+	const p = normalisePhone('+' + waId);
+	return p.ok ? p.e164 : null;
+}
+
+/** Any WhatsApp id as E.164, for answering and the record: the roster's form when it is an Indian mobile, else a plus and its digits. */
+export function phoneFromWaId(waId: string): string {
+	return e164FromWaId(waId) ?? '+' + waId;
+}
+
+/** The digits WhatsApp's `to` takes for an E.164 number (the plus may be left out); null when it is not one. */
+export function waDigits(to: string): string | null {
+	const digits = String(to ?? '').replace(/^\+/, '');
+	return isE164('+' + digits) ? digits : null;
 }
 
 /** +919876543210 → +91 98XXXXX210: enough to recognise, not enough to misuse. */

@@ -2,7 +2,7 @@ import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
 import { matchKeyword, type Keyword } from '../gateway/keywords';
 import type { InboundMessage, PreferenceEvent } from '../gateway/payload';
-import { maskPhone, normalisePhone } from '../phone';
+import { e164FromWaId, maskPhone, phoneFromWaId } from '../phone';
 import { RosterService } from '../roster';
 import { insertInbound, lockSubscriber, newerChoiceExists, notifyInbound } from './repository';
 
@@ -49,11 +49,6 @@ export interface InboundOutcome {
 /** Types whose words can be a keyword (a quick-reply button "रोकें" counts like typing it). */
 const KEYWORD_TYPES = new Set(['text', 'button', 'interactive']);
 
-function e164Of(waId: string): string | null {
-	const p = normalisePhone('+' + waId);
-	return p.ok ? p.e164 : null;
-}
-
 export async function handleInbound(db: Db, messages: RoutedMessage[], preferences: RoutedPreference[]): Promise<InboundOutcome> {
 	const out: InboundOutcome = { stored: 0, replays: 0, queued: 0, optOuts: 0, optIns: 0, stale: 0, confirmations: [] };
 	if (messages.length === 0 && preferences.length === 0) return out;
@@ -65,8 +60,8 @@ export async function handleInbound(db: Db, messages: RoutedMessage[], preferenc
 }
 
 async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundOutcome): Promise<void> {
-	const e164 = e164Of(m.from);
-	const fromPhone = e164 ?? '+' + m.from;
+	const e164 = e164FromWaId(m.from);
+	const fromPhone = e164 ?? phoneFromWaId(m.from);
 	const subscriber = e164 ? await lockSubscriber(tx, m.districtId, e164) : undefined;
 	let keyword = KEYWORD_TYPES.has(m.type) ? matchKeyword(m.body) : null;
 	if (keyword === 'start' && !subscriber) keyword = null;
@@ -124,8 +119,8 @@ async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundO
 }
 
 async function onePreference(db: Db, tx: Queryable, p: RoutedPreference, out: InboundOutcome): Promise<void> {
-	const e164 = e164Of(p.waId);
-	const fromPhone = e164 ?? '+' + p.waId;
+	const e164 = e164FromWaId(p.waId);
+	const fromPhone = e164 ?? phoneFromWaId(p.waId);
 	const keyword: Keyword = p.value === 'stop' ? 'stop' : 'start';
 	const wamid = `user_preferences:${p.waId}:${Math.floor(Date.parse(p.occurredAt) / 1000)}:${p.value}`;
 	const subscriber = e164 ? await lockSubscriber(tx, p.districtId, e164) : undefined;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db';
+import { isE164 } from '../phone';
 import { streamSegment } from './repository';
 import type { SegmentFilter } from './types';
 
@@ -21,7 +22,7 @@ const COLUMNS = [
  */
 export function csvCell(v: unknown): string {
 	let s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : v instanceof Date ? v.toISOString() : String(v);
-	if (/^[=+\-@\t\r]/.test(s) && !/^\+\d{8,15}$/.test(s)) s = `'${s}`;
+	if (/^[=+\-@\t\r]/.test(s) && !isE164(s)) s = `'${s}`;
 	return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db';
 import { MitanError } from '../errors';
-import { normalisePhone } from '../phone';
+import { e164FromWaId } from '../phone';
 import { RosterService } from '../roster';
 import type { DropSignal } from './repository';
 
@@ -17,11 +17,7 @@ export async function applyDrops(db: Db, tx: Queryable, drops: DropSignal[]): Pr
 	for (const d of drops) {
 		const roster = new RosterService(db, d.district_id);
 		let subscriberId = d.subscriber_id;
-		let phone: string | null = null;
-		if (d.recipient) {
-			const p = normalisePhone('+' + d.recipient);
-			if (p.ok) phone = p.e164;
-		}
+		let phone = d.recipient ? e164FromWaId(d.recipient) : null;
 		if (subscriberId === null && phone) {
 			const [s] = await tx.query<{ id: number }>('SELECT id FROM subscribers WHERE district_id = $1 AND phone = $2', [
 				d.district_id,

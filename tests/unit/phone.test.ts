@@ -1,4 +1,4 @@
-import { maskPhone, normalisePhone, toAsciiDigits } from '../../core/phone';
+import { e164FromWaId, isE164, maskPhone, normalisePhone, phoneFromWaId, toAsciiDigits, waDigits } from '../../core/phone';
 
 const OK = '+919876543210';
 // Real forms seen on camp sheets, Google Forms and WhatsApp forwards.
@@ -88,5 +88,33 @@ describe('helpers', () => {
 	test('masking keeps enough to recognise a number', () => {
 		expect(maskPhone('+919876543210')).toBe('+91 98XXXXX210');
 		expect(maskPhone(null)).toBe('—');
+	});
+});
+
+describe('WhatsApp ids and E.164', () => {
+	test('a wa_id of an Indian mobile is the roster number; anything else is not', () => {
+		expect(e164FromWaId('919876543210')).toBe('+919876543210');
+		expect(e164FromWaId('14155552671')).toBeNull(); // foreign
+		expect(e164FromWaId('911123456789')).toBeNull(); // landline
+		expect(e164FromWaId('')).toBeNull();
+	});
+	test('any wa_id has an address to answer: the roster form, else a plus and its digits', () => {
+		expect(phoneFromWaId('919876543210')).toBe('+919876543210');
+		expect(phoneFromWaId('14155552671')).toBe('+14155552671');
+	});
+	test("E.164 to WhatsApp's digits: the plus is optional, the shape is not", () => {
+		expect(waDigits('+919876543210')).toBe('919876543210');
+		expect(waDigits('14155552671')).toBe('14155552671');
+		expect(waDigits('+91 98765 43210')).toBeNull();
+		expect(waDigits('+1234567')).toBeNull(); // 7 digits
+		expect(waDigits('+1234567890123456')).toBeNull(); // 16 digits
+		expect(waDigits('')).toBeNull();
+		expect(isE164('+919876543210')).toBe(true);
+		expect(isE164('919876543210')).toBe(false);
+		expect(isE164('=1+2')).toBe(false);
+	});
+	test('a country code other than 91 is foreign, whatever the parser guesses the country to be', () => {
+		expect(normalisePhone('+1 415 555 2671')).toMatchObject({ ok: false, reason: 'foreign' });
+		expect(normalisePhone('+880 1712 345678')).toMatchObject({ ok: false, reason: 'foreign' });
 	});
 });

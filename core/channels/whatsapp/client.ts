@@ -10,6 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL } from '../api';
 import { MitanError } from '../../errors';
+import { waDigits } from '../../phone';
 import { parseGraphError, WhatsAppApiError } from './errors';
 import type { SendResult, TemplateMessage, WhatsAppConfig, WhatsAppSender } from './types';
 
@@ -151,8 +152,8 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
 	}
 
 	function toDigits(to: string): string {
-		const digits = String(to ?? '').replace(/^\+/, '');
-		if (!/^\d{8,15}$/.test(digits)) {
+		const digits = waDigits(to);
+		if (digits === null) {
 			throw new MitanError('WHATSAPP_RECIPIENT_INVALID', `recipient "${String(to)}" is not an E.164 number (field "to")`);
 		}
 		return digits;
