@@ -1,6 +1,6 @@
 /**
  * The police stations of Kabirdham district used by the demo data, with their Hindi names
- * (subscribers store the English name; screens show both). `weight` is the share of the
+ * (subscribers store the English name). `weight` is the share of the
  * district's citizens, in twentieths: Kawardha, the district town, is the largest.
  */
 import { MitanError } from '../errors';
@@ -21,11 +21,6 @@ export const DEMO_STATIONS: readonly DemoStation[] = [
 	{ name: 'Chilphi', nameHi: 'चिल्फी', block: 'Bodla', weight: 1 },
 	{ name: 'Rengakhar', nameHi: 'रेंगाखार', block: 'Bodla', weight: 2 },
 ];
-
-/** Station name → Hindi name, for labels. */
-export const STATION_NAME_HI: Readonly<Record<string, string>> = Object.freeze(
-	Object.fromEntries(DEMO_STATIONS.map((s) => [s.name, s.nameHi])),
-);
 
 /** One slot per twentieth: picking slot floor(u * 20) gives each station its weight. */
 export function stationSlots(): DemoStation[] {
