@@ -12,6 +12,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { GRAPH_API_VERSION } from '../core/channels/api';
 
 function arg(name: string, dflt: number): number {
 	const i = process.argv.indexOf(`--${name}`);
@@ -123,7 +124,7 @@ async function flood(base: string, n: number, run: number): Promise<{ accepted: 
 	const worker = async (): Promise<void> => {
 		while (next < n) {
 			const i = next++;
-			const r = await request(base, 'POST', `/v25.0/${PHONE}/messages`, message(i, run), 'sandbox-token');
+			const r = await request(base, 'POST', `/${GRAPH_API_VERSION}/${PHONE}/messages`, message(i, run), 'sandbox-token');
 			if (r.status === 200) accepted++;
 			else {
 				const code = String((JSON.parse(r.body) as { error: { code: number } }).error.code);
@@ -153,7 +154,7 @@ async function paced(
 		while (sent < due) {
 			const i = sent++;
 			inflight.push(
-				request(base, 'POST', `/v25.0/${PHONE}/messages`, message(i, run), 'sandbox-token').then((r) => {
+				request(base, 'POST', `/${GRAPH_API_VERSION}/${PHONE}/messages`, message(i, run), 'sandbox-token').then((r) => {
 					if (r.status === 200) accepted++;
 					else {
 						const code = String((JSON.parse(r.body) as { error: { code: number } }).error.code);

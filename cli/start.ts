@@ -6,7 +6,7 @@ import { generateDemo } from '../core/demo/generate';
 import { ensureFirstAdmin } from './admin';
 import { startN8n, type StartedN8n } from './n8n';
 import { createSandbox } from '../sandbox/server';
-import { resolveConfig as resolveSandboxConfig } from '../sandbox/config';
+import { sandboxConfig } from '../sandbox/config';
 
 /**
  * `npm start`: the whole loop on one machine, in training mode unless real credentials are set.
@@ -68,7 +68,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 	let sandboxUrl = '';
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	if (training) {
-		const sandboxCfg = resolveSandboxConfig();
+		const sandboxCfg = sandboxConfig();
 		sandboxCfg.webhook.callbackUrl = `http://127.0.0.1:${base.port}/webhooks/whatsapp`;
 		const sandbox = createSandbox(sandboxCfg);
 		const running = await sandbox.start(base.sandboxPort, '127.0.0.1');

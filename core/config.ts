@@ -32,7 +32,11 @@ export interface MitanConfig {
 	port: number;
 	publicUrl: string;
 	sessionSecret?: string;
+	/** The sandbox standing in for Meta and X (training mode, `npm run sandbox`). */
 	sandboxPort: number;
+	sandboxHost: string;
+	/** Its behaviour file (JSON); when unset, sandbox/sandbox.config.json if there is one. */
+	sandboxConfigFile?: string;
 	whatsapp: WhatsAppSettings;
 }
 
@@ -64,6 +68,8 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		publicUrl: (pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
 		sessionSecret: pick(explicit.sessionSecret, 'MITAN_SESSION_SECRET'),
 		sandboxPort,
+		sandboxHost: pick(explicit.sandboxHost, 'SANDBOX_HOST') ?? '127.0.0.1',
+		sandboxConfigFile: pick(explicit.sandboxConfigFile, 'SANDBOX_CONFIG'),
 		whatsapp: {
 			accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
 			phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),

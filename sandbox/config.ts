@@ -277,8 +277,12 @@ export class ConfigError extends Error {}
 
 export const DEFAULT_CONFIG_FILE = path.join(__dirname, 'sandbox.config.json');
 
-/** Defaults, then the JSON file (if any), then the explicit object. */
-export function resolveConfig(explicit?: DeepPartial<SandboxConfig>, file?: string): SandboxConfig {
+/**
+ * The sandbox's behaviour (Meta's and X's simulated rules): defaults, then the JSON file (if
+ * any), then the explicit object. Where it listens and which file it reads come from the
+ * project's one settings resolver (core/config.ts).
+ */
+export function sandboxConfig(explicit?: DeepPartial<SandboxConfig>, file?: string): SandboxConfig {
 	let config = defaultConfig();
 	if (file) {
 		const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;

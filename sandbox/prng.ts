@@ -1,21 +1,27 @@
 /**
- * Seedable PRNG (mulberry32): random rates (transient failures, read shares, duplicates) must be
- * reproducible, so a failing test or a training scenario can be replayed with the same seed.
+ * The project's one seedable PRNG (mulberry32): random rates (transient failures, read shares,
+ * duplicates) and test schedules (kill points) must be reproducible, so a failing test or a
+ * training scenario can be replayed with the same seed.
  */
-export class Prng {
-	private s: number;
 
-	constructor(seed: number) {
-		this.s = seed >>> 0;
-	}
-
-	/** Uniform in [0, 1). */
-	next(): number {
-		this.s = (this.s + 0x6d2b79f5) >>> 0;
-		let t = this.s;
+/** A generator of uniform numbers in [0, 1) from a seed. */
+export function mulberry32(seed: number): () => number {
+	let s = seed >>> 0;
+	return () => {
+		s = (s + 0x6d2b79f5) >>> 0;
+		let t = s;
 		t = Math.imul(t ^ (t >>> 15), t | 1);
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export class Prng {
+	/** Uniform in [0, 1). */
+	readonly next: () => number;
+
+	constructor(seed: number) {
+		this.next = mulberry32(seed);
 	}
 
 	/** True with probability p (p <= 0 never draws, so a zero rate costs nothing and shifts nothing). */

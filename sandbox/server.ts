@@ -1,15 +1,15 @@
 /**
  * The sandbox: a stand-in for Meta's Graph API (WhatsApp Cloud, Facebook Page, Instagram) and
  * X API v2, plus its inspection API under /_sandbox/. This file only wires; each API lives in
- * its own file. Run directly (`npm run sandbox`) it listens on PORT / SANDBOX_PORT (default
- * 3900) with the config from SANDBOX_CONFIG or sandbox/sandbox.config.json.
+ * its own file. Run directly (`npm run sandbox`) it listens on SANDBOX_HOST:SANDBOX_PORT (default
+ * 127.0.0.1:3900) with the config from SANDBOX_CONFIG or sandbox/sandbox.config.json.
  */
 import express, { type Express, type Request, type Response, type NextFunction } from 'express';
 import * as fs from 'fs';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { SANDBOX_DEFAULT_PORT } from '../core/channels/api';
-import { ConfigError, resolveConfig, type DeepPartial, type SandboxConfig } from './config';
+import { resolveConfig } from '../core/config';
+import { ConfigError, DEFAULT_CONFIG_FILE, sandboxConfig, type DeepPartial, type SandboxConfig } from './config';
 import { GraphError, XError, xInvalidRequest } from './errors';
 import { facebookGraph } from './facebook';
 import { graphRouter } from './graph';
@@ -66,14 +66,12 @@ function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunc
 
 function notFound(req: Request, res: Response): void {
 	if (req.path.startsWith('/2/')) {
-		res
-			.status(404)
-			.json({
-				title: 'Not Found Error',
-				detail: `Unknown path ${req.path}`,
-				type: 'https://api.twitter.com/2/problems/resource-not-found',
-				status: 404,
-			});
+		res.status(404).json({
+			title: 'Not Found Error',
+			detail: `Unknown path ${req.path}`,
+			type: 'https://api.twitter.com/2/problems/resource-not-found',
+			status: 404,
+		});
 		return;
 	}
 	if (req.path.startsWith('/_sandbox/')) {
@@ -84,7 +82,7 @@ function notFound(req: Request, res: Response): void {
 }
 
 export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfig): Sandbox {
-	const resolved = resolveConfig(config as DeepPartial<SandboxConfig> | undefined);
+	const resolved = sandboxConfig(config as DeepPartial<SandboxConfig> | undefined);
 	const initial = structuredClone(resolved);
 	const state = new SandboxState(resolved);
 	const webhooks = new WebhookDispatcher(state);
@@ -124,10 +122,10 @@ export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfi
 }
 
 /** Config file: SANDBOX_CONFIG, else sandbox/sandbox.config.json next to the sources or in the cwd. */
-export function findConfigFile(): string | undefined {
-	if (process.env.SANDBOX_CONFIG) return process.env.SANDBOX_CONFIG;
+export function findConfigFile(configured: string | undefined): string | undefined {
+	if (configured) return configured;
 	const candidates = [
-		path.join(__dirname, 'sandbox.config.json'),
+		DEFAULT_CONFIG_FILE,
 		path.join(__dirname, '..', '..', 'sandbox', 'sandbox.config.json'),
 		path.resolve('sandbox', 'sandbox.config.json'),
 	];
@@ -135,11 +133,10 @@ export function findConfigFile(): string | undefined {
 }
 
 if (require.main === module) {
-	const file = findConfigFile();
-	const sandbox = createSandbox(resolveConfig(undefined, file));
-	const port = Number(process.env.SANDBOX_PORT ?? process.env.PORT ?? SANDBOX_DEFAULT_PORT);
-	const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
-	sandbox.start(port, host).then(
+	const settings = resolveConfig();
+	const file = findConfigFile(settings.sandboxConfigFile);
+	const sandbox = createSandbox(sandboxConfig(undefined, file));
+	sandbox.start(settings.sandboxPort, settings.sandboxHost).then(
 		(running) => {
 			console.log(JSON.stringify({ sandbox: running.url, config: file ?? 'defaults', pid: process.pid }));
 			// A parent process (the benchmark) learns the port this way when it asked for port 0.

@@ -4,7 +4,7 @@
  * day boundary used by every daily limit.
  */
 import { randomBytes } from 'crypto';
-import { resolveConfig, mergeConfig, type DeepPartial, type SandboxConfig } from './config';
+import { sandboxConfig, mergeConfig, type DeepPartial, type SandboxConfig } from './config';
 import { Prng } from './prng';
 import { WaStore } from './wa-store';
 import { DailyRecipients, PairLimiter, ThroughputWindow } from './limits';
@@ -31,7 +31,7 @@ export class SandboxState {
 	lastInboundMs = new Map<string, number>();
 	social!: SocialStore;
 
-	constructor(config: SandboxConfig = resolveConfig()) {
+	constructor(config: SandboxConfig = sandboxConfig()) {
 		this.config = config;
 		this.prng = new Prng(config.seed);
 		this.reset();

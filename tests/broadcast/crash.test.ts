@@ -21,6 +21,7 @@ import {
 	resetSandbox,
 } from './helpers';
 import { resultOf, spawnSender, type SpawnedSender } from './spawn-sender';
+import { mulberry32 as prng } from '../../sandbox/prng';
 
 const N = 5000;
 const RATE = 1000;
@@ -42,18 +43,6 @@ afterAll(async () => {
 	await pg.drop();
 	await sb.running.close();
 });
-
-/** Deterministic "random" kill points (mulberry32). */
-function prng(seed: number): () => number {
-	let a = seed;
-	return () => {
-		a |= 0;
-		a = (a + 0x6d2b79f5) | 0;
-		let t = Math.imul(a ^ (a >>> 15), 1 | a);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function sender(broadcastId: number, options: Record<string, unknown> = {}): SpawnedSender {
 	const s = spawnSender({ dbUrl: pg.url, baseUrl: sb.url, accessToken: WA_TOKEN, phoneNumberId: PHONE_ID, broadcastId, options });

@@ -5,11 +5,12 @@
 import { WhatsAppApiError } from '../../core/channels/whatsapp/errors';
 import { MitanError } from '../../core/errors';
 import { backoffMs, outcomeOf, type RetryPolicy } from '../../core/broadcast/outcome';
+import { GRAPH_API_VERSION } from '../../core/channels/api';
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8000, random: () => 0.5 };
 const NOW = Date.parse('2026-05-01T04:30:00Z');
 const meta = (code: number, status = 400) => ({
-	error: new WhatsAppApiError({ httpStatus: status, metaCode: code }, 'POST /v25.0/1/messages'),
+	error: new WhatsAppApiError({ httpStatus: status, metaCode: code }, `POST /${GRAPH_API_VERSION}/1/messages`),
 });
 
 describe('outcomeOf', () => {

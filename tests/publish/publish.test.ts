@@ -16,6 +16,7 @@ import { publishOnce, publishToChannels } from '../../core/social/publish';
 import { describeEachEngine } from '../helpers/db';
 import { call, startImageServer, startSandbox, type Started } from '../sandbox/helpers';
 import { credsFor, insertContent, startBlackholeProxy, startMediaServer, uniq, META, X_OAUTH1 } from './helpers';
+import { GRAPH_API_VERSION } from '../../core/channels/api';
 
 const FAST = { instagram: { pollIntervalMs: 100 } };
 
@@ -98,8 +99,8 @@ describeEachEngine('social publishing', (ctx) => {
 			expect(r.outcome).toMatchObject({ status: 'published', channel: 'instagram' });
 			const order = proxy.forwarded.map((f) => f.replace(/\?.*$/, ''));
 			const quota = order.findIndex((f) => f.endsWith('/content_publishing_limit'));
-			const container = order.findIndex((f) => f === 'POST /v25.0/400000000000001/media');
-			const publish = order.findIndex((f) => f === 'POST /v25.0/400000000000001/media_publish');
+			const container = order.findIndex((f) => f === `POST /${GRAPH_API_VERSION}/400000000000001/media`);
+			const publish = order.findIndex((f) => f === `POST /${GRAPH_API_VERSION}/400000000000001/media_publish`);
 			expect(quota).toBeGreaterThanOrEqual(0);
 			expect(quota).toBeLessThan(container);
 			expect(container).toBeLessThan(publish);

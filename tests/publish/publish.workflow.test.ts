@@ -10,6 +10,7 @@ import { describeEachEngine } from '../helpers/db';
 import { N8nHarness, nodeType, type WorkflowJson } from '../helpers/n8n';
 import { call, startImageServer, startSandbox, type Started } from '../sandbox/helpers';
 import { insertContent, startMediaServer, uniq, META, X_OAUTH1 } from './helpers';
+import { GRAPH_API_VERSION } from '../../core/channels/api';
 
 const CREDS = { mitanDatabaseApi: { id: '1', name: 'db' }, mitanMetaApi: { id: '2', name: 'meta' }, mitanXApi: { id: '3', name: 'x' } };
 
@@ -30,7 +31,7 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 		h = new N8nHarness({
 			credentials: {
 				mitanDatabaseApi: { connectBy: 'url', url: ctx.t.url },
-				mitanMetaApi: { ...META, graphVersion: 'v25.0', baseUrl: sb.url },
+				mitanMetaApi: { ...META, graphVersion: GRAPH_API_VERSION, baseUrl: sb.url },
 				mitanXApi: { ...X_OAUTH1, baseUrl: sb.url },
 			},
 		});

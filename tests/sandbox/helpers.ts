@@ -7,6 +7,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { createSandbox, type RunningSandbox, type Sandbox } from '../../sandbox/server';
 import type { DeepPartial, SandboxConfig } from '../../sandbox/config';
+import { GRAPH_API_VERSION } from '../../core/channels/api';
 
 export const PHONE_ID = '100000000000001';
 export const WA_TOKEN = 'sandbox-token';
@@ -80,7 +81,7 @@ export function textBody(to: string, text: string): unknown {
 }
 
 export function sendTemplate(base: string, to: string, opts?: { name?: string; lang?: string; params?: string[] }): Promise<CallResult> {
-	return call(base, 'POST', `/v25.0/${PHONE_ID}/messages`, { token: WA_TOKEN, body: templateBody(to, opts) });
+	return call(base, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/messages`, { token: WA_TOKEN, body: templateBody(to, opts) });
 }
 
 export interface Received {

@@ -1,5 +1,6 @@
 /** Contract tests: Instagram containers (with Meta's media fetch), publish, quota, insights. */
 import { call, IG_ID, PAGE_TOKEN, startImageServer, startSandbox, type Started } from './helpers';
+import { GRAPH_API_VERSION } from '../../core/channels/api';
 
 let s: Started;
 let img: Awaited<ReturnType<typeof startImageServer>>;
@@ -13,9 +14,13 @@ beforeEach(async () => {
 afterEach(() => s.running.close());
 
 const create = (imageUrl: string) =>
-	call(s.url, 'POST', `/v25.0/${IG_ID}/media`, { token: PAGE_TOKEN, body: { image_url: imageUrl, caption: 'सावधान रहें #CyberSafety' } });
-const status = (id: string) => call(s.url, 'GET', `/v25.0/${id}?fields=status_code,status`, { token: PAGE_TOKEN });
-const publish = (id: string) => call(s.url, 'POST', `/v25.0/${IG_ID}/media_publish`, { token: PAGE_TOKEN, body: { creation_id: id } });
+	call(s.url, 'POST', `/${GRAPH_API_VERSION}/${IG_ID}/media`, {
+		token: PAGE_TOKEN,
+		body: { image_url: imageUrl, caption: 'सावधान रहें #CyberSafety' },
+	});
+const status = (id: string) => call(s.url, 'GET', `/${GRAPH_API_VERSION}/${id}?fields=status_code,status`, { token: PAGE_TOKEN });
+const publish = (id: string) =>
+	call(s.url, 'POST', `/${GRAPH_API_VERSION}/${IG_ID}/media_publish`, { token: PAGE_TOKEN, body: { creation_id: id } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('container: image fetched, IN_PROGRESS then FINISHED; publish → media id; PUBLISHED', async () => {
@@ -33,7 +38,9 @@ test('container: image fetched, IN_PROGRESS then FINISHED; publish → media id;
 	expect(p.status).toBe(200);
 	expect(p.body.id).toMatch(/^\d+$/);
 	expect((await status(c.body.id)).body.status_code).toBe('PUBLISHED');
-	const media = await call(s.url, 'GET', `/v25.0/${p.body.id}?fields=caption,media_type,permalink,timestamp`, { token: PAGE_TOKEN });
+	const media = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${p.body.id}?fields=caption,media_type,permalink,timestamp`, {
+		token: PAGE_TOKEN,
+	});
 	expect(media.body).toMatchObject({ id: p.body.id, caption: 'सावधान रहें #CyberSafety', media_type: 'IMAGE' });
 });
 
@@ -59,7 +66,7 @@ test('image_url on a closed port → 9004 / 2207052; unsupported aspect ratio �
 	expect(closed.body.error).toMatchObject({ code: 9004, error_subcode: 2207052 });
 	const wide = await create(`${img.url}/wide.jpg`);
 	expect(wide.body.error).toMatchObject({ code: 36003, error_subcode: 2207009 });
-	expect((await call(s.url, 'POST', `/v25.0/${IG_ID}/media`, { token: PAGE_TOKEN, body: {} })).body.error.code).toBe(100);
+	expect((await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${IG_ID}/media`, { token: PAGE_TOKEN, body: {} })).body.error.code).toBe(100);
 });
 
 test('content_publishing_limit and the quota (code 9 / 2207042)', async () => {
@@ -67,7 +74,9 @@ test('content_publishing_limit and the quota (code 9 / 2207042)', async () => {
 	const a = await create(`${img.url}/ok.jpg`);
 	const b = await create(`${img.url}/ok.jpg`);
 	expect((await publish(a.body.id)).status).toBe(200);
-	const limit = await call(s.url, 'GET', `/v25.0/${IG_ID}/content_publishing_limit?fields=quota_usage,config`, { token: PAGE_TOKEN });
+	const limit = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${IG_ID}/content_publishing_limit?fields=quota_usage,config`, {
+		token: PAGE_TOKEN,
+	});
 	expect(limit.body).toEqual({ data: [{ quota_usage: 1, config: { quota_total: 1, quota_duration: 86400 } }] });
 	const over = await publish(b.body.id);
 	expect(over.body.error).toMatchObject({ code: 9, error_subcode: 2207042 });
@@ -87,26 +96,33 @@ test('insights: views and reach served, impressions refused (100)', async () => 
 	await call(s.url, 'PATCH', '/_sandbox/config', { body: { instagram: { containerProcessingMs: 0 } } });
 	const c = await create(`${img.url}/ok.jpg`);
 	const m = await publish(c.body.id);
-	const ok = await call(s.url, 'GET', `/v25.0/${m.body.id}/insights?metric=views,reach`, { token: PAGE_TOKEN });
+	const ok = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${m.body.id}/insights?metric=views,reach`, { token: PAGE_TOKEN });
 	expect(ok.body.data.map((d: { name: string }) => d.name)).toEqual(['views', 'reach']);
 	expect(ok.body.data[0].values[0].value).toEqual(expect.any(Number));
-	const bad = await call(s.url, 'GET', `/v25.0/${m.body.id}/insights?metric=views,impressions`, { token: PAGE_TOKEN });
+	const bad = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${m.body.id}/insights?metric=views,impressions`, { token: PAGE_TOKEN });
 	expect(bad.status).toBe(400);
 	expect(bad.body.error.code).toBe(100);
-	const account = await call(s.url, 'GET', `/v25.0/${IG_ID}/insights?metric=views,reach&period=day&metric_type=total_value`, {
-		token: PAGE_TOKEN,
-	});
+	const account = await call(
+		s.url,
+		'GET',
+		`/${GRAPH_API_VERSION}/${IG_ID}/insights?metric=views,reach&period=day&metric_type=total_value`,
+		{
+			token: PAGE_TOKEN,
+		},
+	);
 	expect(account.body.data[0]).toMatchObject({ name: 'views', total_value: { value: expect.any(Number) } });
-	const noType = await call(s.url, 'GET', `/v25.0/${IG_ID}/insights?metric=views&period=day`, { token: PAGE_TOKEN });
+	const noType = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${IG_ID}/insights?metric=views&period=day`, { token: PAGE_TOKEN });
 	expect(noType.body.error.code).toBe(100);
-	const accImpr = await call(s.url, 'GET', `/v25.0/${IG_ID}/insights?metric=impressions&period=day`, { token: PAGE_TOKEN });
+	const accImpr = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${IG_ID}/insights?metric=impressions&period=day`, { token: PAGE_TOKEN });
 	expect(accImpr.body.error.code).toBe(100);
 });
 
 test('token checks: WhatsApp token cannot touch the IG user; bad token → 190', async () => {
-	expect((await call(s.url, 'GET', `/v25.0/${IG_ID}?fields=username`, { token: 'sandbox-token' })).body.error.error_subcode).toBe(33);
-	expect((await call(s.url, 'GET', `/v25.0/${IG_ID}?fields=username`, { token: 'zzz' })).body.error.code).toBe(190);
-	expect((await call(s.url, 'GET', `/v25.0/${IG_ID}?fields=username`, { token: PAGE_TOKEN })).body).toEqual({
+	expect(
+		(await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${IG_ID}?fields=username`, { token: 'sandbox-token' })).body.error.error_subcode,
+	).toBe(33);
+	expect((await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${IG_ID}?fields=username`, { token: 'zzz' })).body.error.code).toBe(190);
+	expect((await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${IG_ID}?fields=username`, { token: PAGE_TOKEN })).body).toEqual({
 		username: 'police_mitan_sandbox',
 		id: IG_ID,
 	});

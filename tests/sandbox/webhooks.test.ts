@@ -1,6 +1,7 @@
 /** Contract tests: status / inbound / preference webhooks, signature, at-least-once, handshake. */
 import { call, PHONE_ID, Receiver, sendTemplate, startSandbox, textBody, validSignature, WA_TOKEN, type Started } from './helpers';
 import type { DeepPartial, SandboxConfig } from '../../sandbox/config';
+import { GRAPH_API_VERSION } from '../../core/channels/api';
 
 let s: Started;
 let rx: Receiver;
@@ -128,13 +129,16 @@ test('messaging tier: recipients beyond the daily unique limit fail (documented 
 
 test('free-form text outside the 24 h window → 131047; inside it (after an inbound message) it is free', async () => {
 	await boot({ shares: { delivered: 1, read: 0 } });
-	await call(s.url, 'POST', `/v25.0/${PHONE_ID}/messages`, { token: WA_TOKEN, body: textBody('919811111111', 'hello') });
+	await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/messages`, { token: WA_TOKEN, body: textBody('919811111111', 'hello') });
 	await rx.waitFor(() => rx.statuses().length >= 1);
 	expect(rx.statuses()[0].errors[0].code).toBe(131047);
 
 	await call(s.url, 'POST', '/_sandbox/inject/inbound', { body: { from: '919822222222', text: 'मेरे साथ धोखा हुआ 😢' } });
 	await call(s.url, 'POST', '/_sandbox/clock', { body: { advanceMs: 7_000 } });
-	await call(s.url, 'POST', `/v25.0/${PHONE_ID}/messages`, { token: WA_TOKEN, body: textBody('919822222222', 'Reference MITAN-1') });
+	await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/messages`, {
+		token: WA_TOKEN,
+		body: textBody('919822222222', 'Reference MITAN-1'),
+	});
 	await rx.waitFor(() => rx.statuses().filter((x) => x.recipient_id === '919822222222').length >= 2);
 	const st = rx.statuses().filter((x) => x.recipient_id === '919822222222');
 	expect(st.every((x) => x.status !== 'failed')).toBe(true);

@@ -1,5 +1,6 @@
 /** Contract tests: WhatsApp Cloud API send + phone number info, every synchronous error. */
 import { call, PHONE_ID, sendTemplate, startSandbox, templateBody, textBody, WA_TOKEN, type Started } from './helpers';
+import { GRAPH_API_VERSION } from '../../core/channels/api';
 
 let s: Started;
 beforeEach(async () => {
@@ -9,7 +10,7 @@ afterEach(async () => {
 	await s.running.close();
 });
 
-const send = (body: unknown, token = WA_TOKEN, version = 'v25.0') =>
+const send = (body: unknown, token = WA_TOKEN, version = GRAPH_API_VERSION) =>
 	call(s.url, 'POST', `/${version}/${PHONE_ID}/messages`, { token, body });
 
 describe('POST /{version}/{phone-number-id}/messages', () => {
@@ -37,7 +38,7 @@ describe('POST /{version}/{phone-number-id}/messages', () => {
 	});
 
 	test('token: missing, unknown, expired (190/463), valid for another object (100/33)', async () => {
-		const missing = await call(s.url, 'POST', `/v25.0/${PHONE_ID}/messages`, { body: templateBody('919876543210') });
+		const missing = await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/messages`, { body: templateBody('919876543210') });
 		expect(missing.status).toBe(400);
 		expect(missing.body.error.code).toBe(104);
 
@@ -59,12 +60,17 @@ describe('POST /{version}/{phone-number-id}/messages', () => {
 	});
 
 	test('access_token in the query works like the header', async () => {
-		const r = await call(s.url, 'POST', `/v25.0/${PHONE_ID}/messages?access_token=${WA_TOKEN}`, { body: templateBody('919876543214') });
+		const r = await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/messages?access_token=${WA_TOKEN}`, {
+			body: templateBody('919876543214'),
+		});
 		expect(r.status).toBe(200);
 	});
 
 	test('unknown phone number id → 100/33', async () => {
-		const r = await call(s.url, 'POST', '/v25.0/999999999999999/messages', { token: WA_TOKEN, body: templateBody('919876543210') });
+		const r = await call(s.url, 'POST', `/${GRAPH_API_VERSION}/999999999999999/messages`, {
+			token: WA_TOKEN,
+			body: templateBody('919876543210'),
+		});
 		expect(r.status).toBe(400);
 		expect(r.body.error).toMatchObject({ code: 100, error_subcode: 33 });
 	});
@@ -154,9 +160,12 @@ describe('POST /{version}/{phone-number-id}/messages', () => {
 	});
 
 	test('marketing_messages accepts marketing templates only', async () => {
-		const ok = await call(s.url, 'POST', `/v25.0/${PHONE_ID}/marketing_messages`, { token: WA_TOKEN, body: templateBody('919876543215') });
+		const ok = await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/marketing_messages`, {
+			token: WA_TOKEN,
+			body: templateBody('919876543215'),
+		});
 		expect(ok.status).toBe(200);
-		const utility = await call(s.url, 'POST', `/v25.0/${PHONE_ID}/marketing_messages`, {
+		const utility = await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/marketing_messages`, {
 			token: WA_TOKEN,
 			body: templateBody('919876543216', { name: 'complaint_ack' }),
 		});
@@ -169,7 +178,7 @@ describe('POST /{version}/{phone-number-id}/messages', () => {
 	});
 
 	test('malformed JSON → (#100)', async () => {
-		const res = await fetch(`${s.url}/v25.0/${PHONE_ID}/messages`, {
+		const res = await fetch(`${s.url}/${GRAPH_API_VERSION}/${PHONE_ID}/messages`, {
 			method: 'POST',
 			headers: { authorization: `Bearer ${WA_TOKEN}`, 'content-type': 'application/json' },
 			body: '{"messaging_product":',
@@ -181,7 +190,7 @@ describe('POST /{version}/{phone-number-id}/messages', () => {
 
 describe('GET /{version}/{phone-number-id}', () => {
 	test('returns the phone number info credential tests read', async () => {
-		const r = await call(s.url, 'GET', `/v25.0/${PHONE_ID}`, { token: WA_TOKEN });
+		const r = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${PHONE_ID}`, { token: WA_TOKEN });
 		expect(r.status).toBe(200);
 		expect(r.body).toMatchObject({
 			id: PHONE_ID,
@@ -193,9 +202,9 @@ describe('GET /{version}/{phone-number-id}', () => {
 	});
 
 	test('fields= projects, unknown field → (#100)', async () => {
-		const r = await call(s.url, 'GET', `/v25.0/${PHONE_ID}?fields=display_phone_number,throughput`, { token: WA_TOKEN });
+		const r = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${PHONE_ID}?fields=display_phone_number,throughput`, { token: WA_TOKEN });
 		expect(r.body).toEqual({ display_phone_number: '+91 70000 00001', throughput: { level: 'STANDARD' }, id: PHONE_ID });
-		const bad = await call(s.url, 'GET', `/v25.0/${PHONE_ID}?fields=nonsense`, { token: WA_TOKEN });
+		const bad = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${PHONE_ID}?fields=nonsense`, { token: WA_TOKEN });
 		expect(bad.status).toBe(400);
 		expect(bad.body.error.code).toBe(100);
 	});
@@ -210,14 +219,14 @@ describe('GET /{version}/{phone-number-id}', () => {
 				},
 			},
 		});
-		expect((await call(s.url, 'GET', `/v25.0/${PHONE_ID}`, { token: WA_TOKEN })).body.throughput.level).toBe('HIGH');
-		expect((await call(s.url, 'GET', `/v25.0/${PHONE_ID}`, { token: 'nope' })).body.error.code).toBe(190);
+		expect((await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${PHONE_ID}`, { token: WA_TOKEN })).body.throughput.level).toBe('HIGH');
+		expect((await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${PHONE_ID}`, { token: 'nope' })).body.error.code).toBe(190);
 	});
 
 	test('WABA phone_numbers and message_templates', async () => {
-		const pn = await call(s.url, 'GET', '/v25.0/200000000000001/phone_numbers', { token: WA_TOKEN });
+		const pn = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/200000000000001/phone_numbers`, { token: WA_TOKEN });
 		expect(pn.body.data[0].id).toBe(PHONE_ID);
-		const t = await call(s.url, 'GET', '/v25.0/200000000000001/message_templates', { token: WA_TOKEN });
+		const t = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/200000000000001/message_templates`, { token: WA_TOKEN });
 		expect(t.body.data.map((x: { name: string; language: string }) => `${x.name}/${x.language}`)).toContain('daily_awareness/hi');
 	});
 });
