@@ -28,8 +28,9 @@ export interface MitanConfig {
 	/** District code used for new rows when none is given (e.g. reference numbers KBD-2026-000123). */
 	defaultDistrict: string;
 	timezone: string;
-	/** Gateway + dashboard. */
+	/** Gateway + dashboard: port and interface (HOST, default 127.0.0.1: put a proxy in front). */
 	port: number;
+	host: string;
 	publicUrl: string;
 	sessionSecret?: string;
 	/** The sandbox standing in for Meta and X (training mode, `npm run sandbox`). */
@@ -65,6 +66,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		// The installation's zone; each district's own is districts.timezone (core/districts.ts).
 		timezone: pick(explicit.timezone, 'MITAN_TIMEZONE') ?? 'Asia/Kolkata',
 		port,
+		host: pick(explicit.host, 'HOST') ?? '127.0.0.1',
 		publicUrl: (pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
 		sessionSecret: pick(explicit.sessionSecret, 'MITAN_SESSION_SECRET'),
 		sandboxPort,

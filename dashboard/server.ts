@@ -33,7 +33,7 @@ async function main(input: MitanConfigInput = {}): Promise<void> {
 	const cfg = resolveConfig(input);
 	const db = await openDb(cfg);
 	await migrate(db);
-	const s = await startServer({ db, port: cfg.port, host: process.env.HOST ?? '127.0.0.1', publicUrl: cfg.publicUrl });
+	const s = await startServer({ db, port: cfg.port, host: cfg.host, publicUrl: cfg.publicUrl });
 	process.stdout.write(`Police Mitan gateway + dashboard on ${s.url}\n`);
 }
 

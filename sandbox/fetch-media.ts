@@ -1,8 +1,8 @@
 /**
  * Fetches a media URL the way Meta's crawler does when a client hands it `image_url` / `url`:
  * at request time, no cookies, no redirects followed (Meta's docs list redirects among the
- * causes of 9004), and the bytes decide, not the file name. The #1 real-world failure of
- * Instagram publishing (channels.md §3), so it is reproduced rather than skipped.
+ * causes of 9004), and the bytes decide, not the file name. A fetch Meta cannot make is the
+ * most reported failure of Instagram publishing, so it is reproduced rather than skipped.
  */
 import sharp from 'sharp';
 

@@ -1,5 +1,6 @@
 /**
- * Insights metric catalogues as of Graph v25 (channels.md §2, §3) and deterministic values.
+ * Insights metric catalogues as of Graph v25 (Meta's Page and Instagram insights references, as
+ * of 2026: `impressions`-style metrics are gone, `views` replaced them) and deterministic values.
  * The catalogues matter more than the numbers: one deprecated or unknown metric fails the WHOLE
  * call with (#100), as Meta does, which is the breakage clients must survive.
  */

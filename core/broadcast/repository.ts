@@ -35,6 +35,12 @@ export function toBroadcast(r: Row): Broadcast {
 	};
 }
 
+/**
+ * Who may be sent a broadcast message now (subscribers aliased s): an active citizen with a
+ * number. Checked at the snapshot and again just before each group leaves (a STOP since wins).
+ */
+const SENDABLE = `s.status = 'active' AND s.phone IS NOT NULL`;
+
 export async function findBroadcast(db: Queryable, id: number): Promise<Broadcast | undefined> {
 	const [r] = await db.query(`SELECT ${COLS} FROM broadcasts WHERE id = $1`, [id]);
 	return r ? toBroadcast(r) : undefined;
@@ -102,7 +108,7 @@ export async function snapshotRecipients(db: Queryable, broadcastId: number, whe
        INSERT INTO deliveries (broadcast_id, subscriber_id, language, police_station)
        SELECT b.id, s.id, s.language, s.police_station
        FROM subscribers s, b
-       WHERE ${where} AND s.status = 'active' AND s.phone IS NOT NULL AND s.consent_source IS NOT NULL
+       WHERE ${where} AND ${SENDABLE} AND s.consent_source IS NOT NULL
          AND NOT EXISTS (
            SELECT 1 FROM deliveries d2 JOIN broadcasts b2 ON b2.id = d2.broadcast_id
            WHERE d2.subscriber_id = s.id AND b2.id <> b.id AND b2.content_key = b.content_key
@@ -206,13 +212,13 @@ export async function markInFlight(db: Queryable, ids: number[], workerId: strin
        UPDATE deliveries d SET state = 'skipped', error_class = 'not_active', claimed_by = NULL
        FROM subscribers s
        WHERE d.id = ANY($1::bigint[]) AND d.state = 'pending' AND d.claimed_by = $2 AND s.id = d.subscriber_id
-         AND (s.status <> 'active' OR s.phone IS NULL)
+         AND NOT (${SENDABLE})
        RETURNING d.id),
      m AS (
        UPDATE deliveries d SET state = 'in_flight', attempts = d.attempts + 1, sending_at = clock_timestamp()
        FROM subscribers s
        WHERE d.id = ANY($1::bigint[]) AND d.state = 'pending' AND d.claimed_by = $2 AND s.id = d.subscriber_id
-         AND s.status = 'active' AND s.phone IS NOT NULL
+         AND ${SENDABLE}
        RETURNING d.id, d.attempts)
      SELECT (SELECT json_agg(id) FROM sk) AS skipped, (SELECT json_agg(json_build_array(id, attempts)) FROM m) AS sending`,
 		[ids, workerId],

@@ -43,7 +43,3 @@ export interface PageData {
 	cards: Cards;
 	charts: Chart[];
 }
-
-export function chartById(page: PageData, id: string): Chart | undefined {
-	return page.charts.find((c) => c.id === id);
-}

@@ -11,10 +11,6 @@ import type { Db } from '../../core/db';
 
 const running = new Map<number, { promise: Promise<SenderResult | undefined>; abort: AbortController }>();
 
-export function isRunningHere(broadcastId: number): boolean {
-	return running.has(broadcastId);
-}
-
 export function runInBackground(db: Db, client: WhatsAppClient, broadcastId: number): boolean {
 	if (running.has(broadcastId)) return false;
 	const abort = new AbortController();

@@ -98,7 +98,7 @@ describe('WhatsApp client', () => {
 });
 
 describe('error map', () => {
-	test('every code named in DESIGN.md maps to its class', () => {
+	test("every code of the design's error classes maps to its class", () => {
 		const expected: Record<number, string> = {
 			130429: 'retry_soon',
 			131000: 'retry_soon',

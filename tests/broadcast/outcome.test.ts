@@ -1,5 +1,5 @@
 /**
- * What each answer does to a delivery row, by action class: every class of DESIGN.md, the
+ * What each answer does to a delivery row, by action class: every class of the error map, the
  * capped exponential backoff with jitter, in-doubt on a lost answer, and the campaign stops.
  */
 import { WhatsAppApiError } from '../../core/channels/whatsapp/errors';

@@ -4,7 +4,8 @@
  * given, other node packages (e.g. n8n-nodes-base from the cached n8n install) loaded with
  * n8n's PackageDirectoryLoader. Credentials come from a plain map, by credential type.
  *
- * Every node and workflow test goes through this file (reference/n8n.md §5.2).
+ * Every node and workflow test goes through this file: n8n's own engine runs the nodes, so a
+ * test sees what n8n would (parameter resolution, credentials, item pairing), without a server.
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -7,10 +7,16 @@ import { resolveConfig } from '../../core/config';
 
 test('defaults, then the environment, then explicit options', () => {
 	const d = resolveConfig({}, {});
-	expect(d).toMatchObject({ port: 3000, sandboxPort: SANDBOX_DEFAULT_PORT, sandboxHost: '127.0.0.1', timezone: 'Asia/Kolkata' });
+	expect(d).toMatchObject({
+		port: 3000,
+		host: '127.0.0.1',
+		sandboxPort: SANDBOX_DEFAULT_PORT,
+		sandboxHost: '127.0.0.1',
+		timezone: 'Asia/Kolkata',
+	});
 	expect(d.sandboxConfigFile).toBeUndefined();
 	expect(d.whatsapp.graphVersion).toBe(GRAPH_API_VERSION);
-	const env = { SANDBOX_PORT: '4210', SANDBOX_HOST: '0.0.0.0', SANDBOX_CONFIG: '/tmp/sb.json', PORT: '4110' };
+	const env = { SANDBOX_PORT: '4210', SANDBOX_HOST: '0.0.0.0', SANDBOX_CONFIG: '/tmp/sb.json', PORT: '4110', HOST: '0.0.0.0' };
 	expect(resolveConfig({}, env)).toMatchObject({
 		port: 4110,
 		sandboxPort: 4210,

@@ -2,11 +2,15 @@
  * The ONE map from a WhatsApp Cloud API error code to what the caller must do.
  * Classification reads Meta's structured `error.code` (and keeps `error_data.details` and
  * `fbtrace_id` for the operator), never the message text: Meta says titles and messages change
- * and will be deprecated (reference/channels.md 1.2 / 1.4).
+ * and will be deprecated (Meta's WhatsApp Cloud API "Error codes" page: build on `code` and
+ * `error_data.details`; `error_subcode` is deprecated since v16).
  */
 import { MitanError, remoteErrorCode, type ErrorAction } from '../../errors';
 
-/** Meta error code → action class (DESIGN.md "Error classes by action"). */
+/**
+ * Meta error code → action class: retry soon, slow this recipient, retry tomorrow, drop the
+ * recipient, fix the content, re-authenticate, stop the campaign (core/errors.ts defines each).
+ */
 export const WHATSAPP_ERROR_ACTIONS: Readonly<Record<number, ErrorAction>> = Object.freeze({
 	// Throughput / transient: back off a little and try again.
 	130429: 'retry_soon', // Cloud API throughput (80 / 1,000 mps) reached
