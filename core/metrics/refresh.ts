@@ -12,7 +12,7 @@ import { WHATSAPP_ROLLUP_SQL } from './whatsapp';
 /**
  * Keeps the daily rollups equal to the rows they summarise.
  * - incremental (the default, run by the Reach node / a schedule): claims the days the triggers
- *   of migration 050 marked in rollup_dirty_days and recomputes only those;
+ *   of migrations 050 and 065 marked in rollup_dirty_days and recomputes only those;
  * - full: recomputes every day (after a restore, a change of definition, the demo load).
  * Both are idempotent: unchanged rows are not rewritten. The claim (DELETE ... RETURNING) and the
  * recompute share one transaction, so a failed refresh leaves its days dirty, and two refreshes

@@ -4,8 +4,9 @@ import type { StatusRow } from './rows';
 
 /**
  * All status SQL. One statement per batch: insert the new (wamid, status) rows, move the linked
- * deliveries forward, mark the rollup days dirty, and report the failures that change a
- * subscriber. One round trip keeps a 3,000 webhooks/s gateway at a few transactions per batch.
+ * deliveries forward, and report the failures that change a subscriber. One round trip keeps a
+ * 3,000 webhooks/s gateway at a few transactions per batch. The rollup days these rows touch are
+ * marked dirty by the tables' own triggers (migrations 050 and 065), not here.
  */
 
 /** A citizen Meta says we must stop sending to (131026 undeliverable, 131050 stopped marketing). */
@@ -62,20 +63,11 @@ upd AS (
     price_category = coalesce(a.price_category, d.price_category),
     billable = coalesce(a.billable, d.billable)
   FROM agg a WHERE d.id = a.delivery_id
-  RETURNING d.id, d.broadcast_id, d.subscriber_id
-),
-dirty AS (
-  INSERT INTO rollup_dirty_days (day, district_id, kind)
-  SELECT (s.occurred_at AT TIME ZONE dd.timezone)::date, s.district_id, 'whatsapp' FROM src s JOIN districts dd ON dd.id = s.district_id
-  UNION
-  SELECT b.broadcast_date, b.district_id, 'whatsapp' FROM upd u JOIN broadcasts b ON b.id = u.broadcast_id
-  ON CONFLICT (day, district_id, kind) DO UPDATE SET marked_at = now()
-  RETURNING day
+  RETURNING d.id
 )
 SELECT (SELECT count(*) FROM src)::int AS written,
        (SELECT count(*) FROM upd)::int AS deliveries,
        (SELECT count(*) FROM src WHERE delivery_id IS NULL)::int AS unlinked,
-       (SELECT count(*) FROM dirty)::int AS dirty_days,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('code', s.error_code, 'recipient', s.recipient,
                                                      'district_id', s.district_id, 'subscriber_id', dl.subscriber_id)), '[]'::jsonb)
         FROM src s LEFT JOIN deliveries dl ON dl.id = s.delivery_id
