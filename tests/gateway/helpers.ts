@@ -1,5 +1,6 @@
 /** Shared plumbing for the gateway tests: an app with the gateway mounted, signed bodies, seed rows. */
 import express from 'express';
+import request from 'supertest';
 import type { Db } from '../../core/db';
 import { signBody } from '../../core/gateway/signature';
 import type { SendResult, WhatsAppSender } from '../../core/channels/whatsapp/types';
@@ -148,4 +149,33 @@ export class FakeSender implements WhatsAppSender {
 		this.sent.push({ to, body });
 		return { wamid: `wamid.confirm.${this.sent.length}` };
 	}
+}
+
+/**
+ * The webhook suites' shared setup on one engine's database: a gateway app whose confirmations
+ * go to a FakeSender, a signed POST, and a row count. Registers its own beforeAll / afterAll.
+ */
+export function webhookSuite(ctx: { readonly db: Db }) {
+	const gw = {} as { app: express.Express; router: GatewayRouter; sender: FakeSender } & {
+		post(body: Buffer | object, sig?: string | null): request.Test;
+		count(sql: string, params?: unknown[]): Promise<number>;
+		statusRows(prefix: string): Promise<number>;
+	};
+	beforeAll(() => {
+		gw.sender = new FakeSender();
+		Object.assign(gw, gatewayApp(ctx.db, { gateway: { senderFor: () => gw.sender } }));
+	});
+	afterAll(async () => {
+		await gw.router.gateway.close();
+	});
+	gw.post = (body, sig) => {
+		const raw = Buffer.isBuffer(body) ? body : metaBytes(body);
+		const r = request(gw.app).post('/webhooks/whatsapp').set('content-type', 'application/json');
+		if (sig !== null) r.set('x-hub-signature-256', sig ?? signed(raw));
+		// A string, not the Buffer: superagent would JSON-encode a Buffer sent as application/json.
+		return r.send(raw.toString('utf8'));
+	};
+	gw.count = async (sql, params = []) => Number((await ctx.db.query<{ n: number }>(sql, params))[0].n);
+	gw.statusRows = (prefix) => gw.count(`SELECT count(*)::int AS n FROM status_events WHERE wamid LIKE $1`, [prefix + '%']);
+	return gw;
 }
