@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -70,7 +71,7 @@ export const OWNER_IDENTITY = { email: 'cybercell@mitan.local', firstName: 'Cybe
 function ownerPassword(userFolder: string): string {
 	const file = path.join(userFolder, 'owner.password');
 	// n8n wants 8+ characters with a digit and a capital letter.
-	if (!fs.existsSync(file)) fs.writeFileSync(file, `Mitan-${require('crypto').randomBytes(9).toString('base64url')}-7Q`, { mode: 0o600 });
+	if (!fs.existsSync(file)) fs.writeFileSync(file, `Mitan-${randomBytes(9).toString('base64url')}-7Q`, { mode: 0o600 });
 	return fs.readFileSync(file, 'utf8').trim();
 }
 
@@ -87,7 +88,7 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 	fs.mkdirSync(userFolder, { recursive: true });
 	// The key encrypts n8n's stored credentials: made once per data folder and kept.
 	const keyFile = path.join(userFolder, 'encryption.key');
-	if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, require('crypto').randomBytes(24).toString('hex'), { mode: 0o600 });
+	if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, randomBytes(24).toString('hex'), { mode: 0o600 });
 	const encryptionKey = fs.readFileSync(keyFile, 'utf8').trim();
 	const owner = { ...OWNER_IDENTITY, password: ownerPassword(userFolder) };
 

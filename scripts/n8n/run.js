@@ -116,8 +116,8 @@ class N8nInstance {
 		return `http://127.0.0.1:${this.port}`;
 	}
 
-	/** Environment of every n8n process of this instance (`role` start|worker|cli). */
-	env(role = 'cli', extra = {}) {
+	/** Environment of every n8n process of this instance (`_role` start|worker|cli: the same for each today). */
+	env(_role = 'cli', extra = {}) {
 		const e = {
 			...process.env,
 			PATH: `${this.paths.nodeBinDir}${path.delimiter}${process.env.PATH || ''}`,

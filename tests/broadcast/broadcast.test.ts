@@ -17,17 +17,7 @@ import { RosterService } from '../../core/roster';
 import { WhatsAppApiError } from '../../core/channels/whatsapp/errors';
 import { describeEachEngine } from '../helpers/db';
 import { call, WA_TOKEN } from '../sandbox/helpers';
-import {
-	acceptedByRecipient,
-	deliveryCounts,
-	phoneOf,
-	resetSandbox,
-	seedRoster,
-	startWaSandbox,
-	TEMPLATES,
-	waClient,
-	waStats,
-} from './helpers';
+import { acceptedByRecipient, deliveryCounts, resetSandbox, seedRoster, startWaSandbox, TEMPLATES, waClient } from './helpers';
 import type { Started } from '../sandbox/helpers';
 
 const RATE = 1000;

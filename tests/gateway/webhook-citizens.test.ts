@@ -18,7 +18,7 @@ import {
 
 describeEachEngine('gateway /webhooks/whatsapp: citizens', (ctx) => {
 	const gw = webhookSuite(ctx);
-	const { post, count } = gw;
+	const { post } = gw;
 
 	describe('citizens', () => {
 		test('messages are stored once by wamid and queued with a NOTIFY-able row', async () => {
