@@ -5,8 +5,8 @@
 -- owner, this trigger: an UPDATE dirties the broadcast day when it changes what the day counts
 -- (skipped or not: a STOP caught just before sending, a cancel; the station or language; the
 -- broadcast). Status progress (sent → delivered → read) dirties the event's own day through
--- status_events' triggers, and a send refused by the API the day of failed_at, as before.
-CREATE FUNCTION mitan_dirty_deliveries_update() RETURNS trigger LANGUAGE plpgsql AS $$
+-- status_events' triggers; 050's update trigger still marks the day of a send the API refused.
+CREATE FUNCTION mitan_dirty_broadcast_day() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO rollup_dirty_days (day, district_id, kind)
   SELECT DISTINCT b.broadcast_date, b.district_id, 'whatsapp'
@@ -17,15 +17,10 @@ BEGIN
      OR n.police_station IS DISTINCT FROM o.police_station
      OR n.language IS DISTINCT FROM o.language
      OR n.broadcast_id IS DISTINCT FROM o.broadcast_id
-  UNION
-  SELECT DISTINCT (r.failed_at AT TIME ZONE d.timezone)::date, b.district_id, 'whatsapp'
-  FROM changed_rows r JOIN broadcasts b ON b.id = r.broadcast_id JOIN districts d ON d.id = b.district_id
-  WHERE r.state = 'failed' AND r.wamid IS NULL AND r.failed_at IS NOT NULL
   ON CONFLICT DO NOTHING;
   RETURN NULL;
 END $$;
 
-DROP TRIGGER deliveries_dirty_upd ON deliveries;
-CREATE TRIGGER deliveries_dirty_upd AFTER UPDATE ON deliveries
+CREATE TRIGGER deliveries_dirty_counted AFTER UPDATE ON deliveries
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION mitan_dirty_deliveries_update();
+  FOR EACH STATEMENT EXECUTE FUNCTION mitan_dirty_broadcast_day();
