@@ -22,7 +22,7 @@ import { ClaimQueue, idleWaitMs } from './claims';
 import { OutcomeRecorder, rosterDrops } from './flush';
 import { Heartbeat } from './heartbeat';
 import { Requests, templatesByLanguage } from './requests';
-import { GroupSlots, SlotScheduler, type ScheduledGroup } from './schedule';
+import { SlotScheduler, type ScheduledGroup } from './schedule';
 import type { SenderSettings } from './settings';
 import { HaltLatch, sleep, Wakeup } from './signals';
 import type { Halt, SenderClient, SenderLog, SenderOptions, SenderStats, SenderTiming } from './types';
@@ -160,7 +160,15 @@ export class SenderLoop {
 		for (const row of group.rows) {
 			const attempt = marked.sending.get(row.id);
 			if (attempt === undefined) continue;
-			if (!this.halt.reason) await this.waitForSlot(slots);
+			if (!this.halt.reason) {
+				// At its slot and with room in the air (no await at all when both hold already).
+				const wait = slots.nextWaitMs(performance.now());
+				if (wait >= 1) {
+					this.timing.pacedMs += wait;
+					await sleep(wait);
+				}
+				while (!this.halt.reason && !this.requests.hasRoomFor(1)) await this.wake.wait(50);
+			}
 			if (this.halt.reason) {
 				this.recorder.giveBack(row.id);
 				continue;
@@ -168,15 +176,6 @@ export class SenderLoop {
 			this.stats.requests++;
 			this.requests.launch(row, attempt);
 		}
-	}
-
-	private async waitForSlot(slots: GroupSlots): Promise<void> {
-		const wait = slots.nextWaitMs(performance.now());
-		if (wait >= 1) {
-			this.timing.pacedMs += wait;
-			await sleep(wait);
-		}
-		while (!this.halt.reason && !this.requests.hasRoomFor(1)) await this.wake.wait(50);
 	}
 
 	private onAnswer(row: repo.ClaimedRow, o: Outcome): void {
