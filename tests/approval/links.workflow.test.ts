@@ -150,7 +150,6 @@ describeEachEngine('Mitan Approval: deciding by the signed links', (ctx) => {
 		expect(srv.n8nRefusals).toBe(before + 1);
 
 		// The node does not trust its caller: with n8n's check off it refuses the same links itself.
-		(srv as unknown as { app: unknown }).app; // same server
 		const unchecked = new WaitingWebhookServer({ checkSignatureLikeN8n: false });
 		await unchecked.start();
 		unchecked.attach(h);
