@@ -20,9 +20,6 @@ const CODE = ['**/*.ts', '**/*.js', '**/*.mjs'];
 const NOT_THE_LINKS = [`${PKG}/**`];
 const PRODUCTION = ['core/**/*.ts', 'nodes/**/*.ts', 'credentials/**/*.ts', 'dashboard/**/*.ts', 'cli/**/*.ts', 'sandbox/**/*.ts'];
 
-// Issue 14 converts these to MitanError (core/channels and core/social); until a file is
-// converted it is listed here, and each conversion deletes its line.
-const PLAIN_ERRORS_LEFT = ['core/channels/social/registry.ts', 'core/social/posts.ts'];
 
 const NODE_SIDE = {
 	folders: ['dashboard/', 'cli/', 'sandbox/', 'bench/', 'tests/'],
@@ -90,5 +87,4 @@ export default [
 		},
 	},
 	{ files: PRODUCTION, plugins: { mitan }, rules: { 'mitan/no-plain-error': 'error' } },
-	{ files: PLAIN_ERRORS_LEFT, rules: { 'mitan/no-plain-error': 'off' } },
 ];

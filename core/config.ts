@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL, SANDBOX_DEFAULT_PORT } from './channels/api';
 import { MitanError } from './errors';
+import { trimBase } from './url';
 
 /**
  * The one configuration resolver. Order: explicit option > environment > defaults.
@@ -67,7 +68,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		timezone: pick(explicit.timezone, 'MITAN_TIMEZONE') ?? 'Asia/Kolkata',
 		port,
 		host: pick(explicit.host, 'HOST') ?? '127.0.0.1',
-		publicUrl: (pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
+		publicUrl: trimBase(pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`),
 		sessionSecret: pick(explicit.sessionSecret, 'MITAN_SESSION_SECRET'),
 		sandboxPort,
 		sandboxHost: pick(explicit.sandboxHost, 'SANDBOX_HOST') ?? '127.0.0.1',
@@ -79,7 +80,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 			appSecret: pick(w.appSecret, 'META_APP_SECRET'),
 			verifyToken: pick(w.verifyToken, 'WHATSAPP_VERIFY_TOKEN'),
 			graphVersion: pick(w.graphVersion, 'GRAPH_API_VERSION') ?? GRAPH_API_VERSION,
-			baseUrl: (pick(w.baseUrl, 'GRAPH_BASE_URL') ?? GRAPH_BASE_URL).replace(/\/$/, ''),
+			baseUrl: trimBase(pick(w.baseUrl, 'GRAPH_BASE_URL') ?? GRAPH_BASE_URL),
 		},
 	};
 }

@@ -162,7 +162,7 @@ export const ERROR_CODES = {
 	GATEWAY_CLOSING: { action: 'retry_soon' },
 	STORE_UNAVAILABLE: { action: 'retry_soon' },
 
-	// Metrics, rollups and reports (core/metrics, core/social/metrics.ts).
+	// Metrics, rollups and reports (core/metrics, core/publishing/insights.ts).
 	ROLLUP_KIND_UNKNOWN: { action: 'fix_input' },
 	ROLLUP_MODE_UNKNOWN: { action: 'fix_input' },
 	ROLLUP_RATES_INVALID: { action: 'fix_input' },
@@ -173,7 +173,7 @@ export const ERROR_CODES = {
 	METRICS_RATES_INVALID: { action: 'fix_input' },
 	SQL_PARAMETER_MISSING: { action: 'report_bug' },
 
-	// Images and the media store (core/media, core/social/media-link.ts).
+	// Images and the media store (core/media, core/publishing/media-link.ts).
 	IMAGE_MISSING: { action: 'fix_input' },
 	IMAGE_URL_INVALID: { action: 'fix_content' },
 	IMAGE_UNREACHABLE: { action: 'fix_content' },
@@ -188,13 +188,19 @@ export const ERROR_CODES = {
 	WHATSAPP_RECIPIENT_INVALID: { action: 'fix_input' },
 	WHATSAPP_TEMPLATE_INVALID: { action: 'fix_content' },
 	WHATSAPP_TEXT_INVALID: { action: 'fix_content' },
+	/** A template body parameter Meta refuses: empty, a new line or tab, more than 4 spaces (132018), too long. */
+	WHATSAPP_PARAM_INVALID: { action: 'fix_content' },
 	WHATSAPP_NETWORK: { action: 'retry_soon' },
 	NOTIFY_EMPTY: { action: 'fix_input' },
 	NOTIFY_NO_RECIPIENT: { action: 'fix_input' },
 	NOTIFY_RECIPIENT_INVALID: { action: 'fix_input' },
 	NOTIFY_FAILED: { action: 'retry_soon' },
 
-	// Facebook, Instagram and X (core/channels/social, core/social, nodes/MitanPublish).
+	// The channel registry (core/channels/registry.ts).
+	CHANNEL_UNKNOWN: { action: 'fix_input' },
+	CHANNEL_REGISTERED_TWICE: { action: 'report_bug' },
+
+	// Facebook, Instagram and X (core/channels, core/publishing, nodes/MitanPublish).
 	META_TOKEN_MISSING: { action: 'configure' },
 	META_PAGE_ID_MISSING: { action: 'configure' },
 	META_IG_USER_MISSING: { action: 'configure' },
@@ -205,6 +211,8 @@ export const ERROR_CODES = {
 	X_NO_METRICS: { action: 'retry_soon' },
 	X_EMPTY: { action: 'fix_content' },
 	X_TOO_LONG: { action: 'fix_content' },
+	/** twitter-text says X would refuse the text (invalid characters). */
+	X_INVALID: { action: 'fix_content' },
 	FB_EMPTY: { action: 'fix_content' },
 	FB_TOO_LONG: { action: 'fix_content' },
 	FB_BAD_LINK: { action: 'fix_content' },
@@ -232,6 +240,8 @@ export const ERROR_CODES = {
 	/** A network retired or refused an insights metric name: the metric map needs updating. */
 	SOCIAL_METRIC_REFUSED: { action: 'report_bug' },
 	SOCIAL_UNEXPECTED: { action: 'report_bug' },
+	/** The once-per-(content, channel) row vanished between its insert and its read: a broken invariant. */
+	SOCIAL_POST_VANISHED: { action: 'report_bug' },
 	INLINE_NOT_CONFIRMED: { action: 'fix_input' },
 
 	// The store, its migrations and the demo (core/db, core/demo).

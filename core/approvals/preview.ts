@@ -1,5 +1,6 @@
+import { allChannels, channelRules } from '../channels/registry';
+import type { ChannelPreview } from '../channels/types';
 import { shortHash } from '../content/hash';
-import { xWeightedLength } from '../content/validate';
 import type { Category, Content } from '../content/types';
 import { formatDeadline } from './labels';
 import type { ApprovalLinks } from './types';
@@ -17,11 +18,7 @@ export const CATEGORY_LABEL: Record<Category, { hi: string; en: string }> = {
 	other: { hi: 'अन्य', en: 'Other' },
 };
 
-export type ChannelPreview =
-	| { channel: 'whatsapp'; language: 'hi' | 'en'; template: string; templateLanguage: string; params: string[] }
-	| { channel: 'x'; text: string; weightedLength: number; limit: 280 }
-	| { channel: 'instagram'; caption: string; length: number; limit: 2200; imageUrl: string | null }
-	| { channel: 'facebook'; text: string; link: string | null; imageUrl: string | null };
+export type { ChannelPreview } from '../channels/types';
 
 export interface ContentPreview {
 	contentId: number;
@@ -38,22 +35,8 @@ export interface ContentPreview {
 }
 
 export function buildPreview(c: Content): ContentPreview {
-	const channels: ChannelPreview[] = [];
-	const v = c.variants ?? {};
-	for (const lang of ['hi', 'en'] as const) {
-		const t = v.whatsapp?.templates?.[lang];
-		if (t) channels.push({ channel: 'whatsapp', language: lang, template: t.name, templateLanguage: t.language, params: t.params });
-	}
-	if (v.x) channels.push({ channel: 'x', text: v.x.text, weightedLength: xWeightedLength(v.x.text), limit: 280 });
-	if (v.instagram)
-		channels.push({
-			channel: 'instagram',
-			caption: v.instagram.caption,
-			length: [...v.instagram.caption].length,
-			limit: 2200,
-			imageUrl: c.imageUrl,
-		});
-	if (v.facebook) channels.push({ channel: 'facebook', text: v.facebook.text, link: v.facebook.link ?? null, imageUrl: c.imageUrl });
+	// Each channel shows its own part, counted and limited by its own rules (the ones publishing applies).
+	const channels: ChannelPreview[] = allChannels().flatMap((ch) => channelRules(ch).preview(c));
 	return {
 		contentId: c.id,
 		title: c.title,

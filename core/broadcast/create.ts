@@ -4,6 +4,10 @@
  * daily workflow twice returns the same broadcast; a refused input writes nothing.
  */
 import { audit } from '../audit';
+import { WHATSAPP_THROUGHPUT } from '../channels/whatsapp/rules';
+import { isLanguageCode, isTemplateName, templateParamProblems } from '../channels/whatsapp/text';
+import { selectContent } from '../content/repository';
+import { assertPublishable } from '../content/gate';
 import type { Db } from '../db';
 import { MitanError } from '../errors';
 import { districtTimeZone } from '../districts';
@@ -34,19 +38,18 @@ export function validateTemplates(raw: unknown): BroadcastTemplates {
 			throw bad(`templates.${lang}`, `unknown subscriber language "${lang}" (use ${LANGUAGES.join(', ')})`);
 		if (!v || typeof v !== 'object') throw bad(`templates.${lang}`, 'must be an object with "name" and "params"');
 		const c = v as Record<string, unknown>;
-		if (typeof c.name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(c.name))
+		if (!isTemplateName(c.name))
 			throw bad(`templates.${lang}.name`, `template name must be lower-case letters, digits and _ (got ${JSON.stringify(c.name)})`);
-		if (c.language !== undefined && (typeof c.language !== 'string' || !/^[a-z]{2,3}(_[A-Z]{2})?$/.test(c.language))) {
+		if (c.language !== undefined && !isLanguageCode(c.language)) {
 			throw bad(`templates.${lang}.language`, `Meta language code like "hi" or "en_US" expected (got ${JSON.stringify(c.language)})`);
 		}
 		const params = c.params ?? [];
 		if (!Array.isArray(params) || params.some((p) => typeof p !== 'string' && typeof p !== 'number'))
 			throw bad(`templates.${lang}.params`, 'must be a list of texts');
 		const strs = params.map(String);
-		const empty = strs.findIndex((p) => p.trim() === '');
-		if (empty >= 0) throw bad(`templates.${lang}.params[${empty}]`, 'empty parameter (WhatsApp rejects it)');
-		const long = strs.findIndex((p) => p.length > 1024);
-		if (long >= 0) throw bad(`templates.${lang}.params[${long}]`, `${strs[long].length} characters; a template body allows 1,024`);
+		// Meta's parameter rules (empty, one line, spaces, length) from their one owner.
+		const [problem] = strs.flatMap((p, k) => templateParamProblems(p, `templates.${lang}.params[${k}]`));
+		if (problem) throw bad(problem.field, problem.message);
 		const choice: TemplateChoice = { name: c.name, params: strs };
 		if (typeof c.language === 'string') choice.language = c.language;
 		out[lang as Language] = choice;
@@ -87,11 +90,11 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 		throw bad('contentId', `must be a positive whole number (got ${JSON.stringify(contentId)})`);
 	const contentKey = (input.contentKey ?? (contentId !== null ? `content:${contentId}` : '')).trim();
 	if (contentKey === '') throw bad('contentKey', 'give the approved content id or a content key');
-	const rateLimit = input.rateLimitPerSecond ?? 80;
+	const rateLimit = input.rateLimitPerSecond ?? WHATSAPP_THROUGHPUT.standard;
 	if (!Number.isInteger(rateLimit) || rateLimit < 1 || rateLimit > 10_000)
 		throw bad(
 			'rateLimitPerSecond',
-			`must be a whole number 1..10000 (80 by default, 1000 for upgraded numbers), got ${JSON.stringify(rateLimit)}`,
+			`must be a whole number 1..10000 (${WHATSAPP_THROUGHPUT.standard} by default, ${WHATSAPP_THROUGHPUT.upgraded} for upgraded numbers), got ${JSON.stringify(rateLimit)}`,
 		);
 	const pacing = input.pacingFactor ?? 0.985;
 	if (typeof pacing !== 'number' || !(pacing > 0 && pacing <= 1))
@@ -105,12 +108,10 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 
 	return db.transaction(async (tx) => {
 		if (contentId !== null) {
-			const [c] = await tx.query<{ state: string }>(`SELECT state FROM content WHERE id = $1`, [contentId]);
+			const c = await selectContent(tx, contentId);
 			if (!c) throw bad('contentId', `no content with id ${contentId}`);
-			if (c.state !== 'approved' && c.state !== 'published')
-				throw new MitanError('CONTENT_NOT_APPROVED', `content ${contentId} is "${c.state}": only approved content can be broadcast`, {
-					field: 'contentId',
-				});
+			// The one publish gate every channel passes: approved, and unchanged since.
+			assertPublishable(c);
 		}
 		const id = await repo.insertBroadcast(tx, {
 			districtId,

@@ -3,7 +3,7 @@
  * is the one map from Meta's code to the class). Pure: the sender records the rows and acts on
  * `stop` / `drop`.
  */
-import { DROP_REASONS, PAIR_RATE_WAIT_MS, isWhatsAppApiError } from '../channels/whatsapp/errors';
+import { PAIR_RATE_WAIT_MS, isWhatsAppApiError, rosterEffectOf, type RosterEffect } from '../channels/whatsapp/errors';
 import { isMitanError, type ErrorAction } from '../errors';
 import type { OutcomeRow } from './repository';
 
@@ -28,8 +28,8 @@ export interface Outcome {
 	row: OutcomeRow;
 	/** The whole campaign must stop (token, account block, content): the row went back to pending. */
 	stop?: { code: string; action: ErrorAction; reason: string };
-	/** The citizen must never be messaged again. */
-	drop?: { reason: 'invalid' | 'opted_out' | 'undeliverable'; code: number };
+	/** The citizen must never be messaged again, and the roster changes (core/channels/whatsapp/errors.ts says how). */
+	drop?: { effect: RosterEffect; code: number };
 }
 
 const STOPPING: ErrorAction[] = ['reauthenticate', 'stop_campaign', 'fix_content', 'configure'];
@@ -83,11 +83,13 @@ export function outcomeOf(
 				};
 			case 'retry_tomorrow':
 				return { row: { id, state: 'failed', error_code: code, error_class: 'retry_tomorrow', at } };
-			case 'drop_recipient':
+			case 'drop_recipient': {
+				const effect = rosterEffectOf(code);
 				return {
 					row: { id, state: 'failed', error_code: code, error_class: 'drop_recipient', at },
-					drop: code !== null && DROP_REASONS[code] ? { reason: DROP_REASONS[code], code } : undefined,
+					drop: effect && code !== null ? { effect, code } : undefined,
 				};
+			}
 			default:
 				return { row: { id, state: 'failed', error_code: code, error_class: action, at } };
 		}

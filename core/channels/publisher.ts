@@ -4,41 +4,10 @@
  * network's own reset header (never a fixed sleep), and error sorting by structured codes into
  * MitanError actions (never by message text). Each network file overrides only its quirks.
  */
-import { MitanError, type ErrorAction, type ErrorCode, type RemoteErrorCode } from '../errors';
-
-export type SocialChannel = 'facebook' | 'instagram' | 'x';
-export const SOCIAL_CHANNELS: readonly SocialChannel[] = ['facebook', 'instagram', 'x'];
-
-/** Per-channel variants as stored in content.variants (002_campaign.sql). */
-export interface ContentVariants {
-	x?: { text?: string };
-	instagram?: { caption?: string };
-	facebook?: { text?: string; link?: string };
-	[other: string]: unknown;
-}
-
-/** The approved content, channel-neutral; each publisher composes its own post from it. */
-export interface SocialContent {
-	bodyHi: string;
-	bodyEn: string;
-	/** A public image URL (for Instagram: a JPEG the gateway serves, see core/media). */
-	imageUrl?: string | null;
-	variants: ContentVariants;
-}
-
-/** What one network will actually receive. */
-export interface PostDraft {
-	text: string;
-	link?: string;
-	imageUrl?: string;
-	altText?: string;
-}
-
-export interface Problem {
-	field: string;
-	code: ErrorCode;
-	message: string;
-}
+import { MitanError, type ErrorAction, type RemoteErrorCode } from '../errors';
+import type { Problem } from '../problem';
+import { neverReachedServer } from './network';
+import type { ChannelRules, PostDraft, SocialChannel, SocialContent } from './types';
 
 export interface PublishedPost {
 	externalId: string;
@@ -52,18 +21,10 @@ export interface MetricsResult {
 	problems: Problem[];
 }
 
-/** Limits are data with their reason beside them, not code paths. */
-export interface ChannelLimits {
-	maxTextLength: number;
-	textLengthRule: string;
-	requiresImage: boolean;
-	/** Posts per day this project expects to make; the network allows far more. */
-	note?: string;
-}
-
 export interface Publisher {
 	readonly channel: SocialChannel;
-	readonly limits: ChannelLimits;
+	/** The channel's rules (core/channels/registry.ts lists them); validate() applies them. */
+	readonly rules: ChannelRules<SocialChannel>;
 	/** Picks this network's variant (or a bilingual default) from the approved content. */
 	compose(content: SocialContent): PostDraft;
 	/** Every problem at once, each naming the field; empty when the draft can be posted. */
@@ -240,8 +201,8 @@ function networkError(e: unknown, req: HttpRequest, timeoutMs: number, afterHead
 	const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
 	const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
 	const causeCode = err.cause?.code;
-	// Refused / DNS failures happen before a byte is sent: the outcome is known (nothing posted).
-	const neverSent = !timedOut && !afterHeaders && (causeCode === 'ECONNREFUSED' || causeCode === 'ENOTFOUND' || causeCode === 'EAI_AGAIN');
+	// fetch cannot say whether the request was written; an answer's headers prove it was.
+	const neverSent = neverReachedServer({ code: causeCode, requestWritten: afterHeaders ? true : undefined });
 	const outcomeUnknown = !!req.creates && !neverSent;
 	const what = timedOut ? `no answer within ${timeoutMs} ms` : `network error (${causeCode ?? err.message ?? 'unknown'})`;
 	return new MitanError(
@@ -253,30 +214,4 @@ function networkError(e: unknown, req: HttpRequest, timeoutMs: number, afterHead
 
 export function isOutcomeUnknown(e: unknown): boolean {
 	return e instanceof MitanError && e.details?.['outcomeUnknown'] === true;
-}
-
-/** A bilingual default text: Hindi first (most readers), then English. */
-export function bilingual(content: SocialContent): string {
-	return [content.bodyHi.trim(), content.bodyEn.trim()].filter(Boolean).join('\n\n');
-}
-
-export function isHttpUrl(s: string | undefined): boolean {
-	if (!s) return false;
-	try {
-		const u = new URL(s);
-		return u.protocol === 'http:' || u.protocol === 'https:';
-	} catch {
-		return false;
-	}
-}
-
-/** Trims a URL's trailing slash so `${base}/${version}` never doubles it. */
-export function trimBase(url: string): string {
-	return url.replace(/\/+$/, '');
-}
-
-/** The same text, as networks compare it: line endings and outer whitespace normalised. */
-export function sameText(a: string | undefined, b: string | undefined): boolean {
-	const n = (s: string | undefined) => (s ?? '').replace(/\r\n/g, '\n').trim().normalize('NFC');
-	return n(a) === n(b);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { audit } from '../audit';
+import { WHATSAPP_LIMITS } from '../channels/whatsapp/text';
 import type { WhatsAppSender } from '../channels/whatsapp/types';
 import type { Db, Queryable } from '../db';
 import { MitanError } from '../errors';
@@ -46,7 +47,8 @@ export interface IntakeResult {
 }
 
 export const DEFAULT_FOLLOW_UP_MINUTES = 120;
-const MAX_BODY = 4096;
+/** A citizen's message is WhatsApp text: WhatsApp's own limit. */
+const MAX_BODY = WHATSAPP_LIMITS.freeText;
 
 export function citizenHash(e164: string): string {
 	return createHash('sha256').update(e164).digest('hex');

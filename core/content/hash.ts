@@ -12,23 +12,29 @@ import type { ContentDraft } from './types';
  */
 const HASH_VERSION = 'mitan-content-v1';
 
-function canonical(value: unknown): unknown {
+interface CanonicalOptions {
+	/** Also leave out object fields whose value is '' (inline posts: an empty field is no field). */
+	dropEmptyStrings?: boolean;
+}
+
+function canonical(value: unknown, o: CanonicalOptions): unknown {
 	if (typeof value === 'string') return value.normalize('NFC');
-	if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonical(v)));
+	if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonical(v, o)));
 	if (value && typeof value === 'object') {
 		const out: Record<string, unknown> = {};
 		for (const k of Object.keys(value as Record<string, unknown>).sort()) {
 			const v = (value as Record<string, unknown>)[k];
-			if (v === undefined || v === null) continue;
-			out[k] = canonical(v);
+			if (v === undefined || v === null || (o.dropEmptyStrings && v === '')) continue;
+			out[k] = canonical(v, o);
 		}
 		return out;
 	}
 	return value;
 }
 
-export function canonicalJson(value: unknown): string {
-	return JSON.stringify(canonical(value));
+/** The one canonical JSON of the project: the content hash and the inline-post key both use it. */
+export function canonicalJson(value: unknown, opts: CanonicalOptions = {}): string {
+	return JSON.stringify(canonical(value, opts));
 }
 
 export function contentHash(d: ContentDraft): string {

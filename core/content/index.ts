@@ -1,5 +1,5 @@
 export * from './types';
 export { contentHash, canonicalJson, shortHash } from './hash';
-export { validateDraft, xWeightedLength, LIMITS, type Problem } from './validate';
+export { validateDraft, type Problem } from './validate';
 export { nextState, canTransition, allowedFrom, type ContentEvent } from './state';
 export { ContentService, assertPublishable } from './service';

@@ -2,6 +2,7 @@ import { audit } from '../audit';
 import type { Db } from '../db';
 import { MitanError } from '../errors';
 import { voidOpenApprovals } from '../approvals/repository';
+import { assertPublishable } from './gate';
 import { contentHash } from './hash';
 import { districtTimeZone } from '../districts';
 import { isCalendarDate, todayIn } from '../time';
@@ -9,6 +10,8 @@ import { insertContent, listContent, listForDay, selectContent, setState, update
 import { allowedFrom, nextState } from './state';
 import type { Content, ContentState } from './types';
 import { validateDraft } from './validate';
+
+export { assertPublishable } from './gate';
 
 /**
  * Drafting and publishing content. Approval itself lives in core/approvals; this service owns the
@@ -144,35 +147,5 @@ export class ContentService {
 			});
 			return after;
 		});
-	}
-}
-
-/**
- * The publish gate every channel calls before sending: approved, the approval bound to the current
- * hash, and the stored fields still hashing to it (a direct SQL edit of the text would not update
- * content_hash; recomputing catches it).
- */
-export function assertPublishable(c: Content, expectedHash?: string): void {
-	if (c.state !== 'approved' && c.state !== 'published') {
-		throw new MitanError(
-			'CONTENT_NOT_APPROVED',
-			`content ${c.id} is ${c.state}, not approved: nothing is published without the approver's decision`,
-			{ contentId: c.id, state: c.state },
-		);
-	}
-	const actual = contentHash(c);
-	if (!c.approvedHash || c.approvedHash !== c.contentHash || actual !== c.contentHash) {
-		throw new MitanError(
-			'APPROVAL_VOID',
-			`content ${c.id} was changed after it was approved: the approval is void, ask for approval again`,
-			{ contentId: c.id, approvedHash: c.approvedHash, contentHash: actual },
-		);
-	}
-	if (expectedHash !== undefined && expectedHash !== c.approvedHash) {
-		throw new MitanError(
-			'APPROVAL_HASH_MISMATCH',
-			`content ${c.id}: the text being published (hash ${expectedHash.slice(0, 12)}) is not the approved text (hash ${c.approvedHash.slice(0, 12)})`,
-			{ contentId: c.id, expectedHash, approvedHash: c.approvedHash },
-		);
 	}
 }

@@ -3,9 +3,6 @@ import { eachDay } from './dates';
 import type { Chart, DateRange, PageData, Scope } from './types';
 
 /** Reach: WhatsApp delivered/read and social views per day, and WhatsApp reach per police station. Rollups only. */
-
-export const SOCIAL_CHANNELS = ['facebook', 'instagram', 'x'] as const;
-
 export async function reachPage(db: Queryable, scope: Scope, range: DateRange): Promise<PageData> {
 	const days = eachDay(range);
 	const idx = new Map(days.map((d, i) => [d, i]));

@@ -1,3 +1,4 @@
+import { WHATSAPP_LIMITS } from '../channels/whatsapp/text';
 import { MitanError } from '../errors';
 
 /**
@@ -79,7 +80,8 @@ function str(v: unknown, field: string, max = 512): string {
 	return v;
 }
 
-function optStr(v: unknown, field: string, max = 4096): string | null {
+/** Message texts are cut at WhatsApp's free-text limit (Meta sends no longer ones). */
+function optStr(v: unknown, field: string, max: number = WHATSAPP_LIMITS.freeText): string | null {
 	if (v === undefined || v === null) return null;
 	if (typeof v !== 'string') throw bad(field, 'must be a string');
 	return v.length > max ? v.slice(0, max) : v;

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db';
 import { matchKeyword, type Keyword } from '../gateway/keywords';
 import type { InboundMessage, PreferenceEvent } from '../gateway/payload';
 import { e164FromWaId, maskPhone, phoneFromWaId } from '../phone';
-import { RosterService } from '../roster';
+import { applyRosterChange, describeCause } from '../roster/effects';
 import { insertInbound, lockSubscriber, newerChoiceExists, notifyInbound } from './repository';
 
 /**
@@ -92,20 +92,15 @@ async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundO
 		out.stale++;
 		return;
 	}
-	const by = { actor: `citizen:${maskPhone(fromPhone)}`, source: `whatsapp keyword ${m.type}` };
+	const cause = { kind: 'keyword', keyword, citizenPhone: fromPhone, messageType: m.type } as const;
 	if (subscriber && subscriber.status !== 'erased') {
-		const roster = new RosterService(db, m.districtId);
+		const target = { districtId: m.districtId, subscriberId: subscriber.id, phone: subscriber.phone };
 		if (keyword === 'stop') {
-			if (subscriber.status !== 'opted_out') {
-				await roster.optOut(subscriber.phone!, 'keyword STOP', by, tx);
-				out.optOuts++;
-			}
-		} else if (subscriber.status === 'opted_out') {
-			await roster.optIn(subscriber.phone!, 'keyword START', by, tx);
-			out.optIns++;
-		}
+			if (subscriber.status !== 'opted_out' && (await applyRosterChange(db, tx, target, 'opt_out', cause))) out.optOuts++;
+		} else if (subscriber.status === 'opted_out' && (await applyRosterChange(db, tx, target, 'opt_in', cause))) out.optIns++;
 	} else {
 		// Not on the roster: nothing to change, but the request is on record and confirmed.
+		const { by } = describeCause(cause);
 		await audit(tx, {
 			districtId: m.districtId,
 			actor: by.actor,
@@ -147,13 +142,11 @@ async function onePreference(db: Db, tx: Queryable, p: RoutedPreference, out: In
 		out.stale++;
 		return;
 	}
-	const roster = new RosterService(db, p.districtId);
-	const by = { actor: `citizen:${maskPhone(fromPhone)}`, source: 'whatsapp user_preferences' };
+	const target = { districtId: p.districtId, subscriberId: subscriber.id, phone: subscriber.phone };
+	const cause = { kind: 'preference', value: p.value, category: p.category, citizenPhone: fromPhone } as const;
 	if (keyword === 'stop' && subscriber.status !== 'opted_out') {
-		await roster.optOut(subscriber.phone!, `meta user_preferences stop (${p.category ?? 'marketing_messages'})`, by, tx);
-		out.optOuts++;
+		if (await applyRosterChange(db, tx, target, 'opt_out', cause)) out.optOuts++;
 	} else if (keyword === 'start' && subscriber.status === 'opted_out') {
-		await roster.optIn(subscriber.phone!, `meta user_preferences resume (${p.category ?? 'marketing_messages'})`, by, tx);
-		out.optIns++;
+		if (await applyRosterChange(db, tx, target, 'opt_in', cause)) out.optIns++;
 	}
 }

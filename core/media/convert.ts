@@ -1,14 +1,14 @@
 /**
- * Any image → a JPEG Instagram accepts: 4:5 to 1.91:1, 320-1440 px wide, at most 8 MB.
+ * Any image → a JPEG Instagram accepts (INSTAGRAM_IMAGE_RULES, the one copy: 4:5 to 1.91:1, 320-1440 px wide, ≤ 8 MB).
  * Images outside the ratio are padded, not cropped: an awareness poster's edges carry the
  * helpline number and the police logo, and cutting them off would change approved content.
  * Uses sharp (libvips). Only the gateway / CLI import this file; n8n nodes never do.
  */
 import { createHash } from 'crypto';
 import sharp from 'sharp';
+import { INSTAGRAM_IMAGE_RULES as IMAGE_RULES } from '../channels/instagram';
 import { MitanError } from '../errors';
 
-export const IMAGE_RULES = Object.freeze({ minAspect: 4 / 5, maxAspect: 1.91, minWidth: 320, maxWidth: 1440, maxBytes: 8 * 1024 * 1024 });
 /** Larger inputs are refused before decoding (decompression bombs). */
 export const MAX_INPUT_BYTES = 30 * 1024 * 1024;
 const MAX_INPUT_PIXELS = 100_000_000;

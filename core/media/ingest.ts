@@ -4,7 +4,8 @@
  */
 import type { Queryable } from '../db';
 import { MitanError } from '../errors';
-import { loadPublishableContent } from '../social/content';
+import { loadApprovedContent } from '../publishing/content';
+import { isHttpUrl, trimBase } from '../url';
 import { MAX_INPUT_BYTES, toInstagramJpeg } from './convert';
 import { findBySource, mediaUrl, putMedia, MEDIA_HASH_RE } from './store';
 
@@ -18,7 +19,7 @@ export interface IngestedMedia {
 
 /** Our own /media/<hash>.jpg URLs are already converted. */
 export function ownMediaHash(url: string, publicUrl: string): string | undefined {
-	const base = publicUrl.replace(/\/+$/, '');
+	const base = trimBase(publicUrl);
 	if (!url.startsWith(`${base}/media/`)) return undefined;
 	const m = /\/media\/([0-9a-f]{64})\.jpg$/.exec(url);
 	return m && MEDIA_HASH_RE.test(m[1]) ? m[1] : undefined;
@@ -31,8 +32,7 @@ export async function fetchImageBytes(url: string, timeoutMs = 15_000): Promise<
 	} catch {
 		throw new MitanError('IMAGE_URL_INVALID', `image URL "${url}" is not a URL`, { field: 'image_url' });
 	}
-	if (u.protocol !== 'http:' && u.protocol !== 'https:')
-		throw new MitanError('IMAGE_URL_INVALID', `image URL "${url}" must be http(s)`, { field: 'image_url' });
+	if (!isHttpUrl(url)) throw new MitanError('IMAGE_URL_INVALID', `image URL "${url}" must be http(s)`, { field: 'image_url' });
 	let res: Response;
 	try {
 		res = await fetch(u, { signal: AbortSignal.timeout(timeoutMs) });
@@ -79,7 +79,7 @@ export async function ingestContentImage(
 	contentId: number,
 	publicUrl: string,
 ): Promise<IngestedMedia & { contentId: number }> {
-	const content = await loadPublishableContent(db, contentId);
+	const content = await loadApprovedContent(db, contentId);
 	if (!content.imageUrl)
 		throw new MitanError('CONTENT_HAS_NO_IMAGE', `content ${contentId} has no image_url`, { field: 'image_url', contentId });
 	return { ...(await ingestImage(db, { url: content.imageUrl }, publicUrl)), contentId };

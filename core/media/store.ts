@@ -3,6 +3,7 @@
  * text so PGlite and PostgreSQL handle them the same way.
  */
 import type { Queryable } from '../db';
+import { trimBase } from '../url';
 
 export interface StoredMedia {
 	hash: string;
@@ -51,5 +52,5 @@ export async function findBySource(db: Queryable, sourceUrl: string): Promise<st
 
 /** The stable public URL of a stored image. */
 export function mediaUrl(publicUrl: string, hash: string): string {
-	return `${publicUrl.replace(/\/+$/, '')}/media/${hash}.jpg`;
+	return `${trimBase(publicUrl)}/media/${hash}.jpg`;
 }

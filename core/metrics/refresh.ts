@@ -2,12 +2,12 @@ import { WHATSAPP_ERROR_ACTIONS } from '../channels/whatsapp/errors';
 import type { Db, Queryable } from '../db';
 import { MitanError } from '../errors';
 import { isCalendarDate } from '../time';
-import { COMPLAINTS_ROLLUP_SQL } from './complaints';
+import { COMPLAINTS_ROLLUP_SQL } from './complaints-rollup';
 import { bindNamed } from './named';
 import { checkRates, INDIA_RATES_INR } from './pricing';
 import { ROLLUP_KINDS, scopeCte, type DayKey, type RollupKind, type Scope } from './scope';
-import { SOCIAL_ROLLUP_SQL } from './social';
-import { WHATSAPP_ROLLUP_SQL } from './whatsapp';
+import { SOCIAL_ROLLUP_SQL } from './social-rollup';
+import { WHATSAPP_ROLLUP_SQL } from './whatsapp-rollup';
 
 /**
  * Keeps the daily rollups equal to the rows they summarise.

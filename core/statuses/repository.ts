@@ -1,4 +1,4 @@
-import { classifyWhatsAppCode, WHATSAPP_ERROR_ACTIONS } from '../channels/whatsapp/errors';
+import { ROSTER_EFFECT_CODES, WHATSAPP_ERROR_ACTIONS, whatsappAction } from '../channels/whatsapp/errors';
 import type { Queryable } from '../db';
 import type { StatusRow } from './rows';
 
@@ -9,9 +9,9 @@ import type { StatusRow } from './rows';
  * marked dirty by the tables' own triggers (migrations 050 and 065), not here.
  */
 
-/** A citizen Meta says we must stop sending to (131026 undeliverable, 131050 stopped marketing). */
+/** A failure whose code changes the roster (ROSTER_EFFECT_CODES: not on WhatsApp, stopped marketing). */
 export interface DropSignal {
-	code: 131026 | 131050;
+	code: number;
 	recipient: string | null;
 	district_id: number;
 	subscriber_id: number | null;
@@ -26,9 +26,11 @@ export interface BatchOutcome {
 	drops: DropSignal[];
 }
 
-/** Meta code → action, written by core/channels/whatsapp/errors.ts; SQL reads it as a JSON map. */
+/** Meta code → action, from the one table (core/channels/graph/errors.ts); SQL reads it as a JSON map. */
 const ERROR_CLASSES = JSON.stringify(WHATSAPP_ERROR_ACTIONS);
-const UNKNOWN_CODE_CLASS = classifyWhatsAppCode(undefined);
+const UNKNOWN_CODE_CLASS = whatsappAction(undefined);
+/** The codes that change the roster, from their one owner (rosterEffectOf); SQL takes them as $4. */
+const DROP_CODES = [...ROSTER_EFFECT_CODES];
 
 /**
  * The part shared by a fresh batch and the orphan pass: `src` holds status_events rows
@@ -71,7 +73,7 @@ SELECT (SELECT count(*) FROM src)::int AS written,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('code', s.error_code, 'recipient', s.recipient,
                                                      'district_id', s.district_id, 'subscriber_id', dl.subscriber_id)), '[]'::jsonb)
         FROM src s LEFT JOIN deliveries dl ON dl.id = s.delivery_id
-        WHERE s.status = 'failed' AND s.error_code IN (131026, 131050)) AS drops`;
+        WHERE s.status = 'failed' AND s.error_code = ANY($4::int[])) AS drops`;
 
 const RETURN_COLS =
 	'se.id, se.district_id, se.wamid, se.status, se.occurred_at, se.delivery_id, se.error_code, se.recipient, se.price_category, se.billable';
@@ -126,11 +128,11 @@ function outcome(r: OutcomeRow): BatchOutcome {
 
 export async function insertStatusBatch(db: Queryable, rows: StatusRow[]): Promise<BatchOutcome> {
 	if (rows.length === 0) return { written: 0, deliveries: 0, unlinked: 0, drops: [] };
-	const [r] = await db.query<OutcomeRow>(INSERT_BATCH, [JSON.stringify(rows), ERROR_CLASSES, UNKNOWN_CODE_CLASS]);
+	const [r] = await db.query<OutcomeRow>(INSERT_BATCH, [JSON.stringify(rows), ERROR_CLASSES, UNKNOWN_CODE_CLASS, DROP_CODES]);
 	return outcome(r);
 }
 
 export async function linkOrphanStatuses(db: Queryable, withinSeconds = 900): Promise<BatchOutcome> {
-	const [r] = await db.query<OutcomeRow>(LINK_ORPHANS, [withinSeconds, ERROR_CLASSES, UNKNOWN_CODE_CLASS]);
+	const [r] = await db.query<OutcomeRow>(LINK_ORPHANS, [withinSeconds, ERROR_CLASSES, UNKNOWN_CODE_CLASS, DROP_CODES]);
 	return outcome(r);
 }

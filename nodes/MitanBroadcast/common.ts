@@ -1,20 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { createWhatsAppClient, type WhatsAppClient } from '../../core/channels/whatsapp/client';
 import { broadcastStatus, findBroadcast } from '../../core/broadcast';
 import type { Db } from '../../core/db';
 import { MitanError } from '../../core/errors';
-
-export async function whatsAppClientFor(ctx: IExecuteFunctions): Promise<WhatsAppClient> {
-	const c = await ctx.getCredentials('mitanWhatsAppApi');
-	return createWhatsAppClient({
-		accessToken: String(c.accessToken ?? ''),
-		phoneNumberId: String(c.phoneNumberId ?? ''),
-		wabaId: c.wabaId ? String(c.wabaId) : undefined,
-		appSecret: c.appSecret ? String(c.appSecret) : undefined,
-		graphVersion: c.graphVersion ? String(c.graphVersion) : undefined,
-		baseUrl: c.baseUrl ? String(c.baseUrl) : undefined,
-	});
-}
 
 export function broadcastIdParam(ctx: IExecuteFunctions, i: number): number {
 	const raw = ctx.getNodeParameter('broadcastId', i) as unknown;

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { mitanDatabaseConnectionTest } from '../shared/db';
-import { mitanXConnectionTest } from '../shared/social';
+import { mitanXConnectionTest } from '../shared/channels';
 import { properties } from './description';
 import { router } from './router';
 

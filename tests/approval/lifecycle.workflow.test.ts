@@ -61,7 +61,7 @@ describeEachEngine('Mitan Approval: edits, the dashboard and bad requests', (ctx
 			overdue: false,
 			contentHash: c.contentHash,
 		});
-		expect(item.preview.channels.map((ch) => ch.channel)).toEqual(['whatsapp', 'whatsapp', 'x', 'instagram', 'facebook']);
+		expect(item.preview.channels.map((ch) => ch.channel)).toEqual(['whatsapp', 'whatsapp', 'facebook', 'instagram', 'x']); // the registry's order
 		expect(item.preview.channels.find((ch) => ch.channel === 'x')).toMatchObject({ weightedLength: expect.any(Number), limit: 280 });
 		expect(await listPending(ctx.db, 2)).toEqual([]);
 

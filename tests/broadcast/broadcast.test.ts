@@ -199,13 +199,20 @@ describeEachEngine('broadcast', (ctx) => {
 		await startBroadcast(ctx.db, broadcast.id);
 		const client = waClient(sb.url);
 		const run = runSender(ctx.db, client, broadcast.id);
-		await new Promise((r) => setTimeout(r, 250));
+		// Expire the token once some messages are out (not after a fixed sleep: a busy machine starts late).
+		for (let t = Date.now(); Date.now() - t < 20_000; await new Promise((r) => setTimeout(r, 20))) {
+			const [{ n }] = await ctx.db.query<{ n: number }>(
+				`SELECT count(*)::int AS n FROM deliveries WHERE broadcast_id = $1 AND state = 'sent'`,
+				[broadcast.id],
+			);
+			if (n > 0) break;
+		}
 		await call(sb.url, 'POST', '/_sandbox/tokens/expire', { body: { token: WA_TOKEN } });
 		const res = await run;
 		expect(res.outcome).toBe('stopped');
 		const st = await broadcastStatus(ctx.db, broadcast.id);
 		expect(st.status).toBe('stopped');
-		expect(st.stopCode).toBe('WHATSAPP_190');
+		expect(st.stopCode).toBe('WHATSAPP_190_463'); // Meta's code and subcode: the token expired
 		expect(st.stopReason).toMatch(/access token/);
 		expect(st.stopReason).toMatch(/टोकन/);
 		expect(st.failed).toBe(0);

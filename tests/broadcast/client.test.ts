@@ -3,7 +3,7 @@
  * and every error class read from Meta's structured code.
  */
 import { createWhatsAppClient, WhatsAppApiError } from '../../core/channels/whatsapp/client';
-import { classifyWhatsAppCode, parseGraphError, WHATSAPP_ERROR_ACTIONS } from '../../core/channels/whatsapp/errors';
+import { whatsappAction, whatsappErrorFrom, WHATSAPP_ERROR_ACTIONS } from '../../core/channels/whatsapp/errors';
 import { MitanError } from '../../core/errors';
 import { call, PHONE_ID, startSandbox, WA_TOKEN, type Started } from '../sandbox/helpers';
 
@@ -98,7 +98,7 @@ describe('WhatsApp client', () => {
 });
 
 describe('error map', () => {
-	test("every code of the design's error classes maps to its class", () => {
+	test('every code the design names maps to its class', () => {
 		const expected: Record<number, string> = {
 			130429: 'retry_soon',
 			131000: 'retry_soon',
@@ -119,19 +119,19 @@ describe('error map', () => {
 	});
 
 	test('classification never reads the message text', () => {
-		const a = parseGraphError(
+		const a = whatsappErrorFrom(
 			400,
 			{ error: { code: 130429, message: 'Template does not exist', error_data: { details: 'x' }, fbtrace_id: 'T1' } },
 			'here',
 		);
 		expect(a.action).toBe('retry_soon');
 		expect(a.fbtraceId).toBe('T1');
-		const b = parseGraphError(400, { error: { message: '(#130429) Rate limit hit' } }, 'here');
+		const b = whatsappErrorFrom(400, { error: { message: '(#130429) Rate limit hit' } }, 'here');
 		expect(b.metaCode).toBeUndefined();
 		expect(b.action).toBe('fix_content');
-		expect(parseGraphError(503, 'not json', 'here').action).toBe('retry_soon');
-		expect(classifyWhatsAppCode(999999, 500)).toBe('retry_soon');
-		expect(classifyWhatsAppCode(200)).toBe('reauthenticate');
+		expect(whatsappErrorFrom(503, 'not json', 'here').action).toBe('retry_soon');
+		expect(whatsappAction(999999, 500)).toBe('retry_soon');
+		expect(whatsappAction(200)).toBe('reauthenticate');
 		expect(a).toBeInstanceOf(MitanError);
 	});
 });

@@ -49,11 +49,11 @@ describe('outcomeOf', () => {
 	test('131026 → dropped and the number marked invalid; 131050 → dropped and opted out', () => {
 		expect(outcomeOf(1, 1, meta(131026), policy, NOW)).toMatchObject({
 			row: { state: 'failed', error_class: 'drop_recipient' },
-			drop: { reason: 'invalid', code: 131026 },
+			drop: { effect: 'mark_invalid', code: 131026 },
 		});
 		expect(outcomeOf(1, 1, meta(131050), policy, NOW)).toMatchObject({
 			row: { state: 'failed', error_class: 'drop_recipient' },
-			drop: { reason: 'opted_out', code: 131050 },
+			drop: { effect: 'opt_out', code: 131050 },
 		});
 	});
 

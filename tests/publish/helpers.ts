@@ -2,13 +2,20 @@
  * Plumbing for the publish tests: the sandbox on a real socket, the gateway's media router in a
  * tiny express app, a proxy that makes a post "time out after it was made", content fixtures.
  */
+import { GRAPH_API_VERSION } from '../../core/channels/api';
 import express from 'express';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import type { Db } from '../../core/db';
 import { mediaRouter } from '../../dashboard/media';
 import { errorHandler } from '../../dashboard/app';
-import type { SocialCredentials } from '../../core/channels/social/registry';
+import type { SocialCredentials } from '../../core/channels/registry';
+import { contentHash } from '../../core/content/hash';
+import type { ContentVariants } from '../../core/content/types';
+import { MitanError } from '../../core/errors';
+import { closeAllPools } from '../../nodes/shared/db';
+import { N8nHarness } from '../helpers/n8n';
+import { startImageServer, startSandbox, type Started } from '../sandbox/helpers';
 
 export const META = { pageId: '300000000000001', pageToken: 'sandbox-page-token', igUserId: '400000000000001' };
 export const X_OAUTH1 = {
@@ -94,22 +101,32 @@ export async function startBlackholeProxy(
 
 let seq = 0;
 
-/** An approved content row, as the approval flow leaves it. */
+/** An approved content row, as the approval flow leaves it (its hash is the real content hash). */
 export async function insertContent(
 	db: Db,
-	c: { bodyHi?: string; bodyEn?: string; imageUrl?: string | null; variants?: unknown; state?: string; approved?: boolean } = {},
+	c: { bodyHi?: string; bodyEn?: string; imageUrl?: string | null; variants?: ContentVariants; state?: string; approved?: boolean } = {},
 ): Promise<number> {
 	seq++;
-	const hash = `hash-${Date.now()}-${seq}`;
+	const draft = {
+		title: `test ${seq}`,
+		bodyHi: c.bodyHi ?? `साइबर ठगी से बचें: कोई भी बैंक अधिकारी OTP नहीं माँगता। मदद के लिए 1930 पर कॉल करें। (${seq}-${Date.now()})`,
+		bodyEn: c.bodyEn ?? `Beware of cyber fraud: no bank official asks for your OTP. Call 1930 for help. (${seq}-${Date.now()})`,
+		imageUrl: c.imageUrl ?? null,
+		category: 'cyber_fraud' as const,
+		targetDate: null,
+		variants: c.variants ?? {},
+	};
+	const hash = contentHash(draft);
 	const [row] = await db.query<{ id: number }>(
 		`INSERT INTO content (title, body_hi, body_en, image_url, category, variants, state, content_hash, approved_hash)
-     VALUES ($1, $2, $3, $4, 'cyber_fraud', $5::jsonb, $6, $7, $8) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) RETURNING id`,
 		[
-			`test ${seq}`,
-			c.bodyHi ?? `साइबर ठगी से बचें: कोई भी बैंक अधिकारी OTP नहीं माँगता। मदद के लिए 1930 पर कॉल करें। (${seq}-${Date.now()})`,
-			c.bodyEn ?? `Beware of cyber fraud: no bank official asks for your OTP. Call 1930 for help. (${seq}-${Date.now()})`,
-			c.imageUrl ?? null,
-			JSON.stringify(c.variants ?? {}),
+			draft.title,
+			draft.bodyHi,
+			draft.bodyEn,
+			draft.imageUrl,
+			draft.category,
+			JSON.stringify(draft.variants),
 			c.state ?? 'approved',
 			hash,
 			c.approved === false ? null : hash,
@@ -121,4 +138,53 @@ export async function insertContent(
 /** A unique suffix so X's duplicate-text check never trips across tests. */
 export function uniq(): string {
 	return `#${Date.now().toString(36)}${(++seq).toString(36)}`;
+}
+
+/** The MitanError a promise rejects with (anything else fails the test). */
+export async function rejected(p: Promise<unknown>): Promise<MitanError> {
+	try {
+		await p;
+	} catch (e) {
+		if (e instanceof MitanError) return e;
+		throw e;
+	}
+	throw new Error('expected a MitanError');
+}
+
+export const PUBLISH_NODE_CREDENTIALS = {
+	mitanDatabaseApi: { id: '1', name: 'db' },
+	mitanMetaApi: { id: '2', name: 'meta' },
+	mitanXApi: { id: '3', name: 'x' },
+};
+
+export interface PublishEnvironment {
+	sb: Started;
+	images: Awaited<ReturnType<typeof startImageServer>>;
+	media: Awaited<ReturnType<typeof startMediaServer>>;
+	/** n8n-core with the Mitan Database, Meta and X credentials pointing at this database and the sandbox. */
+	h: N8nHarness;
+}
+
+/** The sandbox, an image host, the gateway's media routes and an n8n harness, for one describe block. */
+export function usePublishEnvironment(ctx: { readonly db: Db; readonly t: { url: string } }): PublishEnvironment {
+	const env = {} as PublishEnvironment;
+	beforeAll(async () => {
+		env.sb = await startSandbox({ instagram: { containerProcessingMs: 100 } });
+		env.images = await startImageServer();
+		env.media = await startMediaServer(ctx.db);
+		env.h = new N8nHarness({
+			credentials: {
+				mitanDatabaseApi: { connectBy: 'url', url: ctx.t.url },
+				mitanMetaApi: { ...META, graphVersion: GRAPH_API_VERSION, baseUrl: env.sb.url },
+				mitanXApi: { ...X_OAUTH1, baseUrl: env.sb.url },
+			},
+		});
+	});
+	afterAll(async () => {
+		await closeAllPools();
+		await env.media.close();
+		await env.images.close();
+		await env.sb.running.close();
+	});
+	return env;
 }

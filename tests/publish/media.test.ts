@@ -70,7 +70,7 @@ describeEachEngine('media store', (ctx) => {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ contentId: pending }),
 		});
-		expect(refused.status).toBe(400);
+		expect(refused.status).toBe(400); // CONTENT_NOT_APPROVED (fix_input): the one publish gate's answer for every channel
 		expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('CONTENT_NOT_APPROVED');
 
 		const byUrl = await fetch(`${media.url}/media/ingest`, {

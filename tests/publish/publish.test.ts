@@ -5,30 +5,20 @@
  */
 import sharp from 'sharp';
 import { parseTweet } from 'twitter-text';
-import { createPublisher } from '../../core/channels/social/registry';
-import { XPublisher } from '../../core/channels/social/x';
+import { createPublisher } from '../../core/channels/registry';
+import { XPublisher } from '../../core/channels/x';
 import { MitanError } from '../../core/errors';
 import { ingestContentImage } from '../../core/media/ingest';
-import { inlineContent, loadPublishableContent } from '../../core/social/content';
-import { fetchMetricsForRecentPosts } from '../../core/social/metrics';
-import { getPost } from '../../core/social/posts';
-import { publishOnce, publishToChannels } from '../../core/social/publish';
+import { inlineContent, loadPublishableContent } from '../../core/publishing/content';
+import { fetchMetricsForRecentPosts } from '../../core/publishing/insights';
+import { getPost } from '../../core/publishing/posts';
+import { publishOnce, publishToChannels } from '../../core/publishing/publish';
+import { GRAPH_API_VERSION } from '../../core/channels/api';
 import { describeEachEngine } from '../helpers/db';
 import { call, startImageServer, startSandbox, type Started } from '../sandbox/helpers';
-import { credsFor, insertContent, startBlackholeProxy, startMediaServer, uniq, META, X_OAUTH1 } from './helpers';
-import { GRAPH_API_VERSION } from '../../core/channels/api';
+import { credsFor, insertContent, rejected, startBlackholeProxy, startMediaServer, uniq, META, X_OAUTH1 } from './helpers';
 
 const FAST = { instagram: { pollIntervalMs: 100 } };
-
-async function rejected(p: Promise<unknown>): Promise<MitanError> {
-	try {
-		await p;
-	} catch (e) {
-		if (e instanceof MitanError) return e;
-		throw e;
-	}
-	throw new Error('expected a MitanError');
-}
 
 describeEachEngine('social publishing', (ctx) => {
 	let sb: Started;
@@ -294,7 +284,7 @@ describeEachEngine('social publishing', (ctx) => {
 		await expect(loadPublishableContent(ctx.db, pending)).rejects.toMatchObject({ code: 'CONTENT_NOT_APPROVED', action: 'fix_input' });
 		const edited = await insertContent(ctx.db);
 		await ctx.db.query(`UPDATE content SET content_hash = 'edited' WHERE id = $1`, [edited]);
-		await expect(loadPublishableContent(ctx.db, edited)).rejects.toMatchObject({ code: 'APPROVAL_VOID' });
+		await expect(loadPublishableContent(ctx.db, edited)).rejects.toMatchObject({ code: 'APPROVAL_VOID', action: 'fix_content' });
 		await expect(loadPublishableContent(ctx.db, 99999999)).rejects.toMatchObject({ code: 'CONTENT_NOT_FOUND' });
 		expect(inlineContent({ bodyHi: 'अ', bodyEn: 'a' }).contentKey).toBe(inlineContent({ bodyEn: 'a ', bodyHi: ' अ' }).contentKey);
 		expect(() => inlineContent({})).toThrow(expect.objectContaining({ code: 'CONTENT_EMPTY' }));

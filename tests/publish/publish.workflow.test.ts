@@ -4,46 +4,29 @@
  * exactly one post per network. Instagram gets its image through the gateway's media store.
  */
 import type { INode, INodeParameters } from 'n8n-workflow';
-import { closeAllPools } from '../../nodes/shared/db';
-import { mitanXConnectionTest } from '../../nodes/shared/social';
+import { mitanXConnectionTest } from '../../nodes/shared/channels';
 import { describeEachEngine } from '../helpers/db';
-import { N8nHarness, nodeType, type WorkflowJson } from '../helpers/n8n';
-import { call, startImageServer, startSandbox, type Started } from '../sandbox/helpers';
-import { insertContent, startMediaServer, uniq, META, X_OAUTH1 } from './helpers';
-import { GRAPH_API_VERSION } from '../../core/channels/api';
-
-const CREDS = { mitanDatabaseApi: { id: '1', name: 'db' }, mitanMetaApi: { id: '2', name: 'meta' }, mitanXApi: { id: '3', name: 'x' } };
+import { nodeType, type WorkflowJson } from '../helpers/n8n';
+import { call } from '../sandbox/helpers';
+import { insertContent, uniq, usePublishEnvironment, PUBLISH_NODE_CREDENTIALS, X_OAUTH1 } from './helpers';
 
 function publishNode(name: string, parameters: INodeParameters, extra: Partial<INode> = {}): INode {
-	return { id: name, name, type: nodeType('mitanPublish'), typeVersion: 1, position: [0, 0], parameters, credentials: CREDS, ...extra };
+	return {
+		id: name,
+		name,
+		type: nodeType('mitanPublish'),
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: PUBLISH_NODE_CREDENTIALS,
+		...extra,
+	};
 }
 
 describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
-	let sb: Started;
-	let images: Awaited<ReturnType<typeof startImageServer>>;
-	let media: Awaited<ReturnType<typeof startMediaServer>>;
-	let h: N8nHarness;
+	const env = usePublishEnvironment(ctx);
 
-	beforeAll(async () => {
-		sb = await startSandbox({ instagram: { containerProcessingMs: 100 } });
-		images = await startImageServer();
-		media = await startMediaServer(ctx.db);
-		h = new N8nHarness({
-			credentials: {
-				mitanDatabaseApi: { connectBy: 'url', url: ctx.t.url },
-				mitanMetaApi: { ...META, graphVersion: GRAPH_API_VERSION, baseUrl: sb.url },
-				mitanXApi: { ...X_OAUTH1, baseUrl: sb.url },
-			},
-		});
-	});
-	afterAll(async () => {
-		await closeAllPools();
-		await media.close();
-		await images.close();
-		await sb.running.close();
-	});
-
-	const posts = async () => (await call(sb.url, 'GET', '/_sandbox/posts?limit=1000')).body;
+	const posts = async () => (await call(env.sb.url, 'GET', '/_sandbox/posts?limit=1000')).body;
 
 	const dailyWorkflow = (): WorkflowJson => ({
 		name: 'daily publish',
@@ -54,7 +37,7 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 				channels: ['facebook', 'instagram', 'x'],
 				contentSource: 'byId',
 				contentId: '={{ $json.contentId }}',
-				options: { gatewayUrl: media.url, pollIntervalMs: 100, timeoutSeconds: 10 },
+				options: { gatewayUrl: env.media.url, pollIntervalMs: 100, timeoutSeconds: 10 },
 			}),
 			publishNode(
 				'Metrics',
@@ -69,14 +52,14 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 	test('publish approved content to all three networks, then pull metrics; a second run posts nothing new', async () => {
 		const tag = uniq();
 		const id = await insertContent(ctx.db, {
-			imageUrl: `${images.url}/img.png`,
+			imageUrl: `${env.images.url}/img.png`,
 			variants: {
 				x: { text: `X ${tag} 1930` },
 				instagram: { caption: `IG ${tag}` },
 				facebook: { text: `FB ${tag}`, link: 'https://cybercrime.gov.in' },
 			},
 		});
-		const first = await h.run(dailyWorkflow(), { input: [{ contentId: id }] });
+		const first = await env.h.run(dailyWorkflow(), { input: [{ contentId: id }] });
 		expect(first.error).toBeUndefined();
 		expect(first.status).toBe('success');
 		const out = first.output('Publish');
@@ -91,7 +74,7 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 		expect(metrics[0]).toMatchObject({ failedPosts: 0 });
 		expect(Number(metrics[0].written)).toBeGreaterThan(0);
 
-		const second = await h.run(dailyWorkflow(), { input: [{ contentId: id }] });
+		const second = await env.h.run(dailyWorkflow(), { input: [{ contentId: id }] });
 		expect(second.status).toBe('success');
 		expect(second.output('Publish').map((o) => [o.channel, o.status, o.externalId])).toEqual(
 			out.map((o) => [o.channel, 'already_published', o.externalId]),
@@ -103,7 +86,7 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 		expect(p.x.filter((x: { text: string }) => x.text === `X ${tag} 1930`)).toHaveLength(1);
 		// Instagram fetched a JPEG from the gateway, not the PNG.
 		const ig = p.instagram.media.find((x: { caption?: string }) => x.caption === `IG ${tag}`);
-		expect(ig.mediaUrl).toMatch(new RegExp(`^${media.url}/media/[0-9a-f]{64}\\.jpg$`));
+		expect(ig.mediaUrl).toMatch(new RegExp(`^${env.media.url}/media/[0-9a-f]{64}\\.jpg$`));
 	});
 
 	test('one network failing does not stop the others: continueOnFail gives an error item for that channel only', async () => {
@@ -120,7 +103,7 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 			],
 			connections: {},
 		};
-		const r = await h.run(wf);
+		const r = await env.h.run(wf);
 		expect(r.status).toBe('success');
 		expect(r.output('Publish').map((o) => [o.channel, o.status, o.code, o.action])).toEqual([
 			['instagram', 'failed', 'IG_IMAGE_REQUIRED', 'fix_content'],
@@ -146,7 +129,7 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 			],
 			connections: {},
 		};
-		const r = await h.run(wf);
+		const r = await env.h.run(wf);
 		expect(r.status).toBe('error');
 		expect(r.error?.message).toMatch(/weighted characters/);
 		expect(r.error?.message).toMatch(/done: facebook published/);
@@ -168,10 +151,10 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 			],
 			connections: {},
 		});
-		const refused = await h.run(inline(false));
+		const refused = await env.h.run(inline(false));
 		expect(refused.status).toBe('error');
 		expect(refused.error?.message).toMatch(/not approved/);
-		const ok = await h.run(inline(true));
+		const ok = await env.h.run(inline(true));
 		expect(ok.status).toBe('success');
 		expect(ok.output('Publish')[0]).toMatchObject({
 			channel: 'x',
@@ -181,7 +164,7 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 		});
 
 		const pending = await insertContent(ctx.db, { state: 'pending', approved: false });
-		const r = await h.run({
+		const r = await env.h.run({
 			name: 'pending',
 			nodes: [
 				publishNode('Publish', {
@@ -203,14 +186,14 @@ describeEachEngine('Mitan Publish node in n8n-core', (ctx) => {
 			id: '3',
 			name: 'x',
 			type: 'mitanXApi',
-			data: { ...X_OAUTH1, baseUrl: sb.url },
+			data: { ...X_OAUTH1, baseUrl: env.sb.url },
 		});
 		expect(ok).toEqual({ status: 'OK', message: expect.stringMatching(/^Connected as \S+/) });
 		const bad = await mitanXConnectionTest.call({} as never, {
 			id: '3',
 			name: 'x',
 			type: 'mitanXApi',
-			data: { authType: 'oauth2', oauth2Token: 'nope', baseUrl: sb.url },
+			data: { authType: 'oauth2', oauth2Token: 'nope', baseUrl: env.sb.url },
 		});
 		expect(bad.status).toBe('Error');
 		expect(bad.message).toMatch(/401/);

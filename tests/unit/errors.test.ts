@@ -103,9 +103,9 @@ describe('httpStatusOf: one status per error, on every URL', () => {
 });
 
 describe('no plain Error in production code', () => {
-	// core/channels and core/social are converted with their own rework; bench/ is not production.
+	// bench/ is not production.
 	const roots = ['core', 'dashboard', 'nodes', 'cli', 'credentials'];
-	const exempt = [path.join('core', 'channels'), path.join('core', 'social')];
+	const exempt: string[] = [];
 	const files: string[] = [];
 	const walk = (dir: string): void => {
 		for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

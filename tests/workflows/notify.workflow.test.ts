@@ -6,7 +6,7 @@
 import { N8nHarness, nodeType, type WorkflowJson } from '../helpers/n8n';
 import { call, startSandbox, type Started } from '../sandbox/helpers';
 import { alertText, sandboxMessages } from './helpers';
-import { TEMPLATE_PARAM_MAX } from '../../nodes/MitanNotify/text';
+import { ALERT_PARAM_MAX } from '../../core/channels/whatsapp/text';
 
 const wf = (parameters: Record<string, unknown>, extra: Record<string, unknown> = {}): WorkflowJson => ({
 	name: 'notify test',
@@ -49,7 +49,7 @@ describe('Mitan Notify', () => {
 		expect(m).toMatchObject({ type: 'template', template: 'mitan_alert', language: 'hi' });
 		const text = alertText(m);
 		expect(text.startsWith('पहली पंक्ति / first line | दूसरी पंक्ति | अअअ')).toBe(true);
-		expect(Array.from(text)).toHaveLength(TEMPLATE_PARAM_MAX);
+		expect(text).toHaveLength(ALERT_PARAM_MAX); // UTF-16 units, WhatsApp's counting unit
 		expect(text).not.toMatch(/[\n\t]| {2}/);
 	});
 

@@ -4,18 +4,14 @@
  * "in flight" and become "in doubt" on recovery: never resent by default.
  */
 import { performance } from 'node:perf_hooks';
-import type { Queryable } from '../../db';
-import type { RosterService } from '../../roster/service';
+import type { Db, Queryable } from '../../db';
+import { applyRosterChange } from '../../roster/effects';
 import type { Outcome } from '../outcome';
 import * as repo from '../repository';
 import type { SenderLog } from './types';
 
 /** A citizen Meta says must never be messaged again, from one answer. */
-export interface Drop {
-	row: repo.ClaimedRow;
-	reason: NonNullable<Outcome['drop']>['reason'];
-	code: number;
-}
+export type Drop = { row: repo.ClaimedRow } & NonNullable<Outcome['drop']>;
 
 /** A batch this large is written at once, without waiting for the interval. */
 export const FLUSH_BATCH = 500;
@@ -80,17 +76,14 @@ export class OutcomeRecorder {
 	}
 }
 
-/** Applies drops through the roster's own rules (and its audit): invalid numbers, opt-outs. */
-export function rosterDrops(roster: RosterService, broadcastId: number, log: SenderLog): (drops: Drop[]) => Promise<void> {
-	const by = { actor: 'system:broadcast', source: `broadcast:${broadcastId}` };
+/** Applies drops through the one roster-change owner (core/roster/effects.ts), with its audit. */
+export function rosterDrops(db: Db, districtId: number, broadcastId: number, log: SenderLog): (drops: Drop[]) => Promise<void> {
 	return async (drops) => {
 		for (const d of drops) {
-			if (d.reason === 'invalid') await roster.markInvalid(d.row.subscriberId, `WhatsApp ${d.code}: not a WhatsApp number`, by);
-			else if (d.reason === 'opted_out' && d.row.phone) {
-				await roster
-					.optOut(d.row.phone, `WhatsApp ${d.code}: stopped marketing messages`, by)
-					.catch((e) => log('drop.failed', { error: String(e) }));
-			}
+			const target = { districtId, subscriberId: d.row.subscriberId, phone: d.row.phone };
+			await applyRosterChange(db, undefined, target, d.effect, { kind: 'meta_code', code: d.code, flow: 'broadcast', broadcastId }).catch((e) =>
+				log('drop.failed', { error: String(e) }),
+			);
 		}
 	};
 }

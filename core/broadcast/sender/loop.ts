@@ -12,7 +12,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../db';
-import { RosterService } from '../../roster/service';
 import type { Outcome } from '../outcome';
 import * as repo from '../repository';
 import { stopReason } from '../messages';
@@ -57,7 +56,7 @@ export class SenderLoop {
 		this.claims = new ClaimQueue(db, b.id, workerId, s.claimBatch);
 		this.schedule = new SlotScheduler(db, ctx.pacingKey);
 		this.requests = new Requests(ctx.client, templatesByLanguage(b.templates), s.policy, s.maxInFlight, (row, o) => this.onAnswer(row, o));
-		const drops = rosterDrops(new RosterService(db, b.districtId), b.id, ctx.log);
+		const drops = rosterDrops(db, b.districtId, b.id, ctx.log);
 		this.recorder = new OutcomeRecorder(db, workerId, drops, s.flushMs);
 		this.heartbeat = new Heartbeat(
 			db,

@@ -4,12 +4,12 @@
  * events. 2.5 % fail (the codes' classes come from the one WhatsApp error map); of the rest,
  * 80-88 % are read.
  */
-import { classifyWhatsAppCode } from '../../channels/whatsapp/errors';
+import { whatsappAction } from '../../channels/whatsapp/errors';
 import { DEMO_PHONE_BASE, DEMO_SOURCE, lit, rnd } from './random';
 
 const categories = ['cyber_fraud', 'women_safety', 'cyber_fraud', 'child_safety', 'traffic', 'cyber_fraud', 'other'];
 const failCodes = [131049, 131026, 131000] as const;
-const cls = (c: number) => lit(classifyWhatsAppCode(c));
+const cls = (c: number) => lit(whatsappAction(c));
 
 /** One published content item per day of the window. */
 export const CONTENT = `INSERT INTO content (district_id, title, body_hi, body_en, category, target_date, state, content_hash, approved_hash, approved_by, approved_at, created_by, created_at, updated_at)

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { createBroadcast } from '../../../core/broadcast';
+import { WHATSAPP_THROUGHPUT } from '../../../core/channels/whatsapp/rules';
+import { credentialOfKind } from '../../shared/credentials';
 import { getDb } from '../../shared/db';
 import { summary } from '../common';
 
@@ -69,10 +71,10 @@ export const description: INodeProperties[] = [
 		displayName: 'Throughput Limit',
 		name: 'rateLimitPerSecond',
 		type: 'options',
-		default: 80,
+		default: WHATSAPP_THROUGHPUT.standard,
 		options: [
-			{ name: '80 Messages/s (Default Number)', value: 80 },
-			{ name: '1,000 Messages/s (Upgraded Number)', value: 1000 },
+			{ name: '80 Messages/s (Default Number)', value: WHATSAPP_THROUGHPUT.standard },
+			{ name: '1,000 Messages/s (Upgraded Number)', value: WHATSAPP_THROUGHPUT.upgraded },
 		],
 		description: "The sending number's throughput; the sender paces just under it across all workers",
 		displayOptions: show,
@@ -107,7 +109,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, i: number) {
 	const db = await getDb(this);
-	const wa = await this.getCredentials('mitanWhatsAppApi');
+	const wa = await credentialOfKind(this, 'whatsapp');
 	const contentId = this.getNodeParameter('contentId', i, 0) as number;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const { broadcast, created } = await createBroadcast(db, {
@@ -116,8 +118,8 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		templates: this.getNodeParameter('templates', i) as string,
 		date: (this.getNodeParameter('date', i, '') as string).trim() || undefined,
 		segment: this.getNodeParameter('segment', i, {}) as IDataObject as never,
-		phoneNumberId: String(wa.phoneNumberId ?? ''),
-		rateLimitPerSecond: Number(this.getNodeParameter('rateLimitPerSecond', i, 80)),
+		phoneNumberId: wa.phoneNumberId,
+		rateLimitPerSecond: Number(this.getNodeParameter('rateLimitPerSecond', i, WHATSAPP_THROUGHPUT.standard)),
 		pacingFactor: options.pacingFactor as number | undefined,
 		maxAttempts: options.maxAttempts as number | undefined,
 		createdBy: `n8n:${this.getWorkflow().name ?? this.getWorkflow().id}`,

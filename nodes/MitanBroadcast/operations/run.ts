@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { resumeBroadcast, runSender, startBroadcast } from '../../../core/broadcast';
 import { getDb } from '../../shared/db';
 import { runInBackground } from '../background';
-import { broadcastIdParam, summary, whatsAppClientFor } from '../common';
+import { whatsAppClient } from '../../shared/whatsapp';
+import { broadcastIdParam, summary } from '../common';
 
 export const description: INodeProperties[] = [
 	{
@@ -38,7 +39,7 @@ async function run(ctx: IExecuteFunctions, i: number, verb: 'start' | 'resume') 
 		extra.resentInDoubt = r.resent;
 		extra.recovered = r.recovered;
 	}
-	const client = await whatsAppClientFor(ctx);
+	const client = await whatsAppClient(ctx);
 	const mode = ctx.getNodeParameter('mode', i, 'return') as string;
 	if (mode === 'wait') {
 		try {

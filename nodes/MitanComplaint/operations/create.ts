@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { createWhatsAppClient } from '../../../core/channels/whatsapp/client';
 import { DEFAULT_FOLLOW_UP_MINUTES, type IntakeInput } from '../../../core/complaints';
+import { withWhatsAppClient } from '../../shared/whatsapp';
 import { actorFor, categoryOptions, complaintJson, serviceFor } from '../common';
 
 const show = { operation: ['create'] };
@@ -124,23 +124,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	let complaint = r.complaint;
 	let reply: IDataObject = { text: r.reply.text, language: r.reply.language, sent: false };
 	if (this.getNodeParameter('sendReply', i) && r.replyNeeded && r.reply.to) {
-		const c = await this.getCredentials('mitanWhatsAppApi');
-		const wa = createWhatsAppClient(
-			{
-				accessToken: String(c.accessToken ?? ''),
-				phoneNumberId: String(c.phoneNumberId ?? ''),
-				graphVersion: c.graphVersion ? String(c.graphVersion) : undefined,
-				baseUrl: c.baseUrl ? String(c.baseUrl) : undefined,
-			},
-			{ timeoutMs: 20_000, maxSockets: 2 },
-		);
-		try {
-			const sent = await svc.sendReply(wa, r, by);
-			complaint = sent.complaint;
-			reply = { ...reply, sent: true, wamid: sent.wamid };
-		} finally {
-			wa.close();
-		}
+		const sent = await withWhatsAppClient(this, { timeoutMs: 20_000, maxSockets: 2 }, (wa) => svc.sendReply(wa, r, by));
+		complaint = sent.complaint;
+		reply = { ...reply, sent: true, wamid: sent.wamid };
 	}
 	return {
 		outcome: r.outcome,

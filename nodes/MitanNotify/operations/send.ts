@@ -1,10 +1,12 @@
 import { sleep, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
-import { createWhatsAppClient, isWhatsAppApiError, type WhatsAppClient } from '../../../core/channels/whatsapp/client';
+import { isWhatsAppApiError, type WhatsAppClient } from '../../../core/channels/whatsapp/client';
 import { PAIR_RATE_WAIT_MS } from '../../../core/channels/whatsapp/errors';
+import { parseRecipients } from '../../../core/channels/whatsapp/recipients';
+import { ALERT_PARAM_MAX, toFreeText, toTemplateParam } from '../../../core/channels/whatsapp/text';
 import { MitanError } from '../../../core/errors';
 import { maskPhone } from '../../../core/phone';
 import { errorJson } from '../../shared/errors';
-import { freeText, parseRecipients, templateParam } from '../text';
+import { withWhatsAppClient } from '../../shared/whatsapp';
 
 const show = { show: { resource: ['alert'], operation: ['send'] } };
 
@@ -119,19 +121,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		language: String(this.getNodeParameter('templateLanguage', i, 'hi')),
 	};
 	const retries = Number(this.getNodeParameter('pairRetries', i, 2));
-	const body = kind === 'template' ? templateParam(message) : freeText(message);
-	const c = await this.getCredentials('mitanWhatsAppApi');
-	const wa = createWhatsAppClient(
-		{
-			accessToken: String(c.accessToken ?? ''),
-			phoneNumberId: String(c.phoneNumberId ?? ''),
-			graphVersion: c.graphVersion ? String(c.graphVersion) : undefined,
-			baseUrl: c.baseUrl ? String(c.baseUrl) : undefined,
-		},
-		{ timeoutMs: 20_000, maxSockets: 4 },
-	);
+	// Meta's rules for what an alert may carry (one line per parameter, lengths): core/channels/whatsapp/text.ts.
+	const body = kind === 'template' ? toTemplateParam(message, { max: ALERT_PARAM_MAX, joinLines: ' | ' }) : toFreeText(message);
 	const results: IDataObject[] = [];
-	try {
+	await withWhatsAppClient(this, { timeoutMs: 20_000, maxSockets: 4 }, async (wa) => {
 		for (const to of recipients) {
 			const base: IDataObject = {
 				to: maskPhone(to),
@@ -141,9 +134,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			};
 			results.push({ ...base, ...(await sendOne(wa, to, kind, body.text, tpl, retries)) });
 		}
-	} finally {
-		wa.close();
-	}
+	});
 	const failed = results.filter((r) => !r.sent);
 	if (failed.length && !this.continueOnFail()) {
 		throw MitanError.from(failed[0], 'NOTIFY_FAILED', {

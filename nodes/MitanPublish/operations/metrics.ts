@@ -1,24 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import type { SocialChannel } from '../../../core/channels/publisher';
-import { fetchMetricsForRecentPosts } from '../../../core/social/metrics';
+import { fetchMetricsForRecentPosts } from '../../../core/publishing/insights';
 import { getDb } from '../../shared/db';
-import { socialCredentials } from '../../shared/social';
+import { channelCredentials, postChannelsParameter, readPostChannels } from '../../shared/channels';
 
 const show = { resource: ['post'], operation: ['metrics'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Channels',
-		name: 'metricChannels',
-		type: 'multiOptions',
-		options: [
-			{ name: 'Facebook Page', value: 'facebook' },
-			{ name: 'Instagram', value: 'instagram' },
-			{ name: 'X', value: 'x' },
-		],
-		default: ['facebook', 'instagram', 'x'],
-		displayOptions: { show },
-	},
+	postChannelsParameter('metricChannels', show),
 	{
 		displayName: 'Posts From the Last (Days)',
 		name: 'days',
@@ -31,9 +19,9 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const channels = this.getNodeParameter('metricChannels', i, []) as SocialChannel[];
+	const channels = readPostChannels(this, 'metricChannels', i);
 	const days = Number(this.getNodeParameter('days', i, 7));
-	const creds = await socialCredentials(this, channels);
+	const creds = await channelCredentials(this, channels);
 	const res = await fetchMetricsForRecentPosts(await getDb(this), creds, { days, channels });
 	return res as unknown as IDataObject;
 }

@@ -1,31 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { SOCIAL_CHANNELS, type SocialChannel } from '../../../core/channels/publisher';
-import { isSocialChannel } from '../../../core/channels/social/registry';
+import { channelRules } from '../../../core/channels/registry';
+import type { SocialChannel } from '../../../core/channels/types';
 import { MitanError } from '../../../core/errors';
-import { inlineContent, loadPublishableContent, type PublishableContent } from '../../../core/social/content';
-import { OWN_MEDIA_RE, requestContentJpegUrl } from '../../../core/social/media-link';
-import { publishToChannels, type ChannelResult } from '../../../core/social/publish';
+import { inlineContent, loadPublishableContent, type PublishableContent } from '../../../core/publishing/content';
+import { OWN_MEDIA_RE, requestContentJpegUrl } from '../../../core/publishing/media-link';
+import { publishToChannels, type ChannelResult } from '../../../core/publishing/publish';
+import { channelCredentials, postChannelsParameter, readPostChannels } from '../../shared/channels';
 import { getDb } from '../../shared/db';
 import { errorJson } from '../../shared/errors';
-import { socialCredentials } from '../../shared/social';
 
 const show = { resource: ['post'], operation: ['publish'] };
 const inline = { ...show, contentSource: ['inline'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Channels',
-		name: 'channels',
-		type: 'multiOptions',
-		options: [
-			{ name: 'Facebook Page', value: 'facebook' },
-			{ name: 'Instagram', value: 'instagram' },
-			{ name: 'X', value: 'x' },
-		],
-		default: ['facebook', 'instagram', 'x'],
-		description: 'Networks to post to; each gets one output item',
-		displayOptions: { show },
-	},
+	postChannelsParameter('channels', show, 'Networks to post to; each gets one output item'),
 	{
 		displayName: 'Content',
 		name: 'contentSource',
@@ -122,18 +110,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function readChannels(ctx: IExecuteFunctions, i: number): SocialChannel[] {
-	const raw = ctx.getNodeParameter('channels', i, []) as string[];
-	const list = (Array.isArray(raw) ? raw : [raw]).map((c) => String(c).trim().toLowerCase());
-	const bad = list.filter((c) => !isSocialChannel(c));
-	if (bad.length)
-		throw new MitanError('SOCIAL_UNKNOWN_CHANNEL', `unknown channel(s) ${bad.join(', ')} (known: ${SOCIAL_CHANNELS.join(', ')})`, {
-			field: 'channels',
-		});
-	if (!list.length) throw new MitanError('SOCIAL_NO_CHANNEL', 'choose at least one channel', { field: 'channels' });
-	return [...new Set(list)] as SocialChannel[];
-}
-
 async function readContent(ctx: IExecuteFunctions, i: number): Promise<PublishableContent> {
 	if (ctx.getNodeParameter('contentSource', i) === 'inline') {
 		if (!ctx.getNodeParameter('allowInline', i, false)) {
@@ -145,14 +121,15 @@ async function readContent(ctx: IExecuteFunctions, i: number): Promise<Publishab
 		}
 		const v = ctx.getNodeParameter('variants', i, {}) as IDataObject;
 		const s = (k: string) => (typeof v[k] === 'string' && v[k] !== '' ? (v[k] as string) : undefined);
+		const [xText, caption, fbText, fbLink] = [s('xText'), s('instagramCaption'), s('facebookText'), s('facebookLink')];
 		return inlineContent({
 			bodyHi: ctx.getNodeParameter('bodyHi', i, '') as string,
 			bodyEn: ctx.getNodeParameter('bodyEn', i, '') as string,
 			imageUrl: (ctx.getNodeParameter('imageUrl', i, '') as string) || null,
 			variants: {
-				...(s('xText') ? { x: { text: s('xText') } } : {}),
-				...(s('instagramCaption') ? { instagram: { caption: s('instagramCaption') } } : {}),
-				...(s('facebookText') || s('facebookLink') ? { facebook: { text: s('facebookText'), link: s('facebookLink') } } : {}),
+				...(xText ? { x: { text: xText } } : {}),
+				...(caption ? { instagram: { caption } } : {}),
+				...(fbText || fbLink ? { facebook: { text: fbText ?? '', link: fbLink } } : {}),
 			},
 		});
 	}
@@ -166,27 +143,23 @@ function resultJson(r: ChannelResult): IDataObject {
 }
 
 export async function execute(this: IExecuteFunctions, i: number) {
-	const channels = readChannels(this, i);
+	const channels = readPostChannels(this, 'channels', i);
 	let content = await readContent(this, i);
 	const opts = this.getNodeParameter('options', i, {}) as IDataObject;
 	const db = await getDb(this);
-	const creds = await socialCredentials(this, channels);
+	const creds = await channelCredentials(this, channels);
 
-	// Instagram needs a JPEG it can fetch: approved images go through the gateway's media store.
+	// Channels that post the image get the gateway's prepared JPEG (Instagram fetches it itself and
+	// takes only JPEG); when that fails, the channels that can take the original still post.
 	const preFailed = new Map<SocialChannel, MitanError>();
 	const gatewayUrl = typeof opts.gatewayUrl === 'string' ? opts.gatewayUrl.trim() : '';
-	if (
-		content.imageUrl &&
-		content.contentId !== null &&
-		gatewayUrl &&
-		!OWN_MEDIA_RE.test(content.imageUrl) &&
-		channels.some((c) => c === 'instagram' || c === 'facebook')
-	) {
+	const useImage = channels.filter((c) => channelRules(c).image !== 'none');
+	if (content.imageUrl && content.contentId !== null && gatewayUrl && !OWN_MEDIA_RE.test(content.imageUrl) && useImage.length) {
 		try {
 			content = { ...content, imageUrl: await requestContentJpegUrl(gatewayUrl, content.contentId) };
 		} catch (e) {
-			// Facebook takes the original image; Instagram cannot.
-			preFailed.set('instagram', e instanceof MitanError ? e : new MitanError('MEDIA_PREPARE_FAILED', (e as Error).message));
+			const err = e instanceof MitanError ? e : new MitanError('MEDIA_PREPARE_FAILED', (e as Error).message);
+			for (const c of useImage) if (channelRules(c).image === 'prepared_jpeg') preFailed.set(c, err);
 		}
 	}
 	const run = channels.filter((c) => !preFailed.has(c));

@@ -1,25 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import type { SocialChannel } from '../../../core/channels/publisher';
 import { refreshRollups } from '../../../core/metrics';
-import { fetchMetricsForRecentPosts } from '../../../core/social/metrics';
+import { fetchMetricsForRecentPosts } from '../../../core/publishing/insights';
 import { getDb } from '../../shared/db';
-import { socialCredentials } from '../../shared/social';
+import { channelCredentials, postChannelsParameter, readPostChannels } from '../../shared/channels';
 
 const show = { operation: ['pullInsights'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Channels',
-		name: 'channels',
-		type: 'multiOptions',
-		default: ['facebook', 'instagram', 'x'],
-		options: [
-			{ name: 'Facebook', value: 'facebook' },
-			{ name: 'Instagram', value: 'instagram' },
-			{ name: 'X', value: 'x' },
-		],
-		displayOptions: { show },
-	},
+	postChannelsParameter('channels', show),
 	{
 		displayName: 'Posts of the Last N Days',
 		name: 'days',
@@ -30,11 +18,11 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Fetches insights (core/social, one snapshot a day per post), then refreshes the social rollup. */
+/** Fetches insights (core/publishing/insights.ts, one snapshot a day per post), then refreshes the social rollup. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const db = await getDb(this);
-	const channels = this.getNodeParameter('channels', i) as SocialChannel[];
-	const creds = await socialCredentials(this, channels);
+	const channels = readPostChannels(this, 'channels', i);
+	const creds = await channelCredentials(this, channels);
 	const pulled = await fetchMetricsForRecentPosts(db, creds, { days: Number(this.getNodeParameter('days', i, 7)), channels });
 	const refreshed = await refreshRollups(db, { kinds: ['social'] });
 	return {

@@ -3,11 +3,12 @@
  * content: it asks the gateway, which converts and serves it at /media/<sha256>.jpg.
  */
 import { MitanError } from '../errors';
+import { trimBase } from '../url';
 
 export const OWN_MEDIA_RE = /\/media\/[0-9a-f]{64}\.jpg$/;
 
 export async function requestContentJpegUrl(gatewayUrl: string, contentId: number, timeoutMs = 60_000): Promise<string> {
-	const url = `${gatewayUrl.replace(/\/+$/, '')}/media/ingest`;
+	const url = `${trimBase(gatewayUrl)}/media/ingest`;
 	let res: Response;
 	try {
 		res = await fetch(url, {

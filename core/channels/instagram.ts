@@ -4,21 +4,14 @@
  * publish it. The image is checked the way Instagram's crawler will see it before any container
  * is made, so "media could not be fetched" becomes a clear error naming the URL.
  */
-import { MitanError } from '../../errors';
-import {
-	bilingual,
-	isHttpUrl,
-	sameText,
-	type ChannelLimits,
-	type HttpOptions,
-	type MetricsResult,
-	type PostDraft,
-	type Problem,
-	type Publisher,
-	type PublishedPost,
-	type SocialContent,
-} from '../publisher';
-import { GraphPublisherBase, parseGraphTime, type MetaCredentials } from './graph';
+import type { Content, ContentVariants } from '../content/types';
+import { MitanError } from '../errors';
+import type { Problem } from '../problem';
+import { isHttpUrl } from '../url';
+import { GraphPublisherBase, parseGraphTime, type MetaCredentials } from './graph/publisher';
+import type { HttpOptions, MetricsResult, Publisher, PublishedPost } from './publisher';
+import { bilingual, sameText, variantText } from './text';
+import type { ChannelRules, PostDraft, SocialContent } from './types';
 
 /** Media insights after the 2025 retirement of impressions / plays / video_views. */
 export const INSTAGRAM_MEDIA_METRICS: Readonly<Record<string, string>> = Object.freeze({
@@ -31,7 +24,10 @@ export const INSTAGRAM_MEDIA_METRICS: Readonly<Record<string, string>> = Object.
 	total_interactions: 'interactions',
 });
 
-/** Instagram's own image rules (content publishing docs); core/media converts to fit them. */
+/**
+ * Instagram's own image rules (content publishing docs): the one copy; core/media converts images
+ * to fit them and checkImage() holds a URL to them.
+ */
 export const INSTAGRAM_IMAGE_RULES = Object.freeze({
 	maxBytes: 8 * 1024 * 1024,
 	minAspect: 4 / 5,
@@ -39,6 +35,59 @@ export const INSTAGRAM_IMAGE_RULES = Object.freeze({
 	minWidth: 320,
 	maxWidth: 1440,
 });
+
+const MAX_CAPTION = 2_200;
+const MAX_HASHTAGS = 30;
+/** A hashtag runs over letters, combining marks (Hindi matras, virama), digits and _. */
+const HASHTAG = /#[\p{L}\p{M}\p{N}_]+/gu;
+
+/**
+ * Instagram's rules: the one copy (validation, preview and publishing call it).
+ * Counting unit: UTF-16 code units (a JavaScript string's length). Meta documents "2,200
+ * characters" without saying how it counts; code units are the strictest reading in use (never
+ * fewer than code points or than what a reader sees), so a caption that passes here cannot be
+ * refused under another one. It is also what the sandbox enforces. Devanagari counts 1 per code
+ * point, an emoji 2. Counting code points (as validation once did) let an emoji caption pass
+ * approval and then fail at publish.
+ */
+export const INSTAGRAM_RULES: ChannelRules<'instagram'> = {
+	channel: 'instagram',
+	limits: {
+		maxTextLength: MAX_CAPTION,
+		textLengthRule: `caption characters (UTF-16 code units: an emoji counts 2); at most ${MAX_HASHTAGS} hashtags`,
+		requiresImage: true,
+		note: 'API publishing quota is read live from content_publishing_limit (Meta docs say 50 or 100 per 24 h)',
+	},
+	image: 'prepared_jpeg',
+	length: (text) => text.length,
+	textProblems(text, field) {
+		const p: Problem[] = [];
+		const n = INSTAGRAM_RULES.length(text);
+		if (n > MAX_CAPTION)
+			p.push({
+				field,
+				code: 'IG_CAPTION_TOO_LONG',
+				message: `is ${n} characters; Instagram allows ${MAX_CAPTION.toLocaleString('en-IN')} (an emoji counts 2) / कैप्शन ${n} अक्षर, सीमा ${MAX_CAPTION}`,
+			});
+		const tags = text.match(HASHTAG)?.length ?? 0;
+		if (tags > MAX_HASHTAGS)
+			p.push({
+				field,
+				code: 'IG_TOO_MANY_HASHTAGS',
+				message: `has ${tags} hashtags; Instagram allows at most ${MAX_HASHTAGS} / ${tags} हैशटैग, सीमा ${MAX_HASHTAGS}`,
+			});
+		return p;
+	},
+	validateVariant(value, p) {
+		const caption = variantText(p, value, 'instagram', 'caption', INSTAGRAM_RULES);
+		return caption === undefined ? undefined : ({ caption } satisfies ContentVariants['instagram']);
+	},
+	preview: (c: Content) => {
+		const caption = c.variants.instagram?.caption;
+		if (caption === undefined) return [];
+		return [{ channel: 'instagram', caption, length: INSTAGRAM_RULES.length(caption), limit: MAX_CAPTION, imageUrl: c.imageUrl }];
+	},
+};
 
 export interface InstagramOptions extends HttpOptions {
 	/** First wait between container status polls; doubles up to 60 s (Meta: about once a minute). */
@@ -54,12 +103,7 @@ type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'PUBLISHED' | 'EXPIRED' | 'E
 
 export class InstagramPublisher extends GraphPublisherBase implements Publisher {
 	readonly channel = 'instagram' as const;
-	readonly limits: ChannelLimits = {
-		maxTextLength: 2_200,
-		textLengthRule: 'caption characters; at most 30 hashtags',
-		requiresImage: true,
-		note: 'API publishing quota is read live from content_publishing_limit (Meta docs say 50 or 100 per 24 h)',
-	};
+	readonly rules = INSTAGRAM_RULES;
 	private readonly pollIntervalMs: number;
 	private readonly maxContainerWaitMs: number;
 	private readonly preflight: boolean;
@@ -74,14 +118,11 @@ export class InstagramPublisher extends GraphPublisherBase implements Publisher 
 	}
 
 	private igUser(): string {
-		if (!this.creds.igUserId)
-			throw new MitanError('META_IG_USER_MISSING', 'Mitan Meta credential: Instagram User ID is empty', { field: 'igUserId' });
-		return this.creds.igUserId;
+		return this.credentialField('igUserId', 'META_IG_USER_MISSING', 'Instagram User ID');
 	}
 
 	compose(content: SocialContent): PostDraft {
-		const v = (content.variants.instagram ?? {}) as { caption?: string; altText?: string };
-		return { text: v.caption?.trim() || bilingual(content), imageUrl: content.imageUrl ?? undefined, altText: v.altText };
+		return { text: content.variants.instagram?.caption?.trim() || bilingual(content), imageUrl: content.imageUrl ?? undefined };
 	}
 
 	validate(d: PostDraft): Problem[] {
@@ -93,21 +134,12 @@ export class InstagramPublisher extends GraphPublisherBase implements Publisher 
 				message: 'Instagram needs an image; the content has none / इंस्टाग्राम के लिए चित्र आवश्यक है',
 			});
 		else if (!isHttpUrl(d.imageUrl))
-			p.push({ field: 'image_url', code: 'IG_BAD_IMAGE_URL', message: `image URL "${d.imageUrl}" is not a public http(s) URL` });
-		if (d.text.length > this.limits.maxTextLength) {
 			p.push({
-				field: 'instagram.caption',
-				code: 'IG_CAPTION_TOO_LONG',
-				message: `Instagram caption is ${d.text.length} characters; the limit is 2,200 / कैप्शन 2,200 अक्षरों से लंबा है`,
+				field: 'image_url',
+				code: 'IG_BAD_IMAGE_URL',
+				message: `image URL "${d.imageUrl}" is not a public http(s) URL / चित्र का URL सही नहीं है`,
 			});
-		}
-		const tags = d.text.match(/#[\p{L}\p{N}_]+/gu) ?? [];
-		if (tags.length > 30)
-			p.push({
-				field: 'instagram.caption',
-				code: 'IG_TOO_MANY_HASHTAGS',
-				message: `Instagram caption has ${tags.length} hashtags; the limit is 30`,
-			});
+		p.push(...this.rules.textProblems(d.text, 'instagram.caption'));
 		return p;
 	}
 
@@ -227,19 +259,9 @@ export class InstagramPublisher extends GraphPublisherBase implements Publisher 
 		}
 	}
 
+	/** The post's permalink; Instagram's home if that read fails (the post is made either way). */
 	private async permalink(mediaId: string): Promise<string> {
-		try {
-			const r = await this.request<{ permalink?: string }>({
-				method: 'GET',
-				url: this.graphUrl(mediaId),
-				query: { fields: 'permalink' },
-				where: 'instagram permalink',
-			});
-			if (r.body.permalink) return r.body.permalink;
-		} catch {
-			/* the post is made either way */
-		}
-		return `https://www.instagram.com/`;
+		return (await this.readField(mediaId, 'permalink', 'instagram permalink')) ?? 'https://www.instagram.com/';
 	}
 
 	async findExisting(d: PostDraft, since: Date): Promise<PublishedPost | undefined> {

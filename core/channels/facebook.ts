@@ -3,21 +3,57 @@
  * caption carries the text and the link. Insights use the names current after Meta's 2025
  * retirement of "impressions" (post_media_view, post_total_media_view_unique).
  */
-import { MitanError } from '../../errors';
-import {
-	bilingual,
-	isHttpUrl,
-	sameText,
-	type ChannelLimits,
-	type HttpOptions,
-	type MetricsResult,
-	type PostDraft,
-	type Problem,
-	type Publisher,
-	type PublishedPost,
-	type SocialContent,
-} from '../publisher';
-import { GraphPublisherBase, parseGraphTime, type MetaCredentials } from './graph';
+import type { Content, ContentVariants } from '../content/types';
+import { isObject, type Problem } from '../problem';
+import { isHttpUrl } from '../url';
+import { GraphPublisherBase, parseGraphTime, type MetaCredentials } from './graph/publisher';
+import type { HttpOptions, MetricsResult, Publisher, PublishedPost } from './publisher';
+import { bilingual, sameText, variantText } from './text';
+import type { ChannelRules, PostDraft, SocialContent } from './types';
+
+const MAX_TEXT = 63_206;
+
+function linkProblems(link: string | undefined, field: string): Problem[] {
+	if (link === undefined || isHttpUrl(link)) return [];
+	return [{ field, code: 'FB_BAD_LINK', message: `"${link}" is not an http(s) URL / लिंक सही URL नहीं है` }];
+}
+
+/** Facebook's rules: the one copy (validation, preview and publishing call it). */
+export const FACEBOOK_RULES: ChannelRules<'facebook'> = {
+	channel: 'facebook',
+	limits: {
+		// Facebook's post text limit; a daily awareness message is a few hundred characters.
+		maxTextLength: MAX_TEXT,
+		textLengthRule: 'characters (UTF-16 code units)',
+		requiresImage: false,
+	},
+	image: 'optional',
+	length: (text) => text.length,
+	textProblems(text, field) {
+		const n = FACEBOOK_RULES.length(text);
+		if (n <= MAX_TEXT) return [];
+		return [
+			{ field, code: 'FB_TOO_LONG', message: `is ${n} characters; Facebook allows ${MAX_TEXT} / फेसबुक पोस्ट ${n} अक्षर, सीमा ${MAX_TEXT}` },
+		];
+	},
+	validateVariant(value, p) {
+		const text = variantText(p, value, 'facebook', 'text', FACEBOOK_RULES, ['link']);
+		if (!isObject(value)) return undefined;
+		let link: string | undefined;
+		if (value.link !== undefined && value.link !== null && value.link !== '') {
+			const given = typeof value.link === 'string' ? value.link.trim() : String(value.link);
+			const bad = linkProblems(given, 'variants.facebook.link');
+			p.push(...bad);
+			if (!bad.length) link = given;
+		}
+		if (text === undefined) return undefined;
+		return (link ? { text, link } : { text }) satisfies ContentVariants['facebook'];
+	},
+	preview: (c: Content) =>
+		c.variants.facebook
+			? [{ channel: 'facebook', text: c.variants.facebook.text, link: c.variants.facebook.link ?? null, imageUrl: c.imageUrl }]
+			: [],
+};
 
 /** Graph post metric → canonical name. Retired since Nov 2025: post_impressions*, replaced by these. */
 export const FACEBOOK_POST_METRICS: Readonly<Record<string, string>> = Object.freeze({
@@ -29,12 +65,7 @@ export const FACEBOOK_POST_METRICS: Readonly<Record<string, string>> = Object.fr
 
 export class FacebookPublisher extends GraphPublisherBase implements Publisher {
 	readonly channel = 'facebook' as const;
-	readonly limits: ChannelLimits = {
-		// Facebook's post text limit; a daily awareness message is a few hundred characters.
-		maxTextLength: 63_206,
-		textLengthRule: 'characters (UTF-16 code units)',
-		requiresImage: false,
-	};
+	readonly rules = FACEBOOK_RULES;
 	private readonly postMetrics: Record<string, string>;
 
 	constructor(creds: MetaCredentials, opts: HttpOptions & { postMetrics?: Record<string, string> } = {}) {
@@ -43,14 +74,12 @@ export class FacebookPublisher extends GraphPublisherBase implements Publisher {
 	}
 
 	private pageId(): string {
-		if (!this.creds.pageId)
-			throw new MitanError('META_PAGE_ID_MISSING', 'Mitan Meta credential: Facebook Page ID is empty', { field: 'pageId' });
-		return this.creds.pageId;
+		return this.credentialField('pageId', 'META_PAGE_ID_MISSING', 'Facebook Page ID');
 	}
 
 	compose(content: SocialContent): PostDraft {
-		const v = content.variants.facebook ?? {};
-		return { text: v.text?.trim() || bilingual(content), link: v.link?.trim() || undefined, imageUrl: content.imageUrl ?? undefined };
+		const v = content.variants.facebook;
+		return { text: v?.text?.trim() || bilingual(content), link: v?.link?.trim() || undefined, imageUrl: content.imageUrl ?? undefined };
 	}
 
 	validate(d: PostDraft): Problem[] {
@@ -61,21 +90,13 @@ export class FacebookPublisher extends GraphPublisherBase implements Publisher {
 				code: 'FB_EMPTY',
 				message: 'Facebook post needs text or a link / फेसबुक पोस्ट में टेक्स्ट या लिंक होना चाहिए',
 			});
-		if (d.text.length > this.limits.maxTextLength) {
-			p.push({
-				field: 'facebook.text',
-				code: 'FB_TOO_LONG',
-				message: `Facebook text is ${d.text.length} characters; the limit is ${this.limits.maxTextLength}`,
-			});
-		}
-		if (d.link !== undefined && !isHttpUrl(d.link))
-			p.push({
-				field: 'facebook.link',
-				code: 'FB_BAD_LINK',
-				message: `Facebook link "${d.link}" is not an http(s) URL / लिंक सही URL नहीं है`,
-			});
+		p.push(...this.rules.textProblems(d.text, 'facebook.text'), ...linkProblems(d.link, 'facebook.link'));
 		if (d.imageUrl !== undefined && !isHttpUrl(d.imageUrl))
-			p.push({ field: 'image_url', code: 'FB_BAD_IMAGE_URL', message: `image URL "${d.imageUrl}" is not an http(s) URL` });
+			p.push({
+				field: 'image_url',
+				code: 'FB_BAD_IMAGE_URL',
+				message: `image URL "${d.imageUrl}" is not an http(s) URL / चित्र का URL सही नहीं है`,
+			});
 		return p;
 	}
 
@@ -108,18 +129,7 @@ export class FacebookPublisher extends GraphPublisherBase implements Publisher {
 
 	/** Graph's permalink; a constructed one if that read fails (the post is made either way). */
 	private async permalink(postId: string): Promise<string> {
-		try {
-			const r = await this.request<{ permalink_url?: string }>({
-				method: 'GET',
-				url: this.graphUrl(postId),
-				query: { fields: 'permalink_url' },
-				where: 'facebook permalink',
-			});
-			if (r.body.permalink_url) return r.body.permalink_url;
-		} catch {
-			/* fall through */
-		}
-		return `https://www.facebook.com/${postId}`;
+		return (await this.readField(postId, 'permalink_url', 'facebook permalink')) ?? `https://www.facebook.com/${postId}`;
 	}
 
 	async findExisting(d: PostDraft, since: Date): Promise<PublishedPost | undefined> {

@@ -1,12 +1,15 @@
 /**
  * What Facebook and Instagram share: the Graph host and version (from core/channels/api.ts,
- * overridable per credential), the page token, Graph error bodies sorted by `code` /
- * `error_subcode` into actions, and insights requested so that one retired metric name never
+ * overridable per credential), the page token, Graph error bodies sorted into actions by the one
+ * table of Meta's codes (./errors.ts), and insights requested so that one retired metric name never
  * fails the others.
  */
-import { MitanError, remoteErrorCode, type ErrorAction } from '../../errors';
+import { MitanError } from '../../errors';
+import type { Problem } from '../../problem';
+import { trimBase } from '../../url';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL } from '../api';
-import { HttpPublisherBase, trimBase, type ErrorInfo, type HttpOptions, type HttpRequest, type Problem } from '../publisher';
+import { HttpPublisherBase, type ErrorInfo, type HttpOptions, type HttpRequest } from '../publisher';
+import { classifyGraph, graphErrorCode, graphErrorMessage, parseGraphErrorBody } from './errors';
 
 /** The Mitan Meta credential, as core sees it. */
 export interface MetaCredentials {
@@ -19,67 +22,14 @@ export interface MetaCredentials {
 	baseUrl?: string;
 }
 
-/** Graph error code → what the caller must do. Subcodes below override where Meta is finer. */
-const GRAPH_ACTIONS: Readonly<Record<number, ErrorAction>> = Object.freeze({
-	1: 'retry_soon', // unknown / temporary
-	2: 'retry_soon', // service temporarily unavailable
-	4: 'retry_soon', // app call-rate limit
-	17: 'retry_soon', // user call-rate limit
-	32: 'retry_soon', // page call-rate limit (user token)
-	613: 'retry_soon', // custom rate limit
-	80001: 'retry_soon', // Pages business-use-case limit
-	9007: 'retry_soon', // Instagram container not ready yet
-	9: 'retry_tomorrow', // application request limit (Instagram: publishing quota)
-	100: 'fix_content', // invalid parameter
-	324: 'fix_content', // photo missing / not an image
-	9004: 'fix_content', // Instagram could not fetch the image
-	36003: 'fix_content', // Instagram aspect ratio
-	24: 'retry_soon', // Instagram container not found (expired or lost): make a new one
-	104: 'configure', // no token given
-	190: 'reauthenticate', // token invalid or expired
-	102: 'reauthenticate', // session key invalid
-	10: 'reauthenticate', // permission not granted
-	368: 'stop_campaign', // blocked for policy violations
-});
-
-const GRAPH_SUBCODE_ACTIONS: Readonly<Record<number, ErrorAction>> = Object.freeze({
-	2207042: 'retry_tomorrow', // Instagram: reached the content publishing limit
-	2207008: 'retry_soon', // Instagram: container expired, create a new one
-	2207027: 'retry_soon', // Instagram: media not ready for publishing
-	33: 'configure', // object does not exist or the token lacks permission for it (wrong page / IG id)
-	463: 'reauthenticate', // token expired
-});
-
-export function classifyGraph(code: number | undefined, subcode: number | undefined, httpStatus: number): ErrorAction {
-	if (subcode !== undefined && GRAPH_SUBCODE_ACTIONS[subcode]) return GRAPH_SUBCODE_ACTIONS[subcode];
-	if (code !== undefined && GRAPH_ACTIONS[code]) return GRAPH_ACTIONS[code];
-	if (code !== undefined && code >= 200 && code <= 299) return 'reauthenticate'; // permission family
-	if (httpStatus === 401 || httpStatus === 403) return 'reauthenticate';
-	if (httpStatus === 429 || httpStatus >= 500) return 'retry_soon';
-	return 'fix_content';
-}
-
-interface GraphErrorBody {
-	code?: number;
-	error_subcode?: number;
-	message?: string;
-	error_user_title?: string;
-	error_user_msg?: string;
-	fbtrace_id?: string;
-}
-
-export function graphErrorInfo(status: number, body: unknown, req: HttpRequest, network: 'facebook' | 'instagram'): ErrorInfo {
-	const e = (body && typeof body === 'object' ? (body as { error?: GraphErrorBody }).error : undefined) ?? {};
-	const code = typeof e.code === 'number' ? e.code : undefined;
-	const sub = typeof e.error_subcode === 'number' ? e.error_subcode : undefined;
-	const action = classifyGraph(code, sub, status);
-	// Meta's text is for people only; the action above never reads it.
-	const said = e.error_user_msg ?? e.message ?? `HTTP ${status}`;
+/** A Pages / Instagram error answer → code, action and a message for people. */
+export function pagesErrorInfo(status: number, body: unknown, req: HttpRequest, network: 'facebook' | 'instagram'): ErrorInfo {
+	const f = parseGraphErrorBody(body);
 	return {
-		code: code === undefined ? remoteErrorCode(network, 'HTTP', status) : remoteErrorCode(network, code, sub),
-		action,
-		message: `${req.where}: ${network} error ${code ?? status}${sub !== undefined ? `/${sub}` : ''}: ${said}`,
-		details: { metaCode: code, metaSubcode: sub, fbtraceId: e.fbtrace_id, userTitle: e.error_user_title },
+		code: graphErrorCode(network, f, status),
+		action: classifyGraph('pages', f.code, f.subcode, status),
+		message: graphErrorMessage(network === 'facebook' ? 'Facebook' : 'Instagram', req.where, f, status),
+		details: { metaCode: f.code, metaSubcode: f.subcode, fbtraceId: f.fbtraceId, userTitle: f.userTitle },
 	};
 }
 
@@ -106,12 +56,35 @@ export abstract class GraphPublisherBase extends HttpPublisherBase {
 		this.base = `${trimBase(creds.baseUrl || GRAPH_BASE_URL)}/${creds.graphVersion || GRAPH_API_VERSION}`;
 	}
 
+	/** A credential field this call needs (page id, Instagram user id); empty is the operator's to fix. */
+	protected credentialField(field: 'pageId' | 'igUserId', code: 'META_PAGE_ID_MISSING' | 'META_IG_USER_MISSING', label: string): string {
+		const value = this.creds[field];
+		if (!value) throw new MitanError(code, `Mitan Meta credential: ${label} is empty`, { field });
+		return value;
+	}
+
+	/** One field of a Graph object, or undefined when the read fails (used after a post is made, where a failed read changes nothing). */
+	protected async readField(objectId: string, field: string, where: string): Promise<string | undefined> {
+		try {
+			const r = await this.request<Record<string, unknown>>({
+				method: 'GET',
+				url: this.graphUrl(objectId),
+				query: { fields: field },
+				where,
+			});
+			const v = r.body[field];
+			return typeof v === 'string' && v !== '' ? v : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
 	protected authHeaders(): Record<string, string> {
 		return { authorization: `Bearer ${this.creds.pageToken}` };
 	}
 
 	protected classify(status: number, body: unknown, _raw: string, req: HttpRequest): ErrorInfo {
-		return graphErrorInfo(status, body, req, this.network);
+		return pagesErrorInfo(status, body, req, this.network);
 	}
 
 	protected graphUrl(path: string): string {

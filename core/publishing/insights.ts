@@ -6,9 +6,10 @@
 import type { Db } from '../db';
 import { districtTimeZone } from '../districts';
 import { MitanError } from '../errors';
+import { createPublisher, postChannels, withCredentials, type PublisherOptions, type SocialCredentials } from '../channels/registry';
+import type { SocialChannel } from '../channels/types';
+import type { Problem } from '../problem';
 import { todayIn } from '../time';
-import type { Problem, SocialChannel } from '../channels/publisher';
-import { createPublisher, type PublisherOptions, type SocialCredentials } from '../channels/social/registry';
 import { listRecentPublished, markSocialDirty } from './posts';
 
 export interface MetricsPullOptions {
@@ -46,9 +47,7 @@ export async function fetchMetricsForRecentPosts(
 	if (!Number.isFinite(days) || days <= 0 || days > 90)
 		throw new MitanError('METRICS_DAYS_INVALID', `days must be between 1 and 90 (got ${days})`, { field: 'days' });
 	const day = todayIn(opts.timezone ?? (await districtTimeZone(db, opts.districtId)));
-	const channels =
-		opts.channels?.filter((c) => (c === 'x' ? !!creds.x : !!creds.meta)) ??
-		(['facebook', 'instagram', 'x'] as SocialChannel[]).filter((c) => (c === 'x' ? !!creds.x : !!creds.meta));
+	const channels = withCredentials(opts.channels ?? postChannels(), creds);
 	const posts = channels.length ? await listRecentPublished(db, { days, channels, districtId: opts.districtId }) : [];
 	const publishers = new Map(channels.map((c) => [c, createPublisher(c, creds, opts.publisherOptions)]));
 	const results: PostMetrics[] = [];

@@ -5,12 +5,13 @@
  */
 import { randomUUID } from 'crypto';
 import { audit } from '../audit';
-import { districtTimeZone } from '../districts';
-import { todayIn } from '../time';
 import type { Db } from '../db';
+import { districtTimeZone } from '../districts';
 import { MitanError } from '../errors';
-import { isOutcomeUnknown, type Publisher, type SocialChannel } from '../channels/publisher';
-import { createPublisher, type PublisherOptions, type SocialCredentials } from '../channels/social/registry';
+import { todayIn } from '../time';
+import { isOutcomeUnknown, type Publisher } from '../channels/publisher';
+import { createPublisher, type PublisherOptions, type SocialCredentials } from '../channels/registry';
+import type { SocialChannel } from '../channels/types';
 import type { PublishableContent } from './content';
 import { claimPost, markAttempt, markNotPublished, markPublished, markSocialDirty, releaseLease, type SocialPostRow } from './posts';
 

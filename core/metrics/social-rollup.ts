@@ -2,7 +2,7 @@ import { applyFresh } from './scope';
 
 /**
  * rollup_social_daily per (day, district, channel). social_metrics holds one snapshot a day of
- * each post's LIFETIME figures (core/social/metrics.ts), so a day's views and reach are each
+ * each post's LIFETIME figures (core/publishing/insights.ts), so a day's views and reach are each
  * post's increase since its previous snapshot (the first snapshot counts whole). Summed over
  * days they give back the latest lifetime figures. posts = posts published that day.
  * Reach is unique accounts per post: the daily increase is an approximation, and adding posts'

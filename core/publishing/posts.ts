@@ -4,7 +4,8 @@
  * Instagram) never post the same content twice.
  */
 import type { Queryable } from '../db';
-import type { PostDraft, SocialChannel } from '../channels/publisher';
+import { MitanError } from '../errors';
+import type { PostDraft, SocialChannel } from '../channels/types';
 
 export type SocialPostState = 'intent' | 'published' | 'failed' | 'unknown';
 
@@ -51,7 +52,11 @@ export async function claimPost(
 	);
 	if (claimed) return { kind: 'claimed', row: claimed };
 	const row = await getPost(db, p.contentKey, p.channel);
-	if (!row) throw new Error('social_posts row vanished between insert and read');
+	if (!row)
+		throw new MitanError('SOCIAL_POST_VANISHED', 'social_posts row vanished between insert and read', {
+			contentKey: p.contentKey,
+			channel: p.channel,
+		});
 	return row.state === 'published' ? { kind: 'published', row } : { kind: 'busy', row };
 }
 

@@ -7,25 +7,23 @@
 import { createHmac } from 'crypto';
 import OAuth from 'oauth-1.0a';
 import { parseTweet } from 'twitter-text';
-import { MitanError, remoteErrorCode, type ErrorAction } from '../../errors';
-import { X_API_BASE_URL } from '../api';
+import type { Content, ContentVariants } from '../content/types';
+import { MitanError, remoteErrorCode, type ErrorAction } from '../errors';
+import type { Problem } from '../problem';
+import { trimBase } from '../url';
+import { X_API_BASE_URL } from './api';
 import {
 	HttpPublisherBase,
-	bilingual,
-	trimBase,
-	sameText,
 	truncate,
-	type ChannelLimits,
 	type ErrorInfo,
 	type HttpOptions,
 	type HttpRequest,
 	type MetricsResult,
-	type PostDraft,
-	type Problem,
 	type Publisher,
 	type PublishedPost,
-	type SocialContent,
-} from '../publisher';
+} from './publisher';
+import { bilingual, sameText, variantText } from './text';
+import type { ChannelRules, PostDraft, SocialContent } from './types';
 
 /** The Mitan X credential, as core sees it. */
 export interface XCredentials {
@@ -59,14 +57,48 @@ export function classifyX(status: number, problemType: string | undefined): Erro
 
 export const X_MAX_WEIGHTED_LENGTH = 280;
 
-export class XPublisher extends HttpPublisherBase implements Publisher {
-	readonly channel = 'x' as const;
-	readonly limits: ChannelLimits = {
+/** X's rules: the one copy (validation, preview and publishing call it). */
+export const X_RULES: ChannelRules<'x'> = {
+	channel: 'x',
+	limits: {
 		maxTextLength: X_MAX_WEIGHTED_LENGTH,
 		textLengthRule: 'weighted characters (twitter-text): URL = 23, emoji = 2, Devanagari = 1 per code point',
 		requiresImage: false,
 		note: 'pay-per-use: about $0.015 per post, $0.20 when the post contains a URL',
-	};
+	},
+	image: 'none',
+	length: (text) => parseTweet(text.normalize('NFC')).weightedLength,
+	textProblems(text, field) {
+		if (!text.trim()) return [{ field, code: 'X_EMPTY', message: 'X post text is empty / X पोस्ट खाली है' }];
+		const parsed = parseTweet(text.normalize('NFC'));
+		if (parsed.weightedLength > X_MAX_WEIGHTED_LENGTH) {
+			const n = parsed.weightedLength;
+			return [
+				{
+					field,
+					code: 'X_TOO_LONG',
+					message:
+						`is ${n} weighted characters on X; at most ${X_MAX_WEIGHTED_LENGTH} (a link counts 23, Hindi letters and matras 1 each, ` +
+						`an emoji 2): ${n - X_MAX_WEIGHTED_LENGTH} too many / X पोस्ट ${n} अक्षर की है, सीमा ${X_MAX_WEIGHTED_LENGTH} है`,
+				},
+			];
+		}
+		if (!parsed.valid) return [{ field, code: 'X_INVALID', message: 'is not a valid post for X (invalid characters) / X पर मान्य नहीं' }];
+		return [];
+	},
+	validateVariant(value, p) {
+		const text = variantText(p, value, 'x', 'text', X_RULES);
+		return text === undefined ? undefined : ({ text } satisfies ContentVariants['x']);
+	},
+	preview: (c: Content) =>
+		c.variants.x
+			? [{ channel: 'x', text: c.variants.x.text, weightedLength: X_RULES.length(c.variants.x.text), limit: X_MAX_WEIGHTED_LENGTH }]
+			: [],
+};
+
+export class XPublisher extends HttpPublisherBase implements Publisher {
+	readonly channel = 'x' as const;
+	readonly rules = X_RULES;
 	private readonly base: string;
 	private readonly oauth?: OAuth;
 	private userId?: string;
@@ -137,22 +169,7 @@ export class XPublisher extends HttpPublisherBase implements Publisher {
 	}
 
 	validate(d: PostDraft): Problem[] {
-		if (!d.text.trim()) return [{ field: 'x.text', code: 'X_EMPTY', message: 'X post text is empty / X पोस्ट खाली है' }];
-		const parsed = parseTweet(d.text);
-		if (parsed.weightedLength > X_MAX_WEIGHTED_LENGTH) {
-			const over = parsed.weightedLength - X_MAX_WEIGHTED_LENGTH;
-			return [
-				{
-					field: 'x.text',
-					code: 'X_TOO_LONG',
-					message:
-						`X post is ${parsed.weightedLength} weighted characters, ${over} over the limit of 280 ` +
-						`(Hindi counts every matra and virama, a link counts 23, an emoji 2); shorten variants.x.text / ` +
-						`X पोस्ट ${parsed.weightedLength} अक्षर की है, सीमा 280 है: ${over} अक्षर कम करें`,
-				},
-			];
-		}
-		return [];
+		return this.rules.textProblems(d.text, 'x.text');
 	}
 
 	async publish(d: PostDraft): Promise<PublishedPost> {

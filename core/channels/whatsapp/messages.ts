@@ -1,0 +1,41 @@
+/**
+ * The JSON bodies of the messages this project sends, checked against WhatsApp's rules
+ * (core/channels/whatsapp/text.ts) before they leave: a refused body never costs a request.
+ */
+import { MitanError } from '../../errors';
+import { waDigits } from '../../phone';
+import { freeTextProblems, languageProblems, refuse, templateNameProblems } from './text';
+import type { TemplateMessage } from './types';
+
+/** E.164 ("+91…") → the digits WhatsApp's `to` takes. */
+export function toWaDigits(to: string): string {
+	const digits = waDigits(to);
+	if (digits === null)
+		throw new MitanError('WHATSAPP_RECIPIENT_INVALID', `recipient "${String(to)}" is not an E.164 number (field "to")`, {
+			field: 'to',
+		});
+	return digits;
+}
+
+export function templateMessage(to: string, template: TemplateMessage): Record<string, unknown> {
+	refuse([...templateNameProblems(template?.name, 'template.name'), ...languageProblems(template?.language, 'template.language')]);
+	const components: unknown[] = [];
+	if (template.headerImageUrl)
+		components.push({ type: 'header', parameters: [{ type: 'image', image: { link: template.headerImageUrl } }] });
+	if (template.bodyParams && template.bodyParams.length > 0)
+		components.push({ type: 'body', parameters: template.bodyParams.map((text) => ({ type: 'text', text: String(text) })) });
+	return {
+		to: toWaDigits(to),
+		type: 'template',
+		template: {
+			name: template.name,
+			language: { code: template.language, policy: 'deterministic' },
+			...(components.length ? { components } : {}),
+		},
+	};
+}
+
+export function textMessage(to: string, body: string, opts: { previewUrl?: boolean } = {}): Record<string, unknown> {
+	refuse(freeTextProblems(body, 'body'));
+	return { to: toWaDigits(to), type: 'text', text: { body, preview_url: opts.previewUrl ?? false } };
+}

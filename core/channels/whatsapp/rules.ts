@@ -1,0 +1,70 @@
+/**
+ * WhatsApp as a channel of the registry: its limits, counting and the checks of its variant
+ * (one approved template per language with its parameters), built on the text rules in text.ts.
+ */
+import type { Content, ContentVariants, WhatsAppTemplateVariant } from '../../content/types';
+import { isObject, unknownKeys, type Problem } from '../../problem';
+import type { ChannelRules } from '../types';
+import { freeTextProblems, languageProblems, templateNameProblems, templateParamProblems, WHATSAPP_LIMITS, whatsappLength } from './text';
+
+const LANGS = ['hi', 'en'] as const;
+
+function template(p: Problem[], field: string, v: unknown): WhatsAppTemplateVariant | undefined {
+	if (!isObject(v)) {
+		p.push({ field, message: 'must be an object {name, language, params}' });
+		return undefined;
+	}
+	unknownKeys(p, field, v, ['name', 'language', 'params']);
+	const name = typeof v.name === 'string' ? v.name.trim() : '';
+	const language = typeof v.language === 'string' ? v.language.trim() : '';
+	p.push(...templateNameProblems(typeof v.name === 'string' ? name : v.name, `${field}.name`));
+	p.push(...languageProblems(typeof v.language === 'string' ? language : v.language, `${field}.language`));
+	if (v.params !== undefined && !Array.isArray(v.params)) p.push({ field: `${field}.params`, message: 'must be a list of texts' });
+	const params: string[] = [];
+	(Array.isArray(v.params) ? v.params : []).forEach((raw, i) => {
+		const s = typeof raw === 'string' ? raw.normalize('NFC').trim() : raw;
+		p.push(...templateParamProblems(s, `${field}.params[${i}]`));
+		if (typeof s === 'string' && s !== '') params.push(s);
+	});
+	return { name, language, params };
+}
+
+export const WHATSAPP_RULES: ChannelRules<'whatsapp'> = {
+	channel: 'whatsapp',
+	limits: {
+		maxTextLength: WHATSAPP_LIMITS.freeText,
+		textLengthRule: `UTF-16 code units (an emoji counts 2); a template body ${WHATSAPP_LIMITS.templateBody}, one line per parameter`,
+		requiresImage: false,
+		note: 'broadcasts go out as approved templates; free text only inside the 24-hour window',
+	},
+	image: 'none',
+	length: whatsappLength,
+	textProblems: freeTextProblems,
+	validateVariant(value, p) {
+		if (!isObject(value) || !isObject(value.templates)) {
+			p.push({ field: 'variants.whatsapp', message: 'must be {templates: {hi?, en?}}' });
+			return undefined;
+		}
+		unknownKeys(p, 'variants.whatsapp', value, ['templates']);
+		unknownKeys(p, 'variants.whatsapp.templates', value.templates, [...LANGS]);
+		const templates: NonNullable<ContentVariants['whatsapp']>['templates'] = {};
+		for (const lang of LANGS) {
+			const t = value.templates[lang];
+			if (t !== undefined) templates[lang] = template(p, `variants.whatsapp.templates.${lang}`, t);
+		}
+		if (!templates.hi && !templates.en)
+			p.push({ field: 'variants.whatsapp.templates', message: 'needs a Hindi (hi) or English (en) template' });
+		return { templates };
+	},
+	preview: (c: Content) =>
+		LANGS.flatMap((lang) => {
+			const t = c.variants.whatsapp?.templates?.[lang];
+			return t ? [{ channel: 'whatsapp' as const, language: lang, template: t.name, templateLanguage: t.language, params: t.params }] : [];
+		}),
+};
+
+/**
+ * Cloud API throughput per sending number: 80 messages/s by default, 1,000 once Meta upgrades the
+ * number. The broadcast paces just under the one its number has.
+ */
+export const WHATSAPP_THROUGHPUT = Object.freeze({ standard: 80, upgraded: 1000 });
