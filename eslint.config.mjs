@@ -20,7 +20,6 @@ const CODE = ['**/*.ts', '**/*.js', '**/*.mjs'];
 const NOT_THE_LINKS = [`${PKG}/**`];
 const PRODUCTION = ['core/**/*.ts', 'nodes/**/*.ts', 'credentials/**/*.ts', 'dashboard/**/*.ts', 'cli/**/*.ts', 'sandbox/**/*.ts'];
 
-
 const NODE_SIDE = {
 	folders: ['dashboard/', 'cli/', 'sandbox/', 'bench/', 'tests/'],
 	pattern: '^core/(.+/)?repository[^/]*$',

@@ -81,8 +81,8 @@ export function rosterDrops(db: Db, districtId: number, broadcastId: number, log
 	return async (drops) => {
 		for (const d of drops) {
 			const target = { districtId, subscriberId: d.row.subscriberId, phone: d.row.phone };
-			await applyRosterChange(db, undefined, target, d.effect, { kind: 'meta_code', code: d.code, flow: 'broadcast', broadcastId }).catch((e) =>
-				log('drop.failed', { error: String(e) }),
+			await applyRosterChange(db, undefined, target, d.effect, { kind: 'meta_code', code: d.code, flow: 'broadcast', broadcastId }).catch(
+				(e) => log('drop.failed', { error: String(e) }),
 			);
 		}
 	};
