@@ -13,7 +13,6 @@ import { SlotScheduler } from '../../../core/broadcast/sender/schedule';
 import type { Halt } from '../../../core/broadcast/sender/types';
 import { registerWorker, stopWorker } from '../../../core/broadcast/workers';
 import type { BroadcastProgress } from '../../../core/broadcast/types';
-import { RosterService } from '../../../core/roster';
 import { describeEachEngine } from '../../helpers/db';
 import { deliveryCounts, seedRoster, TEMPLATES } from '../helpers';
 
@@ -173,17 +172,17 @@ describeEachEngine('sender parts against the store', (ctx) => {
 			const recorder = new OutcomeRecorder(
 				ctx.db,
 				'w-d',
-				rosterDrops(new RosterService(ctx.db, 1), id, () => undefined),
+				rosterDrops(ctx.db, 1, id, () => undefined),
 				0,
 			);
 			const at = new Date().toISOString();
 			recorder.record(invalid, {
 				row: { id: invalid.id, state: 'failed', error_code: 131026, error_class: 'drop_recipient', at },
-				drop: { reason: 'invalid', code: 131026 },
+				drop: { effect: 'mark_invalid', code: 131026 },
 			});
 			recorder.record(optedOut, {
 				row: { id: optedOut.id, state: 'failed', error_code: 131050, error_class: 'drop_recipient', at },
-				drop: { reason: 'opted_out', code: 131050 },
+				drop: { effect: 'opt_out', code: 131050 },
 			});
 			expect(recorder.isDue()).toBe(true);
 			await recorder.flush();
