@@ -2,12 +2,13 @@
  * Crash safety and shared work, with real processes on PostgreSQL (PGlite is one connection):
  * - kill -9 the sending process at ten random points, resume each time: every citizen got
  *   exactly one message or is counted in doubt, and none is missed;
- * - two senders on one broadcast: no citizen twice, both did work, combined rate within the limit.
+ * - two senders on one broadcast: no citizen twice, both did work, one shared pace.
  */
 import { createBroadcast, startBroadcast, resumeBroadcast, broadcastStatus } from '../../core/broadcast';
 import { openPostgres, type Db } from '../../core/db';
 import { migrate } from '../../core/db/migrate';
 import { createPgDatabase } from '../helpers/db';
+import { until } from '../helpers/wait';
 import { call, type Started } from '../sandbox/helpers';
 import {
 	acceptedByRecipient,
@@ -61,16 +62,19 @@ test('kill -9 at ten random points, resume each time: exactly once or in doubt, 
 	expect(broadcast.targeted).toBe(N);
 	await startBroadcast(db, broadcast.id);
 	const rnd = prng(20260601);
-	const kills: { afterMs: number; sentBefore: number; recovered?: unknown }[] = [];
+	const kills: { killAfter: number; sentBefore: number; recovered: { released: number; inDoubt: number } }[] = [];
 	for (let k = 0; k < 10; k++) {
 		const s = sender(broadcast.id);
 		await s.until((ev) => ev.some((e) => e.event === 'started'));
-		const afterMs = 60 + Math.floor(rnd() * 400);
-		await new Promise((r) => setTimeout(r, afterMs));
+		// A random point of the run, counted in messages sent (not in milliseconds: a busy machine
+		// would otherwise kill before the first send or after the last).
+		const before = (await deliveryCounts(db, broadcast.id)).sent ?? 0;
+		const killAfter = before + 5 + Math.floor(rnd() * ((N * 0.8) / 10));
+		await until(async () => ((await deliveryCounts(db, broadcast.id)).sent ?? 0) >= killAfter, { what: `${killAfter} sent` });
 		await s.kill9();
 		expect(resultOf(s)).toBeUndefined(); // it really died mid-broadcast
 		const { recovered } = await resumeBroadcast(db, broadcast.id); // "run the node again"
-		kills.push({ afterMs, sentBefore: (await deliveryCounts(db, broadcast.id)).sent ?? 0, recovered });
+		kills.push({ killAfter, sentBefore: (await deliveryCounts(db, broadcast.id)).sent ?? 0, recovered });
 	}
 	const last = sender(broadcast.id);
 	await last.until((ev) => ev.some((e) => e.event === 'result' || e.event === 'error'), 120_000);
@@ -84,7 +88,8 @@ test('kill -9 at ten random points, resume each time: exactly once or in doubt, 
 	expect(counts.in_flight ?? 0).toBe(0);
 	expect(counts.failed ?? 0).toBe(0);
 	expect((counts.sent ?? 0) + (counts.in_doubt ?? 0)).toBe(N); // none missed
-	expect(kills.filter((k) => (k.recovered as { inDoubt: number }).inDoubt >= 0)).toHaveLength(10);
+	// Every in-doubt row comes from a kill: the recoveries account for all of them, nobody else.
+	expect(kills.reduce((n, k) => n + k.recovered.inDoubt, 0)).toBe(counts.in_doubt ?? 0);
 
 	// The sandbox's own view: nobody twice, and every "sent" citizen got exactly one message.
 	const dup = await call(sb.url, 'GET', '/_sandbox/whatsapp/duplicates');
@@ -118,7 +123,7 @@ test('kill -9 at ten random points, resume each time: exactly once or in doubt, 
 	);
 });
 
-test('two senders on one broadcast: no citizen twice, both worked, combined rate within the limit', async () => {
+test('two senders on one broadcast: no citizen twice, both worked, one shared pace (no clock second over the limit)', async () => {
 	await resetSandbox(sb.url, RATE);
 	await db.query(`DELETE FROM deliveries`); // a fresh day for the same citizens
 	await db.query(`DELETE FROM broadcast_workers`);
@@ -149,8 +154,10 @@ test('two senders on one broadcast: no citizen twice, both worked, combined rate
 	expect(got.size).toBe(N);
 	const t = (await waStats(sb.url)).throughput[PHONE_ID];
 	expect(t.accepted).toBe(N);
-	// (n - 1) / span between the first and last accepted message: the pair's combined rate.
-	expect(t.achievedPerSecond).toBeLessThanOrEqual(pace * 1.05);
+	// One shared pace: a pace per worker would run the pair at 120 % of the limit and draw hundreds of
+	// 130429; a few at a second boundary are tolerated (retried). No clock second over the limit.
+	expect(t.peakPerSecond).toBeLessThanOrEqual(RATE);
+	expect(t.rejected130429).toBeLessThanOrEqual(N * 0.02);
 	console.log(
 		JSON.stringify({
 			twoSenders: { a: ra.requests, b: rb.requests, rejected130429: t.rejected130429, achievedPerSecond: t.achievedPerSecond },

@@ -69,7 +69,7 @@ describe('real n8n, queue mode (main + 2 workers): one broadcast sent together',
 		if (state.assertionCalls !== state.numPassingAsserts) console.log(s.n8n.logs(80));
 	});
 
-	test('both workers send; every citizen exactly once; the rate stays within the limit', async () => {
+	test('both workers send; every citizen exactly once; no clock second over the limit', async () => {
 		const phones = await seedCitizens(s.db, CITIZENS, 9876700000);
 		const c = await approvedContent(s.db);
 		const { broadcast } = await createBroadcast(s.db, {
@@ -112,8 +112,10 @@ describe('real n8n, queue mode (main + 2 workers): one broadcast sent together',
 		const t = stats.throughput['100000000000001'];
 		console.log(`queue-mode broadcast: ${JSON.stringify({ byWorker, ...t, lastSeconds: undefined })}`);
 		expect(t.accepted).toBe(CITIZENS);
-		expect(t.achievedPerSecond).toBeLessThanOrEqual(LIMIT);
-		// A few 130429 at a second boundary are tolerated (retried); a pacing failure would be hundreds.
+		// What the sandbox enforces, not a clock measurement: no clock second accepted more than the
+		// limit, and the two workers shared one pace (two paces would draw hundreds of 130429). A few at
+		// a second boundary are tolerated (retried). Achieved rates belong to bench/broadcast.ts.
+		expect(t.peakPerSecond).toBeLessThanOrEqual(LIMIT);
 		expect(t.rejected130429).toBeLessThanOrEqual(CITIZENS * 0.02);
 		const [b] = await s.db.query<{ status: string }>(`SELECT status FROM broadcasts WHERE id = $1`, [broadcast.id]);
 		expect(b.status).toBe('completed');

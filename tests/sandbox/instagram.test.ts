@@ -1,6 +1,7 @@
 /** Contract tests: Instagram containers (with Meta's media fetch), publish, quota, insights. */
 import { call, IG_ID, PAGE_TOKEN, startImageServer, startSandbox, type Started } from './helpers';
 import { GRAPH_API_VERSION } from '../../core/channels/api';
+import { until } from '../helpers/wait';
 
 let s: Started;
 let img: Awaited<ReturnType<typeof startImageServer>>;
@@ -21,7 +22,6 @@ const create = (imageUrl: string) =>
 const status = (id: string) => call(s.url, 'GET', `/${GRAPH_API_VERSION}/${id}?fields=status_code,status`, { token: PAGE_TOKEN });
 const publish = (id: string) =>
 	call(s.url, 'POST', `/${GRAPH_API_VERSION}/${IG_ID}/media_publish`, { token: PAGE_TOKEN, body: { creation_id: id } });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('container: image fetched, IN_PROGRESS then FINISHED; publish → media id; PUBLISHED', async () => {
 	const c = await create(`${img.url}/ok.jpg`);
@@ -32,8 +32,8 @@ test('container: image fetched, IN_PROGRESS then FINISHED; publish → media id;
 	const early = await publish(c.body.id);
 	expect(early.status).toBe(400);
 	expect(early.body.error).toMatchObject({ code: 9007, error_subcode: 2207027 });
-	await sleep(200);
-	expect((await status(c.body.id)).body.status_code).toBe('FINISHED');
+	// The sandbox finishes a container after its processing delay, as Meta does: wait for it.
+	await until(async () => (await status(c.body.id)).body.status_code === 'FINISHED', { what: 'the container to finish' });
 	const p = await publish(c.body.id);
 	expect(p.status).toBe(200);
 	expect(p.body.id).toMatch(/^\d+$/);
