@@ -14,4 +14,13 @@ export interface N8nPaths {
 export function cacheDir(env?: NodeJS.ProcessEnv): string;
 export function n8nPaths(env?: NodeJS.ProcessEnv): N8nPaths;
 export function isInstalled(env?: NodeJS.ProcessEnv): boolean;
+export function installEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export interface NativeCheck {
+	ok: boolean;
+	node?: string;
+	sqlite?: string;
+	isolatedVm?: number;
+	error?: string;
+}
+export function verifyNative(env?: NodeJS.ProcessEnv): Promise<NativeCheck>;
 export function ensureN8n(opts?: { env?: NodeJS.ProcessEnv; log?: (line: string) => void }): Promise<N8nPaths>;
