@@ -8,21 +8,20 @@
  *   node dist/bench/broadcast.js [--recipients 50000] [--rates 80,1000] [--million 1000000]
  *        [--million-rate 3000] [--baseline 1] [--baseline-rates 80,1000] [--only sender|baseline|million]
  *
- * The baseline needs n8n-nodes-base@2.40.2; it is installed on first use, outside the
- * repository, into ~/.cache/police-mitan/n8n-nodes-base-2.40.2 (scripts disabled).
+ * The baseline loads n8n-nodes-base from the n8n install in the cache (scripts/n8n/install.js,
+ * installed on first use if `npm start` or CI has not done it yet).
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import postgres from 'postgres';
 import { createBroadcast, startBroadcast } from '../core/broadcast';
 import { openPostgres, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
+import { repoRoot } from '../cli/n8n';
 
 const PHONE = '100000000000001';
 const TOKEN = 'sandbox-token';
-const N8N_BASE_VERSION = '2.40.2';
 
 function arg(name: string, dflt: string): string {
 	const i = process.argv.indexOf(`--${name}`);
@@ -203,19 +202,16 @@ async function senderRun(sandbox: Sandbox, d: { db: Db; url: string }, limit: nu
 	};
 }
 
-function ensureN8nNodesBase(): string {
-	const prefix = path.join(os.homedir(), '.cache', 'police-mitan', `n8n-nodes-base-${N8N_BASE_VERSION}`);
-	const dir = path.join(prefix, 'node_modules', 'n8n-nodes-base');
-	if (!fs.existsSync(path.join(dir, 'package.json'))) {
-		log(`installing n8n-nodes-base@${N8N_BASE_VERSION} into ${prefix} (once)`);
-		fs.mkdirSync(prefix, { recursive: true });
-		execFileSync(
-			'npm',
-			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, `n8n-nodes-base@${N8N_BASE_VERSION}`],
-			{ stdio: ['ignore', 'ignore', 'inherit'] },
-		);
-	}
-	return dir;
+/**
+ * The stock nodes come from the n8n install every other part uses (scripts/n8n/install.js, in
+ * the cache outside the repository): there n8n-nodes-base resolves n8n-core and the rest of
+ * n8n beside it. (A lone `npm install n8n-nodes-base` cannot: "Cannot find module 'n8n-core'".)
+ */
+async function ensureN8nNodesBase(): Promise<string> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const install = require(path.join(repoRoot(), 'scripts', 'n8n', 'install.js')) as typeof import('../scripts/n8n/install');
+	const p = await install.ensureN8n({ log: (m) => log(`n8n install: ${m}`) });
+	return p.nodesBase;
 }
 
 async function baselineRun(sandbox: Sandbox, dir: string, limit: number, recipients: number) {
@@ -281,7 +277,7 @@ async function main(): Promise<void> {
 			}
 		}
 		if (BASELINE && (!ONLY || ONLY === 'baseline')) {
-			const dir = ensureN8nNodesBase();
+			const dir = await ensureN8nNodesBase();
 			out.baseline = [];
 			for (const rate of BASELINE_RATES)
 				(out.baseline as unknown[]).push(await stage(`baseline ${rate}/s`, () => baselineRun(sandbox, dir, rate, RECIPIENTS)));
