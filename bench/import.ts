@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import { openPglite, openPostgres, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { importRoster } from '../core/roster';
+import { mulberry32 } from '../sandbox/prng';
 
 const arg = (name: string, def: string) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -19,21 +20,8 @@ const ROWS = Number(arg('rows', '50000'));
 const ENGINE = arg('engine', 'both');
 const PG_ADMIN = process.env.MITAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** xorshift32: the same file on every run and machine. */
-function prng(seed: number) {
-	let x = seed >>> 0 || 1;
-	return () => {
-		x ^= x << 13;
-		x >>>= 0;
-		x ^= x >>> 17;
-		x ^= x << 5;
-		x >>>= 0;
-		return x / 0x100000000;
-	};
-}
-
 export function makeCsv(rows: number, file: string): { bad: number } {
-	const r = prng(42);
+	const r = mulberry32(42); // the same file on every run and machine
 	const stations = ['Kawardha', 'Pandariya', 'Bodla', 'Sahaspur Lohara', 'Pipariya', 'Kukdur', 'Chilphi', 'Rengakhar'];
 	const forms = [
 		(n: string) => n,

@@ -10,7 +10,7 @@ import { createPublisher, postChannels, withCredentials, type PublisherOptions, 
 import type { SocialChannel } from '../channels/types';
 import type { Problem } from '../problem';
 import { todayIn } from '../time';
-import { listRecentPublished, markSocialDirty } from './posts';
+import { listRecentPublished } from './posts';
 
 export interface MetricsPullOptions {
 	/** Posts published in the last N days (default 7; X serves private metrics for 30). */
@@ -75,13 +75,6 @@ export async function fetchMetricsForRecentPosts(
 			);
 		});
 	}
-	// Today's snapshot changed; the posts' own days carry their post counts and reach.
-	const byDistrict = new Map<number, string[]>();
-	for (const p of posts) {
-		if (!results.find((r) => r.postId === p.id && !r.error)) continue;
-		const list = byDistrict.get(p.district_id) ?? [day];
-		byDistrict.set(p.district_id, list);
-	}
-	for (const [district, list] of byDistrict) await markSocialDirty(db, district, list);
+	// The days whose figures changed are marked dirty by social_metrics' own trigger (migration 050).
 	return { day, posts: posts.length, written: rows.length, failedPosts: results.filter((r) => r.error).length, results };
 }

@@ -121,14 +121,3 @@ export async function listRecentPublished(
 		[p.days, p.channels ? JSON.stringify(p.channels) : null, p.districtId ?? null],
 	);
 }
-
-/** Tells the rollup job which (day, district) of social figures to recompute. */
-export async function markSocialDirty(db: Queryable, districtId: number, days: string[]): Promise<void> {
-	if (!days.length) return;
-	await db.query(
-		`INSERT INTO rollup_dirty_days (day, district_id, kind)
-     SELECT d::date, $1, 'social' FROM jsonb_array_elements_text($2::jsonb) AS d
-     ON CONFLICT (day, district_id, kind) DO UPDATE SET marked_at = now()`,
-		[districtId, JSON.stringify([...new Set(days)])],
-	);
-}

@@ -6,14 +6,12 @@
 import { randomUUID } from 'crypto';
 import { audit } from '../audit';
 import type { Db } from '../db';
-import { districtTimeZone } from '../districts';
 import { MitanError } from '../errors';
-import { todayIn } from '../time';
 import { isOutcomeUnknown, type Publisher } from '../channels/publisher';
 import { createPublisher, type PublisherOptions, type SocialCredentials } from '../channels/registry';
 import type { SocialChannel } from '../channels/types';
 import type { PublishableContent } from './content';
-import { claimPost, markAttempt, markNotPublished, markPublished, markSocialDirty, releaseLease, type SocialPostRow } from './posts';
+import { claimPost, markAttempt, markNotPublished, markPublished, releaseLease, type SocialPostRow } from './posts';
 
 export interface PublishOutcome {
 	channel: SocialChannel;
@@ -33,7 +31,6 @@ export interface PublishOnceOptions {
 	/** Longer than the slowest publish (Instagram container wait ≤ 5 min + timeouts). */
 	leaseSeconds?: number;
 	actor?: string;
-	timezone?: string;
 }
 
 function outcome(row: SocialPostRow, status: PublishOutcome['status']): PublishOutcome {
@@ -56,8 +53,7 @@ async function afterPublished(
 	content: PublishableContent,
 	opts: PublishOnceOptions,
 ): Promise<PublishOutcome> {
-	const day = todayIn(opts.timezone ?? (await districtTimeZone(db, row.district_id)));
-	await markSocialDirty(db, row.district_id, [day]);
+	// The day's social rollup is marked dirty by social_posts' own trigger (migration 050).
 	await audit(db, {
 		districtId: row.district_id,
 		actor: opts.actor ?? 'system',
