@@ -182,6 +182,8 @@ export const ERROR_CODES = {
 	MEDIA_GATEWAY_UNREACHABLE: { action: 'configure' },
 	MEDIA_GATEWAY_FAILED: { action: 'retry_soon' },
 	MEDIA_PREPARE_FAILED: { action: 'retry_soon' },
+	/** POST /media/ingest without a live ticket (core/publishing/ingest-tickets.ts): one answer for every id. */
+	MEDIA_INGEST_UNAUTHORIZED: { action: 'reauthenticate' },
 
 	// WhatsApp messages and alerts (core/channels/whatsapp, nodes/MitanNotify).
 	WHATSAPP_CONFIG_INVALID: { action: 'configure' },

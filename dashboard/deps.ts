@@ -6,4 +6,9 @@ export interface AppDeps {
 	/** Public base URL of this app (for links in messages and Instagram image URLs). */
 	publicUrl: string;
 	env?: NodeJS.ProcessEnv;
+	/**
+	 * Addresses the image fetcher may reach although internal: set ONLY by tests, whose image
+	 * servers listen on 127.0.0.1 (core/net/public-fetch.ts). Production leaves it unset.
+	 */
+	unsafeMediaAddressesForTests?: readonly string[];
 }

@@ -1,7 +1,9 @@
 import express, { Router } from 'express';
 import type { AppDeps } from './deps';
 import { MitanError } from '../core/errors';
+import { FailureBackoff } from '../core/media/backoff';
 import { ingestContentImage } from '../core/media/ingest';
+import { INGEST_TICKET_HEADER, redeemIngestTicket } from '../core/publishing/ingest-tickets';
 import { getMedia, MEDIA_HASH_RE } from '../core/media/store';
 
 /**
@@ -9,7 +11,8 @@ import { getMedia, MEDIA_HASH_RE } from '../core/media/store';
  *   GET  /media/<sha256>.jpg  the bytes, image/jpeg, cacheable forever (the name is the hash).
  *   POST /media/ingest {contentId}  converts an APPROVED content's image and answers its URL.
  * The ingest route takes only a content id, never a URL: it fetches nothing a caller chooses,
- * and n8n nodes use it so sharp stays out of the node bundle.
+ * and n8n nodes use it so sharp stays out of the node bundle. It answers only a caller with a
+ * one-time ticket (core/publishing/ingest-tickets.ts) and fetches through the SSRF guard.
  */
 export function mediaRouter(deps: AppDeps): Router {
 	const router = Router();
@@ -43,14 +46,28 @@ export function mediaRouter(deps: AppDeps): Router {
 		}
 	});
 
+	const backoff = new FailureBackoff();
 	router.post('/ingest', express.json({ limit: '4kb' }), async (req, res, next) => {
 		try {
 			const raw = (req.body as { contentId?: unknown } | undefined)?.contentId;
 			const contentId = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-			if (!Number.isInteger(contentId) || contentId <= 0) {
+			if (!Number.isSafeInteger(contentId) || contentId <= 0) {
 				throw new MitanError('CONTENT_ID_INVALID', 'body must be {"contentId": <positive integer>}', { field: 'contentId' });
 			}
-			res.json(await ingestContentImage(deps.db, contentId, deps.publicUrl));
+			// Before anything is looked up: without a ticket every id gets this same answer.
+			const ticket = req.headers[INGEST_TICKET_HEADER];
+			if (typeof ticket !== 'string' || !(await redeemIngestTicket(deps.db, ticket, contentId))) {
+				throw new MitanError(
+					'MEDIA_INGEST_UNAUTHORIZED',
+					`POST /media/ingest needs a one-time ticket in ${INGEST_TICKET_HEADER} (the Mitan Publish node writes one with its Mitan Database credential)`,
+				);
+			}
+			res.json(
+				await ingestContentImage(deps.db, contentId, deps.publicUrl, {
+					backoff,
+					unsafeAllowAddressesForTests: deps.unsafeMediaAddressesForTests,
+				}),
+			);
 		} catch (e) {
 			next(e);
 		}

@@ -1,11 +1,14 @@
 /**
  * Brings an image into the media store: fetch (or take bytes), convert to an Instagram-ready
- * JPEG, store by hash, return the stable /media/<sha256>.jpg URL. Called by the gateway.
+ * JPEG, store by hash, return the stable /media/<sha256>.jpg URL. Called by the gateway. Images are
+ * fetched through the SSRF guard (core/net/public-fetch.ts), never with a bare fetch().
  */
 import type { Queryable } from '../db';
 import { MitanError } from '../errors';
 import { loadApprovedContent } from '../publishing/content';
-import { isHttpUrl, trimBase } from '../url';
+import { fetchPublic } from '../net/public-fetch';
+import { trimBase } from '../url';
+import type { FailureBackoff } from './backoff';
 import { MAX_INPUT_BYTES, toInstagramJpeg } from './convert';
 import { findBySource, mediaUrl, putMedia, MEDIA_HASH_RE } from './store';
 
@@ -25,50 +28,53 @@ export function ownMediaHash(url: string, publicUrl: string): string | undefined
 	return m && MEDIA_HASH_RE.test(m[1]) ? m[1] : undefined;
 }
 
-export async function fetchImageBytes(url: string, timeoutMs = 15_000): Promise<Buffer> {
-	let u: URL;
-	try {
-		u = new URL(url);
-	} catch {
-		throw new MitanError('IMAGE_URL_INVALID', `image URL "${url}" is not a URL`, { field: 'image_url' });
-	}
-	if (!isHttpUrl(url)) throw new MitanError('IMAGE_URL_INVALID', `image URL "${url}" must be http(s)`, { field: 'image_url' });
-	let res: Response;
-	try {
-		res = await fetch(u, { signal: AbortSignal.timeout(timeoutMs) });
-	} catch (e) {
-		throw new MitanError(
-			'IMAGE_UNREACHABLE',
-			`image ${url} could not be fetched (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}) / चित्र नहीं मिला`,
-			{ field: 'image_url', url },
-		);
-	}
-	if (!res.ok) {
-		await res.arrayBuffer().catch(() => undefined);
-		throw new MitanError('IMAGE_UNREACHABLE', `image ${url} answered HTTP ${res.status} / चित्र नहीं मिला`, {
-			field: 'image_url',
-			url,
-			httpStatus: res.status,
-		});
-	}
-	const len = Number(res.headers.get('content-length') ?? 0);
-	if (len > MAX_INPUT_BYTES)
-		throw new MitanError('IMAGE_TOO_LARGE', `image ${url} is ${len} bytes; at most ${MAX_INPUT_BYTES}`, {
-			field: 'image_url',
-		});
-	return Buffer.from(await res.arrayBuffer());
+/** How the gateway fetches images (core/net/public-fetch.ts) and backs off after failures. */
+export interface IngestOptions {
+	timeoutMs?: number;
+	backoff?: FailureBackoff;
+	/** Tests only (their image servers are on 127.0.0.1): see core/net/public-fetch.ts. */
+	unsafeAllowAddressesForTests?: readonly string[];
 }
 
-export async function ingestImage(db: Queryable, src: { url?: string; bytes?: Buffer }, publicUrl: string): Promise<IngestedMedia> {
+export async function fetchImageBytes(url: string, opts: IngestOptions = {}): Promise<Buffer> {
+	const held = opts.backoff?.blocked(url);
+	if (held) throw held;
+	try {
+		const r = await fetchPublic(url, {
+			timeoutMs: opts.timeoutMs ?? 15_000,
+			maxBytes: MAX_INPUT_BYTES,
+			unsafeAllowAddressesForTests: opts.unsafeAllowAddressesForTests,
+		});
+		opts.backoff?.succeeded(url);
+		return r.bytes;
+	} catch (e) {
+		if (e instanceof MitanError) opts.backoff?.failed(url, e);
+		throw e;
+	}
+}
+
+export async function ingestImage(
+	db: Queryable,
+	src: { url?: string; bytes?: Buffer },
+	publicUrl: string,
+	opts: IngestOptions = {},
+): Promise<IngestedMedia> {
 	if (src.url) {
 		const own = ownMediaHash(src.url, publicUrl);
 		if (own) return { hash: own, url: mediaUrl(publicUrl, own), width: 0, height: 0, reused: true };
 		const known = await findBySource(db, src.url);
 		if (known) return { hash: known, url: mediaUrl(publicUrl, known), width: 0, height: 0, reused: true };
 	}
-	const bytes = src.bytes ?? (src.url ? await fetchImageBytes(src.url) : undefined);
+	const bytes = src.bytes ?? (src.url ? await fetchImageBytes(src.url, opts) : undefined);
 	if (!bytes) throw new MitanError('IMAGE_MISSING', 'no image URL or bytes given', { field: 'image' });
-	const img = await toInstagramJpeg(bytes);
+	let img: Awaited<ReturnType<typeof toInstagramJpeg>>;
+	try {
+		img = await toInstagramJpeg(bytes);
+	} catch (e) {
+		// An unreadable image fails the same way next time: back off from it too.
+		if (src.url && e instanceof MitanError) opts.backoff?.failed(src.url, e);
+		throw e;
+	}
 	await putMedia(db, { hash: img.hash, jpeg: img.jpeg, width: img.width, height: img.height, sourceUrl: src.url ?? null });
 	return { hash: img.hash, url: mediaUrl(publicUrl, img.hash), width: img.width, height: img.height, reused: false };
 }
@@ -78,9 +84,10 @@ export async function ingestContentImage(
 	db: Queryable,
 	contentId: number,
 	publicUrl: string,
+	opts: IngestOptions = {},
 ): Promise<IngestedMedia & { contentId: number }> {
 	const content = await loadApprovedContent(db, contentId);
 	if (!content.imageUrl)
 		throw new MitanError('CONTENT_HAS_NO_IMAGE', `content ${contentId} has no image_url`, { field: 'image_url', contentId });
-	return { ...(await ingestImage(db, { url: content.imageUrl }, publicUrl)), contentId };
+	return { ...(await ingestImage(db, { url: content.imageUrl }, publicUrl, opts)), contentId };
 }

@@ -1,19 +1,24 @@
 /**
  * How a process without sharp (an n8n node) gets an Instagram-ready JPEG URL for approved
- * content: it asks the gateway, which converts and serves it at /media/<sha256>.jpg.
+ * content: it asks the gateway, which converts and serves it at /media/<sha256>.jpg. The request
+ * carries a one-time ticket written to the shared database first (./ingest-tickets.ts): the
+ * gateway answers nobody else.
  */
+import type { Queryable } from '../db';
 import { MitanError } from '../errors';
 import { trimBase } from '../url';
+import { INGEST_TICKET_HEADER, issueIngestTicket } from './ingest-tickets';
 
 export const OWN_MEDIA_RE = /\/media\/[0-9a-f]{64}\.jpg$/;
 
-export async function requestContentJpegUrl(gatewayUrl: string, contentId: number, timeoutMs = 60_000): Promise<string> {
+export async function requestContentJpegUrl(db: Queryable, gatewayUrl: string, contentId: number, timeoutMs = 60_000): Promise<string> {
 	const url = `${trimBase(gatewayUrl)}/media/ingest`;
+	const ticket = await issueIngestTicket(db, contentId);
 	let res: Response;
 	try {
 		res = await fetch(url, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': 'application/json', [INGEST_TICKET_HEADER]: ticket },
 			body: JSON.stringify({ contentId }),
 			signal: AbortSignal.timeout(timeoutMs),
 		});

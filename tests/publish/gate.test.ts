@@ -13,7 +13,14 @@ import { loadPublishableContent } from '../../core/publishing/content';
 import { describeEachEngine } from '../helpers/db';
 import { nodeType } from '../helpers/n8n';
 import { call } from '../sandbox/helpers';
-import { insertContent, rejected as refusal, uniq, usePublishEnvironment, PUBLISH_NODE_CREDENTIALS as CREDS } from './helpers';
+import {
+	ingestOverHttp,
+	insertContent,
+	rejected as refusal,
+	uniq,
+	usePublishEnvironment,
+	PUBLISH_NODE_CREDENTIALS as CREDS,
+} from './helpers';
 
 const VOID = { code: 'APPROVAL_VOID', action: 'fix_content' };
 
@@ -82,13 +89,9 @@ describeEachEngine('one publish gate for every channel', (ctx) => {
 		}
 
 		expect(await refusal(ingestContentImage(ctx.db, id, env.media.url))).toMatchObject(VOID);
-		const res = await fetch(`${env.media.url}/media/ingest`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ contentId: id }),
-		});
+		const res = await ingestOverHttp(ctx.db, env.media.url, id);
 		expect(res.status).toBe(409); // APPROVAL_VOID: the text moved on since its approval
-		expect(((await res.json()) as { error: { code: string; action: string } }).error).toMatchObject(VOID);
+		expect(res.body.error).toMatchObject(VOID);
 
 		expect(await counts()).toEqual(before);
 	});

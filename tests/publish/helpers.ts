@@ -8,6 +8,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import type { Db } from '../../core/db';
 import { mediaRouter } from '../../dashboard/media';
+import { INGEST_TICKET_HEADER, issueIngestTicket } from '../../core/publishing/ingest-tickets';
 import { errorHandler } from '../../dashboard/app';
 import type { SocialCredentials } from '../../core/channels/registry';
 import { contentHash } from '../../core/content/hash';
@@ -41,14 +42,37 @@ export async function listen(server: http.Server): Promise<{ url: string; close(
 	};
 }
 
+/**
+ * The test image servers listen on 127.0.0.1, which the SSRF guard refuses in production; tests
+ * (and only tests) let exactly that address through, by this option's deliberately loud name.
+ */
+export const TEST_ONLY_LOOPBACK = { unsafeAllowAddressesForTests: ['127.0.0.1'] } as const;
+
 /** The gateway's media routes on a real port (what Instagram's crawler fetches). */
-export async function startMediaServer(db: Db): Promise<{ url: string; close(): Promise<void> }> {
+export async function startMediaServer(db: Db, opts: { loopbackImages?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
 	const app = express();
 	const server = http.createServer(app);
 	const running = await listen(server);
-	app.use('/media', mediaRouter({ db, publicUrl: running.url }));
+	const unsafe = opts.loopbackImages === false ? undefined : TEST_ONLY_LOOPBACK.unsafeAllowAddressesForTests;
+	app.use('/media', mediaRouter({ db, publicUrl: running.url, unsafeMediaAddressesForTests: unsafe }));
 	app.use(errorHandler);
 	return running;
+}
+
+/** POST /media/ingest as the Mitan Publish node does it: a one-time ticket first (unless `ticket: false`). */
+export async function ingestOverHttp(
+	db: Db,
+	mediaUrl: string,
+	contentId: unknown,
+	opts: { ticket?: boolean | string } = {},
+): Promise<{ status: number; body: any; ms: number }> {
+	const headers: Record<string, string> = { 'content-type': 'application/json' };
+	if (typeof opts.ticket === 'string') headers[INGEST_TICKET_HEADER] = opts.ticket;
+	else if (opts.ticket !== false && typeof contentId === 'number') headers[INGEST_TICKET_HEADER] = await issueIngestTicket(db, contentId);
+	const started = Date.now();
+	const res = await fetch(`${mediaUrl}/media/ingest`, { method: 'POST', headers, body: JSON.stringify({ contentId }) });
+	const text = await res.text();
+	return { status: res.status, body: JSON.parse(text), ms: Date.now() - started };
 }
 
 /**

@@ -12,7 +12,7 @@ import { ingestImage } from '../../core/media/ingest';
 import { describeEachEngine } from '../helpers/db';
 import { REPO_ROOT } from '../helpers/n8n';
 import { startImageServer } from '../sandbox/helpers';
-import { insertContent, startMediaServer } from './helpers';
+import { ingestOverHttp, insertContent, startMediaServer } from './helpers';
 
 describeEachEngine('media store', (ctx) => {
 	let media: Awaited<ReturnType<typeof startMediaServer>>;
@@ -54,24 +54,16 @@ describeEachEngine('media store', (ctx) => {
 
 	test('ingest by content id: approved content only; a URL is never accepted from the caller', async () => {
 		const ok = await insertContent(ctx.db, { imageUrl: `${images.url}/wide.jpg` });
-		const r = await fetch(`${media.url}/media/ingest`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ contentId: ok }),
-		});
+		const r = await ingestOverHttp(ctx.db, media.url, ok);
 		expect(r.status).toBe(200);
-		const body = (await r.json()) as { url: string; width: number; height: number };
+		const body = r.body as { url: string; width: number; height: number };
 		expect(body.url).toMatch(/\/media\/[0-9a-f]{64}\.jpg$/);
 		expect(body.width / body.height).toBeLessThanOrEqual(1.91 + 1e-3);
 
 		const pending = await insertContent(ctx.db, { imageUrl: `${images.url}/ok.jpg`, state: 'pending', approved: false });
-		const refused = await fetch(`${media.url}/media/ingest`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ contentId: pending }),
-		});
+		const refused = await ingestOverHttp(ctx.db, media.url, pending);
 		expect(refused.status).toBe(400); // CONTENT_NOT_APPROVED (fix_input): the one publish gate's answer for every channel
-		expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('CONTENT_NOT_APPROVED');
+		expect(refused.body.error.code).toBe('CONTENT_NOT_APPROVED');
 
 		const byUrl = await fetch(`${media.url}/media/ingest`, {
 			method: 'POST',
@@ -82,13 +74,9 @@ describeEachEngine('media store', (ctx) => {
 		expect(((await byUrl.json()) as { error: { code: string } }).error.code).toBe('CONTENT_ID_INVALID');
 
 		const broken = await insertContent(ctx.db, { imageUrl: `${images.url}/page.html` });
-		const bad = await fetch(`${media.url}/media/ingest`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ contentId: broken }),
-		});
+		const bad = await ingestOverHttp(ctx.db, media.url, broken);
 		expect(bad.status).toBe(422); // fix_content: the image itself is unusable
-		expect(((await bad.json()) as { error: { code: string; action: string } }).error).toMatchObject({
+		expect(bad.body.error).toMatchObject({
 			code: 'IMAGE_UNREADABLE',
 			action: 'fix_content',
 		});

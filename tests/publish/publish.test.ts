@@ -16,7 +16,17 @@ import { publishOnce, publishToChannels } from '../../core/publishing/publish';
 import { GRAPH_API_VERSION } from '../../core/channels/api';
 import { describeEachEngine } from '../helpers/db';
 import { call, startImageServer, startSandbox, type Started } from '../sandbox/helpers';
-import { credsFor, insertContent, rejected, startBlackholeProxy, startMediaServer, uniq, META, X_OAUTH1 } from './helpers';
+import {
+	credsFor,
+	insertContent,
+	rejected,
+	startBlackholeProxy,
+	startMediaServer,
+	TEST_ONLY_LOOPBACK,
+	uniq,
+	META,
+	X_OAUTH1,
+} from './helpers';
 
 const FAST = { instagram: { pollIntervalMs: 100 } };
 
@@ -74,7 +84,7 @@ describeEachEngine('social publishing', (ctx) => {
 	test('Instagram: PNG content image is converted to JPEG by the media store, quota read first, then container → publish', async () => {
 		const caption = `इंस्टाग्राम ${uniq()}`;
 		const id = await insertContent(ctx.db, { imageUrl: `${images.url}/img.png`, variants: { instagram: { caption } } });
-		const ingested = await ingestContentImage(ctx.db, id, media.url);
+		const ingested = await ingestContentImage(ctx.db, id, media.url, TEST_ONLY_LOOPBACK);
 		expect(ingested.url).toMatch(new RegExp(`^${media.url}/media/[0-9a-f]{64}\\.jpg$`));
 		const served = await fetch(ingested.url);
 		expect(served.headers.get('content-type')).toBe('image/jpeg');

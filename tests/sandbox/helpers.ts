@@ -158,7 +158,7 @@ export function validSignature(raw: Buffer, header: string | undefined, secret =
 }
 
 /** Serves the images Meta's crawler would fetch: a good JPEG, a PNG, HTML, a 404, a redirect, a too-wide JPEG. */
-export async function startImageServer(): Promise<{ url: string; close(): Promise<void>; hits: string[] }> {
+export async function startImageServer(): Promise<{ url: string; close(): Promise<void>; hits: string[]; streamed: { bytes: number } }> {
 	const sharp = (await import('sharp')).default;
 	const jpeg = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: '#1a4d8f' } })
 		.jpeg()
@@ -170,20 +170,44 @@ export async function startImageServer(): Promise<{ url: string; close(): Promis
 		.jpeg()
 		.toBuffer();
 	const hits: string[] = [];
+	const streamed = { bytes: 0 };
 	const server = http.createServer((req, res) => {
 		hits.push(req.url ?? '');
-		if (req.url === '/ok.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg);
-		else if (req.url === '/img.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
-		else if (req.url === '/png-named.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(png);
-		else if (req.url === '/wide.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(wide);
-		else if (req.url === '/page.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
-		else if (req.url === '/redirect.jpg') res.writeHead(302, { location: '/ok.jpg' }).end();
+		const u = new URL(req.url ?? '/', 'http://x');
+		if (u.pathname === '/redirect-to') {
+			res.writeHead(302, { location: u.searchParams.get('u') ?? '/' }).end();
+			return;
+		}
+		if (u.pathname === '/endless.jpg') {
+			// Chunked, no content-length, 64 MB if nobody hangs up: counts what it managed to send.
+			res.writeHead(200, { 'content-type': 'image/jpeg' });
+			const chunk = Buffer.alloc(1 << 20, 0xff);
+			let left = 64;
+			const more = (): void => {
+				while (left > 0 && !res.destroyed) {
+					left--;
+					streamed.bytes += chunk.length;
+					if (!res.write(chunk)) return void res.once('drain', more);
+				}
+				if (!res.destroyed) res.end();
+			};
+			res.on('close', () => (left = 0));
+			more();
+			return;
+		}
+		if (u.pathname === '/ok.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg);
+		else if (u.pathname === '/img.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+		else if (u.pathname === '/png-named.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(png);
+		else if (u.pathname === '/wide.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(wide);
+		else if (u.pathname === '/page.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+		else if (u.pathname === '/redirect.jpg') res.writeHead(302, { location: '/ok.jpg' }).end();
 		else res.writeHead(404).end('not found');
 	});
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
 		hits,
+		streamed,
 		close: () => {
 			server.closeAllConnections();
 			return new Promise((r) => server.close(() => r()));

@@ -156,7 +156,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const useImage = channels.filter((c) => channelRules(c).image !== 'none');
 	if (content.imageUrl && content.contentId !== null && gatewayUrl && !OWN_MEDIA_RE.test(content.imageUrl) && useImage.length) {
 		try {
-			content = { ...content, imageUrl: await requestContentJpegUrl(gatewayUrl, content.contentId) };
+			content = { ...content, imageUrl: await requestContentJpegUrl(db, gatewayUrl, content.contentId) };
 		} catch (e) {
 			const err = e instanceof MitanError ? e : new MitanError('MEDIA_PREPARE_FAILED', (e as Error).message);
 			for (const c of useImage) if (channelRules(c).image === 'prepared_jpeg') preFailed.set(c, err);
