@@ -23,7 +23,7 @@ import {
 import { MitanError } from '../../core/errors';
 import { TtlCache } from './cache';
 import { chartCsv } from './csv';
-import { canSeeComplaint } from './visibility';
+import { canSeeSensitive } from '../../core/complaints/visibility';
 import { decisionOf } from './approval-queue';
 import { answerJson, locals, requireCsrf, requireLogin } from './http';
 
@@ -52,7 +52,7 @@ function cacheKey(name: string, req: express.Request, res: express.Response): st
 		.sort(([a], [b]) => a.localeCompare(b))
 		.map(([k, v]) => `${k}=${String(v)}`)
 		.join('&');
-	return `${name}|${u.districtId ?? '*'}|${canSeeComplaint(u.role, { sensitive: true }) ? 'all' : 'restricted'}|${query}`;
+	return `${name}|${u.districtId ?? '*'}|${canSeeSensitive({ role: u.role }) ? 'all' : 'restricted'}|${query}`;
 }
 
 const LOADERS: Record<string, Loader> = {
@@ -64,7 +64,7 @@ const LOADERS: Record<string, Loader> = {
 	complaints: async (db, c, _req, res) => {
 		const [page, recent] = await Promise.all([
 			complaintsPage(db, c.scope, parseRange(c.query, c.today)),
-			recentComplaints(db, c.scope, (x) => canSeeComplaint(locals(res).user!.role, x)),
+			recentComplaints(db, c.scope, { role: locals(res).user!.role }),
 		]);
 		return Object.assign(page, { recent });
 	},

@@ -6,7 +6,6 @@ import { esc } from '../../core/html';
 import { formatDateTime, formatDay, labeler, t, type Lang } from './i18n';
 import { type PageId } from './layout';
 import { locals, requireLogin } from './http';
-import { canSeeComplaint } from './visibility';
 import type { TtlCache } from './cache';
 import { approvalQueueRoutes } from './approval-queue';
 import { monthlyReportRoute } from './monthly-report';
@@ -100,11 +99,7 @@ function complaintsTable(lang: Lang, timeZone: string, rows: Awaited<ReturnType<
 ${rows
 	.map(
 		(c) =>
-			`<tr${c.sensitive ? ' class="sensitive"' : ''}><td class="mono">${esc(c.ref)}</td><td>${esc(formatDateTime(lang, c.createdAt, timeZone))}</td><td>${esc(t(lang, c.category))}</td><td>${esc(c.policeStation ?? '—')}</td><td>${label(`status_${c.status}`)}</td>${
-				c.restricted
-					? `<td colspan="2" class="muted">🔒 ${label('restricted')}</td>`
-					: `<td class="mono">${esc(c.phone)}</td><td>${esc(c.summary ?? '')}${c.moneyLoss ? ' <span class="tag warn">₹</span>' : ''}</td>`
-			}</tr>`,
+			`<tr${c.sensitive ? ' class="sensitive"' : ''}><td class="mono">${esc(c.ref)}</td><td>${esc(formatDateTime(lang, c.createdAt, timeZone))}</td><td>${esc(t(lang, c.category))}</td><td>${esc(c.policeStation ?? '—')}</td><td>${label(`status_${c.status}`)}</td><td class="mono">${esc(c.phone)}</td><td>${esc(c.summary ?? '')}${c.moneyLoss ? ' <span class="tag warn">₹</span>' : ''}</td></tr>`,
 	)
 	.join('')}
 </tbody></table></div></section>`;
@@ -124,8 +119,7 @@ export function pagesRouter(db: Db, apiCache: TtlCache<unknown>, defaultZone: st
 	r.get('/complaints', requireLogin('viewer'), async (req, res) => {
 		const spec = SPECS.complaints;
 		const ctx = await context(db, defaultZone, req, res, true);
-		const role = locals(res).user!.role;
-		const recent = await recentComplaints(db, ctx.scope, (c) => canSeeComplaint(role, c));
+		const recent = await recentComplaints(db, ctx.scope, { role: locals(res).user!.role });
 		render(
 			res,
 			ctx,

@@ -185,7 +185,6 @@ export const en = {
 	police_station: 'Police station',
 	summary: 'Summary',
 	phone: 'Phone',
-	restricted: 'Details restricted (women / child case)',
 	// report
 	report_title: 'Monthly report',
 	report_for: 'Report for',

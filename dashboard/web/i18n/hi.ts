@@ -169,7 +169,6 @@ export const hi: Record<MessageKey, string> = {
 	police_station: 'थाना',
 	summary: 'विवरण',
 	phone: 'फ़ोन',
-	restricted: 'विवरण प्रतिबंधित (महिला / बाल प्रकरण)',
 	report_title: 'मासिक रिपोर्ट',
 	report_for: 'रिपोर्ट अवधि',
 	report_summary: 'सारांश',
