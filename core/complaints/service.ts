@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { audit } from '../audit';
 import { WHATSAPP_LIMITS } from '../channels/whatsapp/text';
 import type { WhatsAppSender } from '../channels/whatsapp/types';
+import { looksLikeFormula } from '../csv';
 import type { Db, Queryable } from '../db';
 import { MitanError } from '../errors';
 import { maskPhone, normalisePhone } from '../phone';
@@ -73,6 +74,12 @@ export class ComplaintService {
 		if (input.category != null && input.category !== '' && !isComplaintCategory(input.category)) {
 			throw bad('category', `category "${input.category}" is not one of the portal categories`);
 		}
+		// The station lands in the dashboard's CSV exports: refused at intake like the roster's fields.
+		if (input.policeStation && looksLikeFormula(input.policeStation))
+			throw bad(
+				'policeStation',
+				`policeStation "${input.policeStation.slice(0, 40)}" holds a spreadsheet formula (= + - @); give the station's name / थाने का नाम लिखें`,
+			);
 		if (input.language != null && input.language !== 'hi' && input.language !== 'en')
 			throw bad('language', `language must be "hi" or "en", got "${String(input.language)}"`);
 		const receivedAt = input.receivedAt ? new Date(input.receivedAt) : null;

@@ -70,10 +70,8 @@ export function parseLanguage(v: string | undefined | null): 'hi' | 'en' | undef
 	return null;
 }
 
-/** A cell a spreadsheet would run as a formula (CSV injection), see OWASP "CSV Injection". */
-export function looksLikeFormula(v: string): boolean {
-	return /^[=+\-@\t\r]/.test(v);
-}
+/** The formula check is core/csv.ts's; re-exported for the roster's intake. */
+export { looksLikeFormula } from '../csv';
 
 export function parseTags(v: string | undefined): string[] {
 	if (!v) return [];

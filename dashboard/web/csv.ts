@@ -1,16 +1,11 @@
 import type { Chart } from '../../core/dashboard';
+import { csvLine } from '../../core/csv';
 import { t, type Lang } from './i18n';
 
 /**
  * One chart as CSV: first column the labels, one column per series. A BOM makes Excel read
- * Hindi as UTF-8; cells that a spreadsheet would run as formulas are neutralised.
+ * Hindi as UTF-8; cells are written by core/csv.ts (quoted, formulas neutralised).
  */
-function cell(v: unknown): string {
-	let s = String(v ?? '');
-	if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-	return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function chartCsv(chart: Chart, lang: Lang): string {
 	const first = chart.labelKind === 'day' ? 'date' : chart.labelKind === 'week' ? 'week_from' : 'label';
 	const header = [
@@ -19,10 +14,10 @@ export function chartCsv(chart: Chart, lang: Lang): string {
 	];
 	// Machine-friendly first header regardless of language.
 	header[0] = first;
-	const lines = [header.map(cell).join(',')];
+	const lines = [csvLine(header)];
 	chart.labels.forEach((label, i) => {
 		const shown = chart.labelKind === 'key' ? t(lang, label) : label;
-		lines.push([shown, ...chart.series.map((s) => s.data[i] ?? 0)].map(cell).join(','));
+		lines.push(csvLine([shown, ...chart.series.map((s) => s.data[i] ?? 0)]));
 	});
 	return '\ufeff' + lines.join('\r\n') + '\r\n';
 }

@@ -189,6 +189,9 @@ describeEachEngine('complaints', (ctx) => {
 			[{ inboundMessageId: 987654321 }, 'inboundMessageId'],
 			[{ wamid: 'wamid.nope' }, 'wamid'],
 			[{ body: 'OTP diya', subscriberId: 987654321 }, 'subscriberId'],
+			// Issue 18 finding 13: the station reaches the dashboard's CSV exports.
+			[{ body: 'OTP diya', fromPhone: from, policeStation: '=HYPERLINK("http://x")' }, 'policeStation'],
+			[{ body: 'OTP diya', fromPhone: from, policeStation: 'Kawardha;=1+1' }, 'policeStation'],
 		];
 		for (const [input, field] of cases) {
 			const e = await svc.intake(input, by).then(

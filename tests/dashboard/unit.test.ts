@@ -94,8 +94,8 @@ describe('pieces', () => {
 				id: 'x',
 				kind: 'bar',
 				labelKind: 'text',
-				labels: ['=HYPERLINK("http://x")', 'A, B', '-5'],
-				series: [{ key: 'delivered', data: [1, 2, -3] }],
+				labels: ['=HYPERLINK("http://x")', 'A, B', '-5', 'Kawardha;=1+1', 'Bodla\t@SUM(1)', 'x,+1'],
+				series: [{ key: 'delivered', data: [1, 2, -3, 4, 5, 6] }],
 			},
 			'en',
 		);
@@ -105,6 +105,10 @@ describe('pieces', () => {
 		expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"")",1`);
 		expect(lines[2]).toBe('"A, B",2');
 		expect(lines[3]).toBe('-5,-3');
+		// Issue 18 finding 13: Excel with a semicolon (or tab) list separator must not find a formula.
+		expect(lines[4]).toBe(`"'Kawardha;=1+1",4`);
+		expect(lines[5]).toBe(`"'Bodla\t@SUM(1)",5`);
+		expect(lines[6]).toBe(`"'x,+1",6`);
 	});
 	test('cookies, next= and passwords', () => {
 		expect(parseCookies('a=1; b=x%20y; a=2; bad')).toEqual({ a: '1', b: 'x y' });

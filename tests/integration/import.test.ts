@@ -65,6 +65,13 @@ describeEachEngine('roster import', (ctx) => {
 		expect(await count(ctx.db)).toBe(0);
 	});
 
+	test('a police station that splits into a formula in a semicolon-separator spreadsheet is refused (issue 18 finding 13)', async () => {
+		const p = file('station.csv', 'name,mobile,thana\nA,9876500001,Kawardha\nB,9876500002,"Kawardha;=1+1"\n');
+		const r = await importRoster(ctx.db, { path: p, consentSource: 'form' });
+		expect(r).toMatchObject({ committed: false, inserted: 0, rejected: [{ line: 3, code: 'formula', column: 'thana' }] });
+		expect(await count(ctx.db)).toBe(0);
+	});
+
 	test('partial mode keeps the good rows', async () => {
 		const p = file('partial.csv', 'name,mobile\nA,9876500001\nB,12345\nC,9876500002\n');
 		const r = await importRoster(ctx.db, { path: p, consentSource: 'form', partial: true });
