@@ -7,7 +7,7 @@ import { flag, parseArgs } from './args';
 import { generateDemo } from '../core/demo/generate';
 import { adminCreate } from './admin';
 import { importCommand, printImportResult } from './import';
-import { startAll } from './start';
+import { maskDbUrl, startAll } from './start';
 
 const USAGE = `Police Mitan command line
 
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
 			out(`Police Mitan is running (पुलिस मितान चालू है):`);
 			out(`  dashboard / डैशबोर्ड   ${s.appUrl}`);
 			if (s.sandboxUrl) out(`  sandbox / अभ्यास मोड   ${s.sandboxUrl}/_sandbox/whatsapp/stats`);
-			out(`  database              ${s.dbUrl}`);
+			out(`  database              ${maskDbUrl(s.dbUrl)}`);
 			if (s.firstAdmin)
 				out(
 					`  dashboard login       ${s.firstAdmin.username} / ${s.firstAdmin.password}   (shown once: change it / केवल एक बार दिखाया गया)`,

@@ -1,5 +1,6 @@
 import { resolveConfig, type MitanConfig } from '../core/config';
 import { openPglite, openPostgres, servePglite, type Db } from '../core/db';
+import { embeddedDbPassword } from '../core/db/pglite';
 import { migrate } from '../core/db/migrate';
 import { startServer } from '../dashboard/server';
 import { generateDemo } from '../core/demo/generate';
@@ -36,6 +37,11 @@ export interface Started {
 	stop(): Promise<void>;
 }
 
+/** A database URL fit for a log: the password is a secret (kept in a mode-600 file), never printed. */
+export function maskDbUrl(url: string): string {
+	return url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
+}
+
 export async function startAll(log: (s: string) => void, overrides: Partial<MitanConfig> = {}, opts: StartOptions = {}): Promise<Started> {
 	const stops: (() => Promise<void>)[] = [];
 	const base = resolveConfig(overrides);
@@ -47,17 +53,17 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 		const direct = openPostgres({ url: dbUrl, max: 2 });
 		await migrate(direct);
 		await direct.close();
-		log(`database: PostgreSQL (${dbUrl.replace(/\/\/[^@]*@/, '//***@')})`);
+		log(`database: PostgreSQL (${maskDbUrl(dbUrl)})`);
 	} else {
 		const embedded = await openPglite(base.dataDir);
 		await migrate(embedded);
-		const served = await servePglite(embedded, { port: base.embeddedDbPort });
+		const served = await servePglite(embedded, { port: base.embeddedDbPort, password: embeddedDbPassword(base.dataDir) });
 		dbUrl = served.url;
 		stops.push(async () => {
 			await served.close();
 			await embedded.close();
 		});
-		log(`database: embedded (${base.dataDir}), served at ${dbUrl}`);
+		log(`database: embedded (${base.dataDir}), served at ${maskDbUrl(dbUrl)} (password in ${base.dataDir}/db.password)`);
 	}
 	// Every client, this process included, goes through the server: one path, no interleaving.
 	const db = openPostgres({ url: dbUrl, max: 8 });

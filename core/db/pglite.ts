@@ -1,4 +1,8 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { servePasswordDoor } from './pglite-auth';
 import { lendSessionByConversation, SessionGate } from './pglite-session';
 import type { Db, Queryable, Row } from './types';
 import { MitanError } from '../errors';
@@ -17,10 +21,12 @@ const raw = new WeakMap<Db, { pg: PGliteInstance; gate: SessionGate }>();
 export async function openPglite(dataDir: string | 'memory'): Promise<Db> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
-	if (dataDir !== 'memory') fs.mkdirSync(dataDir, { recursive: true });
+	if (dataDir !== 'memory') lockDown(dataDir);
 	const pg = await PGlite.create(dataDir === 'memory' ? undefined : dataDir, {
 		parsers: { [INT8]: (x: string) => Number(x), [DATE]: (x: string) => x },
 	});
+	// initdb just wrote the catalogue with the umask's modes: close those too.
+	if (dataDir !== 'memory') lockDown(dataDir);
 	const gate = new SessionGate();
 	const db = wrapPglite(pg, gate);
 	raw.set(db, { pg, gate });
@@ -28,13 +34,52 @@ export async function openPglite(dataDir: string | 'memory'): Promise<Db> {
 }
 
 /**
+ * The data folder holds every citizen's number (tables and WAL): only this account may read it.
+ * PGlite (through Emscripten's NODEFS) creates files with the process umask, often 0644 or 0666,
+ * so the folder is made 700 and whatever is already inside is set to 700 (folders) / 600 (files)
+ * on every open; the folder's mode alone keeps other accounts out of files created later.
+ */
+export function lockDown(dataDir: string): void {
+	fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+	const walk = (dir: string): void => {
+		fs.chmodSync(dir, 0o700);
+		for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+			const p = path.join(dir, e.name);
+			// Only PostgreSQL's own folders are walked: others beside them (npm start's n8n/, with
+			// installed packages whose scripts must stay executable) are closed by their mode alone.
+			if (e.isDirectory()) {
+				if (dir !== dataDir || PG_FOLDER.test(e.name)) walk(p);
+				else fs.chmodSync(p, 0o700);
+			} else if (e.isFile()) fs.chmodSync(p, 0o600);
+		}
+	};
+	walk(dataDir);
+}
+
+const PG_FOLDER = /^(base|global|pg_\w+)$/;
+
+/**
+ * The embedded database's password, generated on first use and kept (mode 600) in the data folder,
+ * like n8n's owner password and encryption key (cli/n8n.ts).
+ */
+export function embeddedDbPassword(dataDir: string): string {
+	lockDown(dataDir);
+	const file = path.join(dataDir, 'db.password');
+	if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600, flag: 'wx' });
+	return fs.readFileSync(file, 'utf8').trim();
+}
+
+/**
  * Serves an embedded database over the PostgreSQL wire protocol on a local port, so other
  * processes (the gateway, n8n and its workers) share one store with no server installed.
- * PGlite is one connection inside; the socket server multiplexes clients onto it.
+ * PGlite is one connection inside; the socket server multiplexes clients onto it. The socket
+ * server itself has no authentication, so it listens on a Unix socket in a fresh 700 folder and
+ * the TCP port is a password door in front of it (pglite-auth.ts). Without `password` a random
+ * one is made for this run; it is in the returned URL.
  */
 export async function servePglite(
 	db: Db,
-	opts: { port?: number; host?: string; maxConnections?: number } = {},
+	opts: { port?: number; host?: string; maxConnections?: number; password?: string } = {},
 ): Promise<{ url: string; port: number; close(): Promise<void> }> {
 	const r = raw.get(db);
 	if (!r) throw new MitanError('PGLITE_SERVE_NEEDS_PGLITE', 'servePglite needs a Db opened by openPglite');
@@ -42,14 +87,32 @@ export async function servePglite(
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { PGLiteSocketServer } = require('@electric-sql/pglite-socket') as typeof import('@electric-sql/pglite-socket');
 	const host = opts.host ?? '127.0.0.1';
-	const server = new PGLiteSocketServer({ db: pg, port: opts.port ?? 0, host, maxConnections: opts.maxConnections ?? 32 });
+	const password = opts.password ?? randomBytes(24).toString('base64url');
+	const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-pg-')); // created 700
+	const socketPath = path.join(socketDir, '.s.PGSQL');
+	const server = new PGLiteSocketServer({ db: pg, path: socketPath, maxConnections: opts.maxConnections ?? 32 });
 	// See pglite-session.ts: the session is lent per conversation, not per message.
 	const internals = server as unknown as { queryQueue: Parameters<typeof lendSessionByConversation>[0] };
 	lendSessionByConversation(internals.queryQueue, pg as unknown as Parameters<typeof lendSessionByConversation>[1], gate);
 	await server.start();
-	const conn = server.getServerConn(); // "host:port"
-	const port = Number(conn.split(':').pop());
-	return { url: `postgres://postgres@${host}:${port}/postgres?sslmode=disable`, port, close: () => server.stop() };
+	let door: Awaited<ReturnType<typeof servePasswordDoor>>;
+	try {
+		door = await servePasswordDoor({ host, port: opts.port ?? 0, password, upstreamPath: socketPath });
+	} catch (e) {
+		await server.stop();
+		fs.rmSync(socketDir, { recursive: true, force: true });
+		throw e;
+	}
+	const port = door.port;
+	return {
+		url: `postgres://postgres:${encodeURIComponent(password)}@${host}:${port}/postgres?sslmode=disable`,
+		port,
+		async close() {
+			await door.close();
+			await server.stop();
+			fs.rmSync(socketDir, { recursive: true, force: true });
+		},
+	};
 }
 
 /** In-process access waits for the session like a socket client does (see SessionGate). */
