@@ -19,6 +19,8 @@ import { createBroadcast, startBroadcast } from '../core/broadcast';
 import { openPostgres, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { repoRoot } from '../cli/n8n';
+import { randomBytes } from 'crypto';
+import { inspectHeaders } from '../sandbox/inspect-guard';
 
 const PHONE = '100000000000001';
 const TOKEN = 'sandbox-token';
@@ -43,10 +45,13 @@ interface Sandbox {
 	child: ChildProcess;
 }
 
+/** The forked sandbox's inspection token (SANDBOX_TOKEN), sent on /_sandbox/* calls. */
+const INSPECT_TOKEN = randomBytes(24).toString('base64url');
+
 async function startSandbox(): Promise<Sandbox> {
 	const entry = path.join(__dirname, '..', 'sandbox', 'server.js');
 	const child = fork(entry, [], {
-		env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_CONFIG: '' },
+		env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_CONFIG: '', SANDBOX_TOKEN: INSPECT_TOKEN },
 		stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 	});
 	const url = await new Promise<string>((resolve, reject) => {
@@ -59,7 +64,10 @@ async function startSandbox(): Promise<Sandbox> {
 async function sb(url: string, method: string, p: string, body?: unknown): Promise<any> {
 	const res = await fetch(url + p, {
 		method,
-		headers: body ? { 'content-type': 'application/json' } : {},
+		headers: {
+			...(body ? { 'content-type': 'application/json' } : {}),
+			...(p.startsWith('/_sandbox/') ? inspectHeaders(INSPECT_TOKEN) : {}),
+		},
 		body: body ? JSON.stringify(body) : undefined,
 	});
 	const text = await res.text();

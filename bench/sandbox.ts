@@ -13,6 +13,8 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { GRAPH_API_VERSION } from '../core/channels/api';
+import { randomBytes } from 'crypto';
+import { inspectHeaders } from '../sandbox/inspect-guard';
 
 function arg(name: string, dflt: number): number {
 	const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +33,9 @@ interface Reply {
 	body: string;
 }
 
+/** The forked sandbox's inspection token (SANDBOX_TOKEN), sent on /_sandbox/* calls. */
+const INSPECT_TOKEN = randomBytes(24).toString('base64url');
+
 function request(base: string, method: string, p: string, body?: unknown, token?: string): Promise<Reply> {
 	const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
 	const u = new URL(base + p);
@@ -43,6 +48,7 @@ function request(base: string, method: string, p: string, body?: unknown, token?
 				headers: {
 					...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
 					...(token ? { authorization: `Bearer ${token}` } : {}),
+					...(p.startsWith('/_sandbox/') ? inspectHeaders(INSPECT_TOKEN) : {}),
 				},
 			},
 			(res) => {
@@ -77,7 +83,7 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
 	if (!fs.existsSync(entry)) throw new Error(`build first: ${entry} not found`);
 	const child = fork(entry, [], {
 		execArgv: ['--expose-gc'],
-		env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_CONFIG: '' },
+		env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_CONFIG: '', SANDBOX_TOKEN: INSPECT_TOKEN },
 		stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 	});
 	return new Promise((resolve, reject) => {

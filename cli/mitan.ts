@@ -65,7 +65,10 @@ async function main(argv: string[]): Promise<number> {
 			out('');
 			out(`Police Mitan is running (पुलिस मितान चालू है):`);
 			out(`  dashboard / डैशबोर्ड   ${s.appUrl}`);
-			if (s.sandboxUrl) out(`  sandbox / अभ्यास मोड   ${s.sandboxUrl}/_sandbox/whatsapp/stats`);
+			if (s.sandboxUrl)
+				out(
+					`  sandbox / अभ्यास मोड   ${s.sandboxUrl}/_sandbox/whatsapp/stats  (header x-sandbox-token: see ${s.config.dataDir}/sandbox.token)`,
+				);
 			out(`  database              ${maskDbUrl(s.dbUrl)}`);
 			if (s.firstAdmin)
 				out(

@@ -1,6 +1,7 @@
 import { resolveConfig, type MitanConfig } from '../core/config';
 import { openPglite, openPostgres, servePglite, type Db } from '../core/db';
 import { embeddedDbPassword } from '../core/db/pglite';
+import { keptSecret } from '../core/kept-secret';
 import { migrate } from '../core/db/migrate';
 import { startServer } from '../dashboard/server';
 import { generateDemo } from '../core/demo/generate';
@@ -33,6 +34,8 @@ export interface Started {
 	db: Db;
 	dbUrl: string;
 	sandboxUrl: string;
+	/** Token of the sandbox's inspection API (x-sandbox-token), when training mode runs. */
+	sandboxToken: string;
 	appUrl: string;
 	stop(): Promise<void>;
 }
@@ -72,13 +75,15 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 	// 2. Sandbox, unless real WhatsApp credentials are configured.
 	const training = !base.whatsapp.accessToken;
 	let sandboxUrl = '';
+	let sandboxToken = '';
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	if (training) {
 		const sandboxCfg = sandboxConfig();
 		sandboxCfg.webhook.callbackUrl = `http://127.0.0.1:${base.port}/webhooks/whatsapp`;
-		const sandbox = createSandbox(sandboxCfg);
+		const sandbox = createSandbox(sandboxCfg, { token: base.sandboxToken ?? keptSecret(base.dataDir, 'sandbox.token') });
 		const running = await sandbox.start(base.sandboxPort, '127.0.0.1');
 		sandboxUrl = running.url;
+		sandboxToken = running.token;
 		stops.unshift(() => running.close());
 		const phoneNumberId = sandboxCfg.whatsapp.phoneNumbers[0].id;
 		Object.assign(env, {
@@ -90,7 +95,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 			GRAPH_BASE_URL: sandboxUrl,
 		});
 		await db.query('UPDATE districts SET wa_phone_number_id = $1 WHERE id = 1 AND wa_phone_number_id IS NULL', [phoneNumberId]);
-		log(`sandbox (training mode, no real messages): ${sandboxUrl}`);
+		log(`sandbox (training mode, no real messages): ${sandboxUrl} (inspection token in ${base.dataDir}/sandbox.token)`);
 	}
 	const config = resolveConfig(overrides, env);
 
@@ -133,6 +138,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 		db,
 		dbUrl,
 		sandboxUrl,
+		sandboxToken,
 		appUrl: app.url,
 		async stop() {
 			for (const s of stops) await s().catch(() => undefined);

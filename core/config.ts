@@ -39,6 +39,8 @@ export interface MitanConfig {
 	sandboxHost: string;
 	/** Its behaviour file (JSON); when unset, sandbox/sandbox.config.json if there is one. */
 	sandboxConfigFile?: string;
+	/** Token of its inspection API (/_sandbox/*); generated per start when unset. */
+	sandboxToken?: string;
 	whatsapp: WhatsAppSettings;
 }
 
@@ -73,6 +75,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		sandboxPort,
 		sandboxHost: pick(explicit.sandboxHost, 'SANDBOX_HOST') ?? '127.0.0.1',
 		sandboxConfigFile: pick(explicit.sandboxConfigFile, 'SANDBOX_CONFIG'),
+		sandboxToken: pick(explicit.sandboxToken, 'SANDBOX_TOKEN'),
 		whatsapp: {
 			accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
 			phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),

@@ -5,6 +5,7 @@
  */
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { ConfigError, type SandboxConfig } from './config';
+import { redactSecrets } from './inspect-guard';
 import { injectInbound, injectUserPreference, verifyHandshake, type InboundRequest } from './inject';
 import { TIER_LIMITS } from './limits';
 import { containerStatus } from './instagram';
@@ -103,13 +104,14 @@ export function inspectRouter(state: SandboxState, webhooks: WebhookDispatcher, 
 		}),
 	);
 
+	// Secrets stay out of what the API shows (the app secret signs webhooks to the real gateway).
 	r.get(
 		'/config',
-		h(() => state.config),
+		h(() => redactSecrets(state.config)),
 	);
 	r.patch(
 		'/config',
-		h((req) => state.patchConfig(req.body)),
+		h((req) => redactSecrets(state.patchConfig(req.body))),
 	);
 	r.post(
 		'/reset',

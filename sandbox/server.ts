@@ -4,6 +4,7 @@
  * its own file. Run directly (`npm run sandbox`) it listens on SANDBOX_HOST:SANDBOX_PORT (default
  * 127.0.0.1:3900) with the config from SANDBOX_CONFIG or sandbox/sandbox.config.json.
  */
+import { randomBytes } from 'crypto';
 import express, { type Express, type Request, type Response, type NextFunction } from 'express';
 import * as fs from 'fs';
 import type { AddressInfo } from 'net';
@@ -14,6 +15,7 @@ import { GraphError, XError, xInvalidRequest } from './errors';
 import { facebookGraph } from './facebook';
 import { graphRouter } from './graph';
 import { inspectRouter } from './inspect';
+import { inspectGuard } from './inspect-guard';
 import { instagramGraph } from './instagram';
 import { SandboxState } from './state';
 import { WebhookDispatcher } from './webhooks';
@@ -23,6 +25,8 @@ import { xRouter } from './x';
 export interface RunningSandbox {
 	port: number;
 	url: string;
+	/** The inspection API's token (send it with inspectHeaders, sandbox/inspect-guard.ts). */
+	token: string;
 	close(): Promise<void>;
 }
 
@@ -30,6 +34,8 @@ export interface Sandbox {
 	app: Express;
 	state: SandboxState;
 	webhooks: WebhookDispatcher;
+	/** The inspection API's token: given, or generated for this sandbox. */
+	token: string;
 	start(port?: number, host?: string): Promise<RunningSandbox>;
 }
 
@@ -81,7 +87,8 @@ function notFound(req: Request, res: Response): void {
 	res.status(400).json(new GraphError(400, 2500, `Unknown path components: ${req.path}`).toBody());
 }
 
-export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfig): Sandbox {
+export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfig, opts: { token?: string } = {}): Sandbox {
+	const token = opts.token || randomBytes(24).toString('base64url');
 	const resolved = sandboxConfig(config as DeepPartial<SandboxConfig> | undefined);
 	const initial = structuredClone(resolved);
 	const state = new SandboxState(resolved);
@@ -89,6 +96,8 @@ export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfi
 	const app = express();
 	app.disable('x-powered-by');
 	app.set('etag', false);
+	// Guarded before any body is parsed: a refused request costs nothing.
+	app.use('/_sandbox', inspectGuard(token));
 	app.use(express.json({ limit: '5mb' }));
 	app.use(express.urlencoded({ extended: false, limit: '5mb' }));
 	app.use('/_sandbox', inspectRouter(state, webhooks, initial));
@@ -108,6 +117,7 @@ export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfi
 				resolve({
 					port: addr.port,
 					url,
+					token,
 					close: () =>
 						new Promise<void>((done) => {
 							webhooks.close();
@@ -118,7 +128,7 @@ export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfi
 			});
 		});
 
-	return { app, state, webhooks, start };
+	return { app, state, webhooks, token, start };
 }
 
 /** Config file: SANDBOX_CONFIG, else sandbox/sandbox.config.json next to the sources or in the cwd. */
@@ -135,12 +145,14 @@ export function findConfigFile(configured: string | undefined): string | undefin
 if (require.main === module) {
 	const settings = resolveConfig();
 	const file = findConfigFile(settings.sandboxConfigFile);
-	const sandbox = createSandbox(sandboxConfig(undefined, file));
+	const sandbox = createSandbox(sandboxConfig(undefined, file), { token: settings.sandboxToken });
 	sandbox.start(settings.sandboxPort, settings.sandboxHost).then(
 		(running) => {
-			console.log(JSON.stringify({ sandbox: running.url, config: file ?? 'defaults', pid: process.pid }));
+			// The token is printed only when this run generated it (a foreground tool: how else to learn it).
+			const token = settings.sandboxToken ? '(SANDBOX_TOKEN)' : running.token;
+			console.log(JSON.stringify({ sandbox: running.url, config: file ?? 'defaults', pid: process.pid, token }));
 			// A parent process (the benchmark) learns the port this way when it asked for port 0.
-			if (process.send) process.send({ port: running.port, url: running.url });
+			if (process.send) process.send({ port: running.port, url: running.url, token: running.token });
 			const stop = (): void => void running.close().then(() => process.exit(0));
 			process.on('SIGINT', stop);
 			process.on('SIGTERM', stop);

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { keptSecret } from '../kept-secret';
 import { servePasswordDoor } from './pglite-auth';
 import { lendSessionByConversation, SessionGate } from './pglite-session';
 import type { Db, Queryable, Row } from './types';
@@ -58,15 +59,10 @@ export function lockDown(dataDir: string): void {
 
 const PG_FOLDER = /^(base|global|pg_\w+)$/;
 
-/**
- * The embedded database's password, generated on first use and kept (mode 600) in the data folder,
- * like n8n's owner password and encryption key (cli/n8n.ts).
- */
+/** The embedded database's password, generated on first use and kept in the data folder. */
 export function embeddedDbPassword(dataDir: string): string {
 	lockDown(dataDir);
-	const file = path.join(dataDir, 'db.password');
-	if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600, flag: 'wx' });
-	return fs.readFileSync(file, 'utf8').trim();
+	return keptSecret(dataDir, 'db.password');
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Db } from '../../core/db';
 import { closeAllPools } from '../../nodes/shared/db';
 import type { TestDb } from '../helpers/db';
 import { N8nHarness, type RunResult } from '../helpers/n8n';
-import { startSandbox, type Started } from '../sandbox/helpers';
+import { call, startSandbox, type Started } from '../sandbox/helpers';
 import { approvalWorkflow, draft, sweepWorkflow } from './fixtures';
 import { WaitingWebhookServer } from './webhook-helper';
 
@@ -78,7 +78,7 @@ export function approvalRig(ctx: { readonly db: Db; readonly t: TestDb }): Appro
 		return { status: r.status, text: await r.text() };
 	};
 	const messagesTo = async (digits: string) => {
-		const r = (await (await fetch(`${sb.url}/_sandbox/whatsapp/messages?limit=1000`)).json()) as {
+		const r = (await call(sb.url, 'GET', '/_sandbox/whatsapp/messages?limit=1000')).body as {
 			data: { waId?: string; input?: string; text?: string }[];
 		};
 		return r.data.filter((m) => (m.waId ?? m.input ?? '').replace(/\D/g, '').endsWith(digits));

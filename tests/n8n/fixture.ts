@@ -19,6 +19,7 @@ import { createPgDatabase, n8nDatabase, PG_ADMIN_URL } from '../helpers/db';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { gatewayApp, gatewayEnv } from '../gateway/helpers';
+import { call, trustSandbox } from '../sandbox/helpers';
 import { REPO_ROOT, type WorkflowJson } from '../helpers/n8n';
 
 export const REDIS = { host: process.env.MITAN_TEST_REDIS_HOST ?? '127.0.0.1', port: Number(process.env.MITAN_TEST_REDIS_PORT ?? 6379) };
@@ -78,6 +79,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
 		const sandbox = createSandbox(opts.sandbox);
 		const running: RunningSandbox = await sandbox.start(0);
+		trustSandbox(running);
 		cleanups.push(() => running.close());
 		if (opts.gateway) {
 			// The gateway the citizens' messages reach: the sandbox signs its webhooks to it.
@@ -90,12 +92,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 				await new Promise<void>((r) => server.close(() => r()));
 			});
 			const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`;
-			const r = await fetch(`${running.url}/_sandbox/config`, {
-				method: 'PATCH',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ webhook: { callbackUrl } }),
-			});
-			if (!r.ok) throw new Error(`sandbox config: HTTP ${r.status} ${await r.text()}`);
+			const r = await call(running.url, 'PATCH', '/_sandbox/config', { body: { webhook: { callbackUrl } } });
+			if (r.status !== 200) throw new Error(`sandbox config: HTTP ${r.status} ${JSON.stringify(r.body)}`);
 		}
 
 		const n8nPg = await createPgDatabase('mitan_n8n_engine');

@@ -12,6 +12,7 @@ import { waitFor } from '../../scripts/n8n/run';
 import { CREDENTIALS } from '../../scripts/n8n/credentials';
 import { nodeType, type WorkflowJson } from '../helpers/n8n';
 import { approvedContent, sandboxMessages, seedCitizens } from '../workflows/helpers';
+import { call } from '../sandbox/helpers';
 import { callWebhook, executions, startStack, type Stack } from './fixture';
 import { ERROR_WORKFLOW_ID } from './workflows';
 
@@ -104,7 +105,7 @@ describe('real n8n, queue mode (main + 2 workers): one broadcast sent together',
 		const msgs = (await sandboxMessages(s.sandboxUrl)).filter((m) => m.template === 'daily_awareness');
 		expect(msgs).toHaveLength(CITIZENS);
 		expect(new Set(msgs.map((m) => `+${m.waId}`))).toEqual(new Set(phones));
-		const stats = (await (await fetch(`${s.sandboxUrl}/_sandbox/whatsapp/stats`)).json()) as {
+		const stats = (await call(s.sandboxUrl, 'GET', '/_sandbox/whatsapp/stats')).body as {
 			duplicates: { recipients: number };
 			throughput: Record<string, { accepted: number; rejected130429: number; achievedPerSecond: number; peakPerSecond: number }>;
 		};

@@ -15,6 +15,7 @@ import { waitFor } from '../../scripts/n8n/run';
 import { draft } from '../approval/fixtures';
 import { readWorkflow } from '../helpers/n8n';
 import { alertText, approvedContent, sandboxMessages, seedCitizens, STAFF, districtToday } from '../workflows/helpers';
+import { call } from '../sandbox/helpers';
 import { callWebhook, executionData, executions, startStack, type Stack } from './fixture';
 import { ERROR_WORKFLOW_ID, rosterWebhookWorkflow, withWebhookTrigger } from './workflows';
 
@@ -114,10 +115,8 @@ describe('real n8n, single process: the exported workflows', () => {
 
 	test('complaint intake: a citizen message injected into the sandbox gets a reference number; money lost alerts the duty officer', async () => {
 		const from = '919876512345';
-		const inj = await fetch(`${s.sandboxUrl}/_sandbox/inject/inbound`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ from, text: 'mere account se 20000 kat gaye, OTP diya tha' }),
+		const inj = await call(s.sandboxUrl, 'POST', '/_sandbox/inject/inbound', {
+			body: { from, text: 'mere account se 20000 kat gaye, OTP diya tha' },
 		});
 		expect(inj.status).toBe(200);
 		const complaint = await waitFor(

@@ -5,6 +5,7 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { inspectHeaders } from '../../sandbox/inspect-guard';
 import { createSandbox, type RunningSandbox, type Sandbox } from '../../sandbox/server';
 import type { DeepPartial, SandboxConfig } from '../../sandbox/config';
 import { GRAPH_API_VERSION } from '../../core/channels/api';
@@ -22,9 +23,18 @@ export interface Started {
 	url: string;
 }
 
+/** Inspection tokens of the sandboxes this test process started, by base URL (see call()). */
+const tokens = new Map<string, string>();
+
+/** Lets call() reach this sandbox's /_sandbox/* API: startSandbox does it; other starters call it. */
+export function trustSandbox(s: { url: string; token: string }): void {
+	tokens.set(s.url.replace(/\/+$/, ''), s.token);
+}
+
 export async function startSandbox(config?: DeepPartial<SandboxConfig>): Promise<Started> {
 	const sandbox = createSandbox(config);
 	const running = await sandbox.start(0);
+	trustSandbox(running);
 	return { sandbox, running, url: running.url };
 }
 
@@ -40,7 +50,9 @@ export async function call<T = any>(
 	path: string,
 	opts: { token?: string; body?: unknown; headers?: Record<string, string>; form?: Record<string, string> } = {},
 ): Promise<CallResult<T>> {
-	const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+	// The one place tests authenticate to the inspection API (sandbox/inspect-guard.ts).
+	const inspect = path.startsWith('/_sandbox/') ? tokens.get(base.replace(/\/+$/, '')) : undefined;
+	const headers: Record<string, string> = { ...(inspect ? inspectHeaders(inspect) : {}), ...(opts.headers ?? {}) };
 	if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
 	let body: string | undefined;
 	if (opts.form) {

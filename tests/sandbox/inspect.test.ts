@@ -1,4 +1,5 @@
 /** Contract tests: the /_sandbox/ inspection API (what tests and the broadcast benchmark rely on). */
+import { inspectGuard, inspectHeaders } from '../../sandbox/inspect-guard';
 import { call, PHONE_ID, sendTemplate, startSandbox, type Started } from './helpers';
 
 let s: Started;
@@ -110,4 +111,69 @@ test('clock, health, process', async () => {
 	expect((await call(s.url, 'GET', '/_sandbox/health')).body.ok).toBe(true);
 	expect((await call(s.url, 'GET', '/_sandbox/process')).body.cpuUsage.user).toBeGreaterThan(0);
 	expect((await call(s.url, 'GET', '/_sandbox/nothing')).status).toBe(404);
+});
+
+// Issue 18 finding 9: a web page could post a signed STOP through the inspection API, and any
+// local process could read the app secret from it.
+describe('who may use the inspection API', () => {
+	const injected = async () => (await call(s.url, 'GET', '/_sandbox/whatsapp/stats')).body.inbound;
+
+	test('a cross-origin form post (what a web page can send) is refused and injects nothing', async () => {
+		const before = await injected();
+		const res = await fetch(`${s.url}/_sandbox/inject/inbound`, {
+			method: 'POST',
+			headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded', ...inspectHeaders(s.running.token) },
+			body: 'from=916000000002&text=STOP',
+		});
+		expect(res.status).toBe(403);
+		expect(res.headers.get('access-control-allow-origin')).toBeNull();
+		const reset = await fetch(`${s.url}/_sandbox/reset`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+		expect(reset.status).toBe(403);
+		const preflight = await fetch(`${s.url}/_sandbox/inject/inbound`, {
+			method: 'OPTIONS',
+			headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+		});
+		expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+		expect(await injected()).toEqual(before);
+	});
+
+	test('without the token, or with a wrong one: 401 on every inspection path', async () => {
+		for (const [method, p] of [
+			['GET', '/_sandbox/config'],
+			['POST', '/_sandbox/inject/inbound'],
+			['POST', '/_sandbox/reset'],
+			['GET', '/_sandbox/whatsapp/messages'],
+		]) {
+			expect([p, (await fetch(s.url + p, { method })).status]).toEqual([p, 401]);
+			expect([p, (await fetch(s.url + p, { method, headers: inspectHeaders('wrong') })).status]).toEqual([p, 401]);
+		}
+		// Meta's own paths keep their own access-token check, unchanged.
+		expect((await sendTemplate(s.url, '919876500009')).status).toBe(200);
+	});
+
+	test('the config shown holds no secret: app secret and access tokens are masked', async () => {
+		const shown = await call(s.url, 'GET', '/_sandbox/config');
+		const text = JSON.stringify(shown.body);
+		expect(shown.body.appSecret).toBe('***');
+		for (const secret of ['sandbox-app-secret', 'sandbox-token', 'sandbox-page-token', 'sandbox-verify-token', 'sandbox-consumer-secret'])
+			expect([secret, text.includes(secret)]).toEqual([secret, false]);
+		const patched = await call(s.url, 'PATCH', '/_sandbox/config', { body: { webhook: { duplicateRate: 0.2 } } });
+		expect(JSON.stringify(patched.body)).not.toContain('sandbox-app-secret');
+		// Masked in the answer only: the sandbox still signs with the real one.
+		expect(s.sandbox.state.config.appSecret).toBe('sandbox-app-secret');
+	});
+
+	test('a peer that is not loopback is refused (SANDBOX_HOST may widen the bind address)', () => {
+		const answers: number[] = [];
+		const res = { status: (n: number) => (answers.push(n), { json: () => undefined }) } as unknown as Parameters<
+			ReturnType<typeof inspectGuard>
+		>[1];
+		let passed = 0;
+		const guard = inspectGuard('t0ken');
+		for (const remoteAddress of ['192.0.2.7', '10.0.0.2', '::ffff:10.0.0.2', 'fe80::1'])
+			guard({ socket: { remoteAddress }, headers: inspectHeaders('t0ken') } as never, res, () => passed++);
+		guard({ socket: { remoteAddress: '127.0.0.1' }, headers: inspectHeaders('t0ken') } as never, res, () => passed++);
+		expect(answers).toEqual([403, 403, 403, 403]);
+		expect(passed).toBe(1);
+	});
 });

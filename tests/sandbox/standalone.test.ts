@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import { call, trustSandbox } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -40,12 +41,15 @@ test('listens on SANDBOX_HOST:SANDBOX_PORT with the SANDBOX_CONFIG file', async 
 			child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
 			child.once('exit', (code) => reject(new Error(`sandbox exited ${code}: ${err}`)));
 		});
-		const started = JSON.parse(line) as { sandbox: string; config: string };
+		const started = JSON.parse(line) as { sandbox: string; config: string; token: string };
 		expect(started.config).toBe(file);
 		const url = new URL(started.sandbox);
 		expect(url.hostname).toBe('127.0.0.1');
 		expect(Number(url.port)).toBeGreaterThan(0);
-		const config = (await (await fetch(`${started.sandbox}/_sandbox/config`)).json()) as { seed: number };
+		// The inspection API wants the token this run generated and printed (issue 18 finding 9).
+		expect((await fetch(`${started.sandbox}/_sandbox/config`)).status).toBe(401);
+		trustSandbox({ url: started.sandbox, token: started.token });
+		const config = (await call(started.sandbox, 'GET', '/_sandbox/config')).body as { seed: number };
 		expect(config.seed).toBe(4242);
 	} finally {
 		child.kill();
