@@ -58,7 +58,7 @@ function pendingCard(lang: Lang, timeZone: string, p: PendingItem, canDecide: bo
   <div><dt>${label('approver')}</dt><dd>${esc(p.approver)}</dd></div>
 </dl>
 <div class="preview">
-  ${c.imageUrl ? `<img src="${esc(c.imageUrl)}" alt="" class="thumb">` : ''}
+  ${c.imageUrl ? `<figure class="thumb-fig"><img src="/approvals/${p.approvalId}/image" alt="${label('image_preview')}" class="thumb"><figcaption class="mono muted">${esc(c.imageUrl)}</figcaption></figure>` : ''}
   <div class="texts">
     <div class="bubble" lang="hi"><h4>${label('text_hi')}</h4><p>${esc(c.bodyHi)}</p></div>
     <div class="bubble" lang="en"><h4>${label('text_en')}</h4><p>${esc(c.bodyEn)}</p></div>

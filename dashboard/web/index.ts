@@ -11,6 +11,7 @@ import { resolveConfig } from '../../core/config';
 import type { PageData } from '../../core/dashboard';
 import { cookieNames, sessionMiddleware, webErrorHandler } from './http';
 import { errorPage } from './layout';
+import { approvalImageRouter } from './approval-image';
 import { pagesRouter } from './pages';
 
 /**
@@ -72,6 +73,7 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	const zone = resolveConfig({}, deps.env ?? process.env).timezone;
 	web.use('/api', apiRouter(deps.db, cache, zone));
 	web.use(adminRouter(deps.db, zone));
+	web.use(approvalImageRouter(deps));
 	web.use(pagesRouter(deps.db, cache as TtlCache<unknown>, zone));
 	web.use(webErrorHandler(errorPage));
 	app.use(web);

@@ -154,6 +154,7 @@ export const en = {
 	target_date: 'For',
 	category: 'Category',
 	text_hi: 'Hindi text',
+	image_preview: 'Image as it will be published',
 	text_en: 'English text',
 	variant_x: 'X post',
 	variant_instagram: 'Instagram caption',

@@ -140,6 +140,7 @@ export const hi: Record<MessageKey, string> = {
 	target_date: 'दिनांक',
 	category: 'श्रेणी',
 	text_hi: 'हिंदी पाठ',
+	image_preview: 'प्रकाशित होने वाला चित्र',
 	text_en: 'अंग्रेज़ी पाठ',
 	variant_x: 'X पोस्ट',
 	variant_instagram: 'इंस्टाग्राम कैप्शन',
