@@ -56,6 +56,8 @@ export const ERROR_CODES = {
 	BODY_TOO_LARGE: { action: 'fix_input', status: 413 },
 	BODY_UNREADABLE: { action: 'fix_input' },
 	API_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	// An id that no row can have (core/ids.ts): not a whole number from 1 to 2147483647.
+	ID_INVALID: { action: 'fix_input' },
 
 	// Dashboard login, sessions and users (core/auth).
 	AUTH_REQUIRED: { action: 'reauthenticate' },

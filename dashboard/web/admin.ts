@@ -5,6 +5,7 @@ import { listDistricts } from '../../core/dashboard';
 import { httpStatusOf, isMitanError } from '../../core/errors';
 import { districtTimeZone } from '../../core/districts';
 import { esc } from '../../core/html';
+import { parseId, parseOptionalId } from '../../core/ids';
 import { formatDateTime, labeler, t } from './i18n';
 import { shell } from './layout';
 import { clientIp, locals, requireCsrf, requireLogin } from './http';
@@ -72,7 +73,7 @@ ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash
 			);
 	};
 
-	const districtOf = (v: unknown): number | null => (v === undefined || v === '' ? null : Number(v));
+	const districtOf = (v: unknown): number | null => parseOptionalId(v, 'district', 'AUTH_BAD_DISTRICT');
 
 	r.get('/admin/users', requireLogin('admin'), async (_req, res) => page(res));
 
@@ -98,7 +99,7 @@ ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash
 			await updateUserAsAdmin(
 				db,
 				locals(res).user!,
-				Number(req.params.id) || 0,
+				parseId(req.params.id, 'id'),
 				{
 					role: b.role,
 					districtId: b.district === undefined ? undefined : districtOf(b.district),
