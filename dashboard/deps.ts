@@ -6,4 +6,6 @@ export interface AppDeps {
 	/** Public base URL of this app (for links in messages and Instagram image URLs). */
 	publicUrl: string;
 	env?: NodeJS.ProcessEnv;
+	/** Proxies whose X-Forwarded-For is believed (config.trustedProxies); none when absent. */
+	trustedProxies?: string[];
 }

@@ -1,5 +1,5 @@
 export * from './users';
 export * from './sessions';
 export * from './passwords';
-export * from './attempts';
+export * from './throttle';
 export * from './service';

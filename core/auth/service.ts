@@ -1,7 +1,8 @@
 import type { Db, Queryable } from '../db';
 import { audit } from '../audit';
 import { MitanError } from '../errors';
-import { isLimited, recordAttempt } from './attempts';
+import { isId } from '../ids';
+import { attemptSucceeded, minutesUntil, reserveAttempt, throttleKeys } from './throttle';
 import { checkPasswordStrength, dummyHash, hashPassword, verifyPassword } from './passwords';
 import { createSession, deleteSession, deleteUserSessions } from './sessions';
 import {
@@ -25,6 +26,9 @@ export interface LoginResult {
 	user: DashboardUser;
 }
 
+/** What the audit log calls a login's actor: the user, or a marker when the name names nobody (finding 11). */
+export const UNKNOWN_USER_ACTOR = 'user:(unknown)';
+
 export async function login(db: Db, input: { username: unknown; password: unknown; ip: string; userAgent?: string }): Promise<LoginResult> {
 	const username = typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 60) : '';
 	const password = typeof input.password === 'string' ? input.password : '';
@@ -33,16 +37,30 @@ export async function login(db: Db, input: { username: unknown; password: unknow
 			field: !username ? 'username' : 'password',
 		});
 	}
-	if (await isLimited(db, input.ip, username)) {
-		throw new MitanError('AUTH_RATE_LIMITED', 'too many failed logins: wait 15 minutes and try again');
-	}
 	const user = await findUserForLogin(db, username);
+	// What was typed is stored only when it names a user: it may be a password typed in the wrong field.
+	const actor = user ? `user:${user.username}` : UNKNOWN_USER_ACTOR;
+	const keys = throttleKeys(input.ip, user ? { userId: user.id } : { typed: username });
+	// Reserved before hashing, in one locking statement: concurrent guesses cannot all pass (finding 2).
+	const seat = await reserveAttempt(db, keys);
+	if (!seat.admitted) {
+		const minutes = minutesUntil(seat.lockedUntil);
+		await audit(db, {
+			districtId: user?.districtId ?? null,
+			actor,
+			action: 'auth.login_refused',
+			entity: 'dashboard_user',
+			entityId: user?.id ?? null,
+			ip: input.ip,
+			details: { reason: 'rate_limited', lockedUntil: seat.lockedUntil?.toISOString() ?? null },
+		});
+		throw new MitanError('AUTH_RATE_LIMITED', `too many failed logins: wait ${minutes} minutes and try again`, { minutes });
+	}
 	// Verify against a dummy hash for unknown users so timing does not reveal which names exist.
 	const ok = (await verifyPassword(user?.passwordHash ?? (await dummyHash()), password)) && !!user && !user.disabled;
-	await recordAttempt(db, input.ip, username, ok);
 	if (!ok || !user) {
 		await audit(db, {
-			actor: `user:${username}`,
+			actor,
 			action: 'auth.login_failed',
 			entity: 'dashboard_user',
 			entityId: user?.id ?? null,
@@ -50,6 +68,7 @@ export async function login(db: Db, input: { username: unknown; password: unknow
 		});
 		throw new MitanError('AUTH_BAD_CREDENTIALS', 'wrong username or password');
 	}
+	await attemptSucceeded(db, keys);
 	const s = await createSession(db, user.id, { ip: input.ip, userAgent: input.userAgent });
 	await audit(db, {
 		districtId: user.districtId,
@@ -87,7 +106,7 @@ export interface NewUser {
 
 async function checkDistrict(db: Queryable, districtId: number | null | undefined): Promise<number | null> {
 	if (districtId === null || districtId === undefined) return null;
-	if (!Number.isInteger(districtId))
+	if (!isId(districtId))
 		throw new MitanError('AUTH_BAD_DISTRICT', 'district: must be a district id or empty for state-level', {
 			field: 'district',
 		});

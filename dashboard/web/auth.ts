@@ -21,7 +21,7 @@ function loginPage(lang: Lang, next: string, csrf: string, error?: string, usern
 		body: `<section class="panel login">
   <h1>${label('login_title')}</h1>
   <p class="muted">${label('login_hint')}</p>
-  ${error ? `<p class="flash bad" role="alert">${label(error)}</p>` : ''}
+  ${error ? `<p class="flash bad" role="alert">${esc(error)}</p>` : ''}
   <form method="post" action="/login" autocomplete="on">
     <input type="hidden" name="_csrf" value="${esc(csrf)}">
     <input type="hidden" name="next" value="${esc(next)}">
@@ -31,6 +31,11 @@ function loginPage(lang: Lang, next: string, csrf: string, error?: string, usern
   </form>
 </section>`,
 	});
+}
+
+/** The officer's message for a refused login; a lock says how long it lasts. */
+function messageOf(lang: Lang, key: MessageKey, err: MitanError): string {
+	return t(lang, key).replace('{minutes}', String(err.details?.minutes ?? ''));
 }
 
 export function authRouter(db: Db, names: CookieNames, secure: boolean): Router {
@@ -56,7 +61,9 @@ export function authRouter(db: Db, names: CookieNames, secure: boolean): Router 
 			res
 				.status(httpStatusOf(err))
 				.type('html')
-				.send(loginPage(lang, next, token, error, typeof body.username === 'string' ? body.username.slice(0, 60) : ''));
+				.send(
+					loginPage(lang, next, token, messageOf(lang, error, err), typeof body.username === 'string' ? body.username.slice(0, 60) : ''),
+				);
 		};
 		if (!sameToken(body._csrf, cookieToken)) return again(new MitanError('CSRF_FAILED', 'login form token missing or wrong'), 'err_csrf');
 		try {

@@ -1,4 +1,3 @@
-import { WINDOW_MINUTES } from '../../../core/auth/attempts';
 import { coreLabels } from './core-labels';
 
 /**
@@ -28,7 +27,7 @@ export const en = {
 	password: 'Password',
 	sign_in: 'Sign in',
 	err_bad_credentials: 'Wrong username or password.',
-	err_rate_limited: `Too many failed attempts. Wait ${WINDOW_MINUTES} minutes and try again.`,
+	err_rate_limited: 'Too many failed attempts. Wait {minutes} minutes and try again.',
 	err_csrf: 'The form expired. Please try again.',
 	err_missing: 'Enter both username and password.',
 	err_forbidden: 'Your role does not allow this.',

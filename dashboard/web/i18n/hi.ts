@@ -1,4 +1,3 @@
-import { WINDOW_MINUTES } from '../../../core/auth/attempts';
 import { coreLabels } from './core-labels';
 import type { MessageKey } from './en';
 
@@ -23,7 +22,7 @@ export const hi: Record<MessageKey, string> = {
 	password: 'पासवर्ड',
 	sign_in: 'साइन इन',
 	err_bad_credentials: 'उपयोगकर्ता नाम या पासवर्ड गलत है।',
-	err_rate_limited: `बहुत अधिक असफल प्रयास। ${WINDOW_MINUTES} मिनट बाद फिर कोशिश करें।`,
+	err_rate_limited: 'बहुत अधिक असफल प्रयास। {minutes} मिनट बाद फिर कोशिश करें।',
 	err_csrf: 'फ़ॉर्म की अवधि समाप्त हो गई। कृपया फिर से कोशिश करें।',
 	err_missing: 'उपयोगकर्ता नाम और पासवर्ड दोनों भरें।',
 	err_forbidden: 'आपकी भूमिका में यह अनुमति नहीं है।',
