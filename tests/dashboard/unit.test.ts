@@ -86,7 +86,7 @@ describe('pieces', () => {
 		expect(() => resolveScope(3, '4')).toThrow(/only see district 3/);
 		expect(resolveScope(null, '')).toEqual({ districtId: null });
 		expect(resolveScope(null, '4')).toEqual({ districtId: 4 });
-		expect(() => resolveScope(null, '4 OR 1=1')).toThrow(/not a district id/);
+		expect(() => resolveScope(null, '4 OR 1=1')).toThrow(/^district: "4 OR 1=1" is not an id/);
 	});
 	test('CSV: BOM, quoting, and no spreadsheet formulas from station names', () => {
 		const csv = chartCsv(
