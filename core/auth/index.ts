@@ -3,3 +3,5 @@ export * from './sessions';
 export * from './passwords';
 export * from './throttle';
 export * from './service';
+export * from './totp';
+export * from './second-factor';

@@ -4,7 +4,8 @@ import { MitanError } from '../errors';
 import { isId } from '../ids';
 import { attemptSucceeded, minutesUntil, reserveAttempt, throttleKeys } from './throttle';
 import { checkPasswordStrength, dummyHash, hashPassword, verifyPassword } from './passwords';
-import { createSession, deleteSession, deleteUserSessions } from './sessions';
+import { beginSession, createChallenge, secondFactorStep, type LoginResult } from './second-factor';
+import { deleteSession, deleteUserSessions } from './sessions';
 import {
 	checkRole,
 	checkUsername,
@@ -18,13 +19,6 @@ import {
 } from './users';
 
 /** Login, logout and user administration; every admin action lands in the audit log. */
-
-export interface LoginResult {
-	token: string;
-	csrfToken: string;
-	expiresAt: Date;
-	user: DashboardUser;
-}
 
 /** What the audit log calls a login's actor: the user, or a marker when the name names nobody (finding 11). */
 export const UNKNOWN_USER_ACTOR = 'user:(unknown)';
@@ -69,17 +63,11 @@ export async function login(db: Db, input: { username: unknown; password: unknow
 		throw new MitanError('AUTH_BAD_CREDENTIALS', 'wrong username or password');
 	}
 	await attemptSucceeded(db, keys);
-	const s = await createSession(db, user.id, { ip: input.ip, userAgent: input.userAgent });
-	await audit(db, {
-		districtId: user.districtId,
-		actor: `user:${user.username}`,
-		action: 'auth.login',
-		entity: 'dashboard_user',
-		entityId: user.id,
-		ip: input.ip,
-	});
-	const { passwordHash: _omit, ...plain } = user;
-	return { ...s, user: plain };
+	const meta = { ip: input.ip, userAgent: input.userAgent };
+	// Approvers with TOTP on, and every admin (enrolled here on first login), need a code too.
+	const step = secondFactorStep(user);
+	if (step) return createChallenge(db, user, step, meta);
+	return beginSession(db, user, meta, false);
 }
 
 export async function logout(db: Queryable, token: string, user?: DashboardUser, ip?: string): Promise<void> {
