@@ -9,6 +9,7 @@ import { deleteSession, deleteUserSessions } from './sessions';
 import {
 	checkRole,
 	checkUsername,
+	clearTotp,
 	countAdmins,
 	findUserForLogin,
 	getUser,
@@ -153,7 +154,7 @@ export async function updateUserAsAdmin(
 	db: Db,
 	actor: DashboardUser,
 	id: number,
-	patch: { role?: unknown; districtId?: number | null; disabled?: boolean; password?: unknown },
+	patch: { role?: unknown; districtId?: number | null; disabled?: boolean; password?: unknown; resetTotp?: boolean },
 	ip?: string,
 ): Promise<DashboardUser> {
 	requireRole(actor, 'admin');
@@ -168,11 +169,13 @@ export async function updateUserAsAdmin(
 			passwordHash = await hashPassword(patch.password);
 		}
 		const after = await updateUser(tx, id, { role, districtId, disabled: patch.disabled, passwordHash });
+		// A lost phone: the second factor is cleared; an admin enrols again at the next login.
+		if (patch.resetTotp) await clearTotp(tx, id);
 		// The last admin cannot lock everyone out.
 		if (before.role === 'admin' && (after.role !== 'admin' || after.disabled) && (await countAdmins(tx)) === 0) {
 			throw new MitanError('AUTH_LAST_ADMIN', 'role: the last active admin cannot be demoted or disabled', { field: 'role' });
 		}
-		if (after.disabled || passwordHash || after.role !== before.role) await deleteUserSessions(tx, id);
+		if (after.disabled || passwordHash || patch.resetTotp || after.role !== before.role) await deleteUserSessions(tx, id);
 		await audit(tx, {
 			districtId: after.districtId,
 			actor: `user:${actor.username}`,
@@ -186,6 +189,7 @@ export async function updateUserAsAdmin(
 				districtId: [before.districtId, after.districtId],
 				disabled: [before.disabled, after.disabled],
 				passwordChanged: !!passwordHash,
+				totpReset: !!patch.resetTotp,
 			},
 		});
 		return after;

@@ -109,6 +109,13 @@ export async function getLoginUser(db: Queryable, id: number): Promise<LoginUser
 	return r ? toLoginUser(r) : null;
 }
 
+export async function clearTotp(db: Queryable, id: number): Promise<void> {
+	await db.query(
+		'UPDATE dashboard_users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = now() WHERE id = $1',
+		[id],
+	);
+}
+
 /** Enrolment: a new secret, not yet counted (the user confirms it with a code first). */
 export async function setPendingTotpSecret(db: Queryable, id: number, secret: string): Promise<void> {
 	await db.query(

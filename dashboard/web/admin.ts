@@ -43,6 +43,7 @@ export function adminRouter(db: Db, defaultZone: string): Router {
 <select name="district" aria-label="${label('district')}">${districtOptions(u.districtId)}</select>
 <select name="disabled" aria-label="${label('status')}"><option value="0"${u.disabled ? '' : ' selected'}>${label('enabled')}</option><option value="1"${u.disabled ? ' selected' : ''}>${label('disabled')}</option></select>
 <input type="password" name="password" placeholder="${label('new_password')}" autocomplete="new-password">
+<label class="inline"><input type="checkbox" name="reset_totp" value="1"> ${label('reset_totp')}</label>
 <button class="btn" type="submit">${label('save')}</button></form></td><td>${esc(formatDateTime(lang, u.createdAt, zone))}</td></tr>`,
 			)
 			.join('');
@@ -105,6 +106,7 @@ ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash
 					districtId: b.district === undefined ? undefined : districtOf(b.district),
 					disabled: b.disabled === undefined ? undefined : b.disabled === '1',
 					password: b.password,
+					resetTotp: b.reset_totp === '1',
 				},
 				clientIp(req),
 			);

@@ -39,6 +39,10 @@ describeEachEngine('TOTP second factor', (ctx) => {
 		app = createApp({ db: ctx.db, publicUrl: 'http://localhost:3000' });
 	});
 
+	// One admin session for the tests that need one: a TOTP code works once, so logins are few.
+	let admin: Awaited<ReturnType<typeof loginAgent>> | undefined;
+	const asAdmin = async () => (admin ??= await loginAgent(app, 'admin2'));
+
 	async function passwordStep(username: string, password = PASSWORD) {
 		const agent = request.agent(app);
 		const token = loginFormToken((await agent.get('/login')).text);
@@ -146,8 +150,25 @@ describeEachEngine('TOTP second factor', (ctx) => {
 		await viewer.agent.get('/account/totp').expect(403);
 	});
 
+	test('an admin resets a lost phone: the approver signs in with the password alone again, sessions end, audited', async () => {
+		const { agent, csrf } = await asAdmin();
+		const [{ id }] = await ctx.db.query<{ id: number }>(`SELECT id FROM dashboard_users WHERE username = 'asp'`);
+		// asp's sessions from the test before (a code each time: the helper's phone knows it).
+		const sessions = () => ctx.db.query('SELECT 1 FROM dashboard_sessions WHERE user_id = $1', [id]);
+		expect((await sessions()).length).toBeGreaterThan(0);
+		await agent.post(`/admin/users/${id}`).type('form').send({ _csrf: csrf, role: 'approver', district: '1', reset_totp: '1' }).expect(200);
+		expect(await sessions()).toEqual([]);
+		const { res } = await passwordStep('asp');
+		expect(res.headers.location).toBe('/reach');
+		const [a] = await ctx.db.query<{ n: number }>(
+			`SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.user_updated' AND entity_id = $1 AND details->>'totpReset' = 'true'`,
+			[String(id)],
+		);
+		expect(a.n).toBe(1);
+	});
+
 	test('admins cannot create an account with a guessable password; nothing is saved', async () => {
-		const { agent, csrf } = await loginAgent(app, 'admin2');
+		const { agent, csrf } = await asAdmin();
 		for (const password of ['password1234', '1234567890']) {
 			const r = await agent.post('/admin/users').type('form').send({ _csrf: csrf, username: 'weakling', password, role: 'viewer' });
 			expect(r.status).toBe(400);

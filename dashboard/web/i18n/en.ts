@@ -217,6 +217,7 @@ export const en = {
 	disabled: 'Disabled',
 	enabled: 'Active',
 	new_password: 'New password (optional)',
+	reset_totp: 'Reset two-step sign-in (lost phone)',
 	user_created: 'User added.',
 	user_updated: 'User updated.',
 	password_rule: 'At least 12 characters; not a common or leaked password, a name or a simple pattern (four unrelated words work well).',
