@@ -1,12 +1,19 @@
 import { randomBytes } from 'crypto';
-import { createAdmin } from '../core/auth';
+import { createAdmin, isStrongPassword } from '../core/auth';
 import type { Queryable } from '../core/db';
 import { MitanError } from '../core/errors';
 
-/** A password a person can type from a printout: 16 characters from an unambiguous alphabet. */
+/**
+ * A password a person can type from a printout: 16 characters from an unambiguous alphabet
+ * (about 93 bits). Drawn again in the rare case the policy (core/auth/passwords.ts) finds a
+ * pattern in it, so the first admin's bootstrap never fails on its own password.
+ */
 export function generatePassword(): string {
 	const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
-	return [...randomBytes(16)].map((b) => alphabet[b % alphabet.length]).join('');
+	for (;;) {
+		const pw = [...randomBytes(16)].map((b) => alphabet[b % alphabet.length]).join('');
+		if (isStrongPassword(pw, 'admin')) return pw;
+	}
 }
 
 /**

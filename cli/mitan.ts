@@ -74,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
 				out(
 					`  dashboard login       ${s.firstAdmin.username} / ${s.firstAdmin.password}   (shown once: change it / केवल एक बार दिखाया गया)`,
 				);
+			if (s.firstAdmin) out('                        first login: set up the authenticator app / पहले लॉगिन पर ऑथेंटिकेटर ऐप सेट करें');
 			if (s.n8n) out(`  n8n                   ${s.n8n.url}  (${s.n8n.owner.email} / ${s.n8n.owner.password})`);
 			out('Press Ctrl+C to stop.');
 			await new Promise<void>((resolve) => {

@@ -100,7 +100,14 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 	const config = resolveConfig(overrides, env);
 
 	// 3. Gateway + dashboard.
-	const app = await startServer({ db, port: config.port, host: '127.0.0.1', publicUrl: config.publicUrl, env });
+	const app = await startServer({
+		db,
+		port: config.port,
+		host: '127.0.0.1',
+		publicUrl: config.publicUrl,
+		env,
+		trustedProxies: config.trustedProxies,
+	});
 	stops.unshift(() => app.close());
 	log(`gateway + dashboard: ${app.url}`);
 

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL, SANDBOX_DEFAULT_PORT } from './channels/api';
+import { parseTrustedProxies } from './client-ip';
 import { MitanError } from './errors';
 import { trimBase } from './url';
 
@@ -33,6 +34,8 @@ export interface MitanConfig {
 	port: number;
 	host: string;
 	publicUrl: string;
+	/** Proxies whose X-Forwarded-For is believed (MITAN_TRUSTED_PROXIES); none by default. */
+	trustedProxies: string[];
 	sessionSecret?: string;
 	/** The sandbox standing in for Meta and X (training mode, `npm run sandbox`). */
 	sandboxPort: number;
@@ -71,6 +74,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		port,
 		host: pick(explicit.host, 'HOST') ?? '127.0.0.1',
 		publicUrl: trimBase(pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`),
+		trustedProxies: explicit.trustedProxies ?? parseTrustedProxies(e('MITAN_TRUSTED_PROXIES')),
 		sessionSecret: pick(explicit.sessionSecret, 'MITAN_SESSION_SECRET'),
 		sandboxPort,
 		sandboxHost: pick(explicit.sandboxHost, 'SANDBOX_HOST') ?? '127.0.0.1',

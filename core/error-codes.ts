@@ -56,6 +56,8 @@ export const ERROR_CODES = {
 	BODY_TOO_LARGE: { action: 'fix_input', status: 413 },
 	BODY_UNREADABLE: { action: 'fix_input' },
 	API_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	// An id that no row can have (core/ids.ts): not a whole number from 1 to 2147483647.
+	ID_INVALID: { action: 'fix_input' },
 
 	// Dashboard login, sessions and users (core/auth).
 	AUTH_REQUIRED: { action: 'reauthenticate' },
@@ -71,6 +73,9 @@ export const ERROR_CODES = {
 	AUTH_USER_EXISTS: { action: 'fix_input' },
 	AUTH_USER_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
 	AUTH_LAST_ADMIN: { action: 'fix_input' },
+	// The TOTP second factor (core/auth/second-factor.ts): a wrong code, or a challenge that ended.
+	AUTH_TOTP_WRONG: { action: 'reauthenticate' },
+	AUTH_CHALLENGE_EXPIRED: { action: 'reauthenticate' },
 
 	// Dashboard queries (core/dashboard, dashboard/web).
 	DASHBOARD_BAD_DATE: { action: 'fix_input' },

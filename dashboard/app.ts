@@ -1,4 +1,5 @@
 import express from 'express';
+import { trustProxySetting } from '../core/client-ip';
 import { httpErrorOf } from '../core/errors';
 import type { AppDeps } from './deps';
 import { gatewayRouter } from './gateway';
@@ -18,7 +19,7 @@ export type { AppDeps };
 export function createApp(deps: AppDeps): express.Express {
 	const app = express();
 	app.disable('x-powered-by');
-	app.set('trust proxy', 'loopback');
+	app.set('trust proxy', trustProxySetting(deps.trustedProxies ?? []));
 	app.get('/healthz', (_req, res) => {
 		res.json({ ok: true });
 	});

@@ -11,4 +11,6 @@ export interface AppDeps {
 	 * servers listen on 127.0.0.1 (core/net/public-fetch.ts). Production leaves it unset.
 	 */
 	unsafeMediaAddressesForTests?: readonly string[];
+	/** Proxies whose X-Forwarded-For is believed (config.trustedProxies); none when absent. */
+	trustedProxies?: string[];
 }

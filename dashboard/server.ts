@@ -11,8 +11,9 @@ export async function startServer(opts: {
 	host?: string;
 	publicUrl: string;
 	env?: NodeJS.ProcessEnv;
+	trustedProxies?: string[];
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-	const app = createApp({ db: opts.db, publicUrl: opts.publicUrl, env: opts.env });
+	const app = createApp({ db: opts.db, publicUrl: opts.publicUrl, env: opts.env, trustedProxies: opts.trustedProxies });
 	const server = await new Promise<Server>((resolve, reject) => {
 		const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
 		s.on('error', reject);
@@ -33,7 +34,7 @@ async function main(input: MitanConfigInput = {}): Promise<void> {
 	const cfg = resolveConfig(input);
 	const db = await openDb(cfg);
 	await migrate(db);
-	const s = await startServer({ db, port: cfg.port, host: cfg.host, publicUrl: cfg.publicUrl });
+	const s = await startServer({ db, port: cfg.port, host: cfg.host, publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies });
 	process.stdout.write(`Police Mitan gateway + dashboard on ${s.url}\n`);
 }
 

@@ -1,12 +1,15 @@
 import type { Db, Queryable } from '../db';
 import { audit } from '../audit';
 import { MitanError } from '../errors';
-import { isLimited, recordAttempt } from './attempts';
+import { isId } from '../ids';
+import { attemptSucceeded, minutesUntil, reserveAttempt, throttleKeys } from './throttle';
 import { checkPasswordStrength, dummyHash, hashPassword, verifyPassword } from './passwords';
-import { createSession, deleteSession, deleteUserSessions } from './sessions';
+import { beginSession, createChallenge, secondFactorStep, type LoginResult } from './second-factor';
+import { deleteSession, deleteUserSessions } from './sessions';
 import {
 	checkRole,
 	checkUsername,
+	clearTotp,
 	countAdmins,
 	findUserForLogin,
 	getUser,
@@ -18,12 +21,8 @@ import {
 
 /** Login, logout and user administration; every admin action lands in the audit log. */
 
-export interface LoginResult {
-	token: string;
-	csrfToken: string;
-	expiresAt: Date;
-	user: DashboardUser;
-}
+/** What the audit log calls a login's actor: the user, or a marker when the name names nobody (finding 11). */
+export const UNKNOWN_USER_ACTOR = 'user:(unknown)';
 
 export async function login(db: Db, input: { username: unknown; password: unknown; ip: string; userAgent?: string }): Promise<LoginResult> {
 	const username = typeof input.username === 'string' ? input.username.trim().toLowerCase().slice(0, 60) : '';
@@ -33,16 +32,30 @@ export async function login(db: Db, input: { username: unknown; password: unknow
 			field: !username ? 'username' : 'password',
 		});
 	}
-	if (await isLimited(db, input.ip, username)) {
-		throw new MitanError('AUTH_RATE_LIMITED', 'too many failed logins: wait 15 minutes and try again');
-	}
 	const user = await findUserForLogin(db, username);
+	// What was typed is stored only when it names a user: it may be a password typed in the wrong field.
+	const actor = user ? `user:${user.username}` : UNKNOWN_USER_ACTOR;
+	const keys = throttleKeys(input.ip, user ? { userId: user.id } : { typed: username });
+	// Reserved before hashing, in one locking statement: concurrent guesses cannot all pass (finding 2).
+	const seat = await reserveAttempt(db, keys);
+	if (!seat.admitted) {
+		const minutes = minutesUntil(seat.lockedUntil);
+		await audit(db, {
+			districtId: user?.districtId ?? null,
+			actor,
+			action: 'auth.login_refused',
+			entity: 'dashboard_user',
+			entityId: user?.id ?? null,
+			ip: input.ip,
+			details: { reason: 'rate_limited', lockedUntil: seat.lockedUntil?.toISOString() ?? null },
+		});
+		throw new MitanError('AUTH_RATE_LIMITED', `too many failed logins: wait ${minutes} minutes and try again`, { minutes });
+	}
 	// Verify against a dummy hash for unknown users so timing does not reveal which names exist.
 	const ok = (await verifyPassword(user?.passwordHash ?? (await dummyHash()), password)) && !!user && !user.disabled;
-	await recordAttempt(db, input.ip, username, ok);
 	if (!ok || !user) {
 		await audit(db, {
-			actor: `user:${username}`,
+			actor,
 			action: 'auth.login_failed',
 			entity: 'dashboard_user',
 			entityId: user?.id ?? null,
@@ -50,17 +63,12 @@ export async function login(db: Db, input: { username: unknown; password: unknow
 		});
 		throw new MitanError('AUTH_BAD_CREDENTIALS', 'wrong username or password');
 	}
-	const s = await createSession(db, user.id, { ip: input.ip, userAgent: input.userAgent });
-	await audit(db, {
-		districtId: user.districtId,
-		actor: `user:${user.username}`,
-		action: 'auth.login',
-		entity: 'dashboard_user',
-		entityId: user.id,
-		ip: input.ip,
-	});
-	const { passwordHash: _omit, ...plain } = user;
-	return { ...s, user: plain };
+	await attemptSucceeded(db, keys);
+	const meta = { ip: input.ip, userAgent: input.userAgent };
+	// Approvers with TOTP on, and every admin (enrolled here on first login), need a code too.
+	const step = secondFactorStep(user);
+	if (step) return createChallenge(db, user, step, meta);
+	return beginSession(db, user, meta, false);
 }
 
 export async function logout(db: Queryable, token: string, user?: DashboardUser, ip?: string): Promise<void> {
@@ -87,7 +95,7 @@ export interface NewUser {
 
 async function checkDistrict(db: Queryable, districtId: number | null | undefined): Promise<number | null> {
 	if (districtId === null || districtId === undefined) return null;
-	if (!Number.isInteger(districtId))
+	if (!isId(districtId))
 		throw new MitanError('AUTH_BAD_DISTRICT', 'district: must be a district id or empty for state-level', {
 			field: 'district',
 		});
@@ -146,7 +154,7 @@ export async function updateUserAsAdmin(
 	db: Db,
 	actor: DashboardUser,
 	id: number,
-	patch: { role?: unknown; districtId?: number | null; disabled?: boolean; password?: unknown },
+	patch: { role?: unknown; districtId?: number | null; disabled?: boolean; password?: unknown; resetTotp?: boolean },
 	ip?: string,
 ): Promise<DashboardUser> {
 	requireRole(actor, 'admin');
@@ -161,11 +169,13 @@ export async function updateUserAsAdmin(
 			passwordHash = await hashPassword(patch.password);
 		}
 		const after = await updateUser(tx, id, { role, districtId, disabled: patch.disabled, passwordHash });
+		// A lost phone: the second factor is cleared; an admin enrols again at the next login.
+		if (patch.resetTotp) await clearTotp(tx, id);
 		// The last admin cannot lock everyone out.
 		if (before.role === 'admin' && (after.role !== 'admin' || after.disabled) && (await countAdmins(tx)) === 0) {
 			throw new MitanError('AUTH_LAST_ADMIN', 'role: the last active admin cannot be demoted or disabled', { field: 'role' });
 		}
-		if (after.disabled || passwordHash || after.role !== before.role) await deleteUserSessions(tx, id);
+		if (after.disabled || passwordHash || patch.resetTotp || after.role !== before.role) await deleteUserSessions(tx, id);
 		await audit(tx, {
 			districtId: after.districtId,
 			actor: `user:${actor.username}`,
@@ -179,6 +189,7 @@ export async function updateUserAsAdmin(
 				districtId: [before.districtId, after.districtId],
 				disabled: [before.disabled, after.disabled],
 				passwordChanged: !!passwordHash,
+				totpReset: !!patch.resetTotp,
 			},
 		});
 		return after;

@@ -27,6 +27,9 @@ interface UserRow extends Record<string, unknown> {
 	language: 'hi' | 'en';
 	disabled_at: Date | null;
 	created_at: Date;
+	totp_secret: string | null;
+	totp_enabled_at: Date | null;
+	totp_last_step: string | number | null;
 }
 
 function toUser(r: UserRow): DashboardUser {
@@ -78,9 +81,61 @@ export async function insertUser(
 	return toUser(rows[0]);
 }
 
-export async function findUserForLogin(db: Queryable, username: string): Promise<(DashboardUser & { passwordHash: string }) | null> {
+export interface LoginUser extends DashboardUser {
+	passwordHash: string;
+	/** TOTP: a secret while enrolling, `enabled` once confirmed (core/auth/second-factor.ts). */
+	totp: { secret: string | null; enabled: boolean; lastStep: number | null };
+}
+
+function toLoginUser(r: UserRow): LoginUser {
+	return {
+		...toUser(r),
+		passwordHash: r.password_hash,
+		totp: {
+			secret: r.totp_secret,
+			enabled: r.totp_enabled_at !== null,
+			lastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
+		},
+	};
+}
+
+export async function findUserForLogin(db: Queryable, username: string): Promise<LoginUser | null> {
 	const [r] = await db.query<UserRow>('SELECT * FROM dashboard_users WHERE username = $1', [username]);
-	return r ? { ...toUser(r), passwordHash: r.password_hash } : null;
+	return r ? toLoginUser(r) : null;
+}
+
+export async function getLoginUser(db: Queryable, id: number): Promise<LoginUser | null> {
+	const [r] = await db.query<UserRow>('SELECT * FROM dashboard_users WHERE id = $1', [id]);
+	return r ? toLoginUser(r) : null;
+}
+
+export async function clearTotp(db: Queryable, id: number): Promise<void> {
+	await db.query(
+		'UPDATE dashboard_users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = now() WHERE id = $1',
+		[id],
+	);
+}
+
+/** Enrolment: a new secret, not yet counted (the user confirms it with a code first). */
+export async function setPendingTotpSecret(db: Queryable, id: number, secret: string): Promise<void> {
+	await db.query(
+		'UPDATE dashboard_users SET totp_secret = $2, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = now() WHERE id = $1',
+		[id, secret],
+	);
+}
+
+/**
+ * Records an accepted code's step; `enable` also switches the second factor on. Only a later step
+ * than the stored one is written, so two requests racing with one code cannot both succeed.
+ */
+export async function acceptTotpStep(db: Queryable, id: number, step: number, enable: boolean): Promise<boolean> {
+	const rows = await db.query(
+		`UPDATE dashboard_users SET totp_last_step = $2,
+            totp_enabled_at = CASE WHEN $3::boolean THEN COALESCE(totp_enabled_at, now()) ELSE totp_enabled_at END
+      WHERE id = $1 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+		[id, step, enable],
+	);
+	return rows.length === 1;
 }
 
 export async function getUser(db: Queryable, id: number): Promise<DashboardUser | null> {

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db';
 import { decide as decideApproval, listPending, resumeExecution, type DecideResult, type Decision, type PendingItem } from '../approvals';
-import { MitanError } from '../errors';
+import { parseId } from '../ids';
 import { listDistricts } from './districts';
 import type { PageData, Scope } from './types';
 
@@ -76,10 +76,7 @@ export interface DashboardDecision {
  * execution is resumed in the background; when that call fails the deadline sweep retries it.
  */
 export async function decideFromDashboard(db: Db, d: DashboardDecision): Promise<DecideResult> {
-	const raw = String(d.approvalId ?? '');
-	const approvalId = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-	if (!Number.isSafeInteger(approvalId) || approvalId <= 0)
-		throw new MitanError('APPROVAL_NOT_FOUND', `approval "${raw}" does not exist`, { field: 'id' });
+	const approvalId = parseId(d.approvalId, 'id');
 	const result = await decideApproval(db, {
 		approvalId,
 		decision: d.decision as Decision, // validated by core/approvals

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db';
 import { MitanError } from '../errors';
+import { parseOptionalId } from '../ids';
 import type { Scope } from './types';
 
 export interface District {
@@ -21,11 +22,7 @@ export async function listDistricts(db: Queryable): Promise<District[]> {
  * another is refused, not silently ignored); a state-level user picks one or sees all.
  */
 export function resolveScope(userDistrictId: number | null, requested: unknown): Scope {
-	const raw = requested === undefined || requested === null ? '' : String(requested);
-	if (raw !== '' && !/^\d{1,9}$/.test(raw)) {
-		throw new MitanError('DASHBOARD_BAD_DISTRICT', `district: "${raw}" is not a district id`, { field: 'district' });
-	}
-	const wanted = raw === '' ? null : Number(raw);
+	const wanted = parseOptionalId(requested, 'district', 'DASHBOARD_BAD_DISTRICT');
 	if (userDistrictId !== null) {
 		if (wanted !== null && wanted !== userDistrictId) {
 			throw new MitanError('AUTH_FORBIDDEN', `district: you may only see district ${userDistrictId}`, { field: 'district' });

@@ -5,6 +5,7 @@ import { listDistricts } from '../../core/dashboard';
 import { httpStatusOf, isMitanError } from '../../core/errors';
 import { districtTimeZone } from '../../core/districts';
 import { esc } from '../../core/html';
+import { parseId, parseOptionalId } from '../../core/ids';
 import { formatDateTime, labeler, t } from './i18n';
 import { shell } from './layout';
 import { clientIp, locals, requireCsrf, requireLogin } from './http';
@@ -42,6 +43,7 @@ export function adminRouter(db: Db, defaultZone: string): Router {
 <select name="district" aria-label="${label('district')}">${districtOptions(u.districtId)}</select>
 <select name="disabled" aria-label="${label('status')}"><option value="0"${u.disabled ? '' : ' selected'}>${label('enabled')}</option><option value="1"${u.disabled ? ' selected' : ''}>${label('disabled')}</option></select>
 <input type="password" name="password" placeholder="${label('new_password')}" autocomplete="new-password">
+<label class="inline"><input type="checkbox" name="reset_totp" value="1"> ${label('reset_totp')}</label>
 <button class="btn" type="submit">${label('save')}</button></form></td><td>${esc(formatDateTime(lang, u.createdAt, zone))}</td></tr>`,
 			)
 			.join('');
@@ -72,7 +74,7 @@ ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash
 			);
 	};
 
-	const districtOf = (v: unknown): number | null => (v === undefined || v === '' ? null : Number(v));
+	const districtOf = (v: unknown): number | null => parseOptionalId(v, 'district', 'AUTH_BAD_DISTRICT');
 
 	r.get('/admin/users', requireLogin('admin'), async (_req, res) => page(res));
 
@@ -98,12 +100,13 @@ ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash
 			await updateUserAsAdmin(
 				db,
 				locals(res).user!,
-				Number(req.params.id) || 0,
+				parseId(req.params.id, 'id'),
 				{
 					role: b.role,
 					districtId: b.district === undefined ? undefined : districtOf(b.district),
 					disabled: b.disabled === undefined ? undefined : b.disabled === '1',
 					password: b.password,
+					resetTotp: b.reset_totp === '1',
 				},
 				clientIp(req),
 			);

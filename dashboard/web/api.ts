@@ -21,6 +21,7 @@ import {
 	type Scope,
 } from '../../core/dashboard';
 import { MitanError } from '../../core/errors';
+import { parseOptionalId } from '../../core/ids';
 import { TtlCache } from './cache';
 import { chartCsv } from './csv';
 import { canSeeSensitive } from '../../core/complaints/visibility';
@@ -74,9 +75,7 @@ const LOADERS: Record<string, Loader> = {
 	},
 	approvals: (db, c) => approvalsPage(db, c.scope),
 	broadcast: async (db, c) => {
-		const id = c.query.id === undefined || c.query.id === '' ? undefined : Number(c.query.id);
-		if (id !== undefined && !Number.isSafeInteger(id))
-			throw new MitanError('DASHBOARD_BAD_ID', `id: "${String(c.query.id)}" is not a broadcast id`, { field: 'id' });
+		const id = parseOptionalId(c.query.id, 'id', 'DASHBOARD_BAD_ID') ?? undefined;
 		const p = await broadcastProgress(db, c.scope, id);
 		return { scope: c.scope, ...p } as PageData;
 	},

@@ -1,11 +1,22 @@
 import express, { Router } from 'express';
 import type { Db } from '../../core/db';
-import { login, logout } from '../../core/auth';
+import { CHALLENGE_MINUTES, login, logout } from '../../core/auth';
 import { httpStatusOf, isMitanError, MitanError } from '../../core/errors';
 import { esc } from '../../core/html';
 import { isLang, labeler, t, type Lang, type MessageKey } from './i18n';
 import { shell } from './layout';
-import { clientIp, locals, parseCookies, randomToken, requireCsrf, safeNext, sameToken, setCookie, type CookieNames } from './http';
+import {
+	clientIp,
+	locals,
+	parseCookies,
+	randomToken,
+	requireCsrf,
+	safeNext,
+	sameToken,
+	setCookie,
+	startSessionCookies,
+	type CookieNames,
+} from './http';
 
 /**
  * Login, logout and the language switch. The login form has no session yet, so its CSRF
@@ -21,7 +32,7 @@ function loginPage(lang: Lang, next: string, csrf: string, error?: string, usern
 		body: `<section class="panel login">
   <h1>${label('login_title')}</h1>
   <p class="muted">${label('login_hint')}</p>
-  ${error ? `<p class="flash bad" role="alert">${label(error)}</p>` : ''}
+  ${error ? `<p class="flash bad" role="alert">${esc(error)}</p>` : ''}
   <form method="post" action="/login" autocomplete="on">
     <input type="hidden" name="_csrf" value="${esc(csrf)}">
     <input type="hidden" name="next" value="${esc(next)}">
@@ -31,6 +42,11 @@ function loginPage(lang: Lang, next: string, csrf: string, error?: string, usern
   </form>
 </section>`,
 	});
+}
+
+/** The officer's message for a refused login; a lock says how long it lasts. */
+function messageOf(lang: Lang, key: MessageKey, err: MitanError): string {
+	return t(lang, key).replace('{minutes}', String(err.details?.minutes ?? ''));
 }
 
 export function authRouter(db: Db, names: CookieNames, secure: boolean): Router {
@@ -56,17 +72,19 @@ export function authRouter(db: Db, names: CookieNames, secure: boolean): Router 
 			res
 				.status(httpStatusOf(err))
 				.type('html')
-				.send(loginPage(lang, next, token, error, typeof body.username === 'string' ? body.username.slice(0, 60) : ''));
+				.send(
+					loginPage(lang, next, token, messageOf(lang, error, err), typeof body.username === 'string' ? body.username.slice(0, 60) : ''),
+				);
 		};
 		if (!sameToken(body._csrf, cookieToken)) return again(new MitanError('CSRF_FAILED', 'login form token missing or wrong'), 'err_csrf');
 		try {
 			const s = await login(db, { username: body.username, password: body.password, ip: clientIp(req), userAgent: req.get('user-agent') });
-			setCookie(res, names.session, s.token, {
-				secure,
-				sameSite: 'Lax',
-				maxAgeSeconds: Math.floor((s.expiresAt.getTime() - Date.now()) / 1000),
-			});
-			setCookie(res, names.loginCsrf, '', { secure, sameSite: 'Strict', maxAgeSeconds: 0 });
+			if (s.kind === 'second_factor') {
+				// The login form's CSRF cookie stays: the code form is checked against it too.
+				setCookie(res, names.challenge, s.challenge, { secure, sameSite: 'Strict', maxAgeSeconds: CHALLENGE_MINUTES * 60 });
+				return res.redirect(303, `/login/totp?next=${encodeURIComponent(next)}`);
+			}
+			startSessionCookies(res, names, secure, s);
 			res.redirect(303, next);
 		} catch (e) {
 			if (!isMitanError(e)) throw e;

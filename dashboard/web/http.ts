@@ -39,13 +39,15 @@ export function parseCookies(header: string | undefined): Record<string, string>
 export interface CookieNames {
 	session: string;
 	loginCsrf: string;
+	/** Between the right password and the TOTP code (core/auth/second-factor.ts). */
+	challenge: string;
 	lang: string;
 }
 
 /** With an https public URL cookies are Secure and use the __Host- prefix (no Domain, Path=/, Secure). */
 export function cookieNames(secure: boolean): CookieNames {
 	const p = secure ? '__Host-' : '';
-	return { session: `${p}mitan_sid`, loginCsrf: `${p}mitan_login`, lang: 'mitan_lang' };
+	return { session: `${p}mitan_sid`, loginCsrf: `${p}mitan_login`, challenge: `${p}mitan_2fa`, lang: 'mitan_lang' };
 }
 
 export function setCookie(
@@ -59,6 +61,22 @@ export function setCookie(
 	if (opts.secure) parts.push('Secure');
 	if (opts.maxAgeSeconds !== undefined) parts.push(`Max-Age=${opts.maxAgeSeconds}`);
 	res.append('Set-Cookie', parts.join('; '));
+}
+
+/** The end of a login: the session cookie set, the login form's and the challenge's cookies cleared. */
+export function startSessionCookies(
+	res: express.Response,
+	names: CookieNames,
+	secure: boolean,
+	s: { token: string; expiresAt: Date },
+): void {
+	setCookie(res, names.session, s.token, {
+		secure,
+		sameSite: 'Lax',
+		maxAgeSeconds: Math.floor((s.expiresAt.getTime() - Date.now()) / 1000),
+	});
+	setCookie(res, names.loginCsrf, '', { secure, sameSite: 'Strict', maxAgeSeconds: 0 });
+	setCookie(res, names.challenge, '', { secure, sameSite: 'Strict', maxAgeSeconds: 0 });
 }
 
 /** The caller's address (core's rule, behind the app's trust-proxy setting); 'unknown' keeps the login limit keyed. */

@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps';
 import { adminRouter } from './admin';
 import { apiRouter } from './api';
 import { authRouter } from './auth';
+import { secondFactorRouter } from './second-factor';
 import { TtlCache, webSettings } from './cache';
 import { resolveConfig } from '../../core/config';
 import type { PageData } from '../../core/dashboard';
@@ -67,6 +68,7 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	web.use('/assets', express.static(dir, { maxAge: '1h', index: false, fallthrough: false }));
 	web.use(sessionMiddleware(deps.db, names));
 	web.use(authRouter(deps.db, names, secure));
+	web.use(secondFactorRouter(deps.db, names, secure));
 	// One cache per mounted app: two apps in one process (tests on two engines) never share answers.
 	const cache = new TtlCache<PageData>(webSettings.apiCacheMs);
 	// The installation's zone: the clock of the state-level view (a district's view uses its own).

@@ -53,7 +53,7 @@ export function shell(p: ShellInput): string {
 	const other: Lang = p.lang === 'hi' ? 'en' : 'hi';
 	const langLink = `<a class="lang" id="lang-switch" href="/lang?to=${other}&amp;next=${encodeURIComponent(p.currentUrl ?? '/')}" hreflang="${other}">${label('switch_to')}</a>`;
 	const userBox = p.user
-		? `<div class="who"><span class="uname">${esc(p.user.displayName || p.user.username)}</span> <span class="role">${label(p.user.role)}</span>
+		? `<div class="who"><span class="uname">${esc(p.user.displayName || p.user.username)}</span> <span class="role">${label(p.user.role)}</span>${p.user.role !== 'viewer' ? ` <a class="link" href="/account/totp">${label('totp_title')}</a>` : ''}
        <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${esc(p.csrf)}"><button type="submit" class="link">${label('logout')}</button></form></div>`
 		: '';
 	return `<!doctype html>

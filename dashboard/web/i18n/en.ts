@@ -1,4 +1,3 @@
-import { WINDOW_MINUTES } from '../../../core/auth/attempts';
 import { coreLabels } from './core-labels';
 
 /**
@@ -28,7 +27,20 @@ export const en = {
 	password: 'Password',
 	sign_in: 'Sign in',
 	err_bad_credentials: 'Wrong username or password.',
-	err_rate_limited: `Too many failed attempts. Wait ${WINDOW_MINUTES} minutes and try again.`,
+	totp_title: 'Two-step sign-in',
+	totp_hint: 'Enter the 6-digit code shown in your authenticator app.',
+	totp_code: '6-digit code',
+	totp_enrol_required: 'Admins must use a second step at sign-in. Set it up now, once.',
+	totp_offer: 'Protect your account with a second step at sign-in: a code from an app on your phone.',
+	totp_enrol_app: 'Install an authenticator app on your phone (for example Google Authenticator, Microsoft Authenticator or FreeOTP).',
+	totp_enrol_key: 'In the app, add an account and type this key (or open the link on the phone):',
+	totp_enrol_link: 'Open in the authenticator app',
+	totp_enrol_code: 'Enter the 6-digit code the app now shows.',
+	totp_start_again: 'Start again with your password',
+	totp_on: 'Two-step sign-in is on for this account.',
+	totp_turn_on: 'Turn on',
+	err_totp_wrong: 'Wrong or already used code. Enter the current code from the app.',
+	err_rate_limited: 'Too many failed attempts. Wait {minutes} minutes and try again.',
 	err_csrf: 'The form expired. Please try again.',
 	err_missing: 'Enter both username and password.',
 	err_forbidden: 'Your role does not allow this.',
@@ -205,9 +217,10 @@ export const en = {
 	disabled: 'Disabled',
 	enabled: 'Active',
 	new_password: 'New password (optional)',
+	reset_totp: 'Reset two-step sign-in (lost phone)',
 	user_created: 'User added.',
 	user_updated: 'User updated.',
-	password_rule: 'At least 10 characters, not containing the username.',
+	password_rule: 'At least 12 characters; not a common or leaked password, a name or a simple pattern (four unrelated words work well).',
 	...coreLabels('en'),
 };
 

@@ -1,4 +1,3 @@
-import { WINDOW_MINUTES } from '../../../core/auth/attempts';
 import { coreLabels } from './core-labels';
 import type { MessageKey } from './en';
 
@@ -23,7 +22,20 @@ export const hi: Record<MessageKey, string> = {
 	password: 'पासवर्ड',
 	sign_in: 'साइन इन',
 	err_bad_credentials: 'उपयोगकर्ता नाम या पासवर्ड गलत है।',
-	err_rate_limited: `बहुत अधिक असफल प्रयास। ${WINDOW_MINUTES} मिनट बाद फिर कोशिश करें।`,
+	totp_title: 'दो-चरण साइन-इन',
+	totp_hint: 'अपने ऑथेंटिकेटर ऐप में दिखाया गया 6 अंकों का कोड दर्ज करें।',
+	totp_code: '6 अंकों का कोड',
+	totp_enrol_required: 'एडमिन को साइन-इन पर दूसरा चरण उपयोग करना अनिवार्य है। इसे अभी एक बार सेट करें।',
+	totp_offer: 'साइन-इन पर दूसरे चरण से अपना खाता सुरक्षित करें: आपके फ़ोन के ऐप से एक कोड।',
+	totp_enrol_app: 'अपने फ़ोन पर एक ऑथेंटिकेटर ऐप इंस्टॉल करें (जैसे Google Authenticator, Microsoft Authenticator या FreeOTP)।',
+	totp_enrol_key: 'ऐप में खाता जोड़ें और यह कुंजी टाइप करें (या फ़ोन पर लिंक खोलें):',
+	totp_enrol_link: 'ऑथेंटिकेटर ऐप में खोलें',
+	totp_enrol_code: 'ऐप अब जो 6 अंकों का कोड दिखाता है, उसे दर्ज करें।',
+	totp_start_again: 'पासवर्ड से फिर शुरू करें',
+	totp_on: 'इस खाते के लिए दो-चरण साइन-इन चालू है।',
+	totp_turn_on: 'चालू करें',
+	err_totp_wrong: 'कोड गलत है या पहले उपयोग हो चुका है। ऐप का वर्तमान कोड दर्ज करें।',
+	err_rate_limited: 'बहुत अधिक असफल प्रयास। {minutes} मिनट बाद फिर कोशिश करें।',
 	err_csrf: 'फ़ॉर्म की अवधि समाप्त हो गई। कृपया फिर से कोशिश करें।',
 	err_missing: 'उपयोगकर्ता नाम और पासवर्ड दोनों भरें।',
 	err_forbidden: 'आपकी भूमिका में यह अनुमति नहीं है।',
@@ -187,8 +199,9 @@ export const hi: Record<MessageKey, string> = {
 	disabled: 'निष्क्रिय',
 	enabled: 'सक्रिय',
 	new_password: 'नया पासवर्ड (वैकल्पिक)',
+	reset_totp: 'दो-चरण साइन-इन रीसेट करें (फ़ोन खो गया)',
 	user_created: 'उपयोगकर्ता जोड़ा गया।',
 	user_updated: 'उपयोगकर्ता अद्यतन किया गया।',
-	password_rule: 'कम से कम 10 अक्षर, उपयोगकर्ता नाम शामिल न हो।',
+	password_rule: 'कम से कम 12 अक्षर; कोई आम या लीक हुआ पासवर्ड, नाम या सरल पैटर्न नहीं (चार असंबंधित शब्द अच्छे रहते हैं)।',
 	...coreLabels('hi'),
 };
