@@ -44,6 +44,13 @@ export interface MitanConfig {
 	sandboxConfigFile?: string;
 	/** Token of its inspection API (/_sandbox/*); generated per start when unset. */
 	sandboxToken?: string;
+	/**
+	 * The content-approval workflow's webhook (its "Draft submitted" trigger) that the dashboard's
+	 * "Send for approval" calls, and the secret it sends as `Authorization: Bearer …` (the webhook's
+	 * Header Auth credential in n8n). Unset: the dashboard says approval is not configured.
+	 */
+	approvalWebhookUrl?: string;
+	approvalWebhookToken?: string;
 	whatsapp: WhatsAppSettings;
 }
 
@@ -80,6 +87,8 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		sandboxHost: pick(explicit.sandboxHost, 'SANDBOX_HOST') ?? '127.0.0.1',
 		sandboxConfigFile: pick(explicit.sandboxConfigFile, 'SANDBOX_CONFIG'),
 		sandboxToken: pick(explicit.sandboxToken, 'SANDBOX_TOKEN'),
+		approvalWebhookUrl: pick(explicit.approvalWebhookUrl, 'MITAN_APPROVAL_WEBHOOK_URL'),
+		approvalWebhookToken: pick(explicit.approvalWebhookToken, 'MITAN_APPROVAL_WEBHOOK_TOKEN'),
 		whatsapp: {
 			accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
 			phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),

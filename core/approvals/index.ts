@@ -12,3 +12,4 @@ export { DECISION_LABELS, formatDeadline } from './labels';
 export { buildPreview, approvalRequestText, CATEGORY_LABEL, type ContentPreview, type ChannelPreview } from './preview';
 export { renderDecisionPage, renderResultPage, RESULT_MESSAGES, type PageMessage, type DecisionPageInput } from './page';
 export { approvalsOfContent } from './repository';
+export { webhookStarter, type ApprovalStarter, type ApprovalStartConfig } from './start';

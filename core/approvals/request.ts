@@ -139,6 +139,7 @@ export async function requestApproval(db: Db, input: RequestInput, now = new Dat
 			category: content.category,
 			targetDate: content.targetDate,
 			variants: content.variants,
+			channels: content.channels,
 		});
 		const event: ContentEvent = content.state === 'pending' ? 'resubmit' : 'submit';
 		const to = nextState(content.state, event, content.id);

@@ -196,9 +196,9 @@ export async function updateUserAsAdmin(
 	});
 }
 
-const RANK: Record<Role, number> = { viewer: 0, approver: 1, admin: 2 };
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, approver: 2, admin: 3 };
 
-/** Roles are ordered: an admin may do what an approver may, an approver what a viewer may. */
+/** Roles are ordered: an admin may do what an approver may, an approver what an editor may, an editor what a viewer may. */
 export function hasRole(user: DashboardUser, min: Role): boolean {
 	return RANK[user.role] >= RANK[min];
 }

@@ -2,8 +2,9 @@ import type { Queryable } from '../db';
 import { MitanError } from '../errors';
 
 /** All dashboard-user SQL lives here. */
-export type Role = 'viewer' | 'approver' | 'admin';
-export const ROLES: Role[] = ['viewer', 'approver', 'admin'];
+/** In rank order: a viewer reads, an editor (cyber cell staff) also writes drafts, an approver decides, an admin manages users. */
+export type Role = 'viewer' | 'editor' | 'approver' | 'admin';
+export const ROLES: Role[] = ['viewer', 'editor', 'approver', 'admin'];
 
 export interface DashboardUser {
 	id: number;

@@ -53,6 +53,10 @@ export const FACEBOOK_RULES: ChannelRules<'facebook'> = {
 		c.variants.facebook
 			? [{ channel: 'facebook', text: c.variants.facebook.text, link: c.variants.facebook.link ?? null, imageUrl: c.imageUrl }]
 			: [],
+	compose(content) {
+		const v = content.variants.facebook;
+		return { text: v?.text?.trim() || bilingual(content), link: v?.link?.trim() || undefined, imageUrl: content.imageUrl ?? undefined };
+	},
 };
 
 /** Graph post metric → canonical name. Retired since Nov 2025: post_impressions*, replaced by these. */
@@ -78,8 +82,7 @@ export class FacebookPublisher extends GraphPublisherBase implements Publisher {
 	}
 
 	compose(content: SocialContent): PostDraft {
-		const v = content.variants.facebook;
-		return { text: v?.text?.trim() || bilingual(content), link: v?.link?.trim() || undefined, imageUrl: content.imageUrl ?? undefined };
+		return FACEBOOK_RULES.compose!(content);
 	}
 
 	validate(d: PostDraft): Problem[] {

@@ -87,6 +87,10 @@ export const INSTAGRAM_RULES: ChannelRules<'instagram'> = {
 		if (caption === undefined) return [];
 		return [{ channel: 'instagram', caption, length: INSTAGRAM_RULES.length(caption), limit: MAX_CAPTION, imageUrl: c.imageUrl }];
 	},
+	compose: (content) => ({
+		text: content.variants.instagram?.caption?.trim() || bilingual(content),
+		imageUrl: content.imageUrl ?? undefined,
+	}),
 };
 
 export interface InstagramOptions extends HttpOptions {
@@ -122,7 +126,7 @@ export class InstagramPublisher extends GraphPublisherBase implements Publisher 
 	}
 
 	compose(content: SocialContent): PostDraft {
-		return { text: content.variants.instagram?.caption?.trim() || bilingual(content), imageUrl: content.imageUrl ?? undefined };
+		return INSTAGRAM_RULES.compose!(content);
 	}
 
 	validate(d: PostDraft): Problem[] {

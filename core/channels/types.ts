@@ -47,6 +47,11 @@ export interface ChannelRules<C extends Channel = Channel> {
 	validateVariant(value: unknown, problems: Problem[]): ContentVariants[C] | undefined;
 	/** The approver's preview of this channel's variant (none when the content has no variant for it). */
 	preview(content: Content): ChannelPreview[];
+	/**
+	 * Post channels: the post this channel makes of the content (its variant, else the bilingual
+	 * body). The publisher posts exactly this; the editor's preview and checks show exactly this.
+	 */
+	compose?(content: SocialContent): PostDraft;
 }
 
 /** The approved content, channel-neutral; each publisher composes its own post from it. */

@@ -94,6 +94,7 @@ export const X_RULES: ChannelRules<'x'> = {
 		c.variants.x
 			? [{ channel: 'x', text: c.variants.x.text, weightedLength: X_RULES.length(c.variants.x.text), limit: X_MAX_WEIGHTED_LENGTH }]
 			: [],
+	compose: (content) => ({ text: content.variants.x?.text?.trim() || bilingual(content) }),
 };
 
 export class XPublisher extends HttpPublisherBase implements Publisher {
@@ -165,7 +166,7 @@ export class XPublisher extends HttpPublisherBase implements Publisher {
 	}
 
 	compose(content: SocialContent): PostDraft {
-		return { text: content.variants.x?.text?.trim() || bilingual(content) };
+		return X_RULES.compose!(content);
 	}
 
 	validate(d: PostDraft): Problem[] {

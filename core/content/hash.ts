@@ -46,6 +46,8 @@ export function contentHash(d: ContentDraft): string {
 		category: d.category,
 		targetDate: d.targetDate ?? null,
 		variants: d.variants ?? {},
+		// Dropped from the canonical form when null: content from before the choice keeps its hash.
+		channels: d.channels ?? null,
 	};
 	return createHash('sha256').update(HASH_VERSION).update('\n').update(canonicalJson(subject)).digest('hex');
 }

@@ -12,6 +12,7 @@ interface ContentRow {
 	category: Content['category'];
 	target_date: string | null;
 	variants: ContentVariants;
+	channels: string[] | null;
 	state: ContentState;
 	content_hash: string;
 	approved_hash: string | null;
@@ -34,6 +35,7 @@ export function toContent(r: ContentRow): Content {
 		category: r.category,
 		targetDate: r.target_date,
 		variants: r.variants ?? {},
+		channels: r.channels ?? null,
 		state: r.state,
 		contentHash: r.content_hash,
 		approvedHash: r.approved_hash,
@@ -47,8 +49,8 @@ export function toContent(r: ContentRow): Content {
 
 export async function insertContent(db: Queryable, districtId: number, d: ContentDraft, hash: string, createdBy: string): Promise<Content> {
 	const [r] = await db.query<ContentRow>(
-		`INSERT INTO content (district_id, title, body_hi, body_en, image_url, category, target_date, variants, content_hash, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8::jsonb, $9, $10) RETURNING *`,
+		`INSERT INTO content (district_id, title, body_hi, body_en, image_url, category, target_date, variants, content_hash, created_by, channels)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8::jsonb, $9, $10, $11::text[]) RETURNING *`,
 		[
 			districtId,
 			d.title,
@@ -60,6 +62,7 @@ export async function insertContent(db: Queryable, districtId: number, d: Conten
 			JSON.stringify(d.variants ?? {}),
 			hash,
 			createdBy,
+			d.channels ?? null,
 		],
 	);
 	return toContent(r);
@@ -74,9 +77,21 @@ export async function selectContent(db: Queryable, id: number, opts: { forUpdate
 export async function updateContentFields(db: Queryable, id: number, d: ContentDraft, hash: string, state: ContentState): Promise<Content> {
 	const [r] = await db.query<ContentRow>(
 		`UPDATE content SET title = $2, body_hi = $3, body_en = $4, image_url = $5, category = $6, target_date = $7::date,
-       variants = $8::jsonb, content_hash = $9, state = $10, approved_hash = NULL, approved_by = NULL, approved_at = NULL, updated_at = now()
+       variants = $8::jsonb, content_hash = $9, state = $10, channels = $11::text[], approved_hash = NULL, approved_by = NULL, approved_at = NULL, updated_at = now()
      WHERE id = $1 RETURNING *`,
-		[id, d.title, d.bodyHi, d.bodyEn, d.imageUrl ?? null, d.category, d.targetDate ?? null, JSON.stringify(d.variants ?? {}), hash, state],
+		[
+			id,
+			d.title,
+			d.bodyHi,
+			d.bodyEn,
+			d.imageUrl ?? null,
+			d.category,
+			d.targetDate ?? null,
+			JSON.stringify(d.variants ?? {}),
+			hash,
+			state,
+			d.channels ?? null,
+		],
 	);
 	return toContent(r);
 }
@@ -121,6 +136,23 @@ export async function listForDay(db: Queryable, districtId: number, day: string,
 	const rows = await db.query<ContentRow>(
 		'SELECT * FROM content WHERE district_id = $1 AND target_date = $2::date AND state = ANY($3::text[]) ORDER BY id',
 		[districtId, day, states],
+	);
+	return rows.map(toContent);
+}
+
+/** Content of one district meant for the days from..to (inclusive), optionally in one state: by day, then id. */
+export async function listBetween(
+	db: Queryable,
+	districtId: number,
+	from: string,
+	to: string,
+	state?: ContentState,
+	limit = 500,
+): Promise<Content[]> {
+	const rows = await db.query<ContentRow>(
+		`SELECT * FROM content WHERE district_id = $1 AND target_date BETWEEN $2::date AND $3::date AND ($4::text IS NULL OR state = $4)
+     ORDER BY target_date, id LIMIT $5`,
+		[districtId, from, to, state ?? null, limit],
 	);
 	return rows.map(toContent);
 }

@@ -33,14 +33,20 @@ export interface ContentDraft {
 	/** 'YYYY-MM-DD': the day of the district's calendar the content is meant for. */
 	targetDate?: string | null;
 	variants?: ContentVariants;
+	/**
+	 * The channels it is meant for ('whatsapp', 'facebook', 'instagram', 'x'), in the registry's
+	 * order; null or absent = not chosen (every channel, as content written before the choice existed).
+	 */
+	channels?: string[] | null;
 }
 
-export interface Content extends Required<Omit<ContentDraft, 'imageUrl' | 'targetDate' | 'variants'>> {
+export interface Content extends Required<Omit<ContentDraft, 'imageUrl' | 'targetDate' | 'variants' | 'channels'>> {
 	id: number;
 	districtId: number;
 	imageUrl: string | null;
 	targetDate: string | null;
 	variants: ContentVariants;
+	channels: string[] | null;
 	state: ContentState;
 	contentHash: string;
 	approvedHash: string | null;

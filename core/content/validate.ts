@@ -1,4 +1,5 @@
 import { channelRules, allChannels } from '../channels/registry';
+import type { Channel } from '../channels/types';
 import { MitanError } from '../errors';
 import { isObject, textField, unknownKeys, type Problem } from '../problem';
 import { isCalendarDate } from '../time';
@@ -35,6 +36,43 @@ function variants(p: Problem[], v: unknown): ContentVariants {
 	return out as ContentVariants;
 }
 
+/**
+ * The channels chosen (`channels`): known ones, each once, at least one; kept in the registry's
+ * order so the same choice always hashes the same. Undefined/null: not chosen (every channel).
+ */
+function channels(p: Problem[], v: unknown): string[] | null {
+	if (v === undefined || v === null) return null;
+	const known = allChannels();
+	if (!Array.isArray(v) || v.some((c) => typeof c !== 'string')) {
+		p.push({ field: 'channels', message: `must be a list of channels (${known.join(', ')}) / चैनलों की सूची होनी चाहिए` });
+		return null;
+	}
+	const unknown = v.filter((c) => !(known as string[]).includes(c));
+	if (unknown.length)
+		p.push({ field: 'channels', message: `"${unknown.join('", "')}" is not a channel (one of ${known.join(', ')}) / अज्ञात चैनल` });
+	const chosen = known.filter((c) => v.includes(c));
+	if (chosen.length === 0 && unknown.length === 0)
+		p.push({ field: 'channels', message: 'choose at least one channel / कम से कम एक चैनल चुनें' });
+	return chosen.length ? chosen : null;
+}
+
+/**
+ * What each chosen channel will really post (its compose: the variant, else the Hindi + English
+ * body) under that channel's own rules, and its image need: an X post without its own text is the
+ * whole bilingual body, which is usually too long; better said now than refused at 10:00.
+ */
+function chosenChannelProblems(p: Problem[], d: Omit<ContentDraft, 'channels'>, chosen: string[]): void {
+	for (const ch of chosen) {
+		const rules = channelRules(ch as Channel);
+		if (rules.limits.requiresImage && !d.imageUrl)
+			p.push({ field: 'imageUrl', message: `${ch} needs an image; add one or leave ${ch} out / ${ch} के लिए चित्र आवश्यक है` });
+		if (!rules.compose || (d.variants as Record<string, unknown> | undefined)?.[ch] !== undefined) continue;
+		const post = rules.compose({ bodyHi: d.bodyHi, bodyEn: d.bodyEn, imageUrl: d.imageUrl, variants: d.variants ?? {} });
+		for (const x of rules.textProblems(post.text, `variants.${ch}`))
+			p.push({ ...x, message: `without its own text ${ch} posts the Hindi + English body, which ${x.message}` });
+	}
+}
+
 /** Returns the cleaned draft (trimmed, NFC) or throws CONTENT_INVALID listing every problem. */
 export function validateDraft(input: unknown): ContentDraft {
 	const p: Problem[] = [];
@@ -42,7 +80,7 @@ export function validateDraft(input: unknown): ContentDraft {
 		throw new MitanError('CONTENT_INVALID', 'content must be an object', {
 			problems: [{ field: '', message: 'must be an object' }],
 		});
-	unknownKeys(p, 'content', input, ['title', 'bodyHi', 'bodyEn', 'imageUrl', 'category', 'targetDate', 'variants']);
+	unknownKeys(p, 'content', input, ['title', 'bodyHi', 'bodyEn', 'imageUrl', 'category', 'targetDate', 'variants', 'channels']);
 	const title = textField(p, 'title', input.title, { required: true });
 	if (title !== undefined && [...title].length > TITLE_MAX)
 		p.push({ field: 'title', message: `is ${[...title].length} characters; at most ${TITLE_MAX}` });
@@ -68,9 +106,15 @@ export function validateDraft(input: unknown): ContentDraft {
 		else targetDate = input.targetDate;
 	}
 	const v = variants(p, input.variants);
+	const chosen = channels(p, input.channels);
+	if (chosen && bodyHi !== undefined && bodyEn !== undefined)
+		chosenChannelProblems(p, { title: title ?? '', bodyHi, bodyEn, imageUrl, category, targetDate, variants: v }, chosen);
 	if (p.length > 0) {
 		const list = p.map((x) => `${x.field} ${x.message}`).join('; ');
 		throw new MitanError('CONTENT_INVALID', `content is not publishable: ${list}`, { problems: p });
 	}
-	return { title: title!, bodyHi: bodyHi!, bodyEn: bodyEn!, imageUrl, category, targetDate, variants: v };
+	const draft: ContentDraft = { title: title!, bodyHi: bodyHi!, bodyEn: bodyEn!, imageUrl, category, targetDate, variants: v };
+	// Only when chosen: an unchosen list is no field, so content from before keeps its hash.
+	if (chosen) draft.channels = chosen;
+	return draft;
 }

@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { AppDeps } from '../deps';
 import { adminRouter } from './admin';
 import { apiRouter } from './api';
+import { contentApiRouter } from './content-api';
 import { authRouter } from './auth';
 import { secondFactorRouter } from './second-factor';
 import { TtlCache, webSettings } from './cache';
@@ -72,7 +73,16 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	// One cache per mounted app: two apps in one process (tests on two engines) never share answers.
 	const cache = new TtlCache<PageData>(webSettings.apiCacheMs);
 	// The installation's zone: the clock of the state-level view (a district's view uses its own).
-	const zone = resolveConfig({}, deps.env ?? process.env).timezone;
+	const config = resolveConfig({}, deps.env ?? process.env);
+	const zone = config.timezone;
+	// Mounted before apiRouter, whose last route answers every other /api path with "not found".
+	web.use(
+		'/api',
+		contentApiRouter(deps.db, cache as TtlCache<unknown>, deps.publicUrl, {
+			url: config.approvalWebhookUrl,
+			token: config.approvalWebhookToken,
+		}),
+	);
 	web.use('/api', apiRouter(deps.db, cache, zone));
 	web.use(adminRouter(deps.db, zone));
 	web.use(approvalImageRouter(deps));

@@ -5,13 +5,14 @@ import { DICTIONARY, labeler, t, type Lang } from './i18n';
 
 /** The HTML shell every page shares: header with the district in Hindi and English, nav, filters. */
 
-export type PageId = 'overview' | 'reach' | 'complaints' | 'roster' | 'approvals' | 'broadcast' | 'report' | 'users';
+export type PageId = 'overview' | 'reach' | 'complaints' | 'roster' | 'content' | 'approvals' | 'broadcast' | 'report' | 'users';
 
 const NAV: Array<{ id: PageId; href: string; key: string; admin?: boolean }> = [
 	{ id: 'overview', href: '/', key: 'nav_overview' },
 	{ id: 'reach', href: '/reach', key: 'nav_reach' },
 	{ id: 'complaints', href: '/complaints', key: 'nav_complaints' },
 	{ id: 'roster', href: '/roster', key: 'nav_roster' },
+	{ id: 'content', href: '/content', key: 'nav_content' },
 	{ id: 'approvals', href: '/approvals', key: 'nav_approvals' },
 	{ id: 'broadcast', href: '/broadcast', key: 'nav_broadcast' },
 	{ id: 'report', href: '/report/monthly', key: 'nav_report' },

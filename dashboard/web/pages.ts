@@ -8,6 +8,7 @@ import { type PageId } from './layout';
 import { locals, requireLogin } from './http';
 import type { TtlCache } from './cache';
 import { approvalQueueRoutes } from './approval-queue';
+import { contentRoutes } from './content-page';
 import { monthlyReportRoute } from './monthly-report';
 import { cardsHtml, chartPanel, context, filters, render, type Ctx } from './page-frame';
 
@@ -130,6 +131,7 @@ export function pagesRouter(db: Db, apiCache: TtlCache<unknown>, defaultZone: st
 		);
 	});
 
+	contentRoutes(r, db, defaultZone);
 	approvalQueueRoutes(r, db, apiCache, defaultZone);
 	monthlyReportRoute(r, db, defaultZone);
 	return r;

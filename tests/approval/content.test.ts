@@ -117,7 +117,7 @@ describe('content validation', () => {
 		});
 		expect(p).toEqual(
 			expect.arrayContaining([
-				'content.extra: is not a known field (known: title, bodyHi, bodyEn, imageUrl, category, targetDate, variants)',
+				'content.extra: is not a known field (known: title, bodyHi, bodyEn, imageUrl, category, targetDate, variants, channels)',
 				'title: is required',
 				'bodyHi: must be text, got number',
 				'bodyEn: is required',

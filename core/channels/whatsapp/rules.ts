@@ -68,3 +68,16 @@ export const WHATSAPP_RULES: ChannelRules<'whatsapp'> = {
  * number. The broadcast paces just under the one its number has.
  */
 export const WHATSAPP_THROUGHPUT = Object.freeze({ standard: 80, upgraded: 1000 });
+
+/**
+ * How the daily message looks in WhatsApp beyond its text: a footer telling citizens how to stop
+ * and two quick replies (issue 15 §5: the approved template carries exactly these). The editor's
+ * preview shows them; the template definitions must use these same words.
+ */
+export const WHATSAPP_BROADCAST_LAYOUT = Object.freeze({
+	footer: { hi: 'संदेश बंद करने के लिए STOP लिखें', en: 'Reply STOP to stop these messages' },
+	buttons: [
+		{ hi: 'शिकायत करें', en: 'Report a problem' },
+		{ hi: 'बंद करें', en: 'Stop' },
+	],
+});
