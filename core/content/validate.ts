@@ -61,11 +61,17 @@ function channels(p: Problem[], v: unknown): string[] | null {
  * body) under that channel's own rules, and its image need: an X post without its own text is the
  * whole bilingual body, which is usually too long; better said now than refused at 10:00.
  */
-function chosenChannelProblems(p: Problem[], d: Omit<ContentDraft, 'channels'>, chosen: string[]): void {
+function chosenChannelProblems(
+	p: Problem[],
+	d: Omit<ContentDraft, 'channels' | 'bodyHi' | 'bodyEn'> & { bodyHi?: string; bodyEn?: string },
+	chosen: string[],
+): void {
 	for (const ch of chosen) {
 		const rules = channelRules(ch as Channel);
 		if (rules.limits.requiresImage && !d.imageUrl)
 			p.push({ field: 'imageUrl', message: `${ch} needs an image; add one or leave ${ch} out / ${ch} के लिए चित्र आवश्यक है` });
+		// The body's own problems are reported at bodyHi / bodyEn; its composition is judged once both exist.
+		if (d.bodyHi === undefined || d.bodyEn === undefined) continue;
 		if (!rules.compose || (d.variants as Record<string, unknown> | undefined)?.[ch] !== undefined) continue;
 		const post = rules.compose({ bodyHi: d.bodyHi, bodyEn: d.bodyEn, imageUrl: d.imageUrl, variants: d.variants ?? {} });
 		for (const x of rules.textProblems(post.text, `variants.${ch}`))
@@ -107,8 +113,7 @@ export function validateDraft(input: unknown): ContentDraft {
 	}
 	const v = variants(p, input.variants);
 	const chosen = channels(p, input.channels);
-	if (chosen && bodyHi !== undefined && bodyEn !== undefined)
-		chosenChannelProblems(p, { title: title ?? '', bodyHi, bodyEn, imageUrl, category, targetDate, variants: v }, chosen);
+	if (chosen) chosenChannelProblems(p, { title: title ?? '', bodyHi, bodyEn, imageUrl, category, targetDate, variants: v }, chosen);
 	if (p.length > 0) {
 		const list = p.map((x) => `${x.field} ${x.message}`).join('; ');
 		throw new MitanError('CONTENT_INVALID', `content is not publishable: ${list}`, { problems: p });
