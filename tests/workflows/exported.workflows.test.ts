@@ -29,10 +29,11 @@ describe('exported workflows', () => {
 		types = { ...baseNodeTypes(), ...ownNodeTypes() };
 	});
 
-	test('the four workflows and the error workflow are exported', () => {
+	test('the four workflows, the draft form and the error workflow are exported', () => {
 		expect(FILES).toEqual([
 			'complaint-intake.json',
 			'content-approval.json',
+			'content-draft-form.json',
 			'daily-broadcast.json',
 			'error-alert.json',
 			'reach-metrics.json',
