@@ -129,6 +129,13 @@ describeEachEngine('dashboard: content API', (ctx) => {
 		const sent = await agent.post(`/api/content/${id}/submit`).set('X-CSRF-Token', csrf).send({}).expect(200);
 		expect(sent.body.content.state).toBe('pending');
 		expect(calls.at(-1)).toEqual({ auth: 'Bearer hook-secret', body: { contentId: id } });
+		// An editor writes but does not decide: the approval is the approver's (editor ranks below approver).
+		const [open] = await ctx.db.query<{ id: number }>('SELECT id FROM approvals WHERE content_id = $1', [id]);
+		await agent
+			.post(`/api/approvals/${open.id}/decision`)
+			.set('X-CSRF-Token', csrf)
+			.send({ decision: 'approved', hash: sent.body.content.contentHash })
+			.expect(403);
 		const again = await agent.post(`/api/content/${id}/submit`).set('X-CSRF-Token', csrf).send({}).expect(400);
 		expect(again.body.error.code).toBe('CONTENT_STATE');
 		const cal = await agent.get('/api/calendar').expect(200);
