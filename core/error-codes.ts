@@ -92,6 +92,7 @@ export const ERROR_CODES = {
 	CONTENT_EMPTY: { action: 'fix_input' },
 	CONTENT_DATE_INVALID: { action: 'fix_input' },
 	CONTENT_DATE_PAST: { action: 'fix_input' },
+	CONTENT_CHANNEL_NOT_CHOSEN: { action: 'fix_input' },
 	APPROVAL_START_NOT_CONFIGURED: { action: 'configure' },
 	APPROVAL_START_FAILED: { action: 'retry_soon' },
 	CONTENT_STATE: { action: 'fix_input' },

@@ -112,6 +112,13 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 			if (!c) throw bad('contentId', `no content with id ${contentId}`);
 			// The one publish gate every channel passes: approved, and unchanged since.
 			assertPublishable(c);
+			// The channels chosen are part of what was approved: content not meant for WhatsApp is not broadcast.
+			if (c.channels && !c.channels.includes('whatsapp'))
+				throw new MitanError(
+					'CONTENT_CHANNEL_NOT_CHOSEN',
+					`content ${contentId} is meant for ${c.channels.join(', ')}, not WhatsApp: nothing is broadcast / यह सामग्री WhatsApp के लिए नहीं है`,
+					{ field: 'contentId', contentId, channels: c.channels },
+				);
 		}
 		const id = await repo.insertBroadcast(tx, {
 			districtId,

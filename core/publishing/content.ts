@@ -20,6 +20,8 @@ export interface PublishableContent extends SocialContent {
 	contentKey: string;
 	districtId: number;
 	contentHash: string | null;
+	/** The channels the content is meant for; null = every channel (inline content, content from before the choice). */
+	channels: string[] | null;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function loadPublishableContent(db: Queryable, contentId: number): 
 		bodyEn: c.bodyEn,
 		imageUrl: c.imageUrl,
 		variants: c.variants,
+		channels: c.channels,
 	};
 }
 
@@ -88,5 +91,6 @@ export function inlineContent(input: InlineContentInput): PublishableContent {
 		bodyEn,
 		imageUrl: input.imageUrl ?? null,
 		variants,
+		channels: null,
 	};
 }

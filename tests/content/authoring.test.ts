@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { approvalsOfContent, decide, newNonce, requestApproval } from '../../core/approvals';
+import { createBroadcast } from '../../core/broadcast/create';
 import { Authoring, contentCalendar, contentHash, CALENDAR_DAYS } from '../../core/content';
 import { X_RULES } from '../../core/channels/x';
 import { ingestImage } from '../../core/media/ingest';
@@ -134,6 +135,27 @@ describeEachEngine('authoring: drafts, field problems, submit, calendar', (ctx) 
 		const old = await a.create(draft(addDays(today, 1)), 'user:editor');
 		await expect(a.submit(old.id, start, new Date(Date.now() + 3 * 86_400_000))).rejects.toMatchObject({ code: 'CONTENT_INVALID' });
 		expect(started).toEqual([c.id]);
+	});
+
+	test('content not meant for WhatsApp is not broadcast (the channel choice is part of what was approved)', async () => {
+		const c = await a.create(draft(addDays(today, 4), { channels: ['x'] }), 'user:editor');
+		const { approval } = await requestApproval(ctx.db, {
+			contentId: c.id,
+			approverPhone: '9876500001',
+			nonce: newNonce(),
+			links,
+			actor: 't',
+		});
+		await decide(ctx.db, { approvalId: approval.id, decision: 'approved', actor: 'user:asp', seenHash: c.contentHash, via: 'dashboard' });
+		const before = await count('broadcasts');
+		await expect(
+			createBroadcast(ctx.db, {
+				contentId: c.id,
+				templates: { hi: { name: 'daily_awareness', language: 'hi', params: ['x'] } },
+				date: addDays(today, 4),
+			}),
+		).rejects.toMatchObject({ code: 'CONTENT_CHANNEL_NOT_CHOSEN' });
+		expect(await count('broadcasts')).toBe(before);
 	});
 
 	test('calendar: 14 days in the district zone; per channel state, rejection reason, reach; unapproved days flagged', async () => {

@@ -1,4 +1,5 @@
 import type { INodeParameters } from 'n8n-workflow';
+import { decide, newNonce, requestApproval } from '../../core/approvals';
 import { closeAllPools } from '../../nodes/shared/db';
 import { addDays, todayIn } from '../../core/time';
 import { describeEachEngine } from '../helpers/db';
@@ -95,6 +96,46 @@ describeEachEngine('Mitan Content node in n8n-core', (ctx) => {
 		expect(String(out[1].error)).toMatch(/bodyHi is required/);
 		expect(String(out[0].error)).toMatch(/imageUrl instagram needs an image/);
 		expect(await count()).toBe(before);
+	});
+
+	test('the channels chosen are the channels posted: Mitan Publish leaves out a network the draft was not meant for', async () => {
+		const created = await h.run(one({ operation: 'create', ...fields({ channels: ['whatsapp', 'x'] }) }), { input: [input] });
+		const c = created.output('Content')[0] as { contentId: number; contentHash: string };
+		const { approval } = await requestApproval(ctx.db, {
+			contentId: c.contentId,
+			approverPhone: '9876500001',
+			nonce: newNonce(),
+			links: { approve: 'http://n8n/a', reject: 'http://n8n/r', changes: 'http://n8n/c' },
+			actor: 't',
+		});
+		await decide(ctx.db, { approvalId: approval.id, decision: 'approved', actor: 'user:asp', seenHash: c.contentHash, via: 'dashboard' });
+		const r = await h.run({
+			name: 'publish',
+			nodes: [
+				{
+					id: 'p',
+					name: 'Publish',
+					type: nodeType('mitanPublish'),
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {
+						resource: 'post',
+						operation: 'publish',
+						channels: ['facebook', 'instagram'],
+						contentSource: 'byId',
+						contentId: c.contentId,
+					},
+					credentials: { mitanDatabaseApi: { id: '1', name: 'Mitan DB' } },
+				},
+			],
+			connections: {},
+		});
+		expect(r.error?.message).toBeUndefined();
+		expect(r.output('Publish')).toEqual([
+			{ channel: 'facebook', status: 'not_chosen', contentId: c.contentId },
+			{ channel: 'instagram', status: 'not_chosen', contentId: c.contentId },
+		]);
+		expect((await ctx.db.query('SELECT id FROM social_posts WHERE content_id = $1', [c.contentId])).length).toBe(0);
 	});
 
 	test('the exported flow: a Form Trigger submission becomes a draft', async () => {

@@ -143,8 +143,14 @@ function resultJson(r: ChannelResult): IDataObject {
 }
 
 export async function execute(this: IExecuteFunctions, i: number) {
-	const channels = readPostChannels(this, 'channels', i);
+	const asked = readPostChannels(this, 'channels', i);
 	let content = await readContent(this, i);
+	// The editor chose the channels and the approver approved that choice: the others are not posted.
+	const chosen = content.channels;
+	const channels = chosen ? asked.filter((c) => chosen.includes(c)) : asked;
+	const notChosen: IDataObject[] = asked
+		.filter((c) => !channels.includes(c))
+		.map((c) => ({ channel: c, status: 'not_chosen', contentId: content.contentId }));
 	const opts = this.getNodeParameter('options', i, {}) as IDataObject;
 	const db = await getDb(this);
 	const creds = await channelCredentials(this, channels);
@@ -185,5 +191,5 @@ export async function execute(this: IExecuteFunctions, i: number) {
 			details: { channels: results.map(resultJson) },
 		});
 	}
-	return results.map(resultJson);
+	return [...results.map(resultJson), ...notChosen];
 }
