@@ -251,7 +251,7 @@ export const en = {
 	approve_by: 'Approve by',
 	flag_nothing_approved: 'Nothing approved for this day',
 	reach: 'Reach',
-	nothing_planned: '—',
+	nothing_planned: 'Nothing planned',
 	state: 'State',
 	day: 'Day',
 	cstate_draft: 'Draft',
