@@ -6,6 +6,8 @@ import { maskPhone } from '../phone';
  * - viewer (leadership, staff who watch trends): ordinary complaints with the citizen's number
  *   masked; women / child related complaints are not listed at all (they still count in the
  *   rollups, which hold no personal data).
+ * - editor (cyber cell staff who write the daily message): as a viewer; writing drafts needs no
+ *   citizen's number.
  * - approver (the Additional SP): ordinary complaints in full; sensitive ones only with the
  *   capability below.
  * - admin (the cyber cell in charge): everything.
@@ -14,7 +16,7 @@ import { maskPhone } from '../phone';
  * Sensitive complaints never store the message text (summary NULL), so "seeing" one means its
  * reference, station, status, times and the number to call the citizen back on.
  */
-export type Role = 'viewer' | 'approver' | 'admin';
+export type Role = 'viewer' | 'editor' | 'approver' | 'admin';
 export const SENSITIVE_CAPABILITY = 'complaints:sensitive';
 
 export interface Viewer {
@@ -36,5 +38,6 @@ export function canSee(v: Role | Viewer, complaint: { sensitive: boolean }): boo
 /** The citizen's full number: to call back. Viewers see it masked. */
 export function showPhone(v: Role | Viewer, phone: string | null): string | null {
 	if (phone === null) return null;
-	return asViewer(v).role === 'viewer' ? maskPhone(phone) : phone;
+	const role = asViewer(v).role;
+	return role === 'viewer' || role === 'editor' ? maskPhone(phone) : phone;
 }
