@@ -262,6 +262,8 @@ export const ERROR_CODES = {
 	/** The database user may not create the tables (PostgreSQL 15+ public schema): grant CREATE or migrate as the owner. */
 	SCHEMA_CREATE_DENIED: { action: 'configure' },
 	PGLITE_SERVE_NEEDS_PGLITE: { action: 'report_bug' },
+	/** A client of the embedded database's password door sent a malformed protocol packet: the connection is closed. */
+	PGLITE_BAD_PACKET: { action: 'fix_input' },
 	CONFIG_INVALID: { action: 'configure' },
 	DEMO_BAD_OPTION: { action: 'fix_input' },
 	DEMO_NO_DISTRICT: { action: 'fix_input' },

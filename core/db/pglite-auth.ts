@@ -9,6 +9,7 @@
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'crypto';
 import * as net from 'net';
+import { MitanError } from '../errors';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -52,14 +53,14 @@ class Packets {
 	startup(): Buffer | undefined {
 		if (this.buf.length < 8) return undefined;
 		const len = this.buf.readInt32BE(0);
-		if (len < 8 || len > 10_000) throw new RangeError('bad startup packet');
+		if (len < 8 || len > 10_000) throw new MitanError('PGLITE_BAD_PACKET', 'bad startup packet');
 		return this.take(len);
 	}
 	/** A typed message ('p' for the SASL answers). */
 	typed(): { type: string; body: Buffer } | undefined {
 		if (this.buf.length < 5) return undefined;
 		const len = this.buf.readInt32BE(1);
-		if (len < 4 || len > 10_000) throw new RangeError('bad message');
+		if (len < 4 || len > 10_000) throw new MitanError('PGLITE_BAD_PACKET', 'bad message');
 		const m = this.take(len + 1);
 		return m && { type: String.fromCharCode(m[0]), body: m.subarray(5) };
 	}
