@@ -34,10 +34,13 @@ const FREE = { category: 'utility', billable: false };
 async function seed(db: Db): Promise<number> {
 	await seedRoster(db, 12);
 	const { broadcast } = await createBroadcast(db, { contentKey: 'spend:nye', templates: TEMPLATES, date: '2025-12-31' });
-	const ids = (await db.query<{ id: number }>('SELECT id FROM deliveries WHERE broadcast_id = $1 ORDER BY id', [broadcast.id])).map((r) => r.id);
-	await db.query(`UPDATE deliveries SET state = 'sent', wamid = 'wamid.sp.' || id, sent_at = '2025-12-31T04:30:00Z' WHERE broadcast_id = $1`, [
-		broadcast.id,
-	]);
+	const ids = (await db.query<{ id: number }>('SELECT id FROM deliveries WHERE broadcast_id = $1 ORDER BY id', [broadcast.id])).map(
+		(r) => r.id,
+	);
+	await db.query(
+		`UPDATE deliveries SET state = 'sent', wamid = 'wamid.sp.' || id, sent_at = '2025-12-31T04:30:00Z' WHERE broadcast_id = $1`,
+		[broadcast.id],
+	);
 	const w = (i: number) => `wamid.sp.${ids[i]}`;
 	const rows: StatusRow[] = [];
 	for (let i = 0; i < 11; i++) rows.push(row(w(i), 'sent', '2025-12-31T04:30:05Z', i < 9 ? MKT : null));
@@ -71,16 +74,27 @@ describeEachEngine('WhatsApp spend', (ctx) => {
 	test('the seeded rate card is India’s, dated', async () => {
 		const rates = (await listRates(ctx.db)).map((r) => `${r.category} ${r.effectiveFrom} ${r.inr}`);
 		expect(rates).toEqual(
-			expect.arrayContaining(['marketing 2025-07-01 0.7846', 'marketing 2026-01-01 0.8631', 'utility 2025-07-01 0.115', 'service 2026-10-01 null']),
+			expect.arrayContaining([
+				'marketing 2025-07-01 0.7846',
+				'marketing 2026-01-01 0.8631',
+				'utility 2025-07-01 0.115',
+				'service 2026-10-01 null',
+			]),
 		);
 	});
 
 	test('a broadcast across New Year: each message at the rate of its own day, free ones apart', async () => {
 		// 4 × 0.7846 (31 Dec) + 3 × 0.8631 (1 Jan) = 3.1384 + 2.5893 = 5.7277
-		expect(await spendOfBroadcast(ctx.db, broadcastId)).toEqual({ spend_inr: 5.73, billable_messages: 7, free_messages: 2, unpriced_messages: 0 });
-		const [exact] = await ctx.db.query<{ s: string }>('SELECT sum(spend_inr)::text AS s FROM rollup_broadcast_daily WHERE broadcast_id = $1', [
-			broadcastId,
-		]);
+		expect(await spendOfBroadcast(ctx.db, broadcastId)).toEqual({
+			spend_inr: 5.73,
+			billable_messages: 7,
+			free_messages: 2,
+			unpriced_messages: 0,
+		});
+		const [exact] = await ctx.db.query<{ s: string }>(
+			'SELECT sum(spend_inr)::text AS s FROM rollup_broadcast_daily WHERE broadcast_id = $1',
+			[broadcastId],
+		);
 		expect(Number(exact.s)).toBeCloseTo(5.7277, 4);
 		const funnel = await ctx.db.query<{ sent: number; delivered: number; read: number; failed: number }>(
 			`SELECT sum(sent)::int AS sent, sum(delivered)::int AS delivered, sum(read)::int AS read, sum(failed)::int AS failed
@@ -126,7 +140,11 @@ describeEachEngine('WhatsApp spend', (ctx) => {
 
 	test('bad rates are refused with the field named, and nothing is added', async () => {
 		const before = (await listRates(ctx.db)).length;
-		const refused = (input: Parameters<typeof addRate>[1]) => addRate(ctx.db, input, '2026-12-01').then(() => undefined, (e) => e);
+		const refused = (input: Parameters<typeof addRate>[1]) =>
+			addRate(ctx.db, input, '2026-12-01').then(
+				() => undefined,
+				(e) => e,
+			);
 		expect(await refused({ category: 'marketing', effectiveFrom: '2026-01-01', inr: 0.9, source: 'backdated' })).toMatchObject({
 			code: 'RATE_CARD_INVALID',
 			details: { field: 'effectiveFrom' },
@@ -134,14 +152,18 @@ describeEachEngine('WhatsApp spend', (ctx) => {
 		expect(await refused({ category: 'marketing_lite', effectiveFrom: '2027-04-01', inr: 0.5, source: 'x y z' })).toMatchObject({
 			details: { field: 'category' },
 		});
-		expect(await refused({ category: 'utility', effectiveFrom: '2027-04-01', inr: -1, source: 'x y z' })).toMatchObject({ details: { field: 'inr' } });
+		expect(await refused({ category: 'utility', effectiveFrom: '2027-04-01', inr: -1, source: 'x y z' })).toMatchObject({
+			details: { field: 'inr' },
+		});
 		expect(await refused({ category: 'utility', effectiveFrom: '2027-02-30', inr: 0.1, source: 'x y z' })).toMatchObject({
 			details: { field: 'effectiveFrom' },
 		});
 		expect(await refused({ category: 'marketing', effectiveFrom: '2027-01-01', inr: 1.1, source: 'again' })).toMatchObject({
 			details: { field: 'effectiveFrom' },
 		});
-		expect(await refused({ category: 'utility', effectiveFrom: '2027-04-01', inr: 0.1, source: '' })).toMatchObject({ details: { field: 'source' } });
+		expect(await refused({ category: 'utility', effectiveFrom: '2027-04-01', inr: 0.1, source: '' })).toMatchObject({
+			details: { field: 'source' },
+		});
 		expect((await listRates(ctx.db)).length).toBe(before);
 	});
 });

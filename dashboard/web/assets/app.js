@@ -243,7 +243,8 @@
 		/* "As of hh:mm" on the district's clock (the day too when it is not today's). */
 		var asOf = document.querySelector('[data-as-of]');
 		if (asOf && data.asOf) {
-			asOf.textContent = t('as_of') + ' ' + data.asOf.time + (data.asOf.day !== data.today ? ' · ' + fullDayFmt.format(asDate(data.asOf.day)) : '');
+			asOf.textContent =
+				t('as_of') + ' ' + data.asOf.time + (data.asOf.day !== data.today ? ' · ' + fullDayFmt.format(asDate(data.asOf.day)) : '');
 			asOf.setAttribute('data-at', data.asOf.at);
 		}
 		var bar = dash.querySelector('[data-progress] .bar');
