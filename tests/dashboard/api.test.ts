@@ -39,6 +39,25 @@ describeEachEngine('dashboard API', (ctx) => {
 			const funnel = res.body.charts.find((c: { id: string }) => c.id === 'funnel_today');
 			expect(funnel.labels).toEqual(['targeted', 'sent', 'delivered', 'read', 'failed']);
 		});
+		test('freshness and spend: as of hh:mm, today drawn as partial, spend of today’s broadcast', async () => {
+			const { agent } = await loginAgent(app, 'sp');
+			const res = await agent.get('/api/reach?district=1&days=7').expect(200);
+			expect(res.body.asOf.time).toMatch(/^\d{2}:\d{2}$/);
+			expect(res.body.today).toBe(seed.today);
+			const daily = res.body.charts.find((c: { id: string }) => c.id === 'whatsapp_daily');
+			expect(daily.partialFrom).toBe(6);
+			const delivered = sum(
+				seed.wa.filter((r) => r.day === seed.today && r.district_id === 1),
+				(r) => r.delivered,
+			);
+			expect(res.body.cards.spend_inr).toBe(Math.round(delivered * 86.31) / 100);
+			const months = res.body.charts.find((c: { id: string }) => c.id === 'spend_by_month');
+			expect(months.partialFrom).toBe(11);
+			const perBroadcast = res.body.charts.find((c: { id: string }) => c.id === 'spend_by_broadcast');
+			expect(perBroadcast.labels).toHaveLength(1);
+			const report = await agent.get(`/api/report?district=1&month=${seed.today.slice(0, 7)}`).expect(200);
+			expect(report.body.cards).toMatchObject({ spend_inr: res.body.cards.spend_inr, billable_messages: delivered, free_messages: 0 });
+		});
 		test('reach: 7 / 30 / 90 days and a chosen range, per day and per station', async () => {
 			const { agent } = await loginAgent(app, 'sp');
 			for (const days of [7, 30, 90]) {

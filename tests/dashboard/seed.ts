@@ -309,6 +309,16 @@ export async function seedDashboard(db: Db, opts: { days?: number; today?: strin
 		[JSON.stringify(dels)],
 	);
 
+	// The broadcast rollup of today's broadcast (the overview's "today" cards): the funnel of today's
+	// district-1 rows, every delivery charged at a written-out ₹0.8631 (one row, marketing).
+	const todayRows = wa.filter((r) => r.day === today && r.district_id === 1);
+	const total = (f: (r: WaRow) => number) => todayRows.reduce((a, r) => a + f(r), 0);
+	await db.query(
+		`INSERT INTO rollup_broadcast_daily (day, district_id, broadcast_id, category, sent, delivered, read, failed, billable, free, spend_inr)
+     VALUES ($1, 1, $2, 'marketing', $3, $4, $5, $6, $4, 0, $4::int * 0.8631)`,
+		[today, b.id, total((r) => r.sent), total((r) => r.delivered), total((r) => r.read), total((r) => r.failed)],
+	);
+
 	// Users: one per role (state-level), and a district-2 viewer.
 	await createAdmin(db, 'admin', PASSWORD);
 	const ph = await hashPassword(PASSWORD);
