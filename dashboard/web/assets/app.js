@@ -14,6 +14,7 @@
 	var fullDayFmt = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 	var monthFmt = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
 	var inrFmt = new Intl.NumberFormat(locale, { style: 'currency', currency: 'INR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+	var inrWholeFmt = new Intl.NumberFormat(locale, { style: 'currency', currency: 'INR', maximumFractionDigits: 0 });
 
 	function t(key) {
 		return Object.prototype.hasOwnProperty.call(dict, key) ? dict[key] : String(key).replace(/_/g, ' ');
@@ -39,8 +40,10 @@
 		return h > 0 ? h + 'h ' + m + 'm' : m > 0 ? m + 'm ' + sec + 's' : sec + 's';
 	}
 	var PERCENT = { read_rate: 1, decided_on_time_pct: 1, decided_on_time: 1, progress_pct: 1 };
-	function inr(v) {
-		return v === null || v === undefined || isNaN(v) ? '—' : inrFmt.format(v);
+	/* Paise only where they matter: a card or an axis in thousands of rupees shows whole rupees. */
+	function inr(v, whole) {
+		if (v === null || v === undefined || isNaN(v)) return '—';
+		return whole || Math.abs(v) >= 1000 ? inrWholeFmt.format(v) : inrFmt.format(v);
 	}
 	function cardText(key, v) {
 		if (key === 'eta_seconds') return duration(v);
@@ -184,7 +187,7 @@
 		var money = spec.unit === 'inr';
 		var tick = {
 			callback: function (v) {
-				return money ? inr(v) : num(v);
+				return money ? inr(v, true) : num(v);
 			},
 			precision: spec.unit === 'seconds' || money ? undefined : 0,
 			font: { size: 12 },
