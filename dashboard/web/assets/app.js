@@ -41,9 +41,9 @@
 	}
 	var PERCENT = { read_rate: 1, decided_on_time_pct: 1, decided_on_time: 1, progress_pct: 1 };
 	/* Paise only where they matter: a card or an axis in thousands of rupees shows whole rupees. */
-	function inr(v, whole) {
+	function inr(v) {
 		if (v === null || v === undefined || isNaN(v)) return '—';
-		return whole || Math.abs(v) >= 1000 ? inrWholeFmt.format(v) : inrFmt.format(v);
+		return Math.abs(v) >= 1000 ? inrWholeFmt.format(v) : inrFmt.format(v);
 	}
 	function cardText(key, v) {
 		if (key === 'eta_seconds') return duration(v);
@@ -187,7 +187,7 @@
 		var money = spec.unit === 'inr';
 		var tick = {
 			callback: function (v) {
-				return money ? inr(v, true) : num(v);
+				return money ? inr(v) : num(v);
 			},
 			precision: spec.unit === 'seconds' || money ? undefined : 0,
 			font: { size: 12 },
