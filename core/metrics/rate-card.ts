@@ -1,6 +1,6 @@
 import type { Queryable } from '../db';
 import { MitanError } from '../errors';
-import { isCalendarDate } from '../time';
+import { isCalendarDate, todayIn } from '../time';
 import { PRICE_CATEGORIES, PRICE_MARKET, type PriceCategory } from './pricing';
 
 /**
@@ -32,15 +32,22 @@ export async function listRates(db: Queryable, market = PRICE_MARKET): Promise<R
 	}));
 }
 
+/** The earliest calendar day any district is in now (districts' own zones): the last day already under way. */
+export async function earliestToday(db: Queryable, now: Date = new Date()): Promise<string> {
+	const zones = await db.query<{ timezone: string }>('SELECT DISTINCT timezone FROM districts');
+	return zones.map((z) => todayIn(z.timezone, now)).reduce((a, b) => (b < a ? b : a), todayIn('UTC', now));
+}
+
 /**
- * Adds a rate from `effectiveFrom` on. `today` is the earliest day any district is in now: a
- * rate starting on or before it would re-price messages already delivered, so it is refused.
+ * Adds a rate from `effectiveFrom` on. `today` (default earliestToday) is a day already under
+ * way: a rate starting on or before it would re-price messages already delivered, so it is refused.
  */
 export async function addRate(
 	db: Queryable,
 	input: { category: string; effectiveFrom: string; inr: number | null; source: string },
-	today: string,
+	today?: string,
 ): Promise<Rate> {
+	today ??= await earliestToday(db);
 	const bad = (field: string, why: string) => new MitanError('RATE_CARD_INVALID', `${field}: ${why}`, { field });
 	if (!(PRICE_CATEGORIES as readonly string[]).includes(input.category))
 		throw bad('category', `"${input.category}" is not a Meta pricing category (${PRICE_CATEGORIES.join(', ')})`);

@@ -4,6 +4,8 @@
  * ₹0.7846 until 31 Dec 2025, ₹0.8631 from 1 Jan 2026; utility ₹0.115): none is read from the
  * card or from a constant of the code, so a wrong rate, a wrong date rule or a rate of zero fails.
  */
+import { parseArgs } from '../../cli/args';
+import { ratesCommand } from '../../cli/rates';
 import { createBroadcast } from '../../core/broadcast';
 import type { Db } from '../../core/db';
 import { spendByMonth, spendInRange, spendOfBroadcast } from '../../core/dashboard';
@@ -165,5 +167,36 @@ describeEachEngine('WhatsApp spend', (ctx) => {
 			details: { field: 'source' },
 		});
 		expect((await listRates(ctx.db)).length).toBe(before);
+	});
+
+	test('mitan rates lists the card and adds a future rate; a bad one is refused, naming the flag', async () => {
+		const lines: string[] = [];
+		expect(await ratesCommand(ctx.db, parseArgs(['list']), (l) => lines.push(l))).toBe(0);
+		expect(lines).toContain('marketing       from 2026-01-01  ₹0.8631  (Meta rate card, India marketing raised 1 Jan 2026)');
+		expect(
+			await ratesCommand(
+				ctx.db,
+				parseArgs(['add', '--category', 'utility', '--from', '2099-04-01', '--inr', 'none', '--source', 'test notice']),
+				() => undefined,
+			),
+		).toBe(0);
+		expect((await listRates(ctx.db)).find((r) => r.category === 'utility' && r.effectiveFrom === '2099-04-01')).toMatchObject({
+			inr: null,
+		});
+		await expect(
+			ratesCommand(ctx.db, parseArgs(['add', '--category', 'utility', '--from', '2099-07-01', '--inr', 'cheap']), () => undefined),
+		).rejects.toMatchObject({
+			code: 'RATE_CARD_INVALID',
+			details: { field: 'inr' },
+		});
+		await expect(
+			ratesCommand(
+				ctx.db,
+				parseArgs(['add', '--category', 'utility', '--from', '2020-01-01', '--inr', '0.1', '--source', 'old notice']),
+				() => undefined,
+			),
+		).rejects.toMatchObject({
+			details: { field: 'effectiveFrom' },
+		});
 	});
 });
