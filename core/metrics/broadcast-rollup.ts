@@ -27,11 +27,12 @@ export const BROADCAST_ROLLUP_SQL = (scopeCte: string, fewDays = false) => `
 WITH ${scopeCte},
 events AS (
   SELECT (se.occurred_at AT TIME ZONE sc.tz)::date AS day, se.district_id, coalesce(dl.broadcast_id, 0) AS broadcast_id,
-         coalesce(se.price_category, '') AS category, se.status, se.billable,
-         CASE WHEN se.billable IS NOT NULL AND ${chargedEventSql('se')} THEN ${rateSql('se', '(se.occurred_at AT TIME ZONE sc.tz)::date')} END AS rate,
-         se.billable IS NOT NULL AND ${chargedEventSql('se')} AS charged
+         se.price_category, se.status, se.billable, se.billable IS NOT NULL AND ${chargedEventSql('se')} AS charged
   FROM ${eventsSource(fewDays)}
   ${deliveryJoin(fewDays)}
+),
+priced AS (
+  SELECT e.*, coalesce(e.price_category, '') AS category, CASE WHEN e.charged THEN ${rateSql('e', 'e.day')} END AS rate FROM events e
 ),
 parts AS (
   SELECT day, district_id, broadcast_id, category,
@@ -40,7 +41,7 @@ parts AS (
          count(*) FILTER (WHERE charged AND billable) AS billable, count(*) FILTER (WHERE charged AND NOT billable) AS free,
          count(*) FILTER (WHERE charged AND billable AND rate IS NULL) AS unpriced,
          coalesce(sum(rate) FILTER (WHERE charged AND billable), 0) AS spend
-  FROM events GROUP BY 1, 2, 3, 4
+  FROM priced GROUP BY 1, 2, 3, 4
   UNION ALL
   SELECT (dl.failed_at AT TIME ZONE sc.tz)::date, b.district_id, b.id, '', 0, 0, 0, count(*), 0, 0, 0, 0
   FROM scope sc
