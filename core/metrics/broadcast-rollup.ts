@@ -25,13 +25,13 @@ const eventsSource = (fewDays: boolean) =>
 
 export const BROADCAST_ROLLUP_SQL = (scopeCte: string, fewDays = false) => `
 WITH ${scopeCte},
-events AS (
+events AS MATERIALIZED (
   SELECT (se.occurred_at AT TIME ZONE sc.tz)::date AS day, se.district_id, coalesce(dl.broadcast_id, 0) AS broadcast_id,
          se.price_category, se.status, se.billable, se.billable IS NOT NULL AND ${chargedEventSql('se')} AS charged
   FROM ${eventsSource(fewDays)}
   ${deliveryJoin(fewDays)}
 ),
-priced AS (
+priced AS MATERIALIZED (
   SELECT e.*, coalesce(e.price_category, '') AS category, CASE WHEN e.charged THEN ${rateSql('e', 'e.day')} END AS rate FROM events e
 ),
 parts AS (
