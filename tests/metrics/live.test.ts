@@ -57,13 +57,16 @@ describeEachEngine('live figures', (ctx) => {
 		try {
 			const now = new Date();
 			await insertStatusBatch(ctx.db, [...todays.slice(0, 4).map((w) => status(w, 'delivered', now))]);
-			const delivered = await until('the rollup shows the 4 deliveries', async () => {
-				const [r] = await ctx.db.query<{ n: number }>(
-					`SELECT coalesce(sum(delivered), 0)::int AS n FROM rollup_whatsapp_daily WHERE day = $1`,
-					[today],
-				);
-				return r.n === 4 ? r.n : false;
-			});
+			const delivered = await until(
+				async () => {
+					const [r] = await ctx.db.query<{ n: number }>(
+						`SELECT coalesce(sum(delivered), 0)::int AS n FROM rollup_whatsapp_daily WHERE day = $1`,
+						[today],
+					);
+					return r.n === 4 ? r.n : false;
+				},
+				{ what: 'the rollup to show the 4 deliveries' },
+			);
 			expect(delivered).toBe(4);
 			const [d] = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM rollup_dirty_days');
 			expect(d.n).toBe(0);
