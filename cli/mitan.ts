@@ -7,6 +7,7 @@ import { flag, parseArgs } from './args';
 import { generateDemo } from '../core/demo/generate';
 import { adminCreate } from './admin';
 import { importCommand, printImportResult } from './import';
+import { ratesCommand } from './rates';
 import { maskDbUrl, startAll } from './start';
 
 const USAGE = `Police Mitan command line
@@ -19,6 +20,9 @@ const USAGE = `Police Mitan command line
                                   load the deterministic demo data into an empty store
   mitan import <file> --consent "<where citizens agreed>" [--partial] [--max-mb N] [--json]
                                   import a roster CSV or .xlsx file
+  mitan rates [list]              the dated WhatsApp rate card (INR per delivered message, by category)
+  mitan rates add --category marketing --from YYYY-MM-DD --inr 0.9 --source "<where the rate is published>"
+                                  add a rate from a future day (past rates are never changed)
 
 Configuration comes from the environment (see README: DATABASE_URL, MITAN_DATA_DIR, PORT, ...).`;
 
@@ -83,6 +87,15 @@ async function main(argv: string[]): Promise<number> {
 				process.once('SIGTERM', stop);
 			});
 			return 0;
+		}
+		case 'rates': {
+			const db = await openDb(resolveConfig());
+			try {
+				await migrate(db);
+				return await ratesCommand(db, args, out);
+			} finally {
+				await db.close();
+			}
 		}
 		case 'admin:create': {
 			const db = await openDb(resolveConfig());

@@ -107,6 +107,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 		publicUrl: config.publicUrl,
 		env,
 		trustedProxies: config.trustedProxies,
+		refreshSeconds: config.refreshSeconds,
 	});
 	stops.unshift(() => app.close());
 	log(`gateway + dashboard: ${app.url}`);

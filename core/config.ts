@@ -51,6 +51,8 @@ export interface MitanConfig {
 	 */
 	approvalWebhookUrl?: string;
 	approvalWebhookToken?: string;
+	/** Seconds between the server's incremental rollup refreshes (MITAN_REFRESH_SECONDS; 0 = none). */
+	refreshSeconds: number;
 	whatsapp: WhatsAppSettings;
 }
 
@@ -66,6 +68,12 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 	const num = (s: string) => {
 		const n = Number(s);
 		if (!Number.isInteger(n) || n < 0 || n > 65535) throw new MitanError('CONFIG_INVALID', `not a port number: ${s}`);
+		return n;
+	};
+	const seconds = (s: string) => {
+		const n = Number(s);
+		if (!Number.isInteger(n) || n < 0 || n > 3600)
+			throw new MitanError('CONFIG_INVALID', `MITAN_REFRESH_SECONDS: a whole number of seconds 0..3600 (0 = off), got "${s}"`);
 		return n;
 	};
 	const port = pick(explicit.port, 'PORT', num) ?? 3000;
@@ -89,6 +97,8 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		sandboxToken: pick(explicit.sandboxToken, 'SANDBOX_TOKEN'),
 		approvalWebhookUrl: pick(explicit.approvalWebhookUrl, 'MITAN_APPROVAL_WEBHOOK_URL'),
 		approvalWebhookToken: pick(explicit.approvalWebhookToken, 'MITAN_APPROVAL_WEBHOOK_TOKEN'),
+		// Within a minute of the events (issue 19 §2), without recomputing a day more than twice a minute.
+		refreshSeconds: pick(explicit.refreshSeconds, 'MITAN_REFRESH_SECONDS', seconds) ?? 30,
 		whatsapp: {
 			accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
 			phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),

@@ -174,12 +174,11 @@ export const ERROR_CODES = {
 	// Metrics, rollups and reports (core/metrics, core/publishing/insights.ts).
 	ROLLUP_KIND_UNKNOWN: { action: 'fix_input' },
 	ROLLUP_MODE_UNKNOWN: { action: 'fix_input' },
-	ROLLUP_RATES_INVALID: { action: 'fix_input' },
 	ROLLUP_DAY_INVALID: { action: 'fix_input' },
 	REPORT_DATE_INVALID: { action: 'fix_input' },
 	REPORT_PERIOD_INVALID: { action: 'fix_input' },
 	METRICS_DAYS_INVALID: { action: 'fix_input' },
-	METRICS_RATES_INVALID: { action: 'fix_input' },
+	RATE_CARD_INVALID: { action: 'fix_input' },
 	SQL_PARAMETER_MISSING: { action: 'report_bug' },
 
 	// Images and the media store (core/media, core/publishing/media-link.ts).

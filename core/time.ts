@@ -96,3 +96,8 @@ export function wallTimeToDate(value: string, timeZone: string): Date | undefine
 	const asIfUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
 	return new Date(asIfUtc - zoneOffsetMs(timeZone, new Date(asIfUtc)));
 }
+
+/** The wall-clock time (HH:MM, 24 h) of an instant in a time zone: "as of 14:05". */
+export function clockTimeIn(timeZone: string, at: Date): string {
+	return new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(at);
+}

@@ -2,6 +2,7 @@ import type { Server } from 'http';
 import { resolveConfig, type MitanConfigInput } from '../core/config';
 import { openDb, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
+import { startRefresher } from '../core/metrics/refresher';
 import { createApp } from './app';
 
 /** Starts the gateway + dashboard on a port; resolves once it is listening. */
@@ -12,6 +13,8 @@ export async function startServer(opts: {
 	publicUrl: string;
 	env?: NodeJS.ProcessEnv;
 	trustedProxies?: string[];
+	/** Apply dirty rollup days every this many seconds (config refreshSeconds); off when absent or 0. */
+	refreshSeconds?: number;
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
 	const app = createApp({ db: opts.db, publicUrl: opts.publicUrl, env: opts.env, trustedProxies: opts.trustedProxies });
 	const server = await new Promise<Server>((resolve, reject) => {
@@ -20,12 +23,23 @@ export async function startServer(opts: {
 	});
 	// Meta keeps connections open; keep-alive longer than a load balancer's idle timeout.
 	server.keepAliveTimeout = 65_000;
+	const refresher =
+		opts.refreshSeconds && opts.refreshSeconds > 0
+			? startRefresher(opts.db, {
+					intervalMs: opts.refreshSeconds * 1000,
+					// The message only: a driver error may carry the connection string.
+					onError: (e) => console.error(`[refresher] rollup refresh failed, retried next interval: ${(e as Error).message}`),
+				})
+			: undefined;
 	const addr = server.address();
 	const port = typeof addr === 'object' && addr ? addr.port : opts.port;
 	return {
 		server,
 		url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-		close: () => new Promise<void>((r) => server.close(() => r())),
+		close: async () => {
+			await refresher?.stop();
+			await new Promise<void>((r) => server.close(() => r()));
+		},
 	};
 }
 
@@ -34,7 +48,14 @@ async function main(input: MitanConfigInput = {}): Promise<void> {
 	const cfg = resolveConfig(input);
 	const db = await openDb(cfg);
 	await migrate(db);
-	const s = await startServer({ db, port: cfg.port, host: cfg.host, publicUrl: cfg.publicUrl, trustedProxies: cfg.trustedProxies });
+	const s = await startServer({
+		db,
+		port: cfg.port,
+		host: cfg.host,
+		publicUrl: cfg.publicUrl,
+		trustedProxies: cfg.trustedProxies,
+		refreshSeconds: cfg.refreshSeconds,
+	});
 	process.stdout.write(`Police Mitan gateway + dashboard on ${s.url}\n`);
 }
 

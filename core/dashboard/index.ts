@@ -8,3 +8,5 @@ export * from './roster';
 export * from './approvals';
 export * from './broadcast';
 export * from './report';
+export * from './fresh';
+export * from './spend';

@@ -3,7 +3,7 @@ import { addDays } from '../time';
 import { rosterTotals } from './roster';
 import type { Chart, PageData, Scope } from './types';
 
-/** Today at a glance: the broadcast funnel, failures by reason, roster size, opt-outs, complaints. */
+/** Today at a glance: today's broadcast funnel so far, failures by reason, roster size, opt-outs, complaints. */
 /** `today`: the scope's day (scopeClock). */
 export async function overviewPage(db: Queryable, scope: Scope, today: string): Promise<PageData> {
 	const from = addDays(today, -13);
@@ -17,11 +17,16 @@ export async function overviewPage(db: Queryable, scope: Scope, today: string): 
 			opt_outs: number;
 			new_subscribers: number;
 		}>(
-			`SELECT COALESCE(sum(targeted), 0)::int AS targeted, COALESCE(sum(sent), 0)::int AS sent,
-              COALESCE(sum(delivered), 0)::int AS delivered, COALESCE(sum(read), 0)::int AS read,
-              COALESCE(sum(failed), 0)::int AS failed, COALESCE(sum(opt_outs), 0)::int AS opt_outs,
-              COALESCE(sum(new_subscribers), 0)::int AS new_subscribers
-         FROM rollup_whatsapp_daily WHERE day = $1 AND ($2::int IS NULL OR district_id = $2)`,
+			// Today's broadcast so far: targeted counts its deliveries (the rollup's broadcast day), the
+			// funnel its messages' events whatever day they fall on; events of yesterday's broadcast
+			// arriving today are not today's broadcast.
+			`SELECT (SELECT COALESCE(sum(targeted), 0) FROM rollup_whatsapp_daily WHERE day = $1 AND ($2::int IS NULL OR district_id = $2))::int AS targeted,
+              COALESCE(sum(r.sent), 0)::int AS sent, COALESCE(sum(r.delivered), 0)::int AS delivered,
+              COALESCE(sum(r.read), 0)::int AS read, COALESCE(sum(r.failed), 0)::int AS failed,
+              (SELECT COALESCE(sum(opt_outs), 0) FROM rollup_whatsapp_daily WHERE day = $1 AND ($2::int IS NULL OR district_id = $2))::int AS opt_outs,
+              (SELECT COALESCE(sum(new_subscribers), 0) FROM rollup_whatsapp_daily WHERE day = $1 AND ($2::int IS NULL OR district_id = $2))::int AS new_subscribers
+         FROM broadcasts b JOIN rollup_broadcast_daily r ON r.broadcast_id = b.id
+        WHERE b.broadcast_date = $1 AND b.channel = 'whatsapp' AND ($2::int IS NULL OR b.district_id = $2)`,
 			[today, scope.districtId],
 		),
 		db.query<{ reason: string; n: number }>(

@@ -1,13 +1,14 @@
 import type { Queryable } from '../db';
 import { eachDay } from './dates';
+import { spendByMonth, spendInRange } from './spend';
 import type { Chart, DateRange, PageData, Scope } from './types';
 
-/** Reach: WhatsApp delivered/read and social views per day, and WhatsApp reach per police station. Rollups only. */
+/** Reach: WhatsApp delivered/read and social views per day, WhatsApp reach per police station, and what it cost. Rollups only. */
 export async function reachPage(db: Queryable, scope: Scope, range: DateRange): Promise<PageData> {
 	const days = eachDay(range);
 	const idx = new Map(days.map((d, i) => [d, i]));
 	const zeros = () => days.map(() => 0);
-	const [wa, social, stations] = await Promise.all([
+	const [wa, social, stations, spend, spendMonths] = await Promise.all([
 		db.query<{ day: string; delivered: number; read: number; sent: number }>(
 			`SELECT day, sum(delivered)::int AS delivered, sum(read)::int AS read, sum(sent)::int AS sent
          FROM rollup_whatsapp_daily
@@ -31,6 +32,8 @@ export async function reachPage(db: Queryable, scope: Scope, range: DateRange): 
         LIMIT 25`,
 			[range.from, range.to, scope.districtId],
 		),
+		spendInRange(db, scope, range),
+		spendByMonth(db, scope, range.to),
 	]);
 	const delivered = zeros();
 	const read = zeros();
@@ -85,6 +88,8 @@ export async function reachPage(db: Queryable, scope: Scope, range: DateRange): 
 				{ key: 'read', data: stations.map((s) => s.read) },
 			],
 		},
+		spend.byBroadcast,
+		spendMonths,
 	];
 	return {
 		range,
@@ -98,6 +103,7 @@ export async function reachPage(db: Queryable, scope: Scope, range: DateRange): 
 			instagram_views: sum(views.instagram),
 			x_impressions: sum(views.x),
 			social_posts: posts,
+			...spend.cards,
 		},
 		charts,
 	};

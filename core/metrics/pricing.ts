@@ -1,25 +1,26 @@
 /**
- * What a delivered WhatsApp template costs, in INR, by Meta's pricing category, for the +91
- * market (per-message pricing since 1 Jul 2025; INR billing for India since 1 Jan 2026).
- * Meta changes rates only on 1 Jan / 1 Apr / 1 Jul / 1 Oct: check the rate card on those dates
- * and pass the current one to refreshRollups({ rates }). Figures below are the India rate card
- * as last copied here; service (free-form inside the 24 h window) messages are free.
+ * What a WhatsApp message costs: the one owner of the pricing rule the rollups apply in SQL.
+ * - Meta charges a template when it is delivered (per-message pricing since 1 Jul 2025), by the
+ *   `pricing.category` of its status webhook and the recipient's market (+91: India, INR since
+ *   1 Jan 2026). A message is counted once: on its 'delivered' event, or on 'read' when Meta
+ *   skipped 'delivered' (both at once).
+ * - `pricing.billable = false` (a service reply, a utility template inside an open window) is
+ *   free and counted apart; a billable message whose category has no rate in force that day is
+ *   counted as unpriced, never priced ₹0.
+ * - Rates live in the dated table wa_rate_card (migration 110), looked up by the day of the
+ *   event in the district's calendar through mitan_rate_inr(): a new quarter's rate is a new row
+ *   (core/metrics/rate-card.ts) and never re-prices a message already delivered.
  */
-import { MitanError } from '../errors';
 export type PriceCategory = 'marketing' | 'utility' | 'authentication' | 'service';
+export const PRICE_CATEGORIES: readonly PriceCategory[] = ['marketing', 'utility', 'authentication', 'service'];
 
-export const INDIA_RATES_INR: Readonly<Record<PriceCategory, number>> = Object.freeze({
-	marketing: 0.8631,
-	utility: 0.115,
-	authentication: 0.115,
-	service: 0,
-});
+/** Every citizen of this project is an Indian number: one market (its rows in wa_rate_card). */
+export const PRICE_MARKET = 'IN';
 
-export function checkRates(rates: Record<string, number>): Record<string, number> {
-	for (const [k, v] of Object.entries(rates)) {
-		if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) {
-			throw new MitanError('METRICS_RATES_INVALID', `rate for "${k}" must be a number of rupees 0..100, got ${String(v)}`, { field: k });
-		}
-	}
-	return rates;
-}
+/** SQL: the status event `se` is the one a message is charged (or counted free) on. */
+export const chargedEventSql = (se: string): string =>
+	`(${se}.status = 'delivered' OR (${se}.status = 'read' AND NOT EXISTS (
+     SELECT 1 FROM status_events t WHERE t.wamid = ${se}.wamid AND t.status = 'delivered')))`;
+
+/** SQL: INR for one billable message of `se`'s category on `day` (a date expression); NULL = no rate known. */
+export const rateSql = (se: string, day: string): string => `mitan_rate_inr('${PRICE_MARKET}', ${se}.price_category, ${day})`;

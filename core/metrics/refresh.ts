@@ -2,9 +2,9 @@ import { WHATSAPP_ERROR_ACTIONS } from '../channels/whatsapp/errors';
 import type { Db, Queryable } from '../db';
 import { MitanError } from '../errors';
 import { isCalendarDate } from '../time';
+import { BROADCAST_ROLLUP_SQL } from './broadcast-rollup';
 import { COMPLAINTS_ROLLUP_SQL } from './complaints-rollup';
 import { bindNamed } from './named';
-import { checkRates, INDIA_RATES_INR } from './pricing';
 import { ROLLUP_KINDS, scopeCte, type DayKey, type RollupKind, type Scope } from './scope';
 import { SOCIAL_ROLLUP_SQL } from './social-rollup';
 import { WHATSAPP_ROLLUP_SQL } from './whatsapp-rollup';
@@ -23,8 +23,6 @@ export interface RefreshOptions {
 	kinds?: RollupKind[];
 	/** Only this district (default: all). */
 	districtId?: number;
-	/** INR per billable message by Meta pricing category (default INDIA_RATES_INR). */
-	rates?: Record<string, number>;
 }
 
 export interface KindResult {
@@ -43,10 +41,11 @@ export interface RefreshResult {
 	millis: number;
 }
 
-const SQL: Record<RollupKind, (scopeCte: string, fewDays: boolean) => string> = {
-	whatsapp: WHATSAPP_ROLLUP_SQL,
-	social: SOCIAL_ROLLUP_SQL,
-	complaints: COMPLAINTS_ROLLUP_SQL,
+/** Each kind's statements; one dirty day of the kind recomputes all its tables (spend rides with WhatsApp's events). */
+const SQL: Record<RollupKind, ((scopeCte: string, fewDays: boolean) => string)[]> = {
+	whatsapp: [WHATSAPP_ROLLUP_SQL, BROADCAST_ROLLUP_SQL],
+	social: [SOCIAL_ROLLUP_SQL],
+	complaints: [COMPLAINTS_ROLLUP_SQL],
 };
 
 function checkKinds(kinds: unknown): RollupKind[] {
@@ -61,16 +60,18 @@ function checkKinds(kinds: unknown): RollupKind[] {
 	return kinds as RollupKind[];
 }
 
-async function recompute(tx: Queryable, kind: RollupKind, scope: Scope, rates: Record<string, number>) {
+async function recompute(tx: Queryable, kind: RollupKind, scope: Scope) {
 	const { cte, params } = scopeCte(scope);
-	const [r] = await tx.query<{ rows: number; changed: number; removed: number }>(
-		...bindNamed(SQL[kind](cte, scope.mode === 'days'), {
-			...params,
-			rates: JSON.stringify(rates),
-			classes: JSON.stringify(WHATSAPP_ERROR_ACTIONS),
-		}),
-	);
-	return r;
+	const total = { rows: 0, changed: 0, removed: 0 };
+	for (const sql of SQL[kind]) {
+		const [r] = await tx.query<{ rows: number; changed: number; removed: number }>(
+			...bindNamed(sql(cte, scope.mode === 'days'), { ...params, classes: JSON.stringify(WHATSAPP_ERROR_ACTIONS) }),
+		);
+		total.rows += r.rows;
+		total.changed += r.changed;
+		total.removed += r.removed;
+	}
+	return total;
 }
 
 export async function refreshRollups(db: Db, opts: RefreshOptions = {}): Promise<RefreshResult> {
@@ -81,12 +82,6 @@ export async function refreshRollups(db: Db, opts: RefreshOptions = {}): Promise
 			field: 'mode',
 		});
 	const kinds = checkKinds(opts.kinds);
-	let rates: Record<string, number>;
-	try {
-		rates = checkRates(opts.rates ?? { ...INDIA_RATES_INR });
-	} catch (e) {
-		throw new MitanError('ROLLUP_RATES_INVALID', (e as Error).message, { field: 'rates' });
-	}
 	const district = opts.districtId ?? null;
 	const out: KindResult[] = [];
 	for (const kind of kinds) {
@@ -98,12 +93,12 @@ export async function refreshRollups(db: Db, opts: RefreshOptions = {}): Promise
 				`DELETE FROM rollup_dirty_days WHERE kind = $1 AND ($2::int IS NULL OR district_id = $2::int) RETURNING day, district_id`,
 				[kind, district],
 			);
-			if (mode === 'full') return { days: null, ...(await recompute(tx, kind, { mode: 'all', districtId: district ?? undefined }, rates)) };
+			if (mode === 'full') return { days: null, ...(await recompute(tx, kind, { mode: 'all', districtId: district ?? undefined })) };
 			const days = claimed
 				.map((c) => ({ day: c.day, districtId: c.district_id }))
 				.sort((a, b) => a.day.localeCompare(b.day) || a.districtId - b.districtId);
 			if (days.length === 0) return { days, rows: 0, changed: 0, removed: 0 };
-			return { days, ...(await recompute(tx, kind, { mode: 'days', days }, rates)) };
+			return { days, ...(await recompute(tx, kind, { mode: 'days', days })) };
 		});
 		out.push({ kind, ...res, millis: Date.now() - t0 });
 	}
@@ -119,7 +114,6 @@ export async function refreshDays(db: Db, days: DayKey[], opts: Omit<RefreshOpti
 			throw new MitanError('ROLLUP_DAY_INVALID', `day must be YYYY-MM-DD, got "${d.day}"`, { field: 'day' });
 		}
 	}
-	const rates = checkRates(opts.rates ?? { ...INDIA_RATES_INR });
 	const out: KindResult[] = [];
 	for (const kind of kinds) {
 		const t0 = Date.now();
@@ -129,7 +123,7 @@ export async function refreshDays(db: Db, days: DayKey[], opts: Omit<RefreshOpti
          WHERE d.kind = $1 AND d.day = x.day AND d.district_id = x.district_id`,
 				[kind, JSON.stringify(days.map((d) => ({ day: d.day, district_id: d.districtId })))],
 			);
-			return recompute(tx, kind, { mode: 'days', days }, rates);
+			return recompute(tx, kind, { mode: 'days', days });
 		});
 		out.push({ kind, days, ...r, millis: Date.now() - t0 });
 	}

@@ -1,3 +1,4 @@
+import { chargedEventSql, rateSql } from './pricing';
 import { applyFresh } from './scope';
 
 /**
@@ -30,8 +31,8 @@ const eventsSource = (fewDays: boolean) =>
  *   WhatsApp error map (:classes), else the delivery's error_class, else 'unknown';
  * - opt_outs: 'subscriber.opt_out' audit entries that day (history, not current status);
  * - new_subscribers: subscribers created that day (erased rows still count: they existed);
- * - spend_inr: billable events priced by category (:rates), counted once per message on its
- *   'delivered' event, or on 'read' when Meta skipped 'delivered'.
+ * - spend_inr: billable messages priced by the dated rate card (core/metrics/pricing.ts), the
+ *   unpriced ones as ₹0 here (rollup_broadcast_daily counts them apart).
  */
 export const WHATSAPP_ROLLUP_SQL = (scopeCte: string, fewDays = false) => `
 WITH ${scopeCte},
@@ -49,9 +50,8 @@ parts AS (
          count(*) FILTER (WHERE se.status = 'read'), count(*) FILTER (WHERE se.status = 'failed'),
          CASE WHEN se.status = 'failed' THEN coalesce(:classes::jsonb ->> se.error_code::text, dl.error_class, 'unknown') END,
          0, 0,
-         coalesce(sum(CASE WHEN se.billable AND (se.status = 'delivered' OR (se.status = 'read' AND NOT EXISTS (
-                     SELECT 1 FROM status_events t WHERE t.wamid = se.wamid AND t.status = 'delivered')))
-                   THEN coalesce((:rates::jsonb ->> se.price_category)::numeric, 0) END), 0)
+         coalesce(sum(CASE WHEN se.billable AND ${chargedEventSql('se')}
+                   THEN coalesce(${rateSql('se', '(se.occurred_at AT TIME ZONE sc.tz)::date')}, 0) END), 0)
   FROM ${eventsSource(fewDays)}
   ${deliveryJoin(fewDays)}
   GROUP BY 1, 2, 3, 4, 10

@@ -6,7 +6,9 @@ import {
 	complaintsPage,
 	decideFromDashboard,
 	ensureRosterSnapshot,
+	figuresAsOf,
 	listDistricts,
+	markPartial,
 	monthlyReport,
 	overviewPage,
 	parseMonth,
@@ -16,6 +18,7 @@ import {
 	resolveScope,
 	rosterPage,
 	scopeClock,
+	spendOfBroadcast,
 	type Chart,
 	type PageData,
 	type Scope,
@@ -37,6 +40,7 @@ import { answerJson, locals, requireCsrf, requireLogin } from './http';
 interface LoadContext {
 	scope: Scope;
 	today: string;
+	timeZone: string;
 	query: Record<string, unknown>;
 }
 
@@ -77,6 +81,8 @@ const LOADERS: Record<string, Loader> = {
 	broadcast: async (db, c) => {
 		const id = parseOptionalId(c.query.id, 'id', 'DASHBOARD_BAD_ID') ?? undefined;
 		const p = await broadcastProgress(db, c.scope, id);
+		// What it cost so far comes from the rollup (as of its refresh); the funnel is live.
+		if (p.broadcast) Object.assign(p.cards, await spendOfBroadcast(db, p.broadcast.id));
 		return { scope: c.scope, ...p } as PageData;
 	},
 	report: async (db, c) => {
@@ -127,8 +133,11 @@ export function apiRouter(db: Db, apiCache: TtlCache<PageData>, defaultZone: str
 		const cached = (req: express.Request, res: express.Response) =>
 			apiCache.get(cacheKey(name, req, res), TTL_MS[name] ?? Infinity, async () => {
 				const scope = resolveScope(locals(res).user!.districtId, req.query.district);
-				const { today } = await scopeClock(db, scope, defaultZone);
-				return load(db, { scope, today, query: req.query as Record<string, unknown> }, req, res);
+				const { today, timeZone } = await scopeClock(db, scope, defaultZone);
+				// "As of" is read before the figures: a change landing in between only makes it earlier than true.
+				const asOf = await figuresAsOf(db, scope, timeZone);
+				const page = await load(db, { scope, today, timeZone, query: req.query as Record<string, unknown> }, req, res);
+				return markPartial({ ...page, today, asOf }, today);
 			});
 		r.get(`/${name}`, async (req, res) => {
 			res.json(await cached(req, res));

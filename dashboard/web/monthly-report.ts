@@ -20,7 +20,7 @@ export function monthlyReportRoute(r: Router, db: Db, defaultZone: string): void
 			`<section class="report-section" data-section="${key}"><h2 class="section">${label(`report_${key}`)} · ${esc(monthName)}</h2>
 ${cardsHtml(ctx.lang, cards)}<div class="charts">${charts.map((c) => chartPanel(ctx.lang, 'report', c, api, true)).join('')}</div>${extra}</section>`;
 		const monthPicker = `<label>${label('month')} <input type="month" name="month" value="${month.month}"></label>`;
-		const body = `<div class="page-head"><h1>${label('report_title')}</h1><button type="button" class="btn no-print" id="print-btn">🖨 ${label('print')}</button></div>
+		const body = `<div class="page-head"><h1>${label('report_title')}</h1><p class="as-of muted" data-as-of></p><button type="button" class="btn no-print" id="print-btn">🖨 ${label('print')}</button></div>
 ${filters(ctx, res, '/report/monthly', false, monthPicker)}
 <div class="dash report" data-page="report" data-api="/api/report?${esc(api)}">
 <section class="report-section cover" data-section="summary">
@@ -31,6 +31,7 @@ ${filters(ctx, res, '/report/monthly', false, monthPicker)}
   <p class="muted">${label('generated_at')}: ${esc(formatDateTime(ctx.lang, new Date(), ctx.timeZone))} · ${esc(locals(res).user!.username)}</p>
 </section>
 ${section('reach', ['facebook_views', 'instagram_views', 'x_impressions'], ['whatsapp_daily', 'social_daily', 'reach_by_station'])}
+${section('spend', ['spend_inr', 'billable_messages', 'free_messages', 'unpriced_messages'], ['spend_by_broadcast', 'spend_by_month'])}
 ${section('complaints', ['complaints_closed', 'complaints_backlog', 'median_ack_minutes'], ['complaints_by_category', 'complaints_by_station', 'ack_median'])}
 ${section('roster', ['new_in_range', 'opt_outs_in_range', 'roster_opted_out'], ['roster_size', 'languages', 'roster_by_station'])}
 </div>`;

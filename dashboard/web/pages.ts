@@ -43,8 +43,8 @@ export const SPECS: Record<string, PageSpec> = {
 		path: '/reach',
 		titleKey: 'nav_reach',
 		range: true,
-		cards: ['wa_delivered', 'wa_read', 'read_rate', 'facebook_views', 'instagram_views', 'x_impressions'],
-		charts: ['whatsapp_daily', 'social_daily', 'reach_by_station'],
+		cards: ['wa_delivered', 'wa_read', 'read_rate', 'facebook_views', 'instagram_views', 'x_impressions', 'spend_inr', 'free_messages'],
+		charts: ['whatsapp_daily', 'social_daily', 'reach_by_station', 'spend_by_month', 'spend_by_broadcast'],
 		wide: ['whatsapp_daily', 'social_daily', 'reach_by_station'],
 	},
 	complaints: {
@@ -70,7 +70,18 @@ export const SPECS: Record<string, PageSpec> = {
 		path: '/broadcast',
 		titleKey: 'nav_broadcast',
 		range: false,
-		cards: ['progress_pct', 'sent', 'rate_per_second', 'eta_seconds', 'delivered', 'read', 'failed', 'remaining'],
+		cards: [
+			'progress_pct',
+			'sent',
+			'rate_per_second',
+			'eta_seconds',
+			'delivered',
+			'read',
+			'failed',
+			'remaining',
+			'spend_inr',
+			'free_messages',
+		],
 		charts: ['broadcast_states', 'failures_by_class'],
 	},
 };
@@ -82,7 +93,9 @@ function analyticsBody(ctx: Ctx, res: express.Response, spec: PageSpec, extra = 
 		: spec.id === 'overview'
 			? `<p class="range">${label('today')}: ${esc(formatDay(ctx.lang, ctx.today))}</p>`
 			: '';
-	return `<div class="page-head"><h1>${label(spec.titleKey)}</h1>${rangeLine}</div>
+	// Filled by app.js from the answer's asOf: the time the figures include every event up to.
+	const asOfLine = `<p class="as-of muted" data-as-of></p>`;
+	return `<div class="page-head"><h1>${label(spec.titleKey)}</h1>${rangeLine}${asOfLine}</div>
 ${filters(ctx, res, spec.path, spec.range)}
 <div class="dash" data-page="${spec.id}" data-api="/api/${spec.id}${ctx.apiQuery ? '?' + esc(ctx.apiQuery) : ''}"${spec.id === 'broadcast' ? ' data-poll="3000"' : ''}>
 ${spec.id === 'broadcast' ? `<p class="bcast-info" data-broadcast-info>${label('loading')}</p><p class="muted live no-print">● ${label('live')}</p><div class="progress" data-progress role="presentation"><div class="bar"></div></div>` : ''}

@@ -175,6 +175,7 @@ describe('decision page', () => {
 			imageUrl: d.imageUrl ?? null,
 			targetDate: d.targetDate ?? null,
 			variants: d.variants ?? {},
+			channels: d.channels ?? null,
 		};
 		const html = renderDecisionPage({
 			preview: buildPreview(c),

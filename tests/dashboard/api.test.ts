@@ -39,6 +39,26 @@ describeEachEngine('dashboard API', (ctx) => {
 			const funnel = res.body.charts.find((c: { id: string }) => c.id === 'funnel_today');
 			expect(funnel.labels).toEqual(['targeted', 'sent', 'delivered', 'read', 'failed']);
 		});
+		test('freshness and spend: as of hh:mm, today drawn as partial, spend of today’s broadcast', async () => {
+			const { agent } = await loginAgent(app, 'sp');
+			const res = await agent.get('/api/reach?district=1&days=7').expect(200);
+			expect(res.body.asOf.time).toMatch(/^\d{2}:\d{2}$/);
+			expect(res.body.today).toBe(seed.today);
+			const daily = res.body.charts.find((c: { id: string }) => c.id === 'whatsapp_daily');
+			expect(daily.partialFrom).toBe(6);
+			const week = seed.wa.filter((r) => r.day >= shiftDay(seed.today, -6) && r.district_id === 1);
+			const delivered = sum(week, (r) => r.delivered);
+			expect(Math.abs(res.body.cards.spend_inr - delivered * 0.8631)).toBeLessThanOrEqual(0.005);
+			expect(res.body.cards).toMatchObject({ billable_messages: delivered, free_messages: 0, unpriced_messages: 0 });
+			const months = res.body.charts.find((c: { id: string }) => c.id === 'spend_by_month');
+			expect(months.partialFrom).toBe(11);
+			const perBroadcast = res.body.charts.find((c: { id: string }) => c.id === 'spend_by_broadcast');
+			expect(perBroadcast.labels).toHaveLength(7);
+			const month = seed.today.slice(0, 7);
+			const inMonth = seed.wa.filter((r) => r.day.startsWith(month) && r.district_id === 1);
+			const report = await agent.get(`/api/report?district=1&month=${month}`).expect(200);
+			expect(report.body.cards).toMatchObject({ billable_messages: sum(inMonth, (r) => r.delivered), free_messages: 0 });
+		});
 		test('reach: 7 / 30 / 90 days and a chosen range, per day and per station', async () => {
 			const { agent } = await loginAgent(app, 'sp');
 			for (const days of [7, 30, 90]) {

@@ -64,7 +64,7 @@ export interface Seeded {
 	wa: WaRow[];
 	social: SocialRow[];
 	complaints: ComplaintRow[];
-	users: Record<Role | 'district_viewer', string>;
+	users: Record<Exclude<Role, 'editor'> | 'district_viewer', string>;
 	pendingApprovalIds: number[];
 	pendingHashes: string[];
 	broadcastId: number;
@@ -308,6 +308,30 @@ export async function seedDashboard(db: Db, opts: { days?: number; today?: strin
        FROM jsonb_to_recordset($1::jsonb) AS r(broadcast_id bigint, subscriber_id bigint, language text, state text, sent boolean, error_class text)`,
 		[JSON.stringify(dels)],
 	);
+
+	// The broadcast rollup (the overview's "today" cards, spend per broadcast and per month): one
+	// broadcast a day in district 1 (today's is the running one above), its funnel the day's
+	// district-1 rows, every delivery charged at a written-out ₹0.8631 (marketing).
+	for (let i = 0; i < days; i++) {
+		const day = shiftDay(today, -i);
+		const rows = wa.filter((r) => r.day === day && r.district_id === 1);
+		const total = (f: (r: WaRow) => number) => rows.reduce((a, r) => a + f(r), 0);
+		const id =
+			i === 0
+				? b.id
+				: (
+						await db.query<{ id: number }>(
+							`INSERT INTO broadcasts (district_id, content_key, broadcast_date, segment_key, templates, status, targeted, started_at, finished_at)
+               VALUES (1, $1, $2, 'all', '{}'::jsonb, 'completed', $3, $2::date + time '10:00', $2::date + time '10:15') RETURNING id`,
+							[`seed-day-${day}`, day, total((r) => r.targeted)],
+						)
+					)[0].id;
+		await db.query(
+			`INSERT INTO rollup_broadcast_daily (day, district_id, broadcast_id, category, sent, delivered, read, failed, billable, free, spend_inr)
+       VALUES ($1, 1, $2, 'marketing', $3, $4, $5, $6, $4, 0, $4::int * 0.8631)`,
+			[day, id, total((r) => r.sent), total((r) => r.delivered), total((r) => r.read), total((r) => r.failed)],
+		);
+	}
 
 	// Users: one per role (state-level), and a district-2 viewer.
 	await createAdmin(db, 'admin', PASSWORD);

@@ -4,6 +4,8 @@ import { describeEachEngine } from '../helpers/db';
 import { call, sendTemplate, startSandbox, type Started } from '../sandbox/helpers';
 import { gatewayApp, gatewayEnv, seedBroadcast } from './helpers';
 import type { GatewayRouter } from '../../dashboard/gateway';
+import { spendOfBroadcast } from '../../core/dashboard';
+import { refreshRollups } from '../../core/metrics';
 
 /**
  * The real thing end to end: the sandbox sends a broadcast's signed status webhooks (with
@@ -54,7 +56,7 @@ describeEachEngine('gateway with the sandbox', (ctx) => {
 
 	test('a broadcast with duplicates and reorders ends as exactly one status row each; STOP half-way stops that citizen', async () => {
 		const phones = Array.from({ length: 40 }, (_, i) => `+9198765300${String(i).padStart(2, '0')}`);
-		const { deliveryIds, subscriberIds } = await seedBroadcast(
+		const { broadcastId, deliveryIds, subscriberIds } = await seedBroadcast(
 			ctx.db,
 			phones.map((phone) => ({ phone })),
 			`sbx${ctx.t.engine}`,
@@ -142,5 +144,17 @@ describeEachEngine('gateway with the sandbox', (ctx) => {
 			text: string;
 		}[];
 		expect(toStopper.some((m) => m.type === 'text' && /पुलिस मितान/.test(m.text) && /Send START/.test(m.text))).toBe(true);
+
+		// Spend from the pricing the sandbox put in its webhooks: every marketing template it
+		// reported delivered (or read) is charged once, at India's ₹0.8631 of 2026 (written here).
+		await refreshRollups(ctx.db, { mode: 'full' });
+		const charged = msgs.filter((m) => hooked(m).some((st) => st === 'delivered' || st === 'read')).length;
+		expect(charged).toBeGreaterThan(20);
+		expect(await spendOfBroadcast(ctx.db, broadcastId)).toEqual({
+			spend_inr: Math.round(charged * 86.31) / 100,
+			billable_messages: charged,
+			free_messages: 0,
+			unpriced_messages: 0,
+		});
 	});
 });

@@ -2,7 +2,6 @@ import { ComplaintService } from '../../core/complaints/service';
 import type { Db } from '../../core/db';
 import { generateDemo, type DemoSummary } from '../../core/demo/generate';
 import { MitanError } from '../../core/errors';
-import { INDIA_RATES_INR } from '../../core/metrics/pricing';
 import { refreshDays, refreshRollups } from '../../core/metrics/refresh';
 import { buildReport } from '../../core/metrics/report';
 import { RosterService } from '../../core/roster';
@@ -79,11 +78,12 @@ async function expectRollupsEqualDirectCounts(db: Db): Promise<void> {
 		const byClass = Object.values(r.failed_by_class as Record<string, number>).reduce((a, b) => a + b, 0);
 		expect(byClass).toBe(r.failed);
 	}
+	// The demo's dates are in 2026 (after 1 Jan): India's marketing rate then, written here, not read from the card.
 	const [spend] = await db.query<{ rolled: number; direct: number }>(
 		`SELECT (SELECT sum(spend_inr) FROM rollup_whatsapp_daily)::float8 AS rolled,
-            (SELECT count(*) FROM status_events WHERE status = 'delivered' AND billable AND price_category = 'marketing')::float8 * $1 AS direct`,
-		[INDIA_RATES_INR.marketing],
+            (SELECT count(*) FROM status_events WHERE status = 'delivered' AND billable AND price_category = 'marketing')::float8 * 0.8631 AS direct`,
 	);
+	expect(spend.direct).toBeGreaterThan(0);
 	expect(Math.abs(spend.rolled - spend.direct)).toBeLessThan(0.01 * rolled.length + 0.01);
 
 	const complaints = await db.query<{ k: string; opened: number; closed: number; money: number }>(
@@ -265,7 +265,6 @@ describeEachEngine('rollups on generated demo data', (ctx) => {
 			details: { field: 'mode' },
 		});
 		expect(await err(refreshRollups(ctx.db, { kinds: ['sms' as 'social'] }))).toMatchObject({ code: 'ROLLUP_KIND_UNKNOWN' });
-		expect(await err(refreshRollups(ctx.db, { rates: { marketing: -1 } }))).toMatchObject({ code: 'ROLLUP_RATES_INVALID' });
 		expect(await err(refreshDays(ctx.db, [{ day: '31-03-2026', districtId: 1 }]))).toMatchObject({ code: 'ROLLUP_DAY_INVALID' });
 		expect(await err(buildReport(ctx.db, { period: 'year' as 'day', date: '2026-03-01' }))).toMatchObject({
 			code: 'REPORT_PERIOD_INVALID',

@@ -12,6 +12,9 @@
 	   zone: it is read as noon UTC and shown in UTC, so it reads as itself on any phone's clock. */
 	var dayFmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
 	var fullDayFmt = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+	var monthFmt = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+	var inrFmt = new Intl.NumberFormat(locale, { style: 'currency', currency: 'INR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+	var inrWholeFmt = new Intl.NumberFormat(locale, { style: 'currency', currency: 'INR', maximumFractionDigits: 0 });
 
 	function t(key) {
 		return Object.prototype.hasOwnProperty.call(dict, key) ? dict[key] : String(key).replace(/_/g, ' ');
@@ -25,6 +28,7 @@
 	function label(kind, l) {
 		if (kind === 'day') return dayFmt.format(asDate(l));
 		if (kind === 'week') return dayFmt.format(asDate(l));
+		if (kind === 'month') return monthFmt.format(asDate(l));
 		if (kind === 'key') return t(l);
 		return l;
 	}
@@ -36,8 +40,14 @@
 		return h > 0 ? h + 'h ' + m + 'm' : m > 0 ? m + 'm ' + sec + 's' : sec + 's';
 	}
 	var PERCENT = { read_rate: 1, decided_on_time_pct: 1, decided_on_time: 1, progress_pct: 1 };
+	/* Paise only where they matter: a card or an axis in thousands of rupees shows whole rupees. */
+	function inr(v) {
+		if (v === null || v === undefined || isNaN(v)) return '—';
+		return Math.abs(v) >= 1000 ? inrWholeFmt.format(v) : inrFmt.format(v);
+	}
 	function cardText(key, v) {
 		if (key === 'eta_seconds') return duration(v);
+		if (key === 'spend_inr') return inr(v);
 		if (PERCENT[key]) return v === null || v === undefined ? '—' : num(v) + '%';
 		return num(v);
 	}
@@ -99,6 +109,22 @@
 			return label(spec.labelKind, l);
 		});
 		var single = spec.series.length === 1 && spec.kind === 'bar' && spec.labelKind === 'key';
+		/* The period still under way (today, this week, this month) is drawn as "so far": a dashed,
+		   lighter last segment or a lighter bar, never a solid fall. The holder survives redraws. */
+		var held = charts[spec.id] ? charts[spec.id].$partial : { from: undefined };
+		held.from = typeof spec.partialFrom === 'number' ? spec.partialFrom : undefined;
+		function partial(i) {
+			return held.from !== undefined && i >= held.from;
+		}
+		var note = panel.querySelector('.partial-note');
+		if (held.from !== undefined && !note && spec.kind !== 'doughnut') {
+			note = document.createElement('p');
+			note.className = 'partial-note muted';
+			note.textContent = t('partial_note');
+			panel.appendChild(note);
+		}
+		if (note) note.hidden = held.from === undefined;
+		panel.setAttribute('data-partial-from', held.from === undefined ? '' : String(held.from));
 		var datasets = spec.series.map(function (s, i) {
 			var c = colourOf(s.key, i);
 			var d = { label: t(s.key), data: s.data };
@@ -114,6 +140,17 @@
 					return c.chart.width / Math.max(1, spec.labels.length) < 22 ? 0 : 3;
 				};
 				d.pointHoverRadius = 5;
+				d.segment = {
+					borderDash: function (ctx) {
+						return partial(ctx.p1DataIndex) ? [3, 4] : undefined;
+					},
+					borderColor: function (ctx) {
+						return partial(ctx.p1DataIndex) ? c + '99' : undefined;
+					},
+				};
+				d.pointBackgroundColor = function (ctx) {
+					return partial(ctx.dataIndex) ? '#fff' : c;
+				};
 			} else if (spec.kind === 'doughnut') {
 				d.backgroundColor = spec.labels.map(function (l, j) {
 					return colourOf(l, j);
@@ -126,7 +163,12 @@
 							return colourOf(l, j);
 						})
 					: c;
-				d.borderColor = d.backgroundColor;
+				var solid = d.backgroundColor;
+				d.backgroundColor = function (ctx) {
+					var base = Array.isArray(solid) ? solid[ctx.dataIndex] : solid;
+					return partial(ctx.dataIndex) ? base + '66' : base;
+				};
+				d.borderColor = solid;
 				d.borderWidth = 0;
 				d.maxBarThickness = 34;
 			}
@@ -142,11 +184,12 @@
 			charts[spec.id].update('none');
 			return;
 		}
+		var money = spec.unit === 'inr';
 		var tick = {
 			callback: function (v) {
-				return num(v);
+				return money ? inr(v) : num(v);
 			},
-			precision: spec.unit === 'seconds' ? undefined : 0,
+			precision: spec.unit === 'seconds' || money ? undefined : 0,
 			font: { size: 12 },
 		};
 		var options = {
@@ -164,11 +207,13 @@
 				tooltip: {
 					callbacks: {
 						title: function (items) {
-							var l = spec.labels[items[0].dataIndex];
-							return spec.labelKind === 'day' ? fullDayFmt.format(asDate(l)) : items[0].label;
+							var i = items[0].dataIndex;
+							var l = spec.labels[i];
+							var title = spec.labelKind === 'day' ? fullDayFmt.format(asDate(l)) : items[0].label;
+							return partial(i) ? title + ' (' + t('so_far') + ')' : title;
 						},
 						label: function (c) {
-							return ' ' + c.dataset.label + ': ' + num(c.raw);
+							return ' ' + c.dataset.label + ': ' + (money ? inr(c.raw) : num(c.raw));
 						},
 					},
 				},
@@ -183,6 +228,7 @@
 		}
 		/* global Chart */
 		charts[spec.id] = new Chart(canvas, { type: spec.kind, data: { labels: labels, datasets: datasets }, options: options });
+		charts[spec.id].$partial = held;
 	}
 
 	function fill(dash, data) {
@@ -197,6 +243,13 @@
 				draw(panel, spec);
 			});
 		});
+		/* "As of hh:mm" on the district's clock (the day too when it is not today's). */
+		var asOf = document.querySelector('[data-as-of]');
+		if (asOf && data.asOf) {
+			asOf.textContent =
+				t('as_of') + ' ' + data.asOf.time + (data.asOf.day !== data.today ? ' · ' + fullDayFmt.format(asDate(data.asOf.day)) : '');
+			asOf.setAttribute('data-at', data.asOf.at);
+		}
 		var bar = dash.querySelector('[data-progress] .bar');
 		if (bar) bar.style.width = Math.max(0, Math.min(100, Number(cards.progress_pct) || 0)) + '%';
 		var info = dash.querySelector('[data-broadcast-info]');

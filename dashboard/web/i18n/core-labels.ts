@@ -18,7 +18,7 @@ type CoreKey =
 	| 'approve'
 	| 'reject'
 	| 'request_changes'
-	| Exclude<MetricKey, 'spend_inr' | 'ack_seconds_avg'>
+	| Exclude<MetricKey, 'ack_seconds_avg'>
 	| 'facebook_views'
 	| 'instagram_views'
 	| 'x_impressions';
@@ -34,6 +34,7 @@ const DASHBOARD_METRICS = [
 	'complaints_opened',
 	'complaints_closed',
 	'money_loss',
+	'spend_inr',
 ] as const satisfies readonly MetricKey[];
 
 export function coreLabels(lang: Lang): Record<CoreKey, string> {

@@ -265,6 +265,21 @@ export const en = {
 	only_editors: 'Only an editor can write drafts.',
 	content_list: 'Drafts and approved content',
 	open: 'Open',
+	// spend (core/metrics/pricing.ts)
+	billable_messages: 'Charged messages',
+	free_messages: 'Free messages',
+	unpriced_messages: 'Charged, rate not on the card',
+	marketing: 'Marketing',
+	utility: 'Utility',
+	authentication: 'Authentication',
+	service: 'Service',
+	chart_spend_by_broadcast: 'WhatsApp spend per broadcast (₹)',
+	chart_spend_by_month: 'WhatsApp spend per month, by category (₹)',
+	report_spend: 'Spend',
+	// freshness
+	as_of: 'Figures as of',
+	so_far: 'so far',
+	partial_note: 'The last period is still under way: shown so far (dashed / lighter).',
 	...coreLabels('en'),
 };
 

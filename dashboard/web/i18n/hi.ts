@@ -247,5 +247,20 @@ export const hi: Record<MessageKey, string> = {
 	only_editors: 'केवल संपादक मसौदा लिख सकते हैं।',
 	content_list: 'मसौदे और स्वीकृत सामग्री',
 	open: 'खोलें',
+	// spend (core/metrics/pricing.ts)
+	billable_messages: 'शुल्क वाले संदेश',
+	free_messages: 'निःशुल्क संदेश',
+	unpriced_messages: 'शुल्क वाले, दर सूची में नहीं',
+	marketing: 'मार्केटिंग',
+	utility: 'यूटिलिटी',
+	authentication: 'प्रमाणीकरण',
+	service: 'सेवा',
+	chart_spend_by_broadcast: 'हर प्रसारण पर व्हाट्सऐप खर्च (₹)',
+	chart_spend_by_month: 'हर महीने व्हाट्सऐप खर्च, श्रेणी अनुसार (₹)',
+	report_spend: 'खर्च',
+	// freshness
+	as_of: 'आँकड़े इस समय तक के',
+	so_far: 'अब तक',
+	partial_note: 'अंतिम अवधि अभी जारी है: अब तक के आँकड़े (डैश / हल्के रंग में)।',
 	...coreLabels('hi'),
 };
