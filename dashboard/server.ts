@@ -3,6 +3,7 @@ import { resolveConfig, type MitanConfigInput } from '../core/config';
 import { openDb, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { createApp } from './app';
+import type { AppDeps } from './deps';
 
 /** Starts the gateway + dashboard on a port; resolves once it is listening. */
 export async function startServer(opts: {
@@ -12,8 +13,15 @@ export async function startServer(opts: {
 	publicUrl: string;
 	env?: NodeJS.ProcessEnv;
 	trustedProxies?: string[];
+	startProblems?: AppDeps['startProblems'];
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-	const app = createApp({ db: opts.db, publicUrl: opts.publicUrl, env: opts.env, trustedProxies: opts.trustedProxies });
+	const app = createApp({
+		db: opts.db,
+		publicUrl: opts.publicUrl,
+		env: opts.env,
+		trustedProxies: opts.trustedProxies,
+		startProblems: opts.startProblems,
+	});
 	const server = await new Promise<Server>((resolve, reject) => {
 		const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
 		s.on('error', reject);
