@@ -197,7 +197,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 				port: n8nPort,
 				dbUrl,
 				sandboxUrl: sandboxUrl || undefined,
-				onProgress: (l) => log(`  n8n: ${l}`),
+				onProgress: (l) => log(`  ${l}`),
 			});
 			stops.unshift(() => n8n!.stop());
 			log(`n8n: ${n8n.url} (owner ${n8n.owner.email} / ${n8n.owner.password})`);
@@ -223,9 +223,12 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 	};
 }
 
+/** One line for the banner: the error's first line, and when that only introduces a log tail, the tail's last line (n8n's own reason). */
 function firstLine(e: unknown): string {
-	const m = e instanceof Error ? e.message : String(e);
-	return m.split('\n')[0].slice(0, 400);
+	const lines = (e instanceof Error ? e.message : String(e)).split('\n').filter((l) => l.trim() !== '');
+	const head = lines[0] ?? 'unknown error';
+	const reason = head.trim().endsWith(':') && lines.length > 1 ? ` ${lines[lines.length - 1].trim()}` : '';
+	return (head + reason).slice(0, 400);
 }
 
 /** The whole failure (with the tail of n8n's own log that run.js puts in it) in a file the banner can name. */

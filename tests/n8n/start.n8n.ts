@@ -1,0 +1,173 @@
+/**
+ * `npm start` from the repository, as a new user runs it (issue 13 item 8): a fresh data folder
+ * (MITAN_DATA_DIR) and free ports, the real npm script (so npm's exported configuration reaches
+ * every child, as it did in the fresh-machine failure), then:
+ * - the dashboard answers and the printed login, kept in a mode-600 file, opens it;
+ * - n8n lists every exported workflow, active;
+ * - Ctrl+C (SIGINT to the process group) stops everything, n8n included;
+ * - a second start (stopped with SIGTERM) imports nothing, keeps a district's edit to a workflow,
+ *   and prints the same login, which still works.
+ * Needs the n8n install in the machine's cache (CI: `node scripts/n8n/install.js` first).
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { WORKFLOW_FILES } from '../../cli/n8n';
+import { N8nInstance, freePort, waitFor } from '../../scripts/n8n/run';
+import { REPO_ROOT } from '../helpers/n8n';
+
+interface Run {
+	child: ChildProcess;
+	out: () => string;
+	exited: () => { code: number | null; signal: string | null } | null;
+}
+
+const READY = 'Police Mitan is running';
+
+function npmStart(env: NodeJS.ProcessEnv): Run {
+	// Its own process group, like a terminal's foreground job: Ctrl+C reaches npm, node and n8n alike.
+	const child = spawn('npm', ['start', '--', '--demo-citizens', '200', '--demo-days', '2'], {
+		cwd: REPO_ROOT,
+		env: { ...process.env, ...env },
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	let exited: { code: number | null; signal: string | null } | null = null;
+	child.stdout!.on('data', (b) => (out += b));
+	child.stderr!.on('data', (b) => (out += b));
+	child.on('exit', (code, signal) => (exited = { code, signal }));
+	return { child, out: () => out, exited: () => exited };
+}
+
+async function ready(run: Run): Promise<string> {
+	await waitFor(() => run.out().includes('Press Ctrl+C') || run.exited(), {
+		timeoutMs: 540000,
+		describe: () => `"${READY}" from npm start; output so far:\n${run.out().slice(-4000)}`,
+	});
+	expect(run.exited()).toBeNull();
+	expect(run.out()).toContain(READY);
+	return run.out();
+}
+
+async function stop(run: Run, signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
+	process.kill(-run.child.pid!, signal);
+	await waitFor(() => run.exited(), { timeoutMs: 60000, describe: () => `npm start to exit after ${signal}:\n${run.out().slice(-3000)}` });
+}
+
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Logs in through the dashboard's real form (login CSRF cookie + token); resolves the redirect status. */
+async function dashboardLogin(appUrl: string, username: string, password: string): Promise<number> {
+	const page = await fetch(`${appUrl}/login`);
+	const cookie = page.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
+	const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+	const r = await fetch(`${appUrl}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+		body: new URLSearchParams({ _csrf: token, username, password, next: '/' }).toString(),
+	});
+	return r.status;
+}
+
+const EXPORTED = WORKFLOW_FILES.map(
+	(f) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'workflows', f), 'utf8')) as { id: string; name: string },
+);
+
+describe('npm start on a fresh data folder, then again', () => {
+	let dataDir: string;
+	let env: NodeJS.ProcessEnv;
+	const runs: Run[] = [];
+	beforeAll(async () => {
+		dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-start-'));
+		// Chosen once and kept: n8n's credentials, imported on the first start, point at these.
+		env = {
+			MITAN_DATA_DIR: dataDir,
+			PORT: String(await freePort()),
+			SANDBOX_PORT: String(await freePort()),
+			MITAN_DB_PORT: String(await freePort()),
+			MITAN_N8N_PORT: String(await freePort()),
+		};
+	});
+	afterAll(() => {
+		for (const r of runs) if (!r.exited()) process.kill(-r.child.pid!, 'SIGKILL');
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	});
+
+	let login: { username: string; password: string };
+	let owner: { email: string; password: string };
+	const appUrl = () => `http://127.0.0.1:${env.PORT}`;
+	const n8nApi = () =>
+		new N8nInstance({
+			port: Number(env.MITAN_N8N_PORT),
+			userFolder: path.join(dataDir, 'n8n'),
+			owner: { ...owner, firstName: 'C', lastName: 'C' },
+		});
+
+	test('first start: dashboard, the printed login (kept mode 600), every exported workflow active in n8n; Ctrl+C stops it all', async () => {
+		const run = npmStart(env);
+		runs.push(run);
+		const out = await ready(run);
+		const m = /dashboard login\s+(\S+) \/ (\S+)\s+\(kept in (\S+) /.exec(out);
+		expect(m).not.toBeNull();
+		login = { username: m![1], password: m![2] };
+		expect(m![3]).toBe(path.join(dataDir, 'first-admin.password'));
+		expect(fs.statSync(m![3]).mode & 0o777).toBe(0o600);
+		const o = /n8n\s+http:\/\/localhost:\d+\s+\((\S+) \/ ([^,\s]+),/.exec(out);
+		expect(o).not.toBeNull();
+		owner = { email: o![1], password: o![2] };
+		expect(out).toContain('importing the workflows it does not have yet');
+
+		expect((await fetch(`${appUrl()}/healthz`)).status).toBe(200);
+		expect(await dashboardLogin(appUrl(), login.username, login.password)).toBe(303);
+		expect(await dashboardLogin(appUrl(), login.username, 'wrong-password-123')).not.toBe(303);
+
+		const listed = (await n8nApi().rest('GET', '/workflows')) as { id: string; name: string; active: boolean }[];
+		for (const w of EXPORTED) expect(listed.find((x) => x.id === w.id)).toMatchObject({ name: w.name, active: true });
+
+		// A district's edit in n8n that a restart must keep.
+		const api = n8nApi();
+		const wf = (await api.rest('GET', `/workflows/${EXPORTED[0].id}`)) as { versionId: string };
+		await api.rest('PATCH', `/workflows/${EXPORTED[0].id}`, { versionId: wf.versionId, name: 'Edited by the district' });
+
+		const n8nPid = Number(/n8n start "main" started \(pid (\d+)\)/.exec(out)![1]);
+		await stop(run, 'SIGINT');
+		expect(alive(n8nPid)).toBe(false);
+		expect(fs.existsSync(path.join(dataDir, 'run.json'))).toBe(false);
+		// The login outlives the process: it is in the data folder.
+		expect(fs.readFileSync(path.join(dataDir, 'first-admin.password'), 'utf8')).toBe(`${login.username}\n${login.password}\n`);
+	}, 600000);
+
+	test('second start: nothing imported again, the edit kept, the same login still valid; SIGTERM stops it', async () => {
+		expect(login).toBeDefined();
+		const record = fs.readFileSync(path.join(dataDir, 'n8n', 'mitan-imports.json'), 'utf8');
+		const run = npmStart(env);
+		runs.push(run);
+		const out = await ready(run);
+		expect(out).not.toMatch(/importing the (sandbox credentials|workflows)/);
+		expect(out).not.toContain('an updated workflow is available');
+		expect(out).toContain(`dashboard login       ${login.username} / ${login.password}`);
+		expect(fs.readFileSync(path.join(dataDir, 'n8n', 'mitan-imports.json'), 'utf8')).toBe(record);
+		expect(await dashboardLogin(appUrl(), login.username, login.password)).toBe(303);
+
+		const listed = (await n8nApi().rest('GET', '/workflows')) as { id: string; name: string; active: boolean }[];
+		expect(listed.find((x) => x.id === EXPORTED[0].id)).toMatchObject({ name: 'Edited by the district', active: true });
+		for (const w of EXPORTED.slice(1)) expect(listed.find((x) => x.id === w.id)).toMatchObject({ name: w.name, active: true });
+
+		const n8nPid = Number(/n8n start "main" started \(pid (\d+)\)/.exec(out)![1]);
+		await stop(run, 'SIGTERM');
+		expect(alive(n8nPid)).toBe(false);
+	}, 600000);
+});
