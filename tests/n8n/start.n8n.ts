@@ -51,9 +51,22 @@ async function ready(run: Run): Promise<string> {
 	return run.out();
 }
 
-async function stop(run: Run, signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
+/**
+ * Stops a start the way a terminal (SIGINT) or a service manager (SIGTERM) does: the signal to the
+ * whole process group, then waits until the Police Mitan process and its n8n are gone. npm itself
+ * may exit first, so the processes, not npm, are waited for.
+ */
+async function stop(run: Run, signal: 'SIGINT' | 'SIGTERM', runFile: string): Promise<void> {
+	const mitanPid = (JSON.parse(fs.readFileSync(runFile, 'utf8')) as { pid: number }).pid;
+	const n8nPid = Number(/n8n start "main" started \(pid (\d+)\)/.exec(run.out())![1]);
+	expect(alive(mitanPid) && alive(n8nPid)).toBe(true);
 	process.kill(-run.child.pid!, signal);
-	await waitFor(() => run.exited(), { timeoutMs: 60000, describe: () => `npm start to exit after ${signal}:\n${run.out().slice(-3000)}` });
+	await waitFor(() => run.exited() && !alive(mitanPid) && !alive(n8nPid), {
+		timeoutMs: 60000,
+		describe: () => `Police Mitan (pid ${mitanPid}) and n8n (pid ${n8nPid}) to exit after ${signal}:\n${run.out().slice(-3000)}`,
+	});
+	// Its own stop ran (not a kill): the run file it removes on the way out is gone.
+	expect(fs.existsSync(runFile)).toBe(false);
 }
 
 function alive(pid: number): boolean {
@@ -142,10 +155,7 @@ describe('npm start on a fresh data folder, then again', () => {
 		const wf = (await api.rest('GET', `/workflows/${EXPORTED[0].id}`)) as { versionId: string };
 		await api.rest('PATCH', `/workflows/${EXPORTED[0].id}`, { versionId: wf.versionId, name: 'Edited by the district' });
 
-		const n8nPid = Number(/n8n start "main" started \(pid (\d+)\)/.exec(out)![1]);
-		await stop(run, 'SIGINT');
-		expect(alive(n8nPid)).toBe(false);
-		expect(fs.existsSync(path.join(dataDir, 'run.json'))).toBe(false);
+		await stop(run, 'SIGINT', path.join(dataDir, 'run.json'));
 		// The login outlives the process: it is in the data folder.
 		expect(fs.readFileSync(path.join(dataDir, 'first-admin.password'), 'utf8')).toBe(`${login.username}\n${login.password}\n`);
 	}, 600000);
@@ -166,8 +176,6 @@ describe('npm start on a fresh data folder, then again', () => {
 		expect(listed.find((x) => x.id === EXPORTED[0].id)).toMatchObject({ name: 'Edited by the district', active: true });
 		for (const w of EXPORTED.slice(1)) expect(listed.find((x) => x.id === w.id)).toMatchObject({ name: w.name, active: true });
 
-		const n8nPid = Number(/n8n start "main" started \(pid (\d+)\)/.exec(out)![1]);
-		await stop(run, 'SIGTERM');
-		expect(alive(n8nPid)).toBe(false);
+		await stop(run, 'SIGTERM', path.join(dataDir, 'run.json'));
 	}, 600000);
 });
