@@ -89,7 +89,8 @@ export function normalisePhone(raw: unknown): NormalisedPhone {
  * (core/channels/whatsapp/placeholders.ts).
  */
 export const PLACEHOLDER_PHONE_RANGE = '+91 00000 00000 … +91 00000 00999';
-const PLACEHOLDER = /^\+910000000\d{3}$/;
+// With or without the plus (a WhatsApp id is the digits alone); the country code is required.
+const PLACEHOLDER = /^\+?910000000\d{3}$/;
 
 export function isPlaceholderPhone(raw: unknown): boolean {
 	return typeof raw === 'string' && PLACEHOLDER.test(toAsciiDigits(raw).replace(/[\s\-().]/g, ''));
@@ -97,7 +98,7 @@ export function isPlaceholderPhone(raw: unknown): boolean {
 
 /** A staff number (alert recipient, approver): an Indian mobile as normalisePhone says, or a placeholder. */
 export function normaliseStaffPhone(raw: unknown): NormalisedPhone & { placeholder?: boolean } {
-	if (isPlaceholderPhone(raw)) return { ok: true, e164: toAsciiDigits(String(raw)).replace(/[\s\-().]/g, ''), placeholder: true };
+	if (isPlaceholderPhone(raw)) return { ok: true, e164: '+' + toAsciiDigits(String(raw)).replace(/\D/g, ''), placeholder: true };
 	return normalisePhone(raw);
 }
 
