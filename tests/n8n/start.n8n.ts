@@ -6,7 +6,9 @@
  * - n8n lists every exported workflow, active;
  * - Ctrl+C (SIGINT to the process group) stops everything, n8n included;
  * - a second start (stopped with SIGTERM) imports nothing, keeps a district's edit to a workflow,
- *   and prints the same login, which still works.
+ *   and prints the same login, which still works;
+ * - a newer exported workflow is only reported until `mitan n8n update` applies it, keeping the
+ *   district's Settings values, and the next start publishes it again.
  * Needs the n8n install in the machine's cache (CI: `node scripts/n8n/install.js` first).
  */
 import { spawn, type ChildProcess } from 'child_process';
@@ -25,9 +27,11 @@ interface Run {
 
 const READY = 'Police Mitan is running';
 
-function npmStart(env: NodeJS.ProcessEnv): Run {
+/** `npm start` (build, then start), or with `built` the start alone (`node dist/cli/mitan.js start`, the build already done). */
+function npmStart(env: NodeJS.ProcessEnv, { built = false } = {}): Run {
+	const [cmd, args] = built ? [process.execPath, ['dist/cli/mitan.js', 'start']] : ['npm', ['start', '--']];
 	// Its own process group, like a terminal's foreground job: Ctrl+C reaches npm, node and n8n alike.
-	const child = spawn('npm', ['start', '--', '--demo-citizens', '200', '--demo-days', '2'], {
+	const child = spawn(cmd, [...args, '--demo-citizens', '200', '--demo-days', '2'], {
 		cwd: REPO_ROOT,
 		env: { ...process.env, ...env },
 		detached: true,
@@ -176,6 +180,56 @@ describe('npm start on a fresh data folder, then again', () => {
 		expect(listed.find((x) => x.id === EXPORTED[0].id)).toMatchObject({ name: 'Edited by the district', active: true });
 		for (const w of EXPORTED.slice(1)) expect(listed.find((x) => x.id === w.id)).toMatchObject({ name: w.name, active: true });
 
+		await stop(run, 'SIGTERM', path.join(dataDir, 'run.json'));
+	}, 600000);
+
+	test('a newer exported workflow is reported, not applied; `mitan n8n update` applies it keeping Settings; the next start publishes it', async () => {
+		expect(login).toBeDefined();
+		const broadcast = EXPORTED.find((w) => w.id === 'MitanBroadcast01')!;
+		// As after a `git pull` that brought a new daily-broadcast.json: the file differs from what was imported.
+		const recordFile = path.join(dataDir, 'n8n', 'mitan-imports.json');
+		const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+		record.workflows[broadcast.id].hash = 'the hash of the version imported earlier';
+		fs.writeFileSync(recordFile, JSON.stringify(record));
+
+		let run = npmStart(env, { built: true });
+		runs.push(run);
+		let out = await ready(run);
+		expect(out).toContain(`an updated workflow is available: "${broadcast.name}" (workflows/daily-broadcast.json)`);
+		expect(out).toContain('npm run n8n:update');
+		// The district's staff number, typed into the live workflow's Settings node.
+		const api = n8nApi();
+		const live = (await api.rest('GET', `/workflows/${broadcast.id}`)) as {
+			versionId: string;
+			nodes: any[];
+			connections: unknown;
+			name: string;
+		};
+		live.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments[0].value = '+919876543210';
+		live.name = 'Broadcast as the district runs it';
+		await api.rest('PATCH', `/workflows/${broadcast.id}`, {
+			versionId: live.versionId,
+			nodes: live.nodes,
+			connections: live.connections,
+			name: live.name,
+		});
+		await stop(run, 'SIGINT', path.join(dataDir, 'run.json'));
+
+		const update = spawn(process.execPath, ['dist/cli/mitan.js', 'n8n', 'update'], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+		let updateOut = '';
+		update.stdout.on('data', (b) => (updateOut += b));
+		update.stderr.on('data', (b) => (updateOut += b));
+		const code = await new Promise<number | null>((resolve) => update.on('exit', resolve));
+		expect([code, updateOut]).toEqual([0, expect.stringContaining(`updated "${broadcast.name}"`)]);
+
+		run = npmStart(env, { built: true });
+		runs.push(run);
+		out = await ready(run);
+		expect(out).not.toContain('an updated workflow is available');
+		const after = (await n8nApi().rest('GET', `/workflows/${broadcast.id}`)) as { name: string; active: boolean; nodes: any[] };
+		expect(after.name).toBe(broadcast.name);
+		expect(after.active).toBe(true);
+		expect(after.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments[0].value).toBe('+919876543210');
 		await stop(run, 'SIGTERM', path.join(dataDir, 'run.json'));
 	}, 600000);
 });
