@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { isPlaceholderPhone } from '../core/phone';
 
 /**
  * What `npm start` may put into n8n, decided from what n8n already holds. A district edits its
@@ -113,4 +114,18 @@ export function keepSettings(newer: ExportedWorkflow['json'], live: { nodes?: un
 	const settings = (copy.nodes as SetNode[] | undefined)?.find((n) => n.name === 'Settings');
 	for (const a of settings?.parameters?.assignments?.assignments ?? []) if (values.has(a.name)) a.value = values.get(a.name);
 	return copy;
+}
+
+/**
+ * Where n8n's workflows still hold placeholder staff numbers (every Set node's assignments): told at
+ * a start with a real WhatsApp token, before an alert is refused at run time (core/channels/whatsapp/placeholders.ts).
+ */
+export function placeholderFields(workflows: { id: string; name: string }[], nodes: Record<string, unknown[]>): string[] {
+	const out: string[] = [];
+	for (const w of workflows)
+		for (const n of (nodes[w.id] ?? []) as SetNode[])
+			for (const a of n.parameters?.assignments?.assignments ?? [])
+				if (typeof a.value === 'string' && a.value.split(/[,;\n]/).some((p) => isPlaceholderPhone(p.trim())))
+					out.push(`workflow "${w.name}", node "${n.name}", field "${a.name}"`);
+	return out;
 }

@@ -3,7 +3,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MitanError } from '../core/errors';
-import { keepSettings, planImport, readExported, readRecord, recordWorkflows, writeRecord, type ExportedWorkflow } from './n8n-imports';
+import {
+	keepSettings,
+	placeholderFields,
+	planImport,
+	readExported,
+	readRecord,
+	recordWorkflows,
+	writeRecord,
+	type ExportedWorkflow,
+} from './n8n-imports';
 
 /**
  * n8n for `npm start`: the pinned n8n 2.x from the machine's cache (installed on first use, with
@@ -149,12 +158,19 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 	const creds = sandboxCredentials({ dbUrl, sandboxUrl });
 	const exported = exportedWorkflows();
 	let record = readRecord(userFolder);
+	const inventory = await n8n.inventory({ nodesOf: opts.sandboxUrl ? [] : exported.map((w) => w.id) });
 	const plan = planImport(
 		exported,
 		creds.map((c) => c.id),
-		await n8n.inventory(),
+		inventory,
 		record,
 	);
+	// A real WhatsApp token (no sandbox): say now which staff numbers are still placeholders.
+	if (!opts.sandboxUrl)
+		for (const f of placeholderFields(inventory.workflows, inventory.nodes))
+			log(
+				`n8n: WARNING ${f} still holds a placeholder staff number: with a live WhatsApp credential its alerts are refused; put the real number in`,
+			);
 	const now = new Date();
 	if (plan.credentials.length) {
 		log(`n8n: importing the sandbox credentials it does not have yet (${plan.credentials.length})…`);

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import {
 	keepSettings,
+	placeholderFields,
 	planImport,
 	readExported,
 	readRecord,
@@ -86,4 +87,17 @@ test('an update keeps the live Settings values (staff numbers) and takes everyth
 	// The exported file itself is untouched.
 	expect((newer.nodes as any[]).find((n) => n.name === 'Settings').parameters.assignments.assignments[0].value).toBe('+910000000001');
 	expect(keepSettings(newer, null)).toBe(newer);
+});
+
+test('the Settings fields still holding a placeholder are named, for the warning at a live start', () => {
+	const broadcast = exported.find((w) => w.file === 'daily-broadcast.json')!;
+	const edited = JSON.parse(JSON.stringify(broadcast.json.nodes));
+	const settings = edited.find((n: { name: string }) => n.name === 'Settings');
+	for (const a of settings.parameters.assignments.assignments) if (a.name !== 'leadershipPhones') a.value = '+919876543210';
+	settings.parameters.assignments.assignments.find((a: { name: string }) => a.name === 'leadershipPhones').value =
+		'+919876543211, +910000000004';
+	expect(placeholderFields([{ id: broadcast.id, name: broadcast.name }], { [broadcast.id]: edited })).toEqual([
+		`workflow "${broadcast.name}", node "Settings", field "leadershipPhones"`,
+	]);
+	expect(placeholderFields([{ id: broadcast.id, name: broadcast.name }], { [broadcast.id]: broadcast.json.nodes! })).toHaveLength(4);
 });
