@@ -21,8 +21,9 @@ const os = require('node:os');
 const net = require('node:net');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const { spawn, execFile, execFileSync } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
 const { n8nPaths, ensureN8n } = require('./install');
+const { readInventory } = require('./inventory');
 
 const PACKAGE_NAME = 'n8n-nodes-police-mitan';
 
@@ -215,36 +216,9 @@ class N8nInstance {
 		}
 	}
 
-	/**
-	 * What this instance's SQLite database holds: workflow ids and names, credential ids, and the
-	 * nodes of the workflows asked for. Read with n8n's own Node 24 and sqlite3 (read-only, no n8n
-	 * boot: a fraction of a second, where `n8n list:workflow` takes seconds). A folder n8n never ran in
-	 * holds nothing. SQLite only: `npm start`'s n8n; PostgreSQL setups are not inspected here.
-	 */
-	inventory({ nodesOf = [] } = {}) {
-		const file = path.join(this.userFolder, '.n8n', 'database.sqlite');
-		if (this.db.type !== 'sqlite') throw new Error(`inventory() reads SQLite only (this instance uses ${this.db.type})`);
-		if (!fs.existsSync(file)) return Promise.resolve({ workflows: [], credentials: [], nodes: {} });
-		const script = `
-const sqlite3 = require(${JSON.stringify(path.join(this.paths.nodeModules, 'sqlite3'))});
-const [file, ids] = [process.argv[1], JSON.parse(process.argv[2])];
-const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (e) => e && fail(e));
-function fail(e) { process.stderr.write(String(e && e.message || e)); process.exit(1); }
-const all = (sql, args = []) => new Promise((ok, no) => db.all(sql, args, (e, rows) => (e && !/no such table/.test(e.message) ? no(e) : ok(rows || []))));
-(async () => {
-	const workflows = (await all('SELECT id, name, active FROM workflow_entity')).map((w) => ({ ...w, active: !!w.active }));
-	const credentials = (await all('SELECT id FROM credentials_entity')).map((r) => r.id);
-	const nodes = {};
-	for (const id of ids) { const [r] = await all('SELECT nodes FROM workflow_entity WHERE id = ?', [id]); if (r) nodes[id] = JSON.parse(r.nodes); }
-	process.stdout.write(JSON.stringify({ workflows, credentials, nodes }));
-	db.close();
-})().catch(fail);`;
-		return new Promise((resolve, reject) => {
-			execFile(this.paths.nodeBin, ['-e', script, file, JSON.stringify(nodesOf)], { timeout: 60000 }, (e, stdout, stderr) => {
-				if (e) reject(new Error(`cannot read n8n's database ${file}: ${stderr || e.message}`));
-				else resolve(JSON.parse(stdout));
-			});
-		});
+	/** What this instance's SQLite database holds (./inventory.js). */
+	inventory(opts) {
+		return readInventory(this, opts);
 	}
 
 	/**
