@@ -13,7 +13,8 @@ import { isMitanError } from '../../core/errors';
 const WORKFLOWS = path.join(__dirname, '..', '..', 'workflows');
 
 test('the placeholder range is +91 00000 00000-00999 in any spacing, and no real mobile is in it', () => {
-	for (const s of ['+910000000001', '+91 00000 00010', '+91 00000 00999', '+91-00000-00123', '910000000010']) expect(isPlaceholderPhone(s)).toBe(true);
+	for (const s of ['+910000000001', '+91 00000 00010', '+91 00000 00999', '+91-00000-00123', '910000000010'])
+		expect(isPlaceholderPhone(s)).toBe(true);
 	for (const s of ['+919800000001', '+910000001000', '0000000001', '+9100000000001', '', undefined])
 		expect(isPlaceholderPhone(s)).toBe(false);
 	// Not a number anyone can have: the roster's own rule refuses it.
