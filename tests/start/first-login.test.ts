@@ -16,8 +16,12 @@ import { loginAgent } from '../dashboard/helpers';
 
 describeEachEngine('first dashboard login', (ctx) => {
 	let dataDir: string;
+	// One app for the file: the test harness remembers each user's authenticator per app.
+	const problems: StartProblem[] = [];
+	let app: ReturnType<typeof createApp>;
 	beforeAll(() => {
 		dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-first-'));
+		app = createApp({ db: ctx.db, publicUrl: 'http://localhost:3000', startProblems: async () => problems });
 	});
 	afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
@@ -28,7 +32,6 @@ describeEachEngine('first dashboard login', (ctx) => {
 		expect(fs.readFileSync(first!.file, 'utf8')).toBe(`admin\n${first!.password}\n`);
 		const again = await firstAdminLogin(ctx.db, dataDir);
 		expect(again).toEqual({ ...first, created: false });
-		const app = createApp({ db: ctx.db, publicUrl: 'http://localhost:3000' });
 		await loginAgent(app, again!.username, again!.password);
 	});
 
@@ -53,15 +56,12 @@ describeEachEngine('first dashboard login', (ctx) => {
 	});
 
 	test('the overview shows an admin what did not start, its log and the retry command; a viewer sees no banner', async () => {
-		const problems: StartProblem[] = [
-			{
-				part: 'n8n',
-				problem: 'SQLite package has not been found <installed>',
-				log: '/data/n8n/logs/start-failure.log',
-				retry: 'npm run n8n:retry',
-			},
-		];
-		const app = createApp({ db: ctx.db, publicUrl: 'http://localhost:3000', startProblems: async () => problems });
+		problems.push({
+			part: 'n8n',
+			problem: 'SQLite package has not been found <installed>',
+			log: '/data/n8n/logs/start-failure.log',
+			retry: 'npm run n8n:retry',
+		});
 		const { agent } = await loginAgent(app, 'admin', 'A-new-admin-password-1');
 		const hi = await agent.get('/').expect(200);
 		expect(hi.text).toContain('n8n शुरू नहीं हुआ');
@@ -78,11 +78,11 @@ describeEachEngine('first dashboard login', (ctx) => {
 		const admin = await findUserForLogin(ctx.db, 'admin');
 		await createUserAsAdmin(ctx.db, admin!, {
 			username: 'viewer1',
-			password: 'Viewer-password-123',
+			password: 'kettle-Monsoon-ribbon-47',
 			role: 'viewer',
 			districtId: null,
 		} as never);
-		const viewer = await loginAgent(app, 'viewer1', 'Viewer-password-123');
+		const viewer = await loginAgent(app, 'viewer1', 'kettle-Monsoon-ribbon-47');
 		expect((await viewer.agent.get('/').expect(200)).text).not.toContain('start-problem');
 		expect((await agent.get('/').expect(200)).text).toContain('npm run sandbox:retry');
 	});
