@@ -32,7 +32,7 @@ export interface N8nInventory {
 
 export interface ImportRecord {
 	workflows: Record<string, { hash: string; file: string; at: string }>;
-	/** Where the imported sandbox credentials pointed (a later start compares, never rewrites). */
+	/** Where the imported sandbox credentials pointed, password masked (a later start compares, never rewrites). */
 	credentials?: { dbUrl: string; sandboxUrl: string; at: string };
 	/** Workflows `mitan n8n update` re-imported while active: n8n imports inactive, the next start publishes them again. */
 	publishAtStart?: string[];

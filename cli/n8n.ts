@@ -175,11 +175,12 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 	if (plan.credentials.length) {
 		log(`n8n: importing the sandbox credentials it does not have yet (${plan.credentials.length})…`);
 		await n8n.importCredentials(creds.filter((c) => plan.credentials.includes(c.id)));
-		record = { ...record, credentials: { dbUrl, sandboxUrl, at: now.toISOString() } };
-	} else if (record.credentials && (record.credentials.dbUrl !== dbUrl || record.credentials.sandboxUrl !== sandboxUrl)) {
+		// Masked: the record is no secret store (the embedded database's password is in its URL).
+		record = { ...record, credentials: { dbUrl: mask(dbUrl), sandboxUrl, at: now.toISOString() } };
+	} else if (record.credentials && (record.credentials.dbUrl !== mask(dbUrl) || record.credentials.sandboxUrl !== sandboxUrl)) {
 		// Never rewritten: the district may have put its real credentials in by now.
 		log(
-			`n8n: note: the credentials in n8n were made for database ${mask(record.credentials.dbUrl)} and sandbox ${record.credentials.sandboxUrl}; ` +
+			`n8n: note: the credentials in n8n were made for database ${record.credentials.dbUrl} and sandbox ${record.credentials.sandboxUrl}; ` +
 				`this start uses ${mask(dbUrl)} and ${sandboxUrl}. Edit "Mitan Database" / the channel credentials in n8n if they should follow.`,
 		);
 	}
@@ -224,7 +225,7 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 	};
 }
 
-const mask = (url: string) => url.replace(/\/\/[^@]*@/, '//***@');
+const mask = (url: string) => url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
 
 /**
  * `mitan n8n update`: puts the newer exported workflows into n8n, keeping each one's Settings
