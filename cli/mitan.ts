@@ -7,13 +7,19 @@ import { flag, parseArgs } from './args';
 import { generateDemo } from '../core/demo/generate';
 import { adminCreate } from './admin';
 import { importCommand, printImportResult } from './import';
+import { n8nPortFromEnv } from './n8n';
 import { ratesCommand } from './rates';
-import { maskDbUrl, startAll } from './start';
+import { retryN8n, retrySandbox, updateWorkflows } from './retry';
+import { maskDbUrl, startAll, type Started } from './start';
 
 const USAGE = `Police Mitan command line
 
   mitan start [--no-n8n] [--no-demo] [--demo-citizens N] [--demo-days N]
                                   start everything (embedded database, sandbox, gateway + dashboard, n8n)
+  mitan n8n start                 start n8n alone, joined to a running \`mitan start\` (npm run n8n:retry)
+  mitan n8n update [name ...]     with Police Mitan stopped: apply the updated exported workflows,
+                                  keeping each one's Settings values (npm run n8n:update)
+  mitan sandbox start             start the sandbox alone, joined to a running start (npm run sandbox:retry)
   mitan migrate                   apply pending database migrations
   mitan admin:create <username>   create a dashboard admin (password from MITAN_ADMIN_PASSWORD, or generated)
   mitan demo [--citizens 50000] [--days 90] [--seed 1]
@@ -24,7 +30,7 @@ const USAGE = `Police Mitan command line
   mitan rates add --category marketing --from YYYY-MM-DD --inr 0.9 --source "<where the rate is published>"
                                   add a rate from a future day (past rates are never changed)
 
-Configuration comes from the environment (see README: DATABASE_URL, MITAN_DATA_DIR, PORT, ...).`;
+Configuration comes from the environment (see README: DATABASE_URL, MITAN_DATA_DIR, PORT, MITAN_N8N_PORT, ...).`;
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
@@ -60,27 +66,14 @@ async function main(argv: string[]): Promise<number> {
 				{},
 				{
 					n8n: args.flags['no-n8n'] !== true && process.env.MITAN_START_N8N !== 'false',
+					n8nPort: n8nPortFromEnv(),
 					demo:
 						args.flags['no-demo'] === true
 							? false
 							: { citizens: Number(flag(args, 'demo-citizens') ?? 5000), days: Number(flag(args, 'demo-days') ?? 30) },
 				},
 			);
-			out('');
-			out(`Police Mitan is running (पुलिस मितान चालू है):`);
-			out(`  dashboard / डैशबोर्ड   ${s.appUrl}`);
-			if (s.sandboxUrl)
-				out(
-					`  sandbox / अभ्यास मोड   ${s.sandboxUrl}/_sandbox/whatsapp/stats  (header x-sandbox-token: see ${s.config.dataDir}/sandbox.token)`,
-				);
-			out(`  database              ${maskDbUrl(s.dbUrl)}`);
-			if (s.firstAdmin)
-				out(
-					`  dashboard login       ${s.firstAdmin.username} / ${s.firstAdmin.password}   (shown once: change it / केवल एक बार दिखाया गया)`,
-				);
-			if (s.firstAdmin) out('                        first login: set up the authenticator app / पहले लॉगिन पर ऑथेंटिकेटर ऐप सेट करें');
-			if (s.n8n) out(`  n8n                   ${s.n8n.url}  (${s.n8n.owner.email} / ${s.n8n.owner.password})`);
-			out('Press Ctrl+C to stop.');
+			printRunning(s);
 			await new Promise<void>((resolve) => {
 				const stop = () => void s.stop().then(resolve);
 				process.once('SIGINT', stop);
@@ -96,6 +89,18 @@ async function main(argv: string[]): Promise<number> {
 			} finally {
 				await db.close();
 			}
+		}
+		case 'n8n': {
+			const [sub, ...names] = args._;
+			if (sub === 'start') return retryN8n(out);
+			if (sub === 'update') return updateWorkflows(names, out);
+			process.stderr.write(`usage: mitan n8n start | mitan n8n update [name ...]\n`);
+			return 64;
+		}
+		case 'sandbox': {
+			if (args._[0] === 'start') return retrySandbox(out);
+			process.stderr.write(`usage: mitan sandbox start\n`);
+			return 64;
 		}
 		case 'admin:create': {
 			const db = await openDb(resolveConfig());
@@ -133,6 +138,34 @@ async function main(argv: string[]): Promise<number> {
 			process.stderr.write(`unknown command "${cmd}"\n\n${USAGE}\n`);
 			return 64;
 	}
+}
+
+/** The summary of a start: what runs, the logins and where they are kept, and any part that did not come up. */
+function printRunning(s: Started): void {
+	out('');
+	out(`Police Mitan is running (पुलिस मितान चालू है):`);
+	out(`  dashboard / डैशबोर्ड   ${s.appUrl}`);
+	if (s.sandboxUrl && !s.problems.some((p) => p.part === 'sandbox'))
+		out(`  sandbox / अभ्यास मोड   ${s.sandboxUrl}/_sandbox/whatsapp/stats  (header x-sandbox-token: see ${s.config.dataDir}/sandbox.token)`);
+	out(`  database              ${maskDbUrl(s.dbUrl)}`);
+	if (s.firstLogin)
+		out(
+			`  dashboard login       ${s.firstLogin.username} / ${s.firstLogin.password}   (kept in ${s.firstLogin.file} until you change it / पासवर्ड बदलें)`,
+		);
+	if (s.firstLogin?.created) out('                        first login: set up the authenticator app / पहले लॉगिन पर ऑथेंटिकेटर ऐप सेट करें');
+	if (s.n8n) {
+		out(
+			`  n8n                   ${s.n8n.url}  (${s.n8n.owner.email} / ${s.n8n.owner.password}, kept in ${s.config.dataDir}/n8n/owner.password)`,
+		);
+		for (const u of s.n8n.updates) out(`  an updated workflow is available: "${u.name}" (workflows/${u.file}): npm run n8n:update`);
+	}
+	for (const p of s.problems) {
+		out('');
+		out(`  ${p.part} DID NOT START (${p.part} शुरू नहीं हुआ): ${p.problem}`);
+		out(`    log:   ${p.log}`);
+		out(`    retry: ${p.retry}   (in another terminal, while this keeps running)`);
+	}
+	out('Press Ctrl+C to stop.');
 }
 
 if (require.main === module) {

@@ -3,12 +3,23 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MitanError } from '../core/errors';
+import {
+	keepSettings,
+	placeholderFields,
+	planImport,
+	readExported,
+	readRecord,
+	recordWorkflows,
+	writeRecord,
+	type ExportedWorkflow,
+} from './n8n-imports';
 
 /**
  * n8n for `npm start`: the pinned n8n 2.x from the machine's cache (installed on first use, with
  * progress), on its default SQLite database in the data folder (no server needed), with this
  * package installed from its `npm pack` tarball, the sandbox credentials and the exported
- * workflows imported, and the owner account created from fixed demo values.
+ * workflows imported when n8n does not have them yet (./n8n-imports.ts), and the owner account
+ * made from a password kept in the data folder.
  *
  * The n8n helpers live in scripts/n8n/*.js (plain Node, usable before any build); they are
  * required through the repository root found at run time, because this file runs both from
@@ -50,19 +61,37 @@ export interface StartN8nOptions {
 	/** Sandbox base URL for the WhatsApp / Meta / X credentials. */
 	sandboxUrl?: string;
 	onProgress?: (line: string) => void;
-	/** Publish (activate) the workflows; failures are reported, not fatal. Default true. */
+	/** Publish (activate) the workflows imported by this start; failures are reported, not fatal. Default true. */
 	publish?: boolean;
 }
 
 export interface StartedN8n {
 	url: string;
 	owner: { email: string; password: string };
-	workflows: { id: string; name: string; published: boolean; problem?: string }[];
+	/** Every exported workflow: imported by this start, or kept as n8n had it. */
+	workflows: { id: string; name: string; imported: boolean; published: boolean; problem?: string }[];
+	/** Credential ids this start imported (none on a restart). */
+	importedCredentials: string[];
+	/** Exported workflows newer than the ones in n8n: `mitan n8n update` applies them. */
+	updates: { id: string; name: string; file: string }[];
+	logFile: string;
 	stop(): Promise<void>;
 }
 
 /** The n8n owner of `npm start`'s instance; the password is made per data folder (see below). */
 export const OWNER_IDENTITY = { email: 'cybercell@mitan.local', firstName: 'Cyber', lastName: 'Cell' };
+
+export const UPDATE_COMMAND = 'npm run n8n:update';
+
+/** n8n's port for `npm start` and its commands: MITAN_N8N_PORT, else n8n's usual 5678. */
+export function n8nPortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = env.MITAN_N8N_PORT;
+	if (raw === undefined || raw === '') return 5678;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n <= 0 || n > 65535)
+		throw new MitanError('CONFIG_INVALID', `MITAN_N8N_PORT must be a port number, got "${raw}"`);
+	return n;
+}
 
 /**
  * The owner's password is generated on the first start and kept (mode 600) in the data folder,
@@ -75,23 +104,24 @@ function ownerPassword(userFolder: string): string {
 	return fs.readFileSync(file, 'utf8').trim();
 }
 
-export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
-	const log = opts.onProgress ?? (() => undefined);
+/** Where n8n lives for a data folder: its user folder and the log of its main process. */
+export function n8nFolders(dataDir: string): { userFolder: string; logFile: string } {
+	const userFolder = path.join(dataDir, 'n8n');
+	return { userFolder, logFile: path.join(userFolder, 'logs', 'main.log') };
+}
+
+/** The instance of a data folder (install checked, key and owner password made once), not started. */
+async function instanceFor(opts: { dataDir: string; port: number; log: (l: string) => void }) {
 	const run = load<RunModule>('scripts/n8n/run.js');
-	const { sandboxCredentials } = load<CredModule>('scripts/n8n/credentials.js');
-	const root = repoRoot();
-
-	log('n8n: checking the n8n install (first use downloads n8n 2.40.7 and Node 24, about 5-8 minutes)…');
-	const paths = await run.ensureN8n({ log: (m) => log(`n8n install: ${m}`) });
-
-	const userFolder = path.join(opts.dataDir, 'n8n');
+	opts.log('n8n: checking the n8n install (first use downloads n8n 2.40.7 and Node 24, about 5-8 minutes)…');
+	const paths = await run.ensureN8n({ log: (m) => opts.log(`n8n install: ${m}`) });
+	const { userFolder } = n8nFolders(opts.dataDir);
 	fs.mkdirSync(userFolder, { recursive: true });
 	// The key encrypts n8n's stored credentials: made once per data folder and kept.
 	const keyFile = path.join(userFolder, 'encryption.key');
 	if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, randomBytes(24).toString('hex'), { mode: 0o600 });
 	const encryptionKey = fs.readFileSync(keyFile, 'utf8').trim();
 	const owner = { ...OWNER_IDENTITY, password: ownerPassword(userFolder) };
-
 	const n8n = new run.N8nInstance({
 		paths,
 		userFolder,
@@ -100,40 +130,87 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 		encryptionKey,
 		owner,
 		publicUrl: `http://localhost:${opts.port}`,
-		log,
+		log: opts.log,
 	});
+	return { run, n8n, owner, userFolder };
+}
+
+function exportedWorkflows(): ExportedWorkflow[] {
+	return readExported(path.join(repoRoot(), 'workflows'), WORKFLOW_FILES);
+}
+
+export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
+	const log = opts.onProgress ?? (() => undefined);
+	const { run, n8n, owner, userFolder } = await instanceFor({ dataDir: opts.dataDir, port: opts.port, log });
+	const { sandboxCredentials } = load<CredModule>('scripts/n8n/credentials.js');
 
 	log('n8n: installing the Police Mitan nodes into n8n…');
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-pack-'));
 	try {
-		const { tarball } = run.packRepo(root, packDir);
+		const { tarball } = run.packRepo(repoRoot(), packDir);
 		run.installPackage(userFolder, tarball);
 	} finally {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
 
-	log('n8n: importing the sandbox credentials and the workflows…');
 	const dbUrl = opts.dbUrl ?? 'postgres://postgres@127.0.0.1:5433/postgres';
 	const sandboxUrl = opts.sandboxUrl ?? 'http://127.0.0.1:3900';
-	await n8n.importCredentials(sandboxCredentials({ dbUrl, sandboxUrl }));
-	const workflows = WORKFLOW_FILES.map(
-		(f) => JSON.parse(fs.readFileSync(path.join(root, 'workflows', f), 'utf8')) as { id: string; name: string },
+	const creds = sandboxCredentials({ dbUrl, sandboxUrl });
+	const exported = exportedWorkflows();
+	let record = readRecord(userFolder);
+	const inventory = await n8n.inventory({ nodesOf: opts.sandboxUrl ? [] : exported.map((w) => w.id) });
+	const plan = planImport(
+		exported,
+		creds.map((c) => c.id),
+		inventory,
+		record,
 	);
-	await n8n.importWorkflows(workflows);
+	// A real WhatsApp token (no sandbox): say now which staff numbers are still placeholders.
+	if (!opts.sandboxUrl)
+		for (const f of placeholderFields(inventory.workflows, inventory.nodes))
+			log(
+				`n8n: WARNING ${f} still holds a placeholder staff number: with a live WhatsApp credential its alerts are refused; put the real number in`,
+			);
+	const now = new Date();
+	if (plan.credentials.length) {
+		log(`n8n: importing the sandbox credentials it does not have yet (${plan.credentials.length})…`);
+		await n8n.importCredentials(creds.filter((c) => plan.credentials.includes(c.id)));
+		// Masked: the record is no secret store (the embedded database's password is in its URL).
+		record = { ...record, credentials: { dbUrl: mask(dbUrl), sandboxUrl, at: now.toISOString() } };
+	} else if (record.credentials && (record.credentials.dbUrl !== mask(dbUrl) || record.credentials.sandboxUrl !== sandboxUrl)) {
+		// Never rewritten: the district may have put its real credentials in by now.
+		log(
+			`n8n: note: the credentials in n8n were made for database ${record.credentials.dbUrl} and sandbox ${record.credentials.sandboxUrl}; ` +
+				`this start uses ${mask(dbUrl)} and ${sandboxUrl}. Edit "Mitan Database" / the channel credentials in n8n if they should follow.`,
+		);
+	}
+	if (plan.workflows.length) {
+		log(`n8n: importing the workflows it does not have yet: ${plan.workflows.map((w) => w.name).join(', ')}…`);
+		await n8n.importWorkflows(plan.workflows.map((w) => w.json));
+	}
+	record = recordWorkflows(record, [...plan.workflows, ...plan.baseline], now);
+	const toPublish = new Set([...plan.workflows.map((w) => w.id), ...(record.publishAtStart ?? [])]);
+	record = { ...record, publishAtStart: [] };
+	writeRecord(userFolder, record);
+	for (const w of plan.updates)
+		log(
+			`n8n: an updated workflow is available: "${w.name}" (workflows/${w.file}); apply it with \`${UPDATE_COMMAND}\` (see docs/operator-guide.md)`,
+		);
 
 	log(`n8n: starting on port ${opts.port}…`);
-	await n8n.start();
+	const main = await n8n.start();
 	const result: StartedN8n['workflows'] = [];
-	for (const w of workflows) {
-		if (opts.publish === false) {
-			result.push({ id: w.id, name: w.name, published: false });
+	for (const w of exported) {
+		const imported = plan.workflows.includes(w);
+		if (opts.publish === false || !toPublish.has(w.id)) {
+			result.push({ id: w.id, name: w.name, imported, published: false });
 			continue;
 		}
 		try {
 			await n8n.publish(w.id);
-			result.push({ id: w.id, name: w.name, published: true });
+			result.push({ id: w.id, name: w.name, imported, published: true });
 		} catch (e) {
-			result.push({ id: w.id, name: w.name, published: false, problem: (e as Error).message });
+			result.push({ id: w.id, name: w.name, imported, published: false, problem: (e as Error).message });
 			log(`n8n: "${w.name}" imported but not published: ${(e as Error).message}`);
 		}
 	}
@@ -141,6 +218,57 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 		url: `http://localhost:${opts.port}`,
 		owner: { email: owner.email, password: owner.password },
 		workflows: result,
+		importedCredentials: plan.credentials,
+		updates: plan.updates.map((w) => ({ id: w.id, name: w.name, file: w.file })),
+		logFile: main.logFile,
 		stop: () => n8n.stop(),
 	};
+}
+
+const mask = (url: string) => url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
+
+/**
+ * `mitan n8n update`: puts the newer exported workflows into n8n, keeping each one's Settings
+ * values (staff numbers, approver). n8n must be stopped: its CLI import and a running n8n do not
+ * share one SQLite file safely, and a running n8n would keep serving the old version. n8n imports
+ * a workflow inactive, so the ones that were active are published again by the next start.
+ */
+export async function updateN8nWorkflows(opts: {
+	dataDir: string;
+	port: number;
+	only?: string[];
+	log?: (line: string) => void;
+}): Promise<{ updated: string[]; upToDate: boolean }> {
+	const log = opts.log ?? (() => undefined);
+	const { n8n, userFolder } = await instanceFor({ dataDir: opts.dataDir, port: opts.port, log: () => undefined });
+	if (await answers(`${n8n.baseUrl}/healthz`))
+		throw new MitanError(
+			'CONFIG_INVALID',
+			`n8n is running on port ${opts.port}: stop Police Mitan (Ctrl+C in its terminal), run \`${UPDATE_COMMAND}\` again, then \`npm start\``,
+		);
+	let record = readRecord(userFolder);
+	const inv = await n8n.inventory();
+	const plan = planImport(exportedWorkflows(), [], inv, record);
+	const chosen = plan.updates.filter((w) => !opts.only?.length || opts.only.some((o) => o === w.id || o === w.name || o === w.file));
+	if (chosen.length === 0) {
+		log(plan.updates.length ? 'no updated workflow matches that name' : 'every exported workflow in n8n is up to date');
+		return { updated: [], upToDate: plan.updates.length === 0 };
+	}
+	const live = await n8n.inventory({ nodesOf: chosen.map((w) => w.id) });
+	await n8n.importWorkflows(chosen.map((w) => keepSettings(w.json, { nodes: live.nodes[w.id] })));
+	const wasActive = chosen.filter((w) => inv.workflows.find((x) => x.id === w.id)?.active).map((w) => w.id);
+	record = recordWorkflows(record, chosen);
+	record = { ...record, publishAtStart: [...new Set([...(record.publishAtStart ?? []), ...wasActive])] };
+	writeRecord(userFolder, record);
+	for (const w of chosen) log(`updated "${w.name}" from workflows/${w.file} (Settings values kept)`);
+	return { updated: chosen.map((w) => w.name), upToDate: false };
+}
+
+async function answers(url: string): Promise<boolean> {
+	try {
+		await fetch(url, { signal: AbortSignal.timeout(1500) });
+		return true;
+	} catch {
+		return false;
+	}
 }

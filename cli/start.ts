@@ -1,22 +1,28 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { resolveConfig, type MitanConfig } from '../core/config';
 import { openPglite, openPostgres, servePglite, type Db } from '../core/db';
+import { migrate } from '../core/db/migrate';
 import { embeddedDbPassword } from '../core/db/pglite';
 import { keptSecret } from '../core/kept-secret';
-import { migrate } from '../core/db/migrate';
 import { startServer } from '../dashboard/server';
+import type { StartProblem } from '../dashboard/deps';
 import { generateDemo } from '../core/demo/generate';
-import { ensureFirstAdmin } from './admin';
-import { startN8n, type StartedN8n } from './n8n';
+import { firstAdminLogin, type FirstLogin } from './admin';
+import { n8nFolders, startN8n, type StartedN8n } from './n8n';
 import { createSandbox } from '../sandbox/server';
 import { sandboxConfig } from '../sandbox/config';
 
 /**
  * `npm start`: the whole loop on one machine, in training mode unless real credentials are set.
  * 1. the store: PostgreSQL (DATABASE_URL) or the embedded PGlite folder, migrated, and served on a
- *    local port so n8n and its workers share it;
+ *    local port so n8n and its workers share it; then the first dashboard login (kept in a file);
  * 2. the sandbox standing in for Meta and X, its webhooks pointed at the gateway;
  * 3. the gateway + dashboard;
- * 4. n8n with this package, the sandbox credentials and the exported workflows imported.
+ * 4. n8n with this package, the credentials and the exported workflows it does not have yet.
+ * The store and the gateway + dashboard are the ground floor: if they fail, the start fails. The
+ * sandbox and n8n are parts: if one fails the rest keeps running, and the terminal and the
+ * dashboard's overview (admins) say what failed, where its log is and the command that retries it.
  */
 export interface StartOptions {
 	/** Start n8n too (installed into the machine's cache on first use). Default true. */
@@ -29,8 +35,10 @@ export interface StartOptions {
 export interface Started {
 	config: MitanConfig;
 	n8n?: StartedN8n;
-	/** Set when this start created the first dashboard admin: shown once. */
-	firstAdmin?: { username: string; password: string } | null;
+	/** The first dashboard admin's login while its file is kept (until the admin changes the password). */
+	firstLogin: FirstLogin | null;
+	/** Parts that did not come up at start (n8n, the sandbox). */
+	problems: StartProblem[];
 	db: Db;
 	dbUrl: string;
 	sandboxUrl: string;
@@ -45,59 +53,97 @@ export function maskDbUrl(url: string): string {
 	return url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
 }
 
-export async function startAll(log: (s: string) => void, overrides: Partial<MitanConfig> = {}, opts: StartOptions = {}): Promise<Started> {
-	const stops: (() => Promise<void>)[] = [];
-	const base = resolveConfig(overrides);
+/** What `mitan n8n start` / `mitan sandbox start` (the retries) need to join a running start. */
+export interface RunFile {
+	pid: number;
+	dataDir: string;
+	dbUrl: string;
+	appUrl: string;
+	sandboxUrl: string;
+	sandboxPort: number;
+	n8nPort: number;
+}
+export const RUN_FILE = 'run.json';
+export const RETRY = { n8n: 'npm run n8n:retry', sandbox: 'npm run sandbox:retry' } as const;
 
-	// 1. Store.
-	let dbUrl: string;
+type Stop = () => Promise<void>;
+
+async function openStore(base: MitanConfig, log: (s: string) => void, stops: Stop[]): Promise<string> {
 	if (base.databaseUrl) {
-		dbUrl = base.databaseUrl;
-		const direct = openPostgres({ url: dbUrl, max: 2 });
+		const direct = openPostgres({ url: base.databaseUrl, max: 2 });
 		await migrate(direct);
 		await direct.close();
-		log(`database: PostgreSQL (${maskDbUrl(dbUrl)})`);
-	} else {
-		const embedded = await openPglite(base.dataDir);
-		await migrate(embedded);
-		const served = await servePglite(embedded, { port: base.embeddedDbPort, password: embeddedDbPassword(base.dataDir) });
-		dbUrl = served.url;
-		stops.push(async () => {
-			await served.close();
-			await embedded.close();
-		});
-		log(`database: embedded (${base.dataDir}), served at ${maskDbUrl(dbUrl)} (password in ${base.dataDir}/db.password)`);
+		log(`database: PostgreSQL (${maskDbUrl(base.databaseUrl)})`);
+		return base.databaseUrl;
 	}
+	const embedded = await openPglite(base.dataDir);
+	await migrate(embedded);
+	const served = await servePglite(embedded, { port: base.embeddedDbPort, password: embeddedDbPassword(base.dataDir) });
+	stops.push(async () => {
+		await served.close();
+		await embedded.close();
+	});
+	log(`database: embedded (${base.dataDir}), served at ${maskDbUrl(served.url)} (password in ${base.dataDir}/db.password)`);
+	return served.url;
+}
+
+/** The sandbox and the environment the gateway gets from it. Never throws: a failure is a problem. */
+async function startSandbox(base: MitanConfig, db: Db, stops: Stop[], problems: StartProblem[], log: (s: string) => void) {
+	const cfg = sandboxConfig();
+	cfg.webhook.callbackUrl = `http://127.0.0.1:${base.port}/webhooks/whatsapp`;
+	// Where a retried sandbox will listen: the credentials and the gateway point there either way.
+	let url = base.sandboxPort ? `http://127.0.0.1:${base.sandboxPort}` : '';
+	// Kept in the data folder, so a retried sandbox (cli/retry.ts) answers to the same token.
+	const token = base.sandboxToken ?? keptSecret(base.dataDir, 'sandbox.token');
+	try {
+		const running = await createSandbox(cfg, { token }).start(base.sandboxPort, '127.0.0.1');
+		url = running.url;
+		stops.unshift(() => running.close());
+		log(`sandbox (training mode, no real messages): ${url} (inspection token in ${base.dataDir}/sandbox.token)`);
+	} catch (e) {
+		problems.push({ part: 'sandbox', problem: firstLine(e), log: 'the terminal of npm start (the lines above)', retry: RETRY.sandbox });
+		log(`sandbox: FAILED to start: ${(e as Error).message}`);
+	}
+	const phoneNumberId = cfg.whatsapp.phoneNumbers[0].id;
+	await db.query('UPDATE districts SET wa_phone_number_id = $1 WHERE id = 1 AND wa_phone_number_id IS NULL', [phoneNumberId]);
+	const env: NodeJS.ProcessEnv = {
+		WHATSAPP_ACCESS_TOKEN: cfg.whatsapp.accessTokens[0],
+		WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
+		WHATSAPP_WABA_ID: cfg.whatsapp.wabaId,
+		META_APP_SECRET: cfg.appSecret,
+		WHATSAPP_VERIFY_TOKEN: cfg.webhook.verifyToken,
+	};
+	if (url) env.GRAPH_BASE_URL = url;
+	return { url, env, token };
+}
+
+export async function startAll(log: (s: string) => void, overrides: Partial<MitanConfig> = {}, opts: StartOptions = {}): Promise<Started> {
+	const stops: Stop[] = [];
+	const problems: StartProblem[] = [];
+	const base = resolveConfig(overrides);
+
+	// 1. Store, then the way into the dashboard, before anything that can fail for a while.
+	const dbUrl = await openStore(base, log, stops);
 	// Every client, this process included, goes through the server: one path, no interleaving.
 	const db = openPostgres({ url: dbUrl, max: 8 });
 	stops.unshift(() => db.close());
+	const firstLogin = await firstAdminLogin(db, base.dataDir);
+	if (firstLogin)
+		log(`dashboard login: ${firstLogin.username} / ${firstLogin.password}   (kept in ${firstLogin.file} until you change it)`);
 
 	// 2. Sandbox, unless real WhatsApp credentials are configured.
 	const training = !base.whatsapp.accessToken;
+	const env: NodeJS.ProcessEnv = { ...process.env };
 	let sandboxUrl = '';
 	let sandboxToken = '';
-	const env: NodeJS.ProcessEnv = { ...process.env };
 	if (training) {
-		const sandboxCfg = sandboxConfig();
-		sandboxCfg.webhook.callbackUrl = `http://127.0.0.1:${base.port}/webhooks/whatsapp`;
-		const sandbox = createSandbox(sandboxCfg, { token: base.sandboxToken ?? keptSecret(base.dataDir, 'sandbox.token') });
-		const running = await sandbox.start(base.sandboxPort, '127.0.0.1');
-		sandboxUrl = running.url;
-		sandboxToken = running.token;
-		stops.unshift(() => running.close());
-		const phoneNumberId = sandboxCfg.whatsapp.phoneNumbers[0].id;
-		Object.assign(env, {
-			WHATSAPP_ACCESS_TOKEN: sandboxCfg.whatsapp.accessTokens[0],
-			WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
-			WHATSAPP_WABA_ID: sandboxCfg.whatsapp.wabaId,
-			META_APP_SECRET: sandboxCfg.appSecret,
-			WHATSAPP_VERIFY_TOKEN: sandboxCfg.webhook.verifyToken,
-			GRAPH_BASE_URL: sandboxUrl,
-		});
-		await db.query('UPDATE districts SET wa_phone_number_id = $1 WHERE id = 1 AND wa_phone_number_id IS NULL', [phoneNumberId]);
-		log(`sandbox (training mode, no real messages): ${sandboxUrl} (inspection token in ${base.dataDir}/sandbox.token)`);
+		const sb = await startSandbox(base, db, stops, problems, log);
+		sandboxUrl = sb.url;
+		sandboxToken = sb.token;
+		Object.assign(env, sb.env);
 	}
 	const config = resolveConfig(overrides, env);
+	const n8nPort = opts.n8nPort ?? 5678;
 
 	// 3. Gateway + dashboard.
 	const app = await startServer({
@@ -108,11 +154,16 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 		env,
 		trustedProxies: config.trustedProxies,
 		refreshSeconds: config.refreshSeconds,
+		startProblems: () =>
+			liveProblems(problems, {
+				n8n: `http://127.0.0.1:${n8nPort}/healthz`,
+				sandbox: sandboxUrl && `${sandboxUrl}/_sandbox/whatsapp/stats`,
+			}),
 	});
 	stops.unshift(() => app.close());
 	log(`gateway + dashboard: ${app.url}`);
 
-	// Demo data and the first admin, so a new user sees the whole loop in a browser at once.
+	// Demo data, so a new user sees the whole loop in a browser at once.
 	if (training && opts.demo !== false) {
 		const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM subscribers');
 		if (r.n === 0) {
@@ -122,27 +173,46 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 			log(`demo data: done (${JSON.stringify(d).slice(0, 160)})`);
 		}
 	}
-	const firstAdmin = await ensureFirstAdmin(db);
+
+	const runFile = path.join(config.dataDir, RUN_FILE);
+	const run: RunFile = {
+		pid: process.pid,
+		dataDir: config.dataDir,
+		dbUrl,
+		appUrl: app.url,
+		sandboxUrl,
+		sandboxPort: base.sandboxPort,
+		n8nPort,
+	};
+	fs.mkdirSync(config.dataDir, { recursive: true });
+	fs.writeFileSync(runFile, JSON.stringify(run, null, 2), { mode: 0o600 });
+	stops.push(async () => fs.rmSync(runFile, { force: true }));
 
 	// 4. n8n with the package, the credentials and the workflows.
 	let n8n: StartedN8n | undefined;
 	if (opts.n8n !== false) {
 		log('n8n: starting (the first start installs n8n 2.x into ~/.cache/police-mitan: a few minutes) …');
-		n8n = await startN8n({
-			dataDir: config.dataDir,
-			port: opts.n8nPort ?? 5678,
-			dbUrl,
-			sandboxUrl: sandboxUrl || undefined,
-			onProgress: (l) => log(`  n8n: ${l}`),
-		});
-		stops.unshift(() => n8n!.stop());
-		log(`n8n: ${n8n.url} (owner ${n8n.owner.email} / ${n8n.owner.password})`);
+		try {
+			n8n = await startN8n({
+				dataDir: config.dataDir,
+				port: n8nPort,
+				dbUrl,
+				sandboxUrl: sandboxUrl || undefined,
+				onProgress: (l) => log(`  ${l}`),
+			});
+			stops.unshift(() => n8n!.stop());
+			log(`n8n: ${n8n.url} (owner ${n8n.owner.email} / ${n8n.owner.password})`);
+		} catch (e) {
+			problems.push({ part: 'n8n', problem: firstLine(e), log: keepFailure(config.dataDir, e), retry: RETRY.n8n });
+			log(`n8n: FAILED to start: ${firstLine(e)}`);
+		}
 	}
 
 	return {
 		config,
 		n8n,
-		firstAdmin,
+		firstLogin,
+		problems,
 		db,
 		dbUrl,
 		sandboxUrl,
@@ -152,4 +222,41 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 			for (const s of stops) await s().catch(() => undefined);
 		},
 	};
+}
+
+/** One line for the banner: the error's first line, and when that only introduces a log tail, the tail's last line (n8n's own reason). */
+function firstLine(e: unknown): string {
+	const lines = (e instanceof Error ? e.message : String(e)).split('\n').filter((l) => l.trim() !== '');
+	const head = lines[0] ?? 'unknown error';
+	const reason = head.trim().endsWith(':') && lines.length > 1 ? ` ${lines[lines.length - 1].trim()}` : '';
+	return (head + reason).slice(0, 400);
+}
+
+/** The whole failure (with the tail of n8n's own log that run.js puts in it) in a file the banner can name. */
+function keepFailure(dataDir: string, e: unknown): string {
+	const { userFolder, logFile } = n8nFolders(dataDir);
+	const file = path.join(userFolder, 'logs', 'start-failure.log');
+	try {
+		fs.mkdirSync(path.dirname(file), { recursive: true });
+		fs.writeFileSync(file, `${new Date().toISOString()}\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+		return fs.existsSync(logFile) ? `${file} (and n8n's own log ${logFile})` : file;
+	} catch {
+		return 'the terminal of npm start (the lines above)';
+	}
+}
+
+/** Problems recorded at start, less the parts a retry has brought up since (they answer now). */
+async function liveProblems(problems: StartProblem[], probes: Record<StartProblem['part'], string>): Promise<StartProblem[]> {
+	const still = await Promise.all(problems.map(async (p) => !(probes[p.part] && (await answers(probes[p.part])))));
+	return problems.filter((_, i) => still[i]);
+}
+
+async function answers(url: string): Promise<boolean> {
+	try {
+		// Any answer means the part is up (the sandbox's inspection API answers 401 without its token).
+		await fetch(url, { signal: AbortSignal.timeout(1000) });
+		return true;
+	} catch {
+		return false;
+	}
 }

@@ -205,6 +205,8 @@ export const ERROR_CODES = {
 	NOTIFY_NO_RECIPIENT: { action: 'fix_input' },
 	NOTIFY_RECIPIENT_INVALID: { action: 'fix_input' },
 	NOTIFY_FAILED: { action: 'retry_soon' },
+	/** A placeholder staff number (+91 00000 00xxx) still configured while the WhatsApp credential is live. */
+	STAFF_PHONE_PLACEHOLDER: { action: 'configure' },
 
 	// The channel registry (core/channels/registry.ts).
 	CHANNEL_UNKNOWN: { action: 'fix_input' },
@@ -264,6 +266,8 @@ export const ERROR_CODES = {
 	/** A client of the embedded database's password door sent a malformed protocol packet: the connection is closed. */
 	PGLITE_BAD_PACKET: { action: 'fix_input' },
 	CONFIG_INVALID: { action: 'configure' },
+	/** `npm start`: a part (n8n, the sandbox) did not come up; the rest keeps running. */
+	START_PART_FAILED: { action: 'retry_soon' },
 	DEMO_BAD_OPTION: { action: 'fix_input' },
 	DEMO_NO_DISTRICT: { action: 'fix_input' },
 	DEMO_ALREADY_LOADED: { action: 'fix_input' },

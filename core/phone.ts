@@ -6,7 +6,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  *   everything else rejected with a reason a cyber cell clerk can act on (normalisePhone);
  * - a WhatsApp id (wa_id: digits, country code first, no plus) → E.164 (e164FromWaId, phoneFromWaId);
  * - E.164 → the digits WhatsApp's `to` takes (waDigits), and the shape of E.164 itself (isE164);
- * - masking for logs and screens (maskPhone).
+ * - masking for logs and screens (maskPhone);
+ * - the placeholder staff numbers of the exported workflows (isPlaceholderPhone, normaliseStaffPhone).
  */
 export type PhoneRejection = 'empty' | 'two_numbers' | 'not_a_number' | 'too_short' | 'too_long' | 'foreign' | 'landline' | 'invalid';
 
@@ -78,6 +79,27 @@ export function normalisePhone(raw: unknown): NormalisedPhone {
 	if (type === 'FIXED_LINE') return reject('landline');
 	if (type === undefined) return reject('invalid');
 	return { ok: true, e164: `+91${national}` };
+}
+
+/**
+ * Placeholder staff numbers, +91 00000 00000 to +91 00000 00999 (E.164 +910000000xxx): the exported
+ * workflows ship with these until a district types its own. An Indian number never starts with 0 after
+ * +91 (0 is the trunk prefix), so none of them can ring anyone's phone, unlike a made-up 98… mobile.
+ * The sandbox accepts them; a live WhatsApp credential refuses to send while one is configured
+ * (core/channels/whatsapp/placeholders.ts).
+ */
+export const PLACEHOLDER_PHONE_RANGE = '+91 00000 00000 … +91 00000 00999';
+// With or without the plus (a WhatsApp id is the digits alone); the country code is required.
+const PLACEHOLDER = /^\+?910000000\d{3}$/;
+
+export function isPlaceholderPhone(raw: unknown): boolean {
+	return typeof raw === 'string' && PLACEHOLDER.test(toAsciiDigits(raw).replace(/[\s\-().]/g, ''));
+}
+
+/** A staff number (alert recipient, approver): an Indian mobile as normalisePhone says, or a placeholder. */
+export function normaliseStaffPhone(raw: unknown): NormalisedPhone & { placeholder?: boolean } {
+	if (isPlaceholderPhone(raw)) return { ok: true, e164: '+' + toAsciiDigits(String(raw)).replace(/\D/g, ''), placeholder: true };
+	return normalisePhone(raw);
 }
 
 /** E.164: a plus, then 8 to 15 digits (country code first). Any country: WhatsApp answers whoever writes. */

@@ -13,4 +13,16 @@ export interface AppDeps {
 	unsafeMediaAddressesForTests?: readonly string[];
 	/** Proxies whose X-Forwarded-For is believed (config.trustedProxies); none when absent. */
 	trustedProxies?: string[];
+	/**
+	 * Parts of `npm start` that did not come up (n8n, the sandbox), asked for on each overview
+	 * page for an admin: what failed, where its log is, the one command that retries it.
+	 */
+	startProblems?: () => Promise<StartProblem[]>;
+}
+
+export interface StartProblem {
+	part: 'n8n' | 'sandbox';
+	problem: string;
+	log: string;
+	retry: string;
 }

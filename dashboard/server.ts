@@ -4,6 +4,7 @@ import { openDb, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { startRefresher } from '../core/metrics/refresher';
 import { createApp } from './app';
+import type { AppDeps } from './deps';
 
 /** Starts the gateway + dashboard on a port; resolves once it is listening. */
 export async function startServer(opts: {
@@ -15,8 +16,15 @@ export async function startServer(opts: {
 	trustedProxies?: string[];
 	/** Apply dirty rollup days every this many seconds (config refreshSeconds); off when absent or 0. */
 	refreshSeconds?: number;
+	startProblems?: AppDeps['startProblems'];
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-	const app = createApp({ db: opts.db, publicUrl: opts.publicUrl, env: opts.env, trustedProxies: opts.trustedProxies });
+	const app = createApp({
+		db: opts.db,
+		publicUrl: opts.publicUrl,
+		env: opts.env,
+		trustedProxies: opts.trustedProxies,
+		startProblems: opts.startProblems,
+	});
 	const server = await new Promise<Server>((resolve, reject) => {
 		const s = app.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(s));
 		s.on('error', reject);

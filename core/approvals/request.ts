@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import { audit } from '../audit';
 import type { Db } from '../db';
 import { MitanError } from '../errors';
-import { maskPhone, normalisePhone } from '../phone';
+import { maskPhone, normaliseStaffPhone } from '../phone';
 import { setState } from '../content/repository';
 import { allowedFrom, nextState, type ContentEvent } from '../content/state';
 import type { Content } from '../content/types';
@@ -23,7 +23,7 @@ export function newNonce(): string {
 }
 
 function phoneOrThrow(raw: string, field: string): string {
-	const p = normalisePhone(raw);
+	const p = normaliseStaffPhone(raw);
 	if (!p.ok) throw new MitanError('APPROVER_PHONE_INVALID', `${field} "${raw}": ${p.message}`, { field });
 	return p.e164;
 }

@@ -86,7 +86,7 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	web.use('/api', apiRouter(deps.db, cache, zone));
 	web.use(adminRouter(deps.db, zone));
 	web.use(approvalImageRouter(deps));
-	web.use(pagesRouter(deps.db, cache as TtlCache<unknown>, zone));
+	web.use(pagesRouter(deps.db, cache as TtlCache<unknown>, zone, deps.startProblems));
 	web.use(webErrorHandler(errorPage));
 	app.use(web);
 }

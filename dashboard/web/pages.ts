@@ -7,6 +7,7 @@ import { formatDateTime, formatDay, labeler, t, type Lang } from './i18n';
 import { type PageId } from './layout';
 import { locals, requireLogin } from './http';
 import type { TtlCache } from './cache';
+import type { AppDeps, StartProblem } from '../deps';
 import { approvalQueueRoutes } from './approval-queue';
 import { contentRoutes } from './content-page';
 import { monthlyReportRoute } from './monthly-report';
@@ -119,14 +120,28 @@ ${rows
 </tbody></table></div></section>`;
 }
 
-export function pagesRouter(db: Db, apiCache: TtlCache<unknown>, defaultZone: string): Router {
+/** What an admin must know on the overview: a part of `npm start` that is down, its log, the command that retries it. */
+function startProblemsHtml(lang: Lang, problems: StartProblem[]): string {
+	const label = labeler(lang);
+	return problems
+		.map(
+			(p) =>
+				`<section class="panel wide start-problem" role="alert" data-part="${esc(p.part)}"><h2>⚠ ${label(`part_down_${p.part}`)}</h2>
+<p>${esc(p.problem)}</p><p>${label('part_down_log')}: <code>${esc(p.log)}</code></p><p>${label('part_down_retry')}: <code>${esc(p.retry)}</code></p></section>`,
+		)
+		.join('\n');
+}
+
+export function pagesRouter(db: Db, apiCache: TtlCache<unknown>, defaultZone: string, startProblems?: AppDeps['startProblems']): Router {
 	const r = Router();
 
 	for (const spec of Object.values(SPECS)) {
 		if (spec.id === 'complaints') continue;
 		r.get(spec.path, requireLogin('viewer'), async (req, res) => {
 			const ctx = await context(db, defaultZone, req, res, spec.range);
-			render(res, ctx, spec.id, t(ctx.lang, spec.titleKey), analyticsBody(ctx, res, spec), req);
+			const admin = locals(res).user?.role === 'admin';
+			const banner = spec.id === 'overview' && admin && startProblems ? startProblemsHtml(ctx.lang, await startProblems()) : '';
+			render(res, ctx, spec.id, t(ctx.lang, spec.titleKey), banner + analyticsBody(ctx, res, spec), req);
 		});
 	}
 

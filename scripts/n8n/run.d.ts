@@ -46,6 +46,12 @@ export class N8nInstance {
 	cli(args: string[], opts?: { timeoutMs?: number }): Promise<string>;
 	importCredentials(creds: unknown[]): Promise<string>;
 	importWorkflows(workflows: unknown[]): Promise<string>;
+	/** SQLite only: ids in n8n's database, and the nodes of the workflows in nodesOf. */
+	inventory(opts?: { nodesOf?: string[] }): Promise<{
+		workflows: { id: string; name: string; active: boolean }[];
+		credentials: string[];
+		nodes: Record<string, unknown[]>;
+	}>;
 	spawnProcess(kind: 'start' | 'worker', opts?: { name?: string; concurrency?: number; timeoutMs?: number }): Promise<N8nProcess>;
 	start(opts?: { timeoutMs?: number }): Promise<N8nProcess>;
 	worker(name: string, opts?: { concurrency?: number; timeoutMs?: number }): Promise<N8nProcess>;

@@ -23,6 +23,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawn, execFileSync } = require('node:child_process');
 const { n8nPaths, ensureN8n } = require('./install');
+const { readInventory } = require('./inventory');
 
 const PACKAGE_NAME = 'n8n-nodes-police-mitan';
 
@@ -213,6 +214,11 @@ class N8nInstance {
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
+	}
+
+	/** What this instance's SQLite database holds (./inventory.js). */
+	inventory(opts) {
+		return readInventory(this, opts);
 	}
 
 	/**

@@ -2,7 +2,10 @@ import request from 'supertest';
 import type express from 'express';
 import { createApp } from '../../dashboard/app';
 import { checkPasswordStrength, hashPassword, insertUser, MAX_CODE_FAILURES } from '../../core/auth';
-import { ensureFirstAdmin, generatePassword } from '../../cli/admin';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { firstAdminLogin, generatePassword } from '../../cli/admin';
 import { describeEachEngine } from '../helpers/db';
 import { seedDashboard, PASSWORD } from './seed';
 import { loginAgent, loginFormToken, nextCode, rememberTotp, totpCode } from './helpers';
@@ -179,7 +182,9 @@ describeEachEngine('TOTP second factor', (ctx) => {
 
 describeEachEngine('the first admin of `npm start`', (ctx) => {
 	test('logs in with the printed (generated) password and enrols TOTP at once', async () => {
-		const first = await ensureFirstAdmin(ctx.db);
+		const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-first-'));
+		const first = await firstAdminLogin(ctx.db, dataDir);
+		fs.rmSync(dataDir, { recursive: true, force: true });
 		expect(first?.username).toBe('admin');
 		const app = createApp({ db: ctx.db, publicUrl: 'http://localhost:3000' });
 		const { agent } = await loginAgent(app, 'admin', first!.password);

@@ -14,10 +14,10 @@ import { baseNodeTypes } from './base-nodes';
 import { draft } from '../approval/fixtures';
 
 export const STAFF = {
-	cyberCell: '919800000001',
-	dutyOfficer: '919800000002',
-	leadership: ['919800000003', '919800000004'],
-	approver: '919800000010',
+	cyberCell: '910000000001',
+	dutyOfficer: '910000000002',
+	leadership: ['910000000003', '910000000004'],
+	approver: '910000000010',
 };
 
 export function harness(dbUrl: string, sandboxUrl: string, webhookWaitingBaseUrl?: string): N8nHarness {

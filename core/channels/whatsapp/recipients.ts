@@ -1,9 +1,10 @@
 import { MitanError } from '../../errors';
-import { normalisePhone } from '../../phone';
+import { normaliseStaffPhone } from '../../phone';
 
 /**
  * Staff numbers from a parameter: a list, or text separated by commas, semicolons or new lines.
- * Each goes through core/phone (the one owner of the rules); duplicates are sent once.
+ * Each goes through core/phone (the one owner of the rules; the exported workflows' placeholders
+ * are accepted here and refused for a live credential by ./placeholders.ts); duplicates are sent once.
  */
 export function parseRecipients(raw: unknown): string[] {
 	const parts = (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(/[,;\n]/)).map((s) => s.trim()).filter((s) => s !== '');
@@ -13,7 +14,7 @@ export function parseRecipients(raw: unknown): string[] {
 		});
 	const out: string[] = [];
 	parts.forEach((p, k) => {
-		const n = normalisePhone(p);
+		const n = normaliseStaffPhone(p);
 		if (!n.ok)
 			throw new MitanError('NOTIFY_RECIPIENT_INVALID', `Recipients (parameter "recipients"), entry ${k + 1} "${p}": ${n.message}`, {
 				field: 'recipients',

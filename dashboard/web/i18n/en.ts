@@ -11,6 +11,11 @@ export const en = {
 	lang_name: 'English',
 	switch_to: 'हिंदी',
 	// navigation
+	// npm start: a part that did not come up (shown to admins on the overview)
+	part_down_n8n: 'n8n did not start: workflows (broadcast, approvals, complaints, alerts) are not running',
+	part_down_sandbox: 'The sandbox did not start: training messages cannot be sent',
+	part_down_log: 'Log',
+	part_down_retry: 'Retry with',
 	nav_overview: 'Overview',
 	nav_reach: 'Reach',
 	nav_complaints: 'Complaints',

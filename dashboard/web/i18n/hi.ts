@@ -7,6 +7,11 @@ export const hi: Record<MessageKey, string> = {
 	app_tagline: 'जागरूकता अभियान डैशबोर्ड',
 	lang_name: 'हिंदी',
 	switch_to: 'English',
+	// npm start: a part that did not come up (shown to admins on the overview)
+	part_down_n8n: 'n8n शुरू नहीं हुआ: वर्कफ़्लो (प्रसारण, स्वीकृति, शिकायतें, अलर्ट) नहीं चल रहे हैं',
+	part_down_sandbox: 'सैंडबॉक्स शुरू नहीं हुआ: अभ्यास संदेश नहीं भेजे जा सकते',
+	part_down_log: 'लॉग',
+	part_down_retry: 'दोबारा चलाने के लिए',
 	nav_overview: 'सारांश',
 	nav_reach: 'पहुँच',
 	nav_complaints: 'शिकायतें',

@@ -1,6 +1,7 @@
 import { NodeOperationError, WAIT_INDEFINITELY, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { deadlineFrom, newNonce, requestAndSend, signLinks, type DeadlineSpec, type OnDeadline } from '../../../core/approvals';
 import { getDb } from '../../shared/db';
+import { refuseLivePlaceholders } from '../../shared/whatsapp';
 import { toNodeError } from '../../shared/errors';
 import { sendApprovalMessage } from '../whatsapp';
 
@@ -176,6 +177,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const spec = deadlineSpec(this);
 		const { deadlineAt, remindAt } = deadlineFrom(spec, Number(this.getNodeParameter('remindBefore', 0, 0)), now);
 		const onDeadline: OnDeadline = spec.type === 'none' ? 'reject' : (this.getNodeParameter('onDeadline', 0, 'reject') as OnDeadline);
+		const approverPhone = String(this.getNodeParameter('approverPhone', 0));
+		const escalateToPhone = onDeadline === 'escalate' ? String(this.getNodeParameter('escalateToPhone', 0, '')) : '';
+		await refuseLivePlaceholders(this, [approverPhone], 'approverPhone');
+		await refuseLivePlaceholders(this, [escalateToPhone], 'escalateToPhone');
 		const db = await getDb(this);
 		// n8n versions that have it then check the links' signature before webhook() runs too.
 		(this as { setSignatureValidationRequired?: () => void }).setSignatureValidationRequired?.();
@@ -186,7 +191,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			db,
 			{
 				contentId: Number(this.getNodeParameter('contentId', 0)),
-				approverPhone: String(this.getNodeParameter('approverPhone', 0)),
+				approverPhone,
 				approverName: String(this.getNodeParameter('approverName', 0, '') ?? ''),
 				deadlineAt,
 				remindAt,
@@ -194,7 +199,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				escalateTo:
 					onDeadline === 'escalate'
 						? {
-								phone: String(this.getNodeParameter('escalateToPhone', 0, '')),
+								phone: escalateToPhone,
 								name: String(this.getNodeParameter('escalateToName', 0, '') ?? '') || null,
 								windowMinutes: Number(this.getNodeParameter('escalationMinutes', 0, 60)),
 							}

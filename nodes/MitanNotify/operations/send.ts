@@ -6,7 +6,7 @@ import { ALERT_PARAM_MAX, toFreeText, toTemplateParam } from '../../../core/chan
 import { MitanError } from '../../../core/errors';
 import { maskPhone } from '../../../core/phone';
 import { errorJson } from '../../shared/errors';
-import { withWhatsAppClient } from '../../shared/whatsapp';
+import { refuseLivePlaceholders, withWhatsAppClient } from '../../shared/whatsapp';
 
 const show = { show: { resource: ['alert'], operation: ['send'] } };
 
@@ -121,6 +121,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		language: String(this.getNodeParameter('templateLanguage', i, 'hi')),
 	};
 	const retries = Number(this.getNodeParameter('pairRetries', i, 2));
+	await refuseLivePlaceholders(this, recipients, 'recipients');
 	// Meta's rules for what an alert may carry (one line per parameter, lengths): core/channels/whatsapp/text.ts.
 	const body = kind === 'template' ? toTemplateParam(message, { max: ALERT_PARAM_MAX, joinLines: ' | ' }) : toFreeText(message);
 	const results: IDataObject[] = [];

@@ -1,0 +1,239 @@
+/**
+ * `npm start` from the repository, as a new user runs it (issue 13 item 8): a fresh data folder
+ * (MITAN_DATA_DIR) and free ports, the real npm script (so npm's exported configuration reaches
+ * every child, as it did in the fresh-machine failure), then:
+ * - the dashboard answers and the printed login, kept in a mode-600 file, opens it;
+ * - n8n lists every exported workflow, active;
+ * - Ctrl+C (SIGINT to the process group) stops everything, n8n included;
+ * - a second start (stopped with SIGTERM) imports nothing, keeps a district's edit to a workflow,
+ *   and prints the same login, which still works;
+ * - a newer exported workflow is only reported until `mitan n8n update` applies it, keeping the
+ *   district's Settings values, and the next start publishes it again.
+ * Needs the n8n install in the machine's cache (CI: `node scripts/n8n/install.js` first).
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { WORKFLOW_FILES } from '../../cli/n8n';
+import { N8nInstance, freePort, waitFor } from '../../scripts/n8n/run';
+import { REPO_ROOT } from '../helpers/n8n';
+
+interface Run {
+	child: ChildProcess;
+	out: () => string;
+	exited: () => { code: number | null; signal: string | null } | null;
+}
+
+const READY = 'Police Mitan is running';
+
+/** `npm start` (build, then start), or with `built` the start alone (`node dist/cli/mitan.js start`, the build already done). */
+function npmStart(env: NodeJS.ProcessEnv, { built = false } = {}): Run {
+	const [cmd, args] = built ? [process.execPath, ['dist/cli/mitan.js', 'start']] : ['npm', ['start', '--']];
+	// Its own process group, like a terminal's foreground job: Ctrl+C reaches npm, node and n8n alike.
+	const child = spawn(cmd, [...args, '--demo-citizens', '200', '--demo-days', '2'], {
+		cwd: REPO_ROOT,
+		env: { ...process.env, ...env },
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	let exited: { code: number | null; signal: string | null } | null = null;
+	child.stdout!.on('data', (b) => (out += b));
+	child.stderr!.on('data', (b) => (out += b));
+	child.on('exit', (code, signal) => (exited = { code, signal }));
+	return { child, out: () => out, exited: () => exited };
+}
+
+async function ready(run: Run): Promise<string> {
+	await waitFor(() => run.out().includes('Press Ctrl+C') || run.exited(), {
+		timeoutMs: 540000,
+		describe: () => `"${READY}" from npm start; output so far:\n${run.out().slice(-4000)}`,
+	});
+	expect(run.exited()).toBeNull();
+	expect(run.out()).toContain(READY);
+	return run.out();
+}
+
+/**
+ * Stops a start the way a terminal (SIGINT) or a service manager (SIGTERM) does: the signal to the
+ * whole process group, then waits until the Police Mitan process and its n8n are gone. npm itself
+ * may exit first, so the processes, not npm, are waited for.
+ */
+async function stop(run: Run, signal: 'SIGINT' | 'SIGTERM', runFile: string): Promise<void> {
+	const mitanPid = (JSON.parse(fs.readFileSync(runFile, 'utf8')) as { pid: number }).pid;
+	const n8nPid = Number(/n8n start "main" started \(pid (\d+)\)/.exec(run.out())![1]);
+	expect(alive(mitanPid) && alive(n8nPid)).toBe(true);
+	process.kill(-run.child.pid!, signal);
+	await waitFor(() => run.exited() && !alive(mitanPid) && !alive(n8nPid), {
+		timeoutMs: 60000,
+		describe: () => `Police Mitan (pid ${mitanPid}) and n8n (pid ${n8nPid}) to exit after ${signal}:\n${run.out().slice(-3000)}`,
+	});
+	// Its own stop ran (not a kill): the run file it removes on the way out is gone.
+	expect(fs.existsSync(runFile)).toBe(false);
+}
+
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Signs in through the dashboard's real form (login CSRF cookie + token). Resolves where the
+ * password led: an admin's next step is the second factor (/login/totp, issue 18), so a right
+ * password is a 303 there, a wrong one is not.
+ */
+async function dashboardLogin(appUrl: string, username: string, password: string): Promise<string> {
+	const page = await fetch(`${appUrl}/login`);
+	const cookie = page.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
+	const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+	const r = await fetch(`${appUrl}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+		body: new URLSearchParams({ _csrf: token, username, password, next: '/' }).toString(),
+	});
+	return r.status === 303 ? (r.headers.get('location') ?? '') : `HTTP ${r.status}`;
+}
+
+const EXPORTED = WORKFLOW_FILES.map(
+	(f) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'workflows', f), 'utf8')) as { id: string; name: string },
+);
+
+describe('npm start on a fresh data folder, then again', () => {
+	let dataDir: string;
+	let env: NodeJS.ProcessEnv;
+	const runs: Run[] = [];
+	beforeAll(async () => {
+		dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-start-'));
+		// Chosen once and kept: n8n's credentials, imported on the first start, point at these.
+		env = {
+			MITAN_DATA_DIR: dataDir,
+			PORT: String(await freePort()),
+			SANDBOX_PORT: String(await freePort()),
+			MITAN_DB_PORT: String(await freePort()),
+			MITAN_N8N_PORT: String(await freePort()),
+		};
+	});
+	afterAll(() => {
+		for (const r of runs) if (!r.exited()) process.kill(-r.child.pid!, 'SIGKILL');
+		fs.rmSync(dataDir, { recursive: true, force: true });
+	});
+
+	let login: { username: string; password: string };
+	let owner: { email: string; password: string };
+	const appUrl = () => `http://127.0.0.1:${env.PORT}`;
+	const n8nApi = () =>
+		new N8nInstance({
+			port: Number(env.MITAN_N8N_PORT),
+			userFolder: path.join(dataDir, 'n8n'),
+			owner: { ...owner, firstName: 'C', lastName: 'C' },
+		});
+
+	test('first start: dashboard, the printed login (kept mode 600), every exported workflow active in n8n; Ctrl+C stops it all', async () => {
+		const run = npmStart(env);
+		runs.push(run);
+		const out = await ready(run);
+		const m = /dashboard login\s+(\S+) \/ (\S+)\s+\(kept in (\S+) /.exec(out);
+		expect(m).not.toBeNull();
+		login = { username: m![1], password: m![2] };
+		expect(m![3]).toBe(path.join(dataDir, 'first-admin.password'));
+		expect(fs.statSync(m![3]).mode & 0o777).toBe(0o600);
+		const o = /n8n\s+http:\/\/localhost:\d+\s+\((\S+) \/ ([^,\s]+),/.exec(out);
+		expect(o).not.toBeNull();
+		owner = { email: o![1], password: o![2] };
+		expect(out).toContain('importing the workflows it does not have yet');
+
+		expect((await fetch(`${appUrl()}/healthz`)).status).toBe(200);
+		expect(await dashboardLogin(appUrl(), login.username, login.password)).toMatch(/^\/login\/totp/);
+		expect(await dashboardLogin(appUrl(), login.username, 'wrong-password-123')).not.toMatch(/^\/login\/totp/);
+
+		const listed = (await n8nApi().rest('GET', '/workflows')) as { id: string; name: string; active: boolean }[];
+		for (const w of EXPORTED) expect(listed.find((x) => x.id === w.id)).toMatchObject({ name: w.name, active: true });
+
+		// A district's edit in n8n that a restart must keep.
+		const api = n8nApi();
+		const wf = (await api.rest('GET', `/workflows/${EXPORTED[0].id}`)) as { versionId: string };
+		await api.rest('PATCH', `/workflows/${EXPORTED[0].id}`, { versionId: wf.versionId, name: 'Edited by the district' });
+
+		await stop(run, 'SIGINT', path.join(dataDir, 'run.json'));
+		// The login outlives the process: it is in the data folder.
+		expect(fs.readFileSync(path.join(dataDir, 'first-admin.password'), 'utf8')).toBe(`${login.username}\n${login.password}\n`);
+	}, 600000);
+
+	test('second start: nothing imported again, the edit kept, the same login still valid; SIGTERM stops it', async () => {
+		expect(login).toBeDefined();
+		const record = fs.readFileSync(path.join(dataDir, 'n8n', 'mitan-imports.json'), 'utf8');
+		const run = npmStart(env);
+		runs.push(run);
+		const out = await ready(run);
+		expect(out).not.toMatch(/importing the (sandbox credentials|workflows)/);
+		expect(out).not.toContain('an updated workflow is available');
+		expect(out).toContain(`dashboard login       ${login.username} / ${login.password}`);
+		expect(fs.readFileSync(path.join(dataDir, 'n8n', 'mitan-imports.json'), 'utf8')).toBe(record);
+		expect(await dashboardLogin(appUrl(), login.username, login.password)).toMatch(/^\/login\/totp/);
+
+		const listed = (await n8nApi().rest('GET', '/workflows')) as { id: string; name: string; active: boolean }[];
+		expect(listed.find((x) => x.id === EXPORTED[0].id)).toMatchObject({ name: 'Edited by the district', active: true });
+		for (const w of EXPORTED.slice(1)) expect(listed.find((x) => x.id === w.id)).toMatchObject({ name: w.name, active: true });
+
+		await stop(run, 'SIGTERM', path.join(dataDir, 'run.json'));
+	}, 600000);
+
+	test('a newer exported workflow is reported, not applied; `mitan n8n update` applies it keeping Settings; the next start publishes it', async () => {
+		expect(login).toBeDefined();
+		const broadcast = EXPORTED.find((w) => w.id === 'MitanBroadcast01')!;
+		// As after a `git pull` that brought a new daily-broadcast.json: the file differs from what was imported.
+		const recordFile = path.join(dataDir, 'n8n', 'mitan-imports.json');
+		const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+		record.workflows[broadcast.id].hash = 'the hash of the version imported earlier';
+		fs.writeFileSync(recordFile, JSON.stringify(record));
+
+		let run = npmStart(env, { built: true });
+		runs.push(run);
+		let out = await ready(run);
+		expect(out).toContain(`an updated workflow is available: "${broadcast.name}" (workflows/daily-broadcast.json)`);
+		expect(out).toContain('npm run n8n:update');
+		// The district's staff number, typed into the live workflow's Settings node.
+		const api = n8nApi();
+		const live = (await api.rest('GET', `/workflows/${broadcast.id}`)) as {
+			versionId: string;
+			nodes: any[];
+			connections: unknown;
+			name: string;
+		};
+		live.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments[0].value = '+919876543210';
+		live.name = 'Broadcast as the district runs it';
+		await api.rest('PATCH', `/workflows/${broadcast.id}`, {
+			versionId: live.versionId,
+			nodes: live.nodes,
+			connections: live.connections,
+			name: live.name,
+		});
+		await stop(run, 'SIGINT', path.join(dataDir, 'run.json'));
+
+		const update = spawn(process.execPath, ['dist/cli/mitan.js', 'n8n', 'update'], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+		let updateOut = '';
+		update.stdout.on('data', (b) => (updateOut += b));
+		update.stderr.on('data', (b) => (updateOut += b));
+		const code = await new Promise<number | null>((resolve) => update.on('exit', resolve));
+		expect([code, updateOut]).toEqual([0, expect.stringContaining(`updated "${broadcast.name}"`)]);
+
+		run = npmStart(env, { built: true });
+		runs.push(run);
+		out = await ready(run);
+		expect(out).not.toContain('an updated workflow is available');
+		const after = (await n8nApi().rest('GET', `/workflows/${broadcast.id}`)) as { name: string; active: boolean; nodes: any[] };
+		expect(after.name).toBe(broadcast.name);
+		expect(after.active).toBe(true);
+		expect(after.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments[0].value).toBe('+919876543210');
+		await stop(run, 'SIGTERM', path.join(dataDir, 'run.json'));
+	}, 600000);
+});
