@@ -11,6 +11,7 @@
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const crypto = require('crypto');
 const esbuild = require('esbuild');
 const { buildNodesPackage, walk } = require('./build-nodes');
 
@@ -18,6 +19,33 @@ const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 const quiet = process.argv.includes('--quiet');
 const log = (...a) => quiet || console.log(...a);
+
+/**
+ * `--if-changed` (npm start): skip the build when nothing it reads has changed since the last
+ * one, so a warm start does not spend half a minute type-checking the same sources. The
+ * fingerprint is every input's path, size and mtime, written last by a build that succeeded.
+ */
+const stampFile = path.join(dist, '.build-inputs');
+function inputsFingerprint() {
+	const skip = (p) => p.includes(`${path.sep}dist${path.sep}`) || p.includes(`${path.sep}node_modules${path.sep}`);
+	const roots = ['core', 'dashboard', 'sandbox', 'cli', 'bench', 'nodes', 'credentials', 'scripts', 'workflows', 'packages'];
+	const files = roots.flatMap((d) => walk(path.join(root, d), (p) => !skip(p)));
+	files.push(...['package.json', 'package-lock.json', 'tsconfig.json'].map((f) => path.join(root, f)));
+	const h = crypto.createHash('sha1');
+	for (const f of files.sort()) {
+		const st = fs.statSync(f, { throwIfNoEntry: false });
+		h.update(`${path.relative(root, f)}\0${st ? `${st.size}\0${st.mtimeMs}` : '-'}\n`);
+	}
+	return h.digest('hex');
+}
+const fingerprint = inputsFingerprint();
+if (process.argv.includes('--if-changed')) {
+	const last = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8') : '';
+	if (last === fingerprint && fs.existsSync(path.join(root, 'packages', 'n8n-nodes-police-mitan', 'dist'))) {
+		log('build: dist/ already matches the sources (skipped; `npm run build` forces it)');
+		process.exit(0);
+	}
+}
 
 fs.rmSync(dist, { recursive: true, force: true });
 if (!process.argv.includes('--no-typecheck')) {
@@ -55,7 +83,9 @@ for (const a of assets) {
 log(`copied ${assets.length} assets`);
 
 // 3. The n8n community package (scripts/build-nodes.js).
-buildNodesPackage({ allowMissing: process.argv.includes('--allow-missing'), log }).catch((e) => {
-	console.error(e.message);
-	process.exit(1);
-});
+buildNodesPackage({ allowMissing: process.argv.includes('--allow-missing'), log })
+	.then(() => fs.writeFileSync(stampFile, fingerprint))
+	.catch((e) => {
+		console.error(e.message);
+		process.exit(1);
+	});
