@@ -2,6 +2,8 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { SANDBOX_DEFAULT_PORT } from '../core/channels/api';
+import { resolveConfig } from '../core/config';
 import { MitanError } from '../core/errors';
 import {
 	keepSettings,
@@ -83,14 +85,9 @@ export const OWNER_IDENTITY = { email: 'cybercell@mitan.local', firstName: 'Cybe
 
 export const UPDATE_COMMAND = 'npm run n8n:update';
 
-/** n8n's port for `npm start` and its commands: MITAN_N8N_PORT, else n8n's usual 5678. */
+/** n8n's port for `npm start` and its commands: the one settings resolver's n8nPort. */
 export function n8nPortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-	const raw = env.MITAN_N8N_PORT;
-	if (raw === undefined || raw === '') return 5678;
-	const n = Number(raw);
-	if (!Number.isInteger(n) || n <= 0 || n > 65535)
-		throw new MitanError('CONFIG_INVALID', `MITAN_N8N_PORT must be a port number, got "${raw}"`);
-	return n;
+	return resolveConfig({}, env).n8nPort;
 }
 
 /**
@@ -154,7 +151,7 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 	}
 
 	const dbUrl = opts.dbUrl ?? 'postgres://postgres@127.0.0.1:5433/postgres';
-	const sandboxUrl = opts.sandboxUrl ?? 'http://127.0.0.1:3900';
+	const sandboxUrl = opts.sandboxUrl ?? `http://127.0.0.1:${SANDBOX_DEFAULT_PORT}`;
 	const creds = sandboxCredentials({ dbUrl, sandboxUrl });
 	const exported = exportedWorkflows();
 	let record = readRecord(userFolder);

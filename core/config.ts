@@ -53,6 +53,8 @@ export interface MitanConfig {
 	approvalWebhookToken?: string;
 	/** Seconds between the server's incremental rollup refreshes (MITAN_REFRESH_SECONDS; 0 = none). */
 	refreshSeconds: number;
+	/** n8n's port for `npm start` and its commands (MITAN_N8N_PORT, else n8n's usual 5678). */
+	n8nPort: number;
 	whatsapp: WhatsAppSettings;
 }
 
@@ -99,6 +101,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		approvalWebhookToken: pick(explicit.approvalWebhookToken, 'MITAN_APPROVAL_WEBHOOK_TOKEN'),
 		// Within a minute of the events (issue 19 §2), without recomputing a day more than twice a minute.
 		refreshSeconds: pick(explicit.refreshSeconds, 'MITAN_REFRESH_SECONDS', seconds) ?? 30,
+		n8nPort: pick(explicit.n8nPort, 'MITAN_N8N_PORT', num) ?? 5678,
 		whatsapp: {
 			accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
 			phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),

