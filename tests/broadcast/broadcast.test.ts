@@ -18,13 +18,23 @@ import { WhatsAppApiError } from '../../core/channels/whatsapp/errors';
 import { describeEachEngine } from '../helpers/db';
 import { until } from '../helpers/wait';
 import { call, WA_TOKEN } from '../sandbox/helpers';
-import { acceptedByRecipient, deliveryCounts, resetSandbox, seedRoster, startWaSandbox, TEMPLATES, waClient } from './helpers';
+import {
+	acceptedByRecipient,
+	deliveryCounts,
+	resetSandbox,
+	seedRoster,
+	setThroughput,
+	startWaSandbox,
+	TEMPLATES,
+	waClient,
+} from './helpers';
 import type { Started } from '../sandbox/helpers';
 
 const RATE = 1000;
 let sb: Started;
 beforeAll(async () => {
-	sb = await startWaSandbox(RATE);
+	// 600 citizens a day: an established number at the 100K tier.
+	sb = await startWaSandbox(RATE, 'TIER_100K');
 });
 afterAll(async () => {
 	await sb.running.close();
@@ -243,6 +253,8 @@ describeEachEngine('broadcast', (ctx) => {
 	});
 
 	test('pause stops the workers at their next heartbeat; resume continues', async () => {
+		// A standard number (80/s, read from Meta before the run), so the pause lands mid-broadcast.
+		await setThroughput(sb.url, 80);
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
 			templates: TEMPLATES,
