@@ -1,7 +1,9 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { describeEachEngine } from '../helpers/db';
-import { call, sendTemplate, startSandbox, type Started } from '../sandbox/helpers';
+import { call, PHONE_ID, sendTemplate, startSandbox, WA_TOKEN, type Started } from '../sandbox/helpers';
+import { createWhatsAppClient } from '../../core/channels/whatsapp/client';
+import { findNumber, saveNumberLimits } from '../../core/broadcast/tier-repository';
 import { gatewayApp, gatewayEnv, seedBroadcast } from './helpers';
 import type { GatewayRouter } from '../../dashboard/gateway';
 
@@ -142,5 +144,30 @@ describeEachEngine('gateway with the sandbox', (ctx) => {
 			text: string;
 		}[];
 		expect(toStopper.some((m) => m.type === 'text' && /पुलिस मितान/.test(m.text) && /Send START/.test(m.text))).toBe(true);
+	});
+
+	test('phone_number_quality_update from the sandbox updates the number the next broadcast reads', async () => {
+		// The number as the sender stores it before a broadcast (GET /{phone-number-id}).
+		const client = createWhatsAppClient({ accessToken: WA_TOKEN, phoneNumberId: PHONE_ID, baseUrl: sb.url });
+		await saveNumberLimits(ctx.db, { phoneNumberId: PHONE_ID, districtId: 1, limits: await client.getNumberLimits() });
+		client.close();
+		expect(await findNumber(ctx.db, PHONE_ID)).toMatchObject({ tier: 'TIER_250', throughputPerSecond: 80, source: 'graph' });
+		const inj = await call(sb.url, 'POST', '/_sandbox/inject/phone-quality', { body: { messagingTier: 'TIER_10K' } });
+		expect(inj.body).toMatchObject({ webhook: true, event: 'UPGRADE' });
+		const end = Date.now() + 10_000;
+		while ((await findNumber(ctx.db, PHONE_ID))?.tier !== 'TIER_10K') {
+			if (Date.now() > end) throw new Error('the quality update was not stored');
+			await new Promise((r) => setTimeout(r, 10));
+		}
+		expect(await findNumber(ctx.db, PHONE_ID)).toMatchObject({ tier: 'TIER_10K', source: 'webhook', lastEvent: 'UPGRADE' });
+		// Then Meta's upgrade of the throughput, as its own event.
+		const up = await call(sb.url, 'POST', '/_sandbox/inject/phone-quality', { body: { throughputPerSecond: 1000 } });
+		expect(up.body.event).toBe('THROUGHPUT_UPGRADE');
+		const end2 = Date.now() + 10_000;
+		while ((await findNumber(ctx.db, PHONE_ID))?.lastEvent !== 'THROUGHPUT_UPGRADE') {
+			if (Date.now() > end2) throw new Error('the throughput upgrade was not stored');
+			await new Promise((r) => setTimeout(r, 10));
+		}
+		expect(await findNumber(ctx.db, PHONE_ID)).toMatchObject({ tier: 'TIER_10K', throughputLevel: 'HIGH', throughputPerSecond: 1000 });
 	});
 });
