@@ -35,7 +35,7 @@
 			sec = s % 60;
 		return h > 0 ? h + 'h ' + m + 'm' : m > 0 ? m + 'm ' + sec + 's' : sec + 's';
 	}
-	var PERCENT = { read_rate: 1, decided_on_time_pct: 1, decided_on_time: 1, progress_pct: 1 };
+	var PERCENT = { read_rate: 1, decided_on_time_pct: 1, decided_on_time: 1, progress_pct: 1, coverage_7d_pct: 1 };
 	function cardText(key, v) {
 		if (key === 'eta_seconds') return duration(v);
 		if (PERCENT[key]) return v === null || v === undefined ? '—' : num(v) + '%';
@@ -216,7 +216,20 @@
 					t('status') +
 					': ' +
 					t('status_' + b.status) +
-					(b.stopReason ? ' · ' + t('stop_reason') + ': ' + b.stopReason : '');
+					(b.stopReason ? ' · ' + t('stop_reason') + ': ' + b.stopReason : '') +
+					(b.number
+						? ' · ' +
+							t('number_limits') +
+							': ' +
+							(b.number.tier || '—') +
+							', ' +
+							t('quality') +
+							' ' +
+							(b.number.qualityRating || '—') +
+							', ' +
+							num(b.number.throughputPerSecond) +
+							'/s'
+						: '');
 				info.className = 'bcast-info status-' + b.status;
 			}
 		}
