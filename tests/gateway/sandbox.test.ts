@@ -1,6 +1,7 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { describeEachEngine } from '../helpers/db';
+import { until } from '../helpers/wait';
 import { call, PHONE_ID, sendTemplate, startSandbox, WA_TOKEN, type Started } from '../sandbox/helpers';
 import { createWhatsAppClient } from '../../core/channels/whatsapp/client';
 import { findNumber, saveNumberLimits } from '../../core/broadcast/tier-repository';
@@ -154,20 +155,14 @@ describeEachEngine('gateway with the sandbox', (ctx) => {
 		expect(await findNumber(ctx.db, PHONE_ID)).toMatchObject({ tier: 'TIER_250', throughputPerSecond: 80, source: 'graph' });
 		const inj = await call(sb.url, 'POST', '/_sandbox/inject/phone-quality', { body: { messagingTier: 'TIER_10K' } });
 		expect(inj.body).toMatchObject({ webhook: true, event: 'UPGRADE' });
-		const end = Date.now() + 10_000;
-		while ((await findNumber(ctx.db, PHONE_ID))?.tier !== 'TIER_10K') {
-			if (Date.now() > end) throw new Error('the quality update was not stored');
-			await new Promise((r) => setTimeout(r, 10));
-		}
+		await until(async () => (await findNumber(ctx.db, PHONE_ID))?.tier === 'TIER_10K', { what: 'the stored tier update' });
 		expect(await findNumber(ctx.db, PHONE_ID)).toMatchObject({ tier: 'TIER_10K', source: 'webhook', lastEvent: 'UPGRADE' });
 		// Then Meta's upgrade of the throughput, as its own event.
 		const up = await call(sb.url, 'POST', '/_sandbox/inject/phone-quality', { body: { throughputPerSecond: 1000 } });
 		expect(up.body.event).toBe('THROUGHPUT_UPGRADE');
-		const end2 = Date.now() + 10_000;
-		while ((await findNumber(ctx.db, PHONE_ID))?.lastEvent !== 'THROUGHPUT_UPGRADE') {
-			if (Date.now() > end2) throw new Error('the throughput upgrade was not stored');
-			await new Promise((r) => setTimeout(r, 10));
-		}
+		await until(async () => (await findNumber(ctx.db, PHONE_ID))?.lastEvent === 'THROUGHPUT_UPGRADE', {
+			what: 'the stored throughput upgrade',
+		});
 		expect(await findNumber(ctx.db, PHONE_ID)).toMatchObject({ tier: 'TIER_10K', throughputLevel: 'HIGH', throughputPerSecond: 1000 });
 	});
 });
