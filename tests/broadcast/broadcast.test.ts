@@ -166,6 +166,8 @@ describeEachEngine('broadcast', (ctx) => {
 	});
 
 	test('a STOP that lands mid-broadcast is honoured for the rest of it', async () => {
+		// A standard number (80/s, read from Meta before the run), so the STOP lands mid-broadcast.
+		await setThroughput(sb.url, 80);
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
 			templates: TEMPLATES,
@@ -175,7 +177,7 @@ describeEachEngine('broadcast', (ctx) => {
 		});
 		await startBroadcast(ctx.db, broadcast.id);
 		const [last] = await ctx.db.query<{ phone: string }>(
-			`SELECT s.phone FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.broadcast_id = $1 ORDER BY d.id DESC LIMIT 1`,
+			`SELECT s.phone FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.broadcast_id = $1 ORDER BY d.fair_rank DESC, d.id DESC LIMIT 1`,
 			[broadcast.id],
 		);
 		const roster = new RosterService(ctx.db);
