@@ -46,7 +46,7 @@ export class MitanMetaApi implements ICredentialType {
 			name: 'graphVersion',
 			type: 'string',
 			default: GRAPH_API_VERSION,
-			description: 'Pinned Graph API version, e.g. v25.0',
+			description: 'Pinned Graph API version, e.g. v27.0',
 		},
 		{
 			displayName: 'Base URL',

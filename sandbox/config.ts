@@ -142,6 +142,12 @@ export interface SandboxConfig {
 	expiredTokens: string[];
 	/** Day boundary for daily tiers and duplicate counting (330 = Asia/Kolkata). */
 	dayOffsetMinutes: number;
+	/**
+	 * Graph API versions Meta still serves (Dec 2026: v21.0 until Jan 2027 … v27.0). A call to an
+	 * older, expired version is answered as the oldest one served (Meta's documented behaviour) and
+	 * counted; a version not (yet) released is an unknown path, as on graph.facebook.com.
+	 */
+	graphVersions: string[];
 	buffers: { messages: number; posts: number; webhookLog: number; rejections: number; duplicatesList: number };
 	whatsapp: WhatsAppConfig;
 	webhook: WebhookConfig;
@@ -158,6 +164,7 @@ export function defaultConfig(): SandboxConfig {
 		appSecret: 'sandbox-app-secret',
 		expiredTokens: [],
 		dayOffsetMinutes: 330,
+		graphVersions: ['v21.0', 'v22.0', 'v23.0', 'v24.0', 'v25.0', 'v26.0', 'v27.0'],
 		buffers: { messages: 10_000, posts: 1_000, webhookLog: 1_000, rejections: 1_000, duplicatesList: 1_000 },
 		whatsapp: {
 			wabaId: '200000000000001',
@@ -180,7 +187,10 @@ export function defaultConfig(): SandboxConfig {
 				{ name: 'mitan_alert', language: 'hi', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
 				{ name: 'mitan_alert', language: 'en', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
 			],
-			messagingTier: 'TIER_100K',
+			// A new business portfolio starts at 250 distinct recipients a day (Meta, since Oct 2025):
+			// a training district meets the tier on its first broadcast. Raise it in the config file
+			// or with PATCH /_sandbox/config to model an established number.
+			messagingTier: 'TIER_250',
 			messagingLimitErrorCode: 131048,
 			pairLimitSeconds: 6,
 			textMaxLength: 4096,

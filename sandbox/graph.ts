@@ -87,6 +87,25 @@ export function pickFields(
 	return out;
 }
 
+const versionNumber = (v: string): number => {
+	const [major, minor] = v.slice(1).split('.').map(Number);
+	return major * 1000 + minor;
+};
+
+/**
+ * The version a call is answered with: one Meta still serves as is; an expired one (older than
+ * every served version) as the oldest served, which is what Meta does, counted so a test or a
+ * trainer sees a client pinned to an expired version; a version newer than any served is unknown.
+ */
+function servedVersion(state: SandboxState, version: string): string | undefined {
+	const served = state.config.graphVersions;
+	if (served.includes(version)) return version;
+	const oldest = [...served].sort((a, b) => versionNumber(a) - versionNumber(b))[0];
+	if (oldest === undefined || versionNumber(version) > versionNumber(oldest)) return undefined;
+	state.expiredVersionCalls++;
+	return oldest;
+}
+
 export function graphRouter(state: SandboxState, handlers: GraphHandler[]): Router {
 	const router = Router();
 
@@ -94,10 +113,12 @@ export function graphRouter(state: SandboxState, handlers: GraphHandler[]): Rout
 		const { version, id } = req.params as { version: string; id: string; edge?: string };
 		const edge = (req.params as { edge?: string }).edge;
 		if (!VERSION.test(version)) return next();
+		const served = servedVersion(state, version);
+		if (!served) return next();
 		const body: unknown = req.body;
 		const params: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
 		if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
-		const r: GraphRequest = { method: req.method === 'GET' ? 'GET' : 'POST', version, id, edge, token: tokenOf(req), params, req };
+		const r: GraphRequest = { method: req.method === 'GET' ? 'GET' : 'POST', version: served, id, edge, token: tokenOf(req), params, req };
 		try {
 			for (const h of handlers) {
 				const result = await h(r);

@@ -6,10 +6,10 @@
 import { randomBytes, createHash } from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
-import type { PhoneNumberConfig } from './config';
+import type { MessagingTier, PhoneNumberConfig } from './config';
 import { ConfigError } from './config';
 import { normaliseTo } from './whatsapp';
-import { inboundEnvelope, userPreferencesEnvelope, type Envelope } from './webhook-payloads';
+import { inboundEnvelope, qualityUpdateEnvelope, userPreferencesEnvelope, type Envelope, type QualityEvent } from './webhook-payloads';
 import type { WebhookDispatcher } from './webhooks';
 import type { SandboxState } from './state';
 
@@ -101,6 +101,62 @@ export function injectUserPreference(
 	const payload = userPreferencesEnvelope(state.config.whatsapp.wabaId, phone, waId, r.value, Math.floor(state.now() / 1000));
 	if (webhooks.enabled) webhooks.schedule({ kind: 'raw', envelope: payload }, 0);
 	return { webhook: webhooks.enabled, payload };
+}
+
+const TIERS: MessagingTier[] = ['TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED'];
+const QUALITY = ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const;
+
+export interface QualityUpdateRequest {
+	phoneNumberId?: string;
+	/** The portfolio's new tier (UPGRADE / DOWNGRADE). */
+	messagingTier?: MessagingTier;
+	/** The number's new quality rating (FLAGGED when it drops to RED, UNFLAGGED when it recovers). */
+	qualityRating?: (typeof QUALITY)[number];
+	/** The number's new throughput (THROUGHPUT_UPGRADE when it reaches 1,000). */
+	throughputPerSecond?: number;
+}
+
+/**
+ * What Meta does when it re-rates a number or its portfolio: the config changes (so the next
+ * GET /{phone-number-id} and every limit agree) and a phone_number_quality_update webhook goes out.
+ */
+export function injectQualityUpdate(
+	state: SandboxState,
+	webhooks: WebhookDispatcher,
+	r: QualityUpdateRequest,
+): { webhook: boolean; event: QualityEvent; payload: Envelope } {
+	const phone = phoneOf(state, r.phoneNumberId);
+	const wa = state.config.whatsapp;
+	const oldTier = wa.messagingTier;
+	if (r.messagingTier !== undefined && !TIERS.includes(r.messagingTier))
+		throw new ConfigError(`messagingTier must be one of ${TIERS.join(', ')}`);
+	if (r.qualityRating !== undefined && !QUALITY.includes(r.qualityRating))
+		throw new ConfigError(`qualityRating must be one of ${QUALITY.join(', ')}`);
+	if (r.throughputPerSecond !== undefined && !(Number.isInteger(r.throughputPerSecond) && r.throughputPerSecond > 0))
+		throw new ConfigError('throughputPerSecond must be a positive whole number');
+	if (r.messagingTier === undefined && r.qualityRating === undefined && r.throughputPerSecond === undefined)
+		throw new ConfigError('give messagingTier, qualityRating or throughputPerSecond');
+	let event: QualityEvent;
+	if (r.messagingTier !== undefined && r.messagingTier !== oldTier)
+		event = TIERS.indexOf(r.messagingTier) > TIERS.indexOf(oldTier) ? 'UPGRADE' : 'DOWNGRADE';
+	else if (r.throughputPerSecond !== undefined && r.throughputPerSecond > phone.throughputPerSecond) event = 'THROUGHPUT_UPGRADE';
+	else event = r.qualityRating === 'RED' ? 'FLAGGED' : 'UNFLAGGED';
+	const phones = wa.phoneNumbers.map((p) =>
+		p.id === phone.id
+			? { ...p, qualityRating: r.qualityRating ?? p.qualityRating, throughputPerSecond: r.throughputPerSecond ?? p.throughputPerSecond }
+			: p,
+	);
+	state.patchConfig({ whatsapp: { phoneNumbers: phones, messagingTier: r.messagingTier ?? oldTier } });
+	const newTier = state.config.whatsapp.messagingTier;
+	const updated = state.config.whatsapp.phoneNumbers.find((p) => p.id === phone.id)!;
+	const payload = qualityUpdateEnvelope(
+		wa.wabaId,
+		updated,
+		{ event, ...(newTier !== oldTier ? { oldLimit: oldTier } : {}), limit: newTier },
+		Math.floor(state.now() / 1000),
+	);
+	if (webhooks.enabled) webhooks.schedule({ kind: 'raw', envelope: payload }, 0);
+	return { webhook: webhooks.enabled, event, payload };
 }
 
 export interface HandshakeResult {

@@ -6,7 +6,14 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { ConfigError, type SandboxConfig } from './config';
 import { redactSecrets } from './inspect-guard';
-import { injectInbound, injectUserPreference, verifyHandshake, type InboundRequest } from './inject';
+import {
+	injectInbound,
+	injectQualityUpdate,
+	injectUserPreference,
+	verifyHandshake,
+	type InboundRequest,
+	type QualityUpdateRequest,
+} from './inject';
 import { TIER_LIMITS } from './limits';
 import { containerStatus } from './instagram';
 import type { SandboxState } from './state';
@@ -45,6 +52,7 @@ function waStats(state: SandboxState): Record<string, unknown> {
 		messagingTier: state.config.whatsapp.messagingTier,
 		tierLimit: Number.isFinite(TIER_LIMITS[state.config.whatsapp.messagingTier]) ? TIER_LIMITS[state.config.whatsapp.messagingTier] : null,
 		businessInitiatedRecipientsToday: today.businessInitiated.size,
+		expiredVersionCalls: state.expiredVersionCalls,
 		throughput,
 		duplicates: wa.duplicates(),
 		memory: {
@@ -235,6 +243,10 @@ export function inspectRouter(state: SandboxState, webhooks: WebhookDispatcher, 
 		h((req) =>
 			injectUserPreference(state, webhooks, body(req) as unknown as { waId: string; value: 'stop' | 'resume'; phoneNumberId?: string }),
 		),
+	);
+	r.post(
+		'/inject/phone-quality',
+		h((req) => injectQualityUpdate(state, webhooks, body(req) as QualityUpdateRequest)),
 	);
 	r.post(
 		'/inject/verify',

@@ -30,6 +30,8 @@ export class SandboxState {
 	/** Last inbound message time per citizen: opens the 24 h customer service window. */
 	lastInboundMs = new Map<string, number>();
 	social!: SocialStore;
+	/** Graph calls that named an expired API version (answered as the oldest served one). */
+	expiredVersionCalls = 0;
 
 	constructor(config: SandboxConfig = sandboxConfig()) {
 		this.config = config;
@@ -78,6 +80,7 @@ export class SandboxState {
 		this.stoppedAtRuntime.clear();
 		this.lastInboundMs.clear();
 		this.clockOffsetMs = 0;
+		this.expiredVersionCalls = 0;
 		this.prng = new Prng(this.config.seed);
 	}
 

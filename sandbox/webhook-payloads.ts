@@ -26,7 +26,7 @@ export interface StatusObject {
 
 export interface Envelope {
 	object: 'whatsapp_business_account';
-	entry: { id: string; changes: { field: string; value: Record<string, unknown> }[] }[];
+	entry: { id: string; time?: number; changes: { field: string; value: Record<string, unknown> }[] }[];
 }
 
 function metadata(phone: PhoneNumberConfig): { display_phone_number: string; phone_number_id: string } {
@@ -101,6 +101,42 @@ export function userPreferencesEnvelope(
 									timestamp: timestampS,
 								},
 							],
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+/** Meta's events of the phone_number_quality_update webhook that the sandbox models. */
+export type QualityEvent = 'UPGRADE' | 'DOWNGRADE' | 'FLAGGED' | 'UNFLAGGED' | 'THROUGHPUT_UPGRADE';
+
+/**
+ * phone_number_quality_update: the number is named by its display digits only (no phone number
+ * id). `current_limit` is omitted: Meta removed it in 2026 in favour of
+ * max_daily_conversations_per_business, which the sandbox writes as the tier name (TIER_10K).
+ */
+export function qualityUpdateEnvelope(
+	wabaId: string,
+	phone: PhoneNumberConfig,
+	change: { event: QualityEvent; oldLimit?: string; limit: string },
+	timestampS: number,
+): Envelope {
+	return {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: wabaId,
+				time: timestampS,
+				changes: [
+					{
+						field: 'phone_number_quality_update',
+						value: {
+							display_phone_number: phone.displayPhoneNumber.replace(/\D/g, ''),
+							event: change.event,
+							...(change.oldLimit !== undefined ? { old_limit: change.oldLimit } : {}),
+							max_daily_conversations_per_business: change.limit,
 						},
 					},
 				],

@@ -10,7 +10,6 @@ import type { PhoneNumberConfig, TemplateConfig } from './config';
 import { GraphError, invalidParam, waError, WA_TITLES } from './errors';
 import { pickFields, requireToken, unknownEdge, type GraphHandler, type GraphRequest, type GraphResult } from './graph';
 import { decideFailure } from './populations';
-import { TIER_LIMITS } from './limits';
 import { emitStatuses } from './wa-statuses';
 import type { SandboxState } from './state';
 import type { WaMessageRecord } from './wa-store';
@@ -215,7 +214,6 @@ function sendMessage(
 }
 
 function phoneInfo(state: SandboxState, phone: PhoneNumberConfig): Record<string, unknown> {
-	const tierLimit = TIER_LIMITS[state.config.whatsapp.messagingTier];
 	return {
 		id: phone.id,
 		verified_name: phone.verifiedName,
@@ -226,8 +224,9 @@ function phoneInfo(state: SandboxState, phone: PhoneNumberConfig): Record<string
 		throughput: { level: phone.throughputPerSecond >= 1000 ? 'HIGH' : phone.throughputPerSecond <= 20 ? 'COEXISTENCE' : 'STANDARD' },
 		name_status: 'APPROVED',
 		status: 'CONNECTED',
+		// Deprecated by Meta but still answered; the portfolio's limit is the field to read.
 		messaging_limit_tier: state.config.whatsapp.messagingTier,
-		whatsapp_business_manager_messaging_limit: Number.isFinite(tierLimit) ? `TIER_${tierLimit}` : 'TIER_UNLIMITED',
+		whatsapp_business_manager_messaging_limit: state.config.whatsapp.messagingTier,
 		last_onboarded_time: '2026-01-01T00:00:00+0000',
 	};
 }

@@ -4,6 +4,7 @@
  * `stop` / `drop`.
  */
 import { PAIR_RATE_WAIT_MS, isWhatsAppApiError, rosterEffectOf, type RosterEffect } from '../channels/whatsapp/errors';
+import { WHATSAPP_NOT_TODAY_CODES } from '../channels/graph/errors';
 import { isMitanError, type ErrorAction } from '../errors';
 import type { OutcomeRow } from './repository';
 
@@ -50,8 +51,12 @@ export function outcomeOf(
 		if (e.mayHaveBeenSent) return { row: { id, state: 'in_doubt', error_code: code, error_class: 'in_doubt', at } };
 		const action = e.action;
 		if (STOPPING.includes(action)) {
+			// 131048 stops the campaign but this citizen is not tried again today (a resume sends the others).
+			const notToday = code !== null && WHATSAPP_NOT_TODAY_CODES.includes(code);
 			return {
-				row: { id, state: 'pending', error_code: code, error_class: action, attempts_delta: -1, at },
+				row: notToday
+					? { id, state: 'failed', error_code: code, error_class: action, at }
+					: { id, state: 'pending', error_code: code, error_class: action, attempts_delta: -1, at },
 				stop: { code: e.code, action, reason: e.message },
 			};
 		}

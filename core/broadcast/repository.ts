@@ -5,6 +5,8 @@
 import type { Queryable, Row } from '../db';
 import type { Broadcast, BroadcastProgress, BroadcastSegment, BroadcastStatus, BroadcastTemplates } from './types';
 import { MitanError } from '../errors';
+import { WHATSAPP_NOT_TODAY_CODES } from '../channels/graph/errors';
+import { coverage, HELD_FOR_TIER } from './tier-repository';
 
 const COLS = `id, district_id, content_id, content_key, channel, broadcast_date::text AS broadcast_date, segment_key, segment, templates,
   status, stop_code, stop_reason, targeted, phone_number_id, rate_limit_per_second, pacing_factor, max_attempts,
@@ -98,15 +100,16 @@ export async function findByKey(db: Queryable, contentKey: string, date: string,
 /**
  * The snapshot, in one statement: every eligible citizen of the segment (active, with a recorded
  * consent, a phone) who has no delivery of the same content and day in another live broadcast
- * (overlapping segments never message a citizen twice).
+ * (overlapping segments never message a citizen twice), ranked in the fair order: the citizen not
+ * reached for longest first (the tier lets only the first ones through, tier-repository.ts).
  */
 export async function snapshotRecipients(db: Queryable, broadcastId: number, where: string, params: unknown[]): Promise<number> {
 	const n = params.length;
 	const rows = await db.query<{ n: number }>(
 		`WITH b AS (SELECT id, content_key, channel, broadcast_date FROM broadcasts WHERE id = $${n + 1}),
      ins AS (
-       INSERT INTO deliveries (broadcast_id, subscriber_id, language, police_station)
-       SELECT b.id, s.id, s.language, s.police_station
+       INSERT INTO deliveries (broadcast_id, subscriber_id, language, police_station, fair_rank)
+       SELECT b.id, s.id, s.language, s.police_station, row_number() OVER (ORDER BY s.last_reached_at ASC NULLS FIRST, s.id)
        FROM subscribers s, b
        WHERE ${where} AND ${SENDABLE} AND s.consent_source IS NOT NULL
          AND NOT EXISTS (
@@ -173,26 +176,34 @@ export interface ClaimedRow {
 	subscriberId: number;
 	language: string;
 	phone: string;
+	/** Place in the fair order (the citizen not reached for longest first). */
+	rank: number;
 }
 
-/** Claims up to `limit` due pending rows for one worker; SKIP LOCKED lets workers share a broadcast. */
+/** Claims up to `limit` due pending rows, in the fair order for one worker; SKIP LOCKED lets workers share a broadcast. */
 export async function claim(db: Queryable, broadcastId: number, workerId: string, limit: number): Promise<ClaimedRow[]> {
 	const rows = await db.query(
 		`WITH c AS (
        SELECT id FROM deliveries
        WHERE broadcast_id = $1 AND state = 'pending' AND claimed_by IS NULL
          AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-       ORDER BY id LIMIT $3
+       ORDER BY fair_rank, id LIMIT $3
        FOR UPDATE SKIP LOCKED)
      UPDATE deliveries d SET claimed_by = $2, claimed_at = now()
      FROM c, subscribers s
      WHERE d.id = c.id AND s.id = d.subscriber_id
-     RETURNING d.id, d.subscriber_id, d.language, coalesce(s.phone, '') AS phone`,
+     RETURNING d.id, d.subscriber_id, d.language, coalesce(s.phone, '') AS phone, d.fair_rank`,
 		[broadcastId, workerId, limit],
 	);
 	return rows
-		.map((r) => ({ id: Number(r.id), subscriberId: Number(r.subscriber_id), language: String(r.language), phone: String(r.phone) }))
-		.sort((a, b) => a.id - b.id);
+		.map((r) => ({
+			id: Number(r.id),
+			subscriberId: Number(r.subscriber_id),
+			language: String(r.language),
+			phone: String(r.phone),
+			rank: Number(r.fair_rank),
+		}))
+		.sort((a, b) => a.rank - b.rank || a.id - b.id);
 }
 
 export interface MarkResult {
@@ -267,11 +278,14 @@ export interface OutcomeRow {
 	at: string;
 }
 
-/** Records outcomes in one statement; only rows still in flight for this worker change. */
+/**
+ * Records outcomes in one statement; only rows still in flight for this worker change. A message
+ * WhatsApp accepted moves its citizen to the back of the fair order (last_reached_at).
+ */
 export async function recordOutcomes(db: Queryable, workerId: string, rows: OutcomeRow[]): Promise<number> {
 	if (rows.length === 0) return 0;
 	const out = await db.query(
-		`UPDATE deliveries d SET
+		`WITH u AS (UPDATE deliveries d SET
        state = r.state,
        wamid = coalesce(r.wamid, d.wamid),
        error_code = r.error_code,
@@ -284,10 +298,15 @@ export async function recordOutcomes(db: Queryable, workerId: string, rows: Outc
      FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, state text, wamid text, error_code integer, error_class text,
                                              attempts_delta integer, next_attempt_at timestamptz, at timestamptz)
      WHERE d.id = r.id AND d.state = 'in_flight' AND d.claimed_by = $2
-     RETURNING d.id`,
+     RETURNING d.id, d.subscriber_id, d.state, d.sent_at),
+     reached AS (
+       UPDATE subscribers s SET last_reached_at = u.sent_at
+       FROM u WHERE u.state = 'sent' AND s.id = u.subscriber_id AND (s.last_reached_at IS NULL OR s.last_reached_at < u.sent_at)
+       RETURNING 1)
+     SELECT (SELECT count(*) FROM u)::int AS n, (SELECT count(*) FROM reached)::int AS reached`,
 		[JSON.stringify(rows), workerId],
 	);
-	return out.length;
+	return Number(out[0].n);
 }
 
 /** Gives back claimed rows that were never sent (pause, stop, shutdown). */
@@ -326,8 +345,9 @@ export async function workLeft(db: Queryable, broadcastId: number): Promise<Work
 }
 
 export async function progress(db: Queryable, b: Broadcast): Promise<BroadcastProgress> {
-	const rows = await db.query<{ state: string; error_class: string | null; n: number }>(
-		`SELECT state, error_class, count(*)::int AS n FROM deliveries WHERE broadcast_id = $1 GROUP BY 1, 2`,
+	const rows = await db.query<{ state: string; error_class: string | null; not_today: number | null; n: number }>(
+		`SELECT state, error_class, CASE WHEN error_code IN (${WHATSAPP_NOT_TODAY_CODES.join(', ')}) THEN error_code END AS not_today, count(*)::int AS n
+     FROM deliveries WHERE broadcast_id = $1 GROUP BY 1, 2, 3`,
 		[b.id],
 	);
 	const [rate] = await db.query<{ n: number; workers: number }>(
@@ -337,8 +357,12 @@ export async function progress(db: Queryable, b: Broadcast): Promise<BroadcastPr
 	);
 	const by: Record<string, number> = {};
 	const failedByClass: Record<string, number> = {};
+	const apart = { heldForTier: 0, tierRefused: 0, marketingCapped: 0 };
 	for (const r of rows) {
 		by[r.state] = (by[r.state] ?? 0) + Number(r.n);
+		if (r.state === 'skipped' && r.error_class === HELD_FOR_TIER) apart.heldForTier += Number(r.n);
+		if (Number(r.not_today) === 131048) apart.tierRefused += Number(r.n);
+		if (Number(r.not_today) === 131049) apart.marketingCapped += Number(r.n);
 		if (r.state === 'failed') failedByClass[r.error_class ?? 'unknown'] = (failedByClass[r.error_class ?? 'unknown'] ?? 0) + Number(r.n);
 	}
 	const pending = by.pending ?? 0;
@@ -361,6 +385,8 @@ export async function progress(db: Queryable, b: Broadcast): Promise<BroadcastPr
 		failedByClass,
 		inDoubt: by.in_doubt ?? 0,
 		skipped: by.skipped ?? 0,
+		...apart,
+		coverage: await coverage(db, b.districtId),
 		remaining,
 		currentRate,
 		etaSeconds: remaining === 0 ? null : Math.ceil(remaining / pace),

@@ -5,6 +5,7 @@
  * skipped; delivered / read are written later by the gateway from status webhooks.
  */
 import type { Language, SegmentFilter } from '../roster/types';
+import type { Coverage } from './tier-repository';
 
 export interface TemplateChoice {
 	/** Approved template name in WhatsApp Manager. */
@@ -82,6 +83,14 @@ export interface BroadcastProgress {
 	failedByClass: Record<string, number>;
 	inDoubt: number;
 	skipped: number;
+	/** Of the skipped: held back because the day's messaging tier was used up (sent another day, first in line). */
+	heldForTier: number;
+	/** Refused by Meta for the tier or a restricted number (131048): not retried the same day. */
+	tierRefused: number;
+	/** Not delivered for Meta's per-user marketing cap (131049): not retried the same day. */
+	marketingCapped: number;
+	/** Share of the district's roster reached in the last 7 days. */
+	coverage: Coverage;
 	/** pending + in flight. */
 	remaining: number;
 	/** Messages accepted per second over the last 10 s. */

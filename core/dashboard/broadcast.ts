@@ -1,5 +1,15 @@
 import type { Queryable } from '../db';
 import type { Cards, Chart, Scope } from './types';
+import { coverage, HELD_FOR_TIER } from '../broadcast/tier-repository';
+import { parseTier, tierAllowance } from '../channels/whatsapp/limits';
+
+/** Citizens a day the stored tier allows; null when unknown or unlimited. */
+function tierPerDay(tier: string | null | undefined): number | null {
+	const t = parseTier(tier);
+	if (!t) return null;
+	const n = tierAllowance(t);
+	return Number.isFinite(n) ? n : null;
+}
 
 /**
  * Live progress of the running (or latest) broadcast, counted from its deliveries: one grouped
@@ -16,6 +26,8 @@ export interface BroadcastProgress {
 		finishedAt: Date | null;
 		stopCode: string | null;
 		stopReason: string | null;
+		/** What Meta last said about the sending number (read before the run, or a quality webhook). */
+		number: { tier: string | null; qualityRating: string | null; throughputPerSecond: number | null } | null;
 	};
 	cards: Cards;
 	charts: Chart[];
@@ -46,10 +58,12 @@ export async function broadcastProgress(db: Queryable, scope: Scope, broadcastId
 	);
 	if (!b) return { broadcast: null, cards: {}, charts: [] };
 	const running = b.status === 'running';
-	const [states, failures, [rate]] = await Promise.all([
-		db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM deliveries WHERE broadcast_id = $1 GROUP BY state', [
-			b.id,
-		]),
+	const [states, failures, [rate], [num], cov] = await Promise.all([
+		db.query<{ state: string; held: boolean; n: number }>(
+			`SELECT state, coalesce(error_class = '${HELD_FOR_TIER}', false) AS held, count(*)::int AS n
+         FROM deliveries WHERE broadcast_id = $1 GROUP BY 1, 2`,
+			[b.id],
+		),
 		db.query<{ k: string; n: number }>(
 			`SELECT COALESCE(error_class, 'unknown') AS k, count(*)::int AS n FROM deliveries
         WHERE broadcast_id = $1 AND state = 'failed' GROUP BY 1 ORDER BY 2 DESC`,
@@ -62,8 +76,17 @@ export async function broadcastProgress(db: Queryable, scope: Scope, broadcastId
 					[b.id, RATE_WINDOW_SECONDS],
 				)
 			: Promise.resolve([{ n: 0 }]),
+		db.query<{ messaging_tier: string | null; quality_rating: string | null; throughput_per_second: number | null }>(
+			`SELECT w.messaging_tier, w.quality_rating, w.throughput_per_second FROM broadcasts b JOIN whatsapp_numbers w
+        ON w.phone_number_id = b.phone_number_id OR (b.phone_number_id IS NULL AND w.district_id = b.district_id)
+        WHERE b.id = $1 ORDER BY w.checked_at DESC LIMIT 1`,
+			[b.id],
+		),
+		coverage(db, b.district_id),
 	]);
-	const by: Record<string, number> = Object.fromEntries(states.map((s) => [s.state, s.n]));
+	const by: Record<string, number> = {};
+	for (const r of states) by[r.state] = (by[r.state] ?? 0) + r.n;
+	const heldForTier = Number(states.find((s) => s.state === 'skipped' && s.held)?.n ?? 0);
 	const total = states.reduce((s, r) => s + r.n, 0);
 	const targeted = Math.max(b.targeted, total);
 	const sent = (by.sent ?? 0) + (by.delivered ?? 0) + (by.read ?? 0);
@@ -81,8 +104,18 @@ export async function broadcastProgress(db: Queryable, scope: Scope, broadcastId
 			finishedAt: b.finished_at,
 			stopCode: b.stop_code,
 			stopReason: b.stop_reason,
+			number: num
+				? {
+						tier: num.messaging_tier,
+						qualityRating: num.quality_rating,
+						throughputPerSecond: num.throughput_per_second === null ? null : Number(num.throughput_per_second),
+					}
+				: null,
 		},
 		cards: {
+			held_for_tier: heldForTier,
+			tier_per_day: tierPerDay(num?.messaging_tier),
+			coverage_7d_pct: Math.round(cov.share * 1000) / 10,
 			targeted,
 			sent,
 			delivered: (by.delivered ?? 0) + (by.read ?? 0),

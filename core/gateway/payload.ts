@@ -1,3 +1,4 @@
+import { limitsFromQualityUpdate, type NumberLimits } from '../channels/whatsapp/limits';
 import { WHATSAPP_LIMITS } from '../channels/whatsapp/text';
 import { MitanError } from '../errors';
 
@@ -46,10 +47,19 @@ export interface PreferenceEvent {
 	occurredAt: string;
 }
 
+/** phone_number_quality_update: Meta re-rated a number (tier, quality, throughput). */
+export interface QualityUpdateEvent {
+	/** Digits: the webhook names the number by its display number only. */
+	displayPhoneNumber: string;
+	event: string | null;
+	limits: NumberLimits;
+}
+
 export interface ParsedWebhook {
 	statuses: StatusEvent[];
 	messages: InboundMessage[];
 	preferences: PreferenceEvent[];
+	qualityUpdates: QualityUpdateEvent[];
 	/** reason → count of parts deliberately not processed. */
 	ignored: Record<string, number>;
 }
@@ -113,7 +123,7 @@ export function parseWebhookJson(raw: Buffer): unknown {
 }
 
 export function parseWebhook(body: unknown): ParsedWebhook {
-	const out: ParsedWebhook = { statuses: [], messages: [], preferences: [], ignored: {} };
+	const out: ParsedWebhook = { statuses: [], messages: [], preferences: [], qualityUpdates: [], ignored: {} };
 	const root = obj(body, 'body');
 	if (root.object !== 'whatsapp_business_account') {
 		bump(out.ignored, `object:${typeof root.object === 'string' ? root.object.slice(0, 40) : 'missing'}`);
@@ -127,6 +137,10 @@ export function parseWebhook(body: unknown): ParsedWebhook {
 			const at = `entry[${ei}].changes[${ci}]`;
 			const change = obj(c, at);
 			const field = str(change.field, `${at}.field`, 100);
+			if (field === 'phone_number_quality_update') {
+				parseQualityUpdate(obj(change.value, `${at}.value`), `${at}.value`, out);
+				return;
+			}
 			if (field !== 'messages' && field !== 'user_preferences') {
 				bump(out.ignored, `field:${field}`);
 				return;
@@ -256,4 +270,15 @@ function parsePreferences(value: Obj, at: string, phoneNumberId: string, out: Pa
 		}
 		out.preferences.push({ phoneNumberId, waId, value: v, category: optStr(p.category, `${f}.category`, 60), occurredAt });
 	});
+}
+
+function parseQualityUpdate(value: Obj, at: string, out: ParsedWebhook): void {
+	const displayPhoneNumber = digits(value.display_phone_number, `${at}.display_phone_number`);
+	const { event, ...limits } = limitsFromQualityUpdate(value);
+	if (!limits.tier && !limits.throughputLevel) {
+		// A quality-only event (FLAGGED, UNFLAGGED) without a limit we know: nothing to store.
+		bump(out.ignored, `quality_update:${(event ?? 'none').slice(0, 40)}`);
+		return;
+	}
+	out.qualityUpdates.push({ displayPhoneNumber, event: event ?? null, limits });
 }

@@ -2,13 +2,14 @@ import { audit } from '../audit';
 import { createWhatsAppClient, type WhatsAppClient } from '../channels/whatsapp/client';
 import type { WhatsAppSender } from '../channels/whatsapp/types';
 import type { WhatsAppSettings } from '../config';
-import type { Db } from '../db';
+import type { Db, Queryable } from '../db';
 import { httpErrorOf, MitanError } from '../errors';
 import { handleInbound, type Confirmation, type InboundOutcome } from '../inbound/service';
 import { maskPhone } from '../phone';
 import { StatusBatchWriter, type StatusWriterOptions } from '../statuses/writer';
 import { CONFIRMATIONS } from './keywords';
-import { parseWebhook, parseWebhookJson, type ParsedWebhook } from './payload';
+import { parseWebhook, parseWebhookJson, type ParsedWebhook, type QualityUpdateEvent } from './payload';
+import { applyQualityUpdate } from '../broadcast/tier-repository';
 import { DistrictRouter } from './routing';
 import { tokensEqual, verifySignature } from './signature';
 
@@ -137,9 +138,15 @@ export class WhatsAppWebhookService {
 		for (const [k, v] of Object.entries(ignored)) this.counters.ignored[k] = (this.counters.ignored[k] ?? 0) + v;
 
 		let inbound: InboundOutcome;
+		let numbers = 0;
 		try {
-			const [, ib] = await Promise.all([this.writer.write(statuses), handleInbound(this.options.db, messages, preferences)]);
+			const [, ib, n] = await Promise.all([
+				this.writer.write(statuses),
+				handleInbound(this.options.db, messages, preferences),
+				storeQualityUpdates(this.options.db, parsed.qualityUpdates),
+			]);
 			inbound = ib;
+			numbers = n;
 		} catch (e) {
 			// Nothing is acknowledged that is not durable: Meta retries, and what did commit dedupes.
 			this.counters.failed++;
@@ -156,6 +163,7 @@ export class WhatsAppWebhookService {
 				statuses: statuses.length,
 				messages: messages.length,
 				preferences: preferences.length,
+				numbersUpdated: numbers,
 				replays: inbound.replays,
 				ignored,
 			},
@@ -235,4 +243,15 @@ export class WhatsAppWebhookService {
 /** A refusal answered with core's status for the error (httpStatusOf), the same as a thrown one. */
 function refuse(err: MitanError): GatewayAnswer {
 	return httpErrorOf(err);
+}
+
+/**
+ * Meta's re-rating of a number, kept where the next broadcast reads it when the Graph API cannot
+ * be asked (core/broadcast/tier.ts). A number never read before a broadcast is not known here yet:
+ * counted as 0, and the next broadcast's Graph read fills it in.
+ */
+async function storeQualityUpdates(db: Queryable, updates: QualityUpdateEvent[]): Promise<number> {
+	let n = 0;
+	for (const u of updates) n += await applyQualityUpdate(db, u.displayPhoneNumber, u.limits, u.event);
+	return n;
 }

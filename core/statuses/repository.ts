@@ -1,4 +1,5 @@
 import { ROSTER_EFFECT_CODES, WHATSAPP_ERROR_ACTIONS, whatsappAction } from '../channels/whatsapp/errors';
+import { WHATSAPP_NOT_TODAY_CODES } from '../channels/graph/errors';
 import type { Queryable } from '../db';
 import type { StatusRow } from './rows';
 
@@ -29,6 +30,11 @@ export interface BatchOutcome {
 /** Meta code → action, from the one table (core/channels/graph/errors.ts); SQL reads it as a JSON map. */
 const ERROR_CLASSES = JSON.stringify(WHATSAPP_ERROR_ACTIONS);
 const UNKNOWN_CODE_CLASS = whatsappAction(undefined);
+/**
+ * A message Meta accepted and then did not deliver for the tier or the per-user cap (131048 /
+ * 131049) did not reach the citizen: they get their turn back (last_reached_at as before it).
+ */
+const NOT_TODAY = WHATSAPP_NOT_TODAY_CODES.join(', ');
 /** The codes that change the roster, from their one owner (rosterEffectOf); SQL takes them as $4. */
 const DROP_CODES = [...ROSTER_EFFECT_CODES];
 
@@ -66,6 +72,15 @@ upd AS (
     billable = coalesce(a.billable, d.billable)
   FROM agg a WHERE d.id = a.delivery_id
   RETURNING d.id
+),
+unreached AS (
+  UPDATE subscribers sb SET last_reached_at = (
+    SELECT max(d2.sent_at) FROM deliveries d2
+    WHERE d2.subscriber_id = sb.id AND d2.id <> dl.id AND d2.sent_at IS NOT NULL
+      AND coalesce(d2.error_code, 0) NOT IN (${NOT_TODAY}))
+  FROM agg a JOIN deliveries dl ON dl.id = a.delivery_id
+  WHERE sb.id = dl.subscriber_id AND a.rank = 2 AND a.error_code IN (${NOT_TODAY})
+  RETURNING sb.id
 )
 SELECT (SELECT count(*) FROM src)::int AS written,
        (SELECT count(*) FROM upd)::int AS deliveries,

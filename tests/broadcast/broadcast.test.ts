@@ -18,13 +18,23 @@ import { WhatsAppApiError } from '../../core/channels/whatsapp/errors';
 import { describeEachEngine } from '../helpers/db';
 import { until } from '../helpers/wait';
 import { call, WA_TOKEN } from '../sandbox/helpers';
-import { acceptedByRecipient, deliveryCounts, resetSandbox, seedRoster, startWaSandbox, TEMPLATES, waClient } from './helpers';
+import {
+	acceptedByRecipient,
+	deliveryCounts,
+	resetSandbox,
+	seedRoster,
+	setThroughput,
+	startWaSandbox,
+	TEMPLATES,
+	waClient,
+} from './helpers';
 import type { Started } from '../sandbox/helpers';
 
 const RATE = 1000;
 let sb: Started;
 beforeAll(async () => {
-	sb = await startWaSandbox(RATE);
+	// 600 citizens a day: an established number at the 100K tier.
+	sb = await startWaSandbox(RATE, 'TIER_100K');
 });
 afterAll(async () => {
 	await sb.running.close();
@@ -156,6 +166,8 @@ describeEachEngine('broadcast', (ctx) => {
 	});
 
 	test('a STOP that lands mid-broadcast is honoured for the rest of it', async () => {
+		// A standard number (80/s, read from Meta before the run), so the STOP lands mid-broadcast.
+		await setThroughput(sb.url, 80);
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
 			templates: TEMPLATES,
@@ -165,7 +177,7 @@ describeEachEngine('broadcast', (ctx) => {
 		});
 		await startBroadcast(ctx.db, broadcast.id);
 		const [last] = await ctx.db.query<{ phone: string }>(
-			`SELECT s.phone FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.broadcast_id = $1 ORDER BY d.id DESC LIMIT 1`,
+			`SELECT s.phone FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id WHERE d.broadcast_id = $1 ORDER BY d.fair_rank DESC, d.id DESC LIMIT 1`,
 			[broadcast.id],
 		);
 		const roster = new RosterService(ctx.db);
@@ -243,6 +255,8 @@ describeEachEngine('broadcast', (ctx) => {
 	});
 
 	test('pause stops the workers at their next heartbeat; resume continues', async () => {
+		// A standard number (80/s, read from Meta before the run), so the pause lands mid-broadcast.
+		await setThroughput(sb.url, 80);
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
 			templates: TEMPLATES,

@@ -32,7 +32,8 @@ let db: Db;
 const children: SpawnedSender[] = [];
 
 beforeAll(async () => {
-	sb = await startWaSandbox(RATE);
+	// 5,000 citizens a day: an established number at the 100K tier.
+	sb = await startWaSandbox(RATE, 'TIER_100K');
 	pg = await createPgDatabase('mitan_crash');
 	db = openPostgres({ url: pg.url, max: 4 });
 	await migrate(db);

@@ -16,7 +16,8 @@ import { acceptedByRecipient, PHONE_ID, resetSandbox, seedRoster, startWaSandbox
 const RATE = 1000;
 let sb: Started;
 beforeAll(async () => {
-	sb = await startWaSandbox(RATE);
+	// 300 citizens a day: an established number at the 100K tier.
+	sb = await startWaSandbox(RATE, 'TIER_100K');
 });
 afterAll(async () => {
 	await sb.running.close();

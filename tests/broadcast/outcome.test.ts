@@ -60,7 +60,6 @@ describe('outcomeOf', () => {
 	test.each([
 		[190, 'reauthenticate'],
 		[368, 'stop_campaign'],
-		[131048, 'stop_campaign'],
 		[132000, 'fix_content'],
 		[132001, 'fix_content'],
 		[100, 'fix_content'],
@@ -68,6 +67,13 @@ describe('outcomeOf', () => {
 		const o = outcomeOf(1, 1, meta(code), policy, NOW);
 		expect(o.row).toMatchObject({ state: 'pending', attempts_delta: -1, error_class: action });
 		expect(o.stop).toMatchObject({ action, code: `WHATSAPP_${code}` });
+	});
+
+	test('131048 (tier / restricted number) stops the campaign, and that citizen is not tried again today', () => {
+		const o = outcomeOf(1, 1, meta(131048), policy, NOW);
+		expect(o.row).toMatchObject({ state: 'failed', error_code: 131048, error_class: 'stop_campaign' });
+		expect(o.row.attempts_delta).toBeUndefined();
+		expect(o.stop).toMatchObject({ action: 'stop_campaign', code: 'WHATSAPP_131048' });
 	});
 
 	test('an answer lost after the request was written → in doubt; never written → retry', () => {

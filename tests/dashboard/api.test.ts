@@ -140,7 +140,33 @@ describeEachEngine('dashboard API', (ctx) => {
 			expect(res.body.cards.eta_seconds).toBeGreaterThan(0);
 			const fails = res.body.charts.find((c: { id: string }) => c.id === 'failures_by_class');
 			expect(fails.series[0].data.reduce((a: number, b: number) => a + b, 0)).toBe(6);
+			expect(res.body.cards.held_for_tier).toBe(0);
+			expect(res.body.cards.tier_per_day).toBeNull();
+			expect(res.body.broadcast.number).toBeNull();
 			await agent.get('/api/broadcast?id=abc').expect(400);
+		});
+		test("broadcast: the number's tier, quality and throughput, citizens held back for the tier, 7-day coverage", async () => {
+			await ctx.db.query(
+				`INSERT INTO whatsapp_numbers (phone_number_id, district_id, messaging_tier, quality_rating, throughput_per_second, source)
+         VALUES ('100000000000001', 1, 'TIER_10K', 'YELLOW', 80, 'graph')`,
+			);
+			const [held] = await ctx.db.query<{ id: number }>(
+				`UPDATE deliveries SET state = 'skipped', error_class = 'held_for_tier'
+         WHERE id = (SELECT min(id) FROM deliveries WHERE broadcast_id = $1 AND state = 'pending') RETURNING id`,
+				[seed.broadcastId],
+			);
+			const [cov] = await ctx.db.query<{ roster: number; reached: number }>(
+				`SELECT count(*)::int AS roster, count(*) FILTER (WHERE last_reached_at > now() - interval '7 days')::int AS reached
+         FROM subscribers WHERE district_id = 1 AND status = 'active' AND phone IS NOT NULL`,
+			);
+			const { agent } = await loginAgent(app, 'sp');
+			const res = await agent.get(`/api/broadcast?district=1&id=${seed.broadcastId}`).expect(200);
+			expect(res.body.broadcast.number).toEqual({ tier: 'TIER_10K', qualityRating: 'YELLOW', throughputPerSecond: 80 });
+			expect(res.body.cards).toMatchObject({
+				held_for_tier: held ? 1 : 0,
+				tier_per_day: 10_000,
+				coverage_7d_pct: cov.roster ? Math.round((cov.reached / cov.roster) * 1000) / 10 : 0,
+			});
 		});
 		test('monthly report: the month asked for, refused when malformed', async () => {
 			const { agent } = await loginAgent(app, 'sp');

@@ -1,7 +1,10 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { describeEachEngine } from '../helpers/db';
-import { call, sendTemplate, startSandbox, type Started } from '../sandbox/helpers';
+import { until } from '../helpers/wait';
+import { call, PHONE_ID, sendTemplate, startSandbox, WA_TOKEN, type Started } from '../sandbox/helpers';
+import { createWhatsAppClient } from '../../core/channels/whatsapp/client';
+import { findNumber, saveNumberLimits } from '../../core/broadcast/tier-repository';
 import { gatewayApp, gatewayEnv, seedBroadcast } from './helpers';
 import type { GatewayRouter } from '../../dashboard/gateway';
 import { spendOfBroadcast } from '../../core/dashboard';
@@ -156,5 +159,24 @@ describeEachEngine('gateway with the sandbox', (ctx) => {
 			free_messages: 0,
 			unpriced_messages: 0,
 		});
+	});
+
+	test('phone_number_quality_update from the sandbox updates the number the next broadcast reads', async () => {
+		// The number as the sender stores it before a broadcast (GET /{phone-number-id}).
+		const client = createWhatsAppClient({ accessToken: WA_TOKEN, phoneNumberId: PHONE_ID, baseUrl: sb.url });
+		await saveNumberLimits(ctx.db, { phoneNumberId: PHONE_ID, districtId: 1, limits: await client.getNumberLimits() });
+		client.close();
+		expect(await findNumber(ctx.db, PHONE_ID)).toMatchObject({ tier: 'TIER_250', throughputPerSecond: 80, source: 'graph' });
+		const inj = await call(sb.url, 'POST', '/_sandbox/inject/phone-quality', { body: { messagingTier: 'TIER_10K' } });
+		expect(inj.body).toMatchObject({ webhook: true, event: 'UPGRADE' });
+		await until(async () => (await findNumber(ctx.db, PHONE_ID))?.tier === 'TIER_10K', { what: 'the stored tier update' });
+		expect(await findNumber(ctx.db, PHONE_ID)).toMatchObject({ tier: 'TIER_10K', source: 'webhook', lastEvent: 'UPGRADE' });
+		// Then Meta's upgrade of the throughput, as its own event.
+		const up = await call(sb.url, 'POST', '/_sandbox/inject/phone-quality', { body: { throughputPerSecond: 1000 } });
+		expect(up.body.event).toBe('THROUGHPUT_UPGRADE');
+		await until(async () => (await findNumber(ctx.db, PHONE_ID))?.lastEvent === 'THROUGHPUT_UPGRADE', {
+			what: 'the stored throughput upgrade',
+		});
+		expect(await findNumber(ctx.db, PHONE_ID)).toMatchObject({ tier: 'TIER_10K', throughputLevel: 'HIGH', throughputPerSecond: 1000 });
 	});
 });

@@ -19,6 +19,40 @@ describeEachEngine('gateway /webhooks/whatsapp: statuses', (ctx) => {
 			expect(s.district_id).toBe(1);
 		});
 
+		test('131048 / 131049 after acceptance: the citizen was not reached, so they get their turn back in the fair order', async () => {
+			const phones = ['+919876511001', '+919876511002', '+919876511003'];
+			const old = await seedBroadcast(
+				ctx.db,
+				phones.slice(0, 1).map((phone) => ({ phone })),
+				'turn-old',
+			);
+			const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
+			await ctx.db.query(`UPDATE deliveries SET sent_at = $2 WHERE id = $1`, [old.deliveryIds[0], threeDaysAgo]);
+			const { subscriberIds } = await seedBroadcast(
+				ctx.db,
+				phones.map((phone) => ({ phone })),
+				'turn',
+			);
+			// What the sender wrote when WhatsApp accepted today's messages.
+			await ctx.db.query(`UPDATE subscribers SET last_reached_at = now() WHERE id = ANY($1::bigint[])`, [subscriberIds]);
+			const r = await post(
+				statusesBody([
+					{ id: 'wamid.turn.0', status: 'failed', code: 131049 },
+					{ id: 'wamid.turn.1', status: 'failed', code: 131048 },
+					{ id: 'wamid.turn.2', status: 'failed', code: 131000 },
+				]),
+			);
+			expect(r.status).toBe(200);
+			const rows = await ctx.db.query<{ id: number; last_reached_at: Date | null }>(
+				`SELECT id, last_reached_at FROM subscribers WHERE id = ANY($1::bigint[]) ORDER BY id`,
+				[subscriberIds],
+			);
+			// Back to the reach before today's (three days ago), to never reached, and unchanged for another failure.
+			expect(new Date(rows[0].last_reached_at!).getTime()).toBe(threeDaysAgo.getTime());
+			expect(rows[1].last_reached_at).toBeNull();
+			expect(new Date(rows[2].last_reached_at!).getTime()).toBeGreaterThan(Date.now() - 60_000);
+		});
+
 		test('replays and duplicates end as one row per (wamid, status); deliveries move forward only', async () => {
 			const { deliveryIds } = await seedBroadcast(ctx.db, [{ phone: '+919876500001' }, { phone: '+919876500002' }], 'dup');
 			const a = 'wamid.dup.0';

@@ -59,7 +59,8 @@ describe('real n8n, queue mode (main + 2 workers): one broadcast sent together',
 			workerConcurrency: 1,
 			workflows: [senderWorkflow()],
 			publish: [WF],
-			sandbox: { whatsapp: { pairLimitSeconds: 6 } },
+			// 400 citizens a day: a number past the first step (2K tier).
+			sandbox: { whatsapp: { pairLimitSeconds: 6, messagingTier: 'TIER_2K' } },
 		});
 	}, 300000);
 	afterAll(async () => {

@@ -127,6 +127,44 @@ test('messaging tier: recipients beyond the daily unique limit fail (documented 
 	expect(stats.body.businessInitiatedRecipientsToday).toBe(250);
 });
 
+test('phone_number_quality_update: tier step, throughput upgrade and flagging change the number and are sent, signed', async () => {
+	await boot();
+	const up = await call(s.url, 'POST', '/_sandbox/inject/phone-quality', { body: { messagingTier: 'TIER_10K' } });
+	expect(up.status).toBe(200);
+	expect(up.body.event).toBe('UPGRADE');
+	const fast = await call(s.url, 'POST', '/_sandbox/inject/phone-quality', { body: { throughputPerSecond: 1000 } });
+	expect(fast.body.event).toBe('THROUGHPUT_UPGRADE');
+	const red = await call(s.url, 'POST', '/_sandbox/inject/phone-quality', { body: { qualityRating: 'RED' } });
+	expect(red.body.event).toBe('FLAGGED');
+	await rx.waitFor(() => rx.received.length >= 3);
+	for (const got of rx.received) expect(validSignature(got.raw, got.signature)).toBe(true);
+	const changes = rx.received.map((x) => x.json.entry[0].changes[0]);
+	expect(changes.every((c) => c.field === 'phone_number_quality_update')).toBe(true);
+	const upgrade = changes.find((c) => c.value.event === 'UPGRADE');
+	expect(upgrade.value).toEqual({
+		display_phone_number: '917000000001',
+		event: 'UPGRADE',
+		old_limit: 'TIER_250',
+		max_daily_conversations_per_business: 'TIER_10K',
+	});
+	const info = await call(
+		s.url,
+		'GET',
+		`/${GRAPH_API_VERSION}/${PHONE_ID}?fields=whatsapp_business_manager_messaging_limit,quality_rating,throughput`,
+		{
+			token: WA_TOKEN,
+		},
+	);
+	expect(info.body).toMatchObject({
+		whatsapp_business_manager_messaging_limit: 'TIER_10K',
+		quality_rating: 'RED',
+		throughput: { level: 'HIGH' },
+	});
+	const bad = await call(s.url, 'POST', '/_sandbox/inject/phone-quality', { body: { messagingTier: 'TIER_1K' } });
+	expect(bad.status).toBe(400);
+	expect(bad.body.error).toMatch(/messagingTier must be one of/);
+});
+
 test('free-form text outside the 24 h window → 131047; inside it (after an inbound message) it is free', async () => {
 	await boot({ shares: { delivered: 1, read: 0 } });
 	await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/messages`, { token: WA_TOKEN, body: textBody('919811111111', 'hello') });

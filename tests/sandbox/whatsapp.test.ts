@@ -23,12 +23,18 @@ describe('POST /{version}/{phone-number-id}/messages', () => {
 		expect(r.body.messages[0].message_status).toBe('accepted');
 	});
 
-	test('any vX.Y version is accepted, as clients pin their own', async () => {
-		const r = await send(templateBody('919876543211'), WA_TOKEN, 'v19.0');
-		expect(r.status).toBe(200);
-		const bad = await send(templateBody('919876543212'), WA_TOKEN, 'latest');
-		expect(bad.status).toBe(400);
-		expect(bad.body.error.code).toBe(2500);
+	test('the versions Meta serves are accepted; an expired one is answered as the oldest served; an unreleased one is unknown', async () => {
+		// One recipient per call: the pair limit would refuse a second message to the same one.
+		for (const [i, v] of ['v27.0', 'v26.0', 'v25.0', 'v21.0'].entries())
+			expect((await send(templateBody(`91987654322${i}`), WA_TOKEN, v)).status).toBe(200);
+		const expired = await send(templateBody('919876543213'), WA_TOKEN, 'v19.0');
+		expect(expired.status).toBe(200);
+		expect((await call(s.url, 'GET', '/_sandbox/whatsapp/stats')).body.expiredVersionCalls).toBe(1);
+		for (const v of ['v99.0', 'latest']) {
+			const bad = await send(templateBody('919876543212'), WA_TOKEN, v);
+			expect(bad.status).toBe(400);
+			expect(bad.body.error.code).toBe(2500);
+		}
 	});
 
 	test('wamids are unique', async () => {
@@ -221,6 +227,21 @@ describe('GET /{version}/{phone-number-id}', () => {
 		});
 		expect((await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${PHONE_ID}`, { token: WA_TOKEN })).body.throughput.level).toBe('HIGH');
 		expect((await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${PHONE_ID}`, { token: 'nope' })).body.error.code).toBe(190);
+	});
+
+	test('a new portfolio: tier 250 and 80 msg/s by default, read with the fields the core asks for', async () => {
+		const fields = 'messaging_limit_tier,whatsapp_business_manager_messaging_limit,quality_rating,throughput';
+		const r = await call(s.url, 'GET', `/${GRAPH_API_VERSION}/${PHONE_ID}?fields=${fields}`, { token: WA_TOKEN });
+		expect(r.body).toEqual({
+			messaging_limit_tier: 'TIER_250',
+			whatsapp_business_manager_messaging_limit: 'TIER_250',
+			quality_rating: 'GREEN',
+			throughput: { level: 'STANDARD' },
+			id: PHONE_ID,
+		});
+		const stats = await call(s.url, 'GET', '/_sandbox/whatsapp/stats');
+		expect(stats.body).toMatchObject({ messagingTier: 'TIER_250', tierLimit: 250 });
+		expect(stats.body.throughput[PHONE_ID].limitPerSecond).toBe(80);
 	});
 
 	test('WABA phone_numbers and message_templates', async () => {

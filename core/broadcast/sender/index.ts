@@ -16,6 +16,7 @@ import { MitanError } from '../../errors';
 import { bucketKeyFor, configurePacing } from '../pacing';
 import { serialDb } from '../serial';
 import * as repo from '../repository';
+import { prepareTier } from '../tier';
 import type { Broadcast } from '../types';
 import { newWorkerId, recoverDeadWorkers, registerWorker } from '../workers';
 import { SenderLoop } from './loop';
@@ -26,9 +27,10 @@ export type { SenderClient, SenderOptions, SenderOutcome, SenderResult } from '.
 
 export async function runSender(sharedDb: Db, client: SenderClient, broadcastId: number, opts: SenderOptions = {}): Promise<SenderResult> {
 	const db = serialDb(sharedDb);
-	const broadcast = await runningBroadcast(db, broadcastId);
-	const settings = senderSettings(broadcast, opts);
 	const log = opts.log ?? (() => undefined);
+	// Before any send: Meta's tier, quality and throughput for this number, and the day's allowance.
+	const { broadcast, plan } = await prepareTier(db, await runningBroadcast(db, broadcastId), client, log);
+	const settings = senderSettings(broadcast, opts);
 	const pacingKey = bucketKeyFor(client.phoneNumberId);
 	const workerId = opts.workerId ?? newWorkerId();
 	await registerWorker(db, broadcast.id, workerId);
@@ -66,6 +68,7 @@ export async function runSender(sharedDb: Db, client: SenderClient, broadcastId:
 		outcome,
 		...(halt?.stop ? { stop: halt.stop } : {}),
 		...loop.stats,
+		tier: plan,
 		progress: await repo.progress(db, final),
 		timing,
 	};

@@ -2,6 +2,7 @@
 import type { WhatsAppSender } from '../../channels/whatsapp/types';
 import type { ErrorAction } from '../../errors';
 import type { RetryPolicy } from '../outcome';
+import type { LimitsSource, TierPlan } from '../tier';
 import type { BroadcastProgress } from '../types';
 
 export interface SenderOptions {
@@ -65,10 +66,12 @@ export interface SenderResult extends SenderStats {
 	workerId: string;
 	outcome: SenderOutcome;
 	stop?: CampaignStop;
+	/** The tier this run worked under: held back today, what Meta said about the number. */
+	tier: TierPlan;
 	progress: BroadcastProgress;
 	timing: SenderTiming;
 }
 
-export interface SenderClient extends WhatsAppSender {
+export interface SenderClient extends WhatsAppSender, LimitsSource {
 	readonly phoneNumberId: string;
 }

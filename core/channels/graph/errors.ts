@@ -79,6 +79,13 @@ const PRODUCT_CODES: Readonly<Record<GraphProduct, Readonly<Record<number, Error
 	}),
 });
 
+/**
+ * WhatsApp codes that mean "not this citizen today": the portfolio's tier or a restricted number
+ * (131048) and Meta's per-user marketing cap (131049). Counted apart, never retried the same day,
+ * and the citizen keeps their place at the front of the fair order (they were not reached).
+ */
+export const WHATSAPP_NOT_TODAY_CODES: readonly number[] = Object.freeze([131048, 131049]);
+
 const PRODUCT_SUBCODES: Readonly<Record<GraphProduct, Readonly<Record<number, ErrorAction>>>> = Object.freeze({
 	whatsapp: Object.freeze({}),
 	pages: Object.freeze({

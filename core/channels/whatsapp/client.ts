@@ -6,6 +6,7 @@
 import { resolveWhatsAppConfig } from './config';
 import { whatsappErrorFrom, WhatsAppApiError } from './errors';
 import { templateMessage, textMessage } from './messages';
+import { limitsFromPhoneNumber, NUMBER_LIMIT_FIELDS, type NumberLimits } from './limits';
 import { createTransport, type TransportOptions } from './transport';
 import type { SendResult, TemplateMessage, WhatsAppConfig, WhatsAppSender } from './types';
 
@@ -28,6 +29,8 @@ export interface WhatsAppClient extends WhatsAppSender {
 	readonly phoneNumberId: string;
 	/** GET /{version}/{phone-number-id}: what the credential test calls. */
 	getPhoneNumber(): Promise<PhoneNumberInfo>;
+	/** The number's tier, quality rating and throughput, as Meta reports them now. */
+	getNumberLimits(): Promise<NumberLimits>;
 	/** Free the keep-alive sockets. */
 	close(): void;
 }
@@ -66,6 +69,12 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
 			const res = await transport.request('GET', path);
 			if (!ok(res.status)) throw whatsappErrorFrom(res.status, res.body, `GET ${path}`);
 			return res.body as PhoneNumberInfo;
+		},
+		async getNumberLimits(): Promise<NumberLimits> {
+			const path = `/${c.graphVersion}/${c.phoneNumberId}?fields=${NUMBER_LIMIT_FIELDS}`;
+			const res = await transport.request('GET', path);
+			if (!ok(res.status)) throw whatsappErrorFrom(res.status, res.body, `GET ${path}`);
+			return limitsFromPhoneNumber((res.body ?? {}) as Record<string, unknown>);
 		},
 		close: () => transport.close(),
 	};

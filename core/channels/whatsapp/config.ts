@@ -29,7 +29,7 @@ export function resolveWhatsAppConfig(config: WhatsAppConfig): ResolvedWhatsAppC
 		);
 	const graphVersion = given(config.graphVersion) ?? GRAPH_API_VERSION;
 	if (!/^v\d+\.\d+$/.test(graphVersion))
-		throw invalid(`Graph API version must look like "v25.0" (credential field "graphVersion"), got "${graphVersion}"`, 'graphVersion');
+		throw invalid(`Graph API version must look like "v27.0" (credential field "graphVersion"), got "${graphVersion}"`, 'graphVersion');
 	const baseUrl = trimBase(given(config.baseUrl) ?? GRAPH_BASE_URL);
 	let base: URL;
 	try {

@@ -81,3 +81,25 @@ export const WHATSAPP_BROADCAST_LAYOUT = Object.freeze({
 		{ hi: 'बंद करें', en: 'Stop' },
 	],
 });
+
+/**
+ * Meta's messaging tiers: distinct citizens a business portfolio may reach with business-initiated
+ * messages per day (null = unlimited). TIER_50 and TIER_1K are older values Meta may still report.
+ */
+export const WHATSAPP_TIERS = Object.freeze({
+	TIER_50: 50,
+	TIER_250: 250,
+	TIER_1K: 1_000,
+	TIER_2K: 2_000,
+	TIER_10K: 10_000,
+	TIER_100K: 100_000,
+	TIER_UNLIMITED: null,
+} as const);
+export type MessagingTier = keyof typeof WHATSAPP_TIERS;
+
+/** Throughput level (Graph `throughput.level`) → messages per second; coexistence numbers are fixed at 20. */
+export const WHATSAPP_THROUGHPUT_LEVELS: Readonly<Record<string, number>> = Object.freeze({
+	STANDARD: WHATSAPP_THROUGHPUT.standard,
+	HIGH: WHATSAPP_THROUGHPUT.upgraded,
+	COEXISTENCE: 20,
+});

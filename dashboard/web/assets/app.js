@@ -39,7 +39,7 @@
 			sec = s % 60;
 		return h > 0 ? h + 'h ' + m + 'm' : m > 0 ? m + 'm ' + sec + 's' : sec + 's';
 	}
-	var PERCENT = { read_rate: 1, decided_on_time_pct: 1, decided_on_time: 1, progress_pct: 1 };
+	var PERCENT = { read_rate: 1, decided_on_time_pct: 1, decided_on_time: 1, progress_pct: 1, coverage_7d_pct: 1 };
 	/* Paise only where they matter: a card or an axis in thousands of rupees shows whole rupees. */
 	function inr(v) {
 		if (v === null || v === undefined || isNaN(v)) return '—';
@@ -269,7 +269,20 @@
 					t('status') +
 					': ' +
 					t('status_' + b.status) +
-					(b.stopReason ? ' · ' + t('stop_reason') + ': ' + b.stopReason : '');
+					(b.stopReason ? ' · ' + t('stop_reason') + ': ' + b.stopReason : '') +
+					(b.number
+						? ' · ' +
+							t('number_limits') +
+							': ' +
+							(b.number.tier || '—') +
+							', ' +
+							t('quality') +
+							' ' +
+							(b.number.qualityRating || '—') +
+							', ' +
+							num(b.number.throughputPerSecond) +
+							'/s'
+						: '');
 				info.className = 'bcast-info status-' + b.status;
 			}
 		}

@@ -113,6 +113,9 @@ export const en = {
 	late_or_expired: 'Late or expired',
 	rate_per_second: 'Rate (per second)',
 	eta_seconds: 'Time left',
+	held_for_tier: 'Held back for the tier',
+	tier_per_day: 'Tier (citizens a day)',
+	coverage_7d_pct: 'Reached in 7 days (%)',
 	progress_pct: 'Done (%)',
 	// chart titles
 	chart_funnel_today: "Today's broadcast",
@@ -185,6 +188,8 @@ export const en = {
 	// broadcast
 	no_broadcast: 'No broadcast yet.',
 	broadcast_of: 'Broadcast',
+	number_limits: "Number's limits",
+	quality: 'quality',
 	status: 'Status',
 	status_created: 'Created',
 	status_running: 'Running',

@@ -76,7 +76,8 @@ export const description: INodeProperties[] = [
 			{ name: '80 Messages/s (Default Number)', value: WHATSAPP_THROUGHPUT.standard },
 			{ name: '1,000 Messages/s (Upgraded Number)', value: WHATSAPP_THROUGHPUT.upgraded },
 		],
-		description: "The sending number's throughput; the sender paces just under it across all workers",
+		description:
+			"Used only when Meta cannot be asked: before each run the sender reads the number's throughput (and messaging tier) from the Graph API and paces just under it across all workers",
 		displayOptions: show,
 	},
 	{
