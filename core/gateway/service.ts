@@ -4,6 +4,7 @@ import type { WhatsAppSender } from '../channels/whatsapp/types';
 import type { WhatsAppSettings } from '../config';
 import type { Db, Queryable } from '../db';
 import { httpErrorOf, MitanError } from '../errors';
+import { safeFlat } from '../inbound/safe-form';
 import { handleInbound, type Confirmation, type InboundOutcome } from '../inbound/service';
 import { maskPhone } from '../phone';
 import { StatusBatchWriter, type StatusWriterOptions } from '../statuses/writer';
@@ -132,7 +133,8 @@ export class WhatsAppWebhookService {
 			}
 			return outList;
 		};
-		const statuses = routed(parsed.statuses);
+		// A status's error title can carry what PostgreSQL refuses too (see core/inbound/safe-form.ts).
+		const statuses = routed(parsed.statuses).map((x) => safeFlat(x));
 		const messages = routed(parsed.messages);
 		const preferences = routed(parsed.preferences);
 		for (const [k, v] of Object.entries(ignored)) this.counters.ignored[k] = (this.counters.ignored[k] ?? 0) + v;
@@ -142,7 +144,7 @@ export class WhatsAppWebhookService {
 		try {
 			const [, ib, n] = await Promise.all([
 				this.writer.write(statuses),
-				handleInbound(this.options.db, messages, preferences),
+				handleInbound(this.options.db, messages, preferences, raw),
 				storeQualityUpdates(this.options.db, parsed.qualityUpdates),
 			]);
 			inbound = ib;

@@ -4,10 +4,16 @@ import { matchKeyword, type Keyword } from '../gateway/keywords';
 import type { InboundMessage, PreferenceEvent } from '../gateway/payload';
 import { e164FromWaId, maskPhone, phoneFromWaId } from '../phone';
 import { applyRosterChange, describeCause } from '../roster/effects';
+import { insertDeadLetter } from './dead-letters';
 import { insertInbound, lockSubscriber, newerChoiceExists, notifyInbound } from './repository';
+import { Repairs, safeJson, safeOptionalText, safeText } from './safe-form';
 
 /**
- * Citizens' messages and Meta's user_preferences, in one transaction per webhook call:
+ * Citizens' messages and Meta's user_preferences, each in its own transaction, so one message
+ * PostgreSQL refuses cannot keep the others (a STOP among them) from being stored:
+ * - text PostgreSQL cannot hold is stored in a safe form (safe-form.ts), and the delivery's bytes
+ *   kept in the dead-letter table; a message still refused as data is dead-lettered instead of
+ *   stored, and the delivery is acknowledged (Meta would retry it for days, failing each time);
  * - stored once by wamid (a replay changes nothing and confirms nothing twice);
  * - a whole-message STOP / START keyword opts the citizen out / back in at once, through the
  *   roster's own rules and audit, and asks for a bilingual confirmation after the commit;
@@ -43,20 +49,96 @@ export interface InboundOutcome {
 	optIns: number;
 	/** Late STOP / START / preference that an already stored newer choice overrides. */
 	stale: number;
+	/** Messages repaired or refused, kept in inbound_dead_letters. */
+	deadLetters: number;
 	confirmations: Confirmation[];
+}
+
+const emptyOutcome = (): InboundOutcome => ({
+	stored: 0,
+	replays: 0,
+	queued: 0,
+	optOuts: 0,
+	optIns: 0,
+	stale: 0,
+	deadLetters: 0,
+	confirmations: [],
+});
+
+function merge(out: InboundOutcome, part: InboundOutcome): void {
+	for (const k of ['stored', 'replays', 'queued', 'optOuts', 'optIns', 'stale', 'deadLetters'] as const) out[k] += part[k];
+	out.confirmations.push(...part.confirmations);
+}
+
+/**
+ * An error that retrying the same bytes can never cure: PostgreSQL refused the data itself
+ * (SQLSTATE class 22 data exception, class 54 program limit) or serialising it overflowed the
+ * stack. Anything else (connection lost, deadlock, disk full) is transient: Meta's retry may succeed.
+ */
+export function isDataRefusal(e: unknown): boolean {
+	if (e instanceof RangeError) return true;
+	const code = (e as { code?: unknown } | null)?.code;
+	return typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code);
 }
 
 /** Types whose words can be a keyword (a quick-reply button "रोकें" counts like typing it). */
 const KEYWORD_TYPES = new Set(['text', 'button', 'interactive']);
 
-export async function handleInbound(db: Db, messages: RoutedMessage[], preferences: RoutedPreference[]): Promise<InboundOutcome> {
-	const out: InboundOutcome = { stored: 0, replays: 0, queued: 0, optOuts: 0, optIns: 0, stale: 0, confirmations: [] };
-	if (messages.length === 0 && preferences.length === 0) return out;
-	await db.transaction(async (tx) => {
-		for (const m of messages) await oneMessage(db, tx, m, out);
-		for (const p of preferences) await onePreference(db, tx, p, out);
-	});
+/** `delivery`: the webhook body as Meta signed it, kept with any dead letter. */
+export async function handleInbound(
+	db: Db,
+	messages: RoutedMessage[],
+	preferences: RoutedPreference[],
+	delivery?: Buffer,
+): Promise<InboundOutcome> {
+	const out = emptyOutcome();
+	for (const m of messages) await isolatedMessage(db, m, delivery, out);
+	for (const p of preferences) {
+		const part = emptyOutcome();
+		const repairs = new Repairs();
+		const safe = { ...p, category: safeOptionalText(p.category, repairs) };
+		await db.transaction((tx) => onePreference(db, tx, safe, part));
+		merge(out, part);
+	}
 	return out;
+}
+
+async function isolatedMessage(db: Db, m: RoutedMessage, delivery: Buffer | undefined, out: InboundOutcome): Promise<void> {
+	const repairs = new Repairs();
+	const safe: RoutedMessage = {
+		...m,
+		wamid: safeText(m.wamid, repairs),
+		from: safeText(m.from, repairs),
+		type: safeText(m.type, repairs),
+		body: safeOptionalText(m.body, repairs),
+		contactName: safeOptionalText(m.contactName, repairs),
+		raw: safeJson(m.raw, repairs) as Record<string, unknown>,
+	};
+	const letter = (stored: boolean, reason: string) => ({
+		districtId: m.districtId,
+		wamid: safe.wamid,
+		fromPhone: e164FromWaId(safe.from) ?? phoneFromWaId(safe.from),
+		reason,
+		stored,
+		raw: delivery ?? Buffer.from(JSON.stringify(safe.raw), 'utf8'),
+	});
+	const part = emptyOutcome();
+	try {
+		await db.transaction(async (tx) => {
+			await oneMessage(db, tx, safe, part);
+			if (repairs.any && part.stored > 0) {
+				await insertDeadLetter(tx, letter(true, `repaired: ${repairs.list().join(', ')}`));
+				part.deadLetters++;
+			}
+		});
+	} catch (e) {
+		if (!isDataRefusal(e)) throw e;
+		const why = safeText(`refused: ${(e as { code?: string }).code ?? (e as Error).name} ${(e as Error).message}`, new Repairs());
+		await db.transaction((tx) => insertDeadLetter(tx, letter(false, why.slice(0, 300))));
+		out.deadLetters++;
+		return;
+	}
+	merge(out, part);
 }
 
 async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundOutcome): Promise<void> {

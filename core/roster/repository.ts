@@ -1,4 +1,5 @@
 import type { Queryable, Row } from '../db';
+import { eraseDeadLettersOf } from '../inbound/dead-letters';
 import type { SegmentDimension, SegmentFilter, Subscriber, SubscriberStatus } from './types';
 
 /** All roster SQL lives here. Rows cross this boundary as camelCase Subscriber objects. */
@@ -174,6 +175,7 @@ export async function setStatus(
 
 /** DPDP erasure: personal fields go; station, language and dates stay for anonymised counts. */
 export async function erase(db: Queryable, id: number): Promise<boolean> {
+	const [before] = await db.query<{ phone: string | null }>('SELECT phone FROM subscribers WHERE id = $1', [id]);
 	const rows = await db.query(
 		`UPDATE subscribers SET phone = NULL, wa_id = NULL, name = NULL, village = NULL, block = NULL, tags = '{}',
             consent_evidence = NULL, status = 'erased', status_reason = 'erasure request',
@@ -184,6 +186,7 @@ export async function erase(db: Queryable, id: number): Promise<boolean> {
 	if (rows.length === 0) return false;
 	await db.query(`UPDATE inbound_messages SET from_phone = NULL, body = NULL, payload = '{}' WHERE subscriber_id = $1`, [id]);
 	await db.query(`UPDATE complaints SET summary = NULL, updated_at = now() WHERE subscriber_id = $1`, [id]);
+	if (before?.phone) await eraseDeadLettersOf(db, before.phone);
 	return true;
 }
 

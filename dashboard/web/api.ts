@@ -25,6 +25,7 @@ import {
 } from '../../core/dashboard';
 import { MitanError } from '../../core/errors';
 import { parseOptionalId } from '../../core/ids';
+import { listDeadLetters } from '../../core/inbound/dead-letters';
 import { TtlCache } from './cache';
 import { chartCsv } from './csv';
 import { canSeeSensitive } from '../../core/complaints/visibility';
@@ -170,6 +171,12 @@ export function apiRouter(db: Db, apiCache: TtlCache<PageData>, defaultZone: str
 			decision: out.approval.decision,
 			contentState: out.content.state,
 		});
+	});
+
+	// Webhook messages PostgreSQL could not hold as sent (issue 18 §5): admins only, they carry the raw bytes.
+	r.get('/dead-letters', requireLogin('admin'), async (req, res) => {
+		const u = locals(res).user!;
+		res.json(await listDeadLetters(db, u.districtId ?? parseOptionalId(req.query.district, 'district')));
 	});
 
 	// Writes other than those above do not exist: answer clearly rather than fall through to a page.
