@@ -168,12 +168,23 @@ function printRunning(s: Started): void {
 	out('Press Ctrl+C to stop.');
 }
 
+/** What the operator reads when a command fails: a catalogued error or a taken port in one line, else the stack. */
+export function describeFailure(e: unknown): string {
+	if (isMitanError(e)) return `error ${e.code}: ${e.message}`;
+	const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
+	if (err?.code === 'EADDRINUSE')
+		return (
+			`error PORT_IN_USE: ${err.address ?? '127.0.0.1'}:${err.port ?? '?'} is already in use (another Police Mitan start, or another program). ` +
+			'Stop it, or choose other ports: PORT, SANDBOX_PORT, MITAN_DB_PORT, MITAN_N8N_PORT. / पोर्ट पहले से उपयोग में है: दूसरा प्रोग्राम बंद करें या दूसरा पोर्ट चुनें।'
+		);
+	return `${(e as Error)?.stack ?? e}`;
+}
+
 if (require.main === module) {
 	main(process.argv.slice(2)).then(
 		(code) => process.exit(code),
 		(e: unknown) => {
-			if (isMitanError(e)) process.stderr.write(`error ${e.code}: ${e.message}\n`);
-			else process.stderr.write(`${(e as Error).stack ?? e}\n`);
+			process.stderr.write(`${describeFailure(e)}\n`);
 			process.exit(1);
 		},
 	);
