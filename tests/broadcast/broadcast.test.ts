@@ -43,7 +43,7 @@ afterAll(async () => {
 let seq = 0;
 const key = () => `test:${++seq}:${Date.now()}`;
 
-describeEachEngine('broadcast', (ctx) => {
+describeEachEngine('broadcast, on an established number (sandbox tier TIER_100K; the tier itself: tier.test.ts)', (ctx) => {
 	beforeAll(async () => {
 		await seedRoster(ctx.db, 600);
 	});

@@ -52,7 +52,7 @@ function sender(broadcastId: number, options: Record<string, unknown> = {}): Spa
 	return s;
 }
 
-test('kill -9 at ten random points, resume each time: exactly once or in doubt, nobody missed', async () => {
+test('established number (TIER_100K): kill -9 at ten random points, resume each time: exactly once or in doubt, nobody missed', async () => {
 	await resetSandbox(sb.url, RATE);
 	const { broadcast } = await createBroadcast(db, {
 		contentKey: 'crash-test',
@@ -124,7 +124,7 @@ test('kill -9 at ten random points, resume each time: exactly once or in doubt, 
 	);
 });
 
-test('two senders on one broadcast: no citizen twice, both worked, one shared pace (no clock second over the limit)', async () => {
+test('established number (TIER_100K): two senders on one broadcast: no citizen twice, both worked, one shared pace (no clock second over the limit)', async () => {
 	await resetSandbox(sb.url, RATE);
 	await db.query(`DELETE FROM deliveries`); // a fresh day for the same citizens
 	await db.query(`DELETE FROM broadcast_workers`);

@@ -41,7 +41,7 @@ const wf = (parameters: INodeParameters, extra: Partial<WorkflowJson['nodes'][nu
 	settings: { timezone: 'Asia/Kolkata', executionOrder: 'v1' },
 });
 
-describeEachEngine('Mitan Broadcast node in n8n-core', (ctx) => {
+describeEachEngine('Mitan Broadcast node in n8n-core, on an established number (sandbox tier TIER_100K)', (ctx) => {
 	let h: N8nHarness;
 	beforeAll(async () => {
 		await seedRoster(ctx.db, 300);

@@ -50,7 +50,7 @@ function senderWorkflow(): WorkflowJson {
 	} as WorkflowJson;
 }
 
-describe('real n8n, queue mode (main + 2 workers): one broadcast sent together', () => {
+describe('real n8n, queue mode (main + 2 workers), a number at TIER_2K: one broadcast sent together', () => {
 	let s: Stack;
 	beforeAll(async () => {
 		s = await startStack({
