@@ -81,19 +81,35 @@ export async function saveNumberLimits(
  * the portfolio, so it goes to every number of the district that shares it; throughput to that
  * number only. Returns the numbers updated (none when the number was never read before a broadcast).
  */
-export async function applyQualityUpdate(db: Queryable, display: string, limits: NumberLimits, event: string | null): Promise<number> {
+/**
+ * Applies one phone_number_quality_update: once (a repeat of the same event is recorded and
+ * skipped) and never over a newer event (Meta delivers at least once and out of order).
+ */
+export async function applyQualityUpdate(
+	db: Queryable,
+	display: string,
+	limits: NumberLimits,
+	event: string | null,
+	occurredAt: string | null = null,
+): Promise<number> {
 	const rows = await db.query(
-		`WITH hit AS (SELECT phone_number_id, district_id FROM whatsapp_numbers WHERE display_phone_number = $1)
+		`WITH fresh AS (
+       INSERT INTO whatsapp_quality_events (display_phone_number, occurred_at, event, tier, throughput_level)
+       VALUES ($1, coalesce($6::timestamptz, now()), coalesce($5, ''), coalesce($2, ''), coalesce($3, ''))
+       ON CONFLICT DO NOTHING RETURNING occurred_at),
+     hit AS (SELECT phone_number_id, district_id FROM whatsapp_numbers WHERE display_phone_number = $1)
      UPDATE whatsapp_numbers w SET
        messaging_tier = coalesce($2, w.messaging_tier),
        throughput_level = CASE WHEN w.phone_number_id IN (SELECT phone_number_id FROM hit) THEN coalesce($3, w.throughput_level) ELSE w.throughput_level END,
        throughput_per_second = CASE WHEN w.phone_number_id IN (SELECT phone_number_id FROM hit)
                                     THEN coalesce($4, w.throughput_per_second) ELSE w.throughput_per_second END,
-       source = 'webhook', last_event = $5, checked_at = now()
-     WHERE w.phone_number_id IN (SELECT phone_number_id FROM hit)
-        OR ($2::text IS NOT NULL AND w.district_id IN (SELECT district_id FROM hit))
+       source = 'webhook', last_event = $5, checked_at = now(), event_at = (SELECT occurred_at FROM fresh)
+     WHERE EXISTS (SELECT 1 FROM fresh)
+       AND (w.event_at IS NULL OR w.event_at <= (SELECT occurred_at FROM fresh))
+       AND (w.phone_number_id IN (SELECT phone_number_id FROM hit)
+            OR ($2::text IS NOT NULL AND w.district_id IN (SELECT district_id FROM hit)))
      RETURNING w.phone_number_id`,
-		[display, limits.tier ?? null, limits.throughputLevel ?? null, limits.throughputPerSecond ?? null, event],
+		[display, limits.tier ?? null, limits.throughputLevel ?? null, limits.throughputPerSecond ?? null, event, occurredAt],
 	);
 	return rows.length;
 }

@@ -53,6 +53,8 @@ export interface QualityUpdateEvent {
 	displayPhoneNumber: string;
 	event: string | null;
 	limits: NumberLimits;
+	/** The entry's time (ISO): a repeated or late event must not undo a newer one. */
+	occurredAt: string | null;
 }
 
 export interface ParsedWebhook {
@@ -138,7 +140,8 @@ export function parseWebhook(body: unknown): ParsedWebhook {
 			const change = obj(c, at);
 			const field = str(change.field, `${at}.field`, 100);
 			if (field === 'phone_number_quality_update') {
-				parseQualityUpdate(obj(change.value, `${at}.value`), `${at}.value`, out);
+				const time = entry.time === undefined ? null : unixTime(entry.time, `entry[${ei}].time`);
+				parseQualityUpdate(obj(change.value, `${at}.value`), `${at}.value`, time, out);
 				return;
 			}
 			if (field !== 'messages' && field !== 'user_preferences') {
@@ -272,7 +275,7 @@ function parsePreferences(value: Obj, at: string, phoneNumberId: string, out: Pa
 	});
 }
 
-function parseQualityUpdate(value: Obj, at: string, out: ParsedWebhook): void {
+function parseQualityUpdate(value: Obj, at: string, occurredAt: string | null, out: ParsedWebhook): void {
 	const displayPhoneNumber = digits(value.display_phone_number, `${at}.display_phone_number`);
 	const { event, ...limits } = limitsFromQualityUpdate(value);
 	if (!limits.tier && !limits.throughputLevel) {
@@ -280,5 +283,5 @@ function parseQualityUpdate(value: Obj, at: string, out: ParsedWebhook): void {
 		bump(out.ignored, `quality_update:${(event ?? 'none').slice(0, 40)}`);
 		return;
 	}
-	out.qualityUpdates.push({ displayPhoneNumber, event: event ?? null, limits });
+	out.qualityUpdates.push({ displayPhoneNumber, event: event ?? null, limits, occurredAt });
 }

@@ -254,6 +254,6 @@ function refuse(err: MitanError): GatewayAnswer {
  */
 async function storeQualityUpdates(db: Queryable, updates: QualityUpdateEvent[]): Promise<number> {
 	let n = 0;
-	for (const u of updates) n += await applyQualityUpdate(db, u.displayPhoneNumber, u.limits, u.event);
+	for (const u of updates) n += await applyQualityUpdate(db, u.displayPhoneNumber, u.limits, u.event, u.occurredAt);
 	return n;
 }
