@@ -29,6 +29,15 @@ async function main(): Promise<void> {
 		{ accessToken: job.accessToken, phoneNumberId: job.phoneNumberId, baseUrl: job.baseUrl },
 		{ timeoutMs: 15_000 },
 	);
+	// Each request's second on this machine's clock, as the sender issued it: the pace two senders
+	// kept together is measured here, where a loaded receiver's queueing cannot bunch it up.
+	const sendsPerSecond: Record<string, number> = {};
+	const sendTemplate = client.sendTemplate.bind(client);
+	client.sendTemplate = (to, template) => {
+		const s = String(Math.floor(Date.now() / 1000));
+		sendsPerSecond[s] = (sendsPerSecond[s] ?? 0) + 1;
+		return sendTemplate(to, template);
+	};
 	const ac = new AbortController();
 	process.on('SIGTERM', () => ac.abort());
 	process.on('SIGINT', () => ac.abort());
@@ -50,6 +59,7 @@ async function main(): Promise<void> {
 		const cpu = process.cpuUsage(cpu0);
 		emit('result', {
 			result,
+			sendsPerSecond,
 			wallMs: Date.now() - t0,
 			cpuMs: Math.round((cpu.user + cpu.system) / 1000),
 			peakRssBytes: Math.max(peakRss, process.resourceUsage().maxRSS * 1024),

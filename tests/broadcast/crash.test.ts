@@ -129,10 +129,9 @@ test('established number (TIER_100K): two senders on one broadcast: no citizen t
 	await db.query(`DELETE FROM deliveries`); // a fresh day for the same citizens
 	await db.query(`DELETE FROM broadcast_workers`);
 	await db.query(`DELETE FROM broadcasts`);
-	// Paced at 60 % of the sandbox's limit: a pace per worker would run the pair at 120 % (and hit
-	// the limit); one shared pace keeps them at 60 %. Timing noise can only slow senders down, so
-	// the upper bound below is not a timing measurement that can flake.
-	const pace = RATE * 0.6;
+	// The start replaces the operator's rate with the throughput Meta reports for the number (tier.ts),
+	// so the pair must share that one pace: a pace per worker would issue twice the limit.
+	const pace = RATE;
 	const { broadcast } = await createBroadcast(db, {
 		contentKey: 'two-senders',
 		templates: TEMPLATES,
@@ -155,13 +154,20 @@ test('established number (TIER_100K): two senders on one broadcast: no citizen t
 	expect(got.size).toBe(N);
 	const t = (await waStats(sb.url)).throughput[PHONE_ID];
 	expect(t.accepted).toBe(N);
-	// One shared pace: a pace per worker would run the pair at 120 % of the limit and draw hundreds of
-	// 130429; a few at a second boundary are tolerated (retried). No clock second over the limit.
+	// One shared pace, measured where the senders issued their requests (the sandbox counts arrivals,
+	// which a loaded machine bunches up, and answers those with 130429, retried): together they keep
+	// the number's pace; a pace per worker would issue about twice it. A slot may fire up to
+	// MAX_LATE_MS late, and retries of a 130429 take slots too.
+	const perSecond = new Map<string, number>();
+	for (const s of [a, b])
+		for (const [sec, n] of Object.entries(resultOf(s)!.sendsPerSecond as Record<string, number>))
+			perSecond.set(sec, (perSecond.get(sec) ?? 0) + n);
+	const peakIssued = Math.max(...perSecond.values());
+	expect(peakIssued).toBeLessThanOrEqual(pace * 1.15);
 	expect(t.peakPerSecond).toBeLessThanOrEqual(RATE);
-	expect(t.rejected130429).toBeLessThanOrEqual(N * 0.02);
 	console.log(
 		JSON.stringify({
-			twoSenders: { a: ra.requests, b: rb.requests, rejected130429: t.rejected130429, achievedPerSecond: t.achievedPerSecond },
+			twoSenders: { a: ra.requests, b: rb.requests, peakIssued, rejected130429: t.rejected130429, achievedPerSecond: t.achievedPerSecond },
 		}),
 	);
 });
