@@ -11,7 +11,7 @@ export async function importCommand(db: Db, args: Args): Promise<ImportResult> {
 	if (!file)
 		throw new MitanError(
 			'CLI_USAGE',
-			'usage: mitan import <file.csv|file.xlsx> --consent "<where citizens agreed>" [--partial] [--max-mb N]',
+			'usage: mitan import <file.csv|file.xlsx> --consent "<where citizens agreed>" [--notice <version>] [--partial] [--max-mb N]',
 		);
 	if (!fs.existsSync(file)) throw new MitanError('IMPORT_FILE_NOT_FOUND', `file not found: ${file}`, { field: 'file' });
 	const size = fs.statSync(file).size;
@@ -27,6 +27,7 @@ export async function importCommand(db: Db, args: Args): Promise<ImportResult> {
 		const r = await importRoster(db, {
 			path: file,
 			consentSource: flag(args, 'consent'),
+			noticeVersion: flag(args, 'notice'),
 			partial: args.flags.partial === true,
 			maxBytes: maxMb ? Number(maxMb) * 1024 * 1024 : undefined,
 			actor: `cli:${process.env.USER ?? 'operator'}`,

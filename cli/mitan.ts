@@ -9,6 +9,7 @@ import { adminCreate } from './admin';
 import { importCommand, printImportResult } from './import';
 import { n8nPortFromEnv } from './n8n';
 import { ratesCommand } from './rates';
+import { checkRetentionDays, runRetention } from '../core/retention';
 import { retryN8n, retrySandbox, updateWorkflows } from './retry';
 import { maskDbUrl, startAll, type Started } from './start';
 
@@ -26,6 +27,7 @@ const USAGE = `Police Mitan command line
                                   load the deterministic demo data into an empty store
   mitan import <file> --consent "<where citizens agreed>" [--partial] [--max-mb N] [--json]
                                   import a roster CSV or .xlsx file
+  mitan retention run [--days N] [--json]   anonymise raw WhatsApp records older than N days (MITAN_RETENTION_DAYS, default 365)
   mitan rates [list]              the dated WhatsApp rate card (INR per delivered message, by category)
   mitan rates add --category marketing --from YYYY-MM-DD --inr 0.9 --source "<where the rate is published>"
                                   add a rate from a future day (past rates are never changed)
@@ -80,6 +82,27 @@ async function main(argv: string[]): Promise<number> {
 				process.once('SIGTERM', stop);
 			});
 			return 0;
+		}
+		case 'retention': {
+			if (args._[0] !== 'run') {
+				process.stderr.write(`usage: mitan retention run [--days N] [--json]\n`);
+				return 2;
+			}
+			const config = resolveConfig();
+			const db = await openDb(config);
+			try {
+				await migrate(db);
+				const days = args.flags.days === undefined ? config.retentionDays : checkRetentionDays(args.flags.days, '--days');
+				const r = await runRetention(db, { days, actor: 'cli:retention' });
+				out(
+					args.flags.json
+						? JSON.stringify({ days, ...r }, null, 2)
+						: `retention ${days} days (before ${r.cutoff}): ${r.statusEvents} status events, ${r.inboundMessages} inbound messages, ${r.attachments} attachments anonymised`,
+				);
+				return 0;
+			} finally {
+				await db.close();
+			}
 		}
 		case 'rates': {
 			const db = await openDb(resolveConfig());

@@ -154,6 +154,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 		env,
 		trustedProxies: config.trustedProxies,
 		refreshSeconds: config.refreshSeconds,
+		retention: { days: config.retentionDays },
 		startProblems: () =>
 			liveProblems(problems, {
 				n8n: `http://127.0.0.1:${n8nPort}/healthz`,

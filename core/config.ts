@@ -2,6 +2,7 @@ import * as path from 'path';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL, SANDBOX_DEFAULT_PORT } from './channels/api';
 import { parseTrustedProxies } from './client-ip';
 import { MitanError } from './errors';
+import { checkRetentionDays, DEFAULT_RETENTION_DAYS } from './retention';
 import { trimBase } from './url';
 
 /**
@@ -55,6 +56,8 @@ export interface MitanConfig {
 	refreshSeconds: number;
 	/** n8n's port for `npm start` and its commands (MITAN_N8N_PORT, else n8n's usual 5678). */
 	n8nPort: number;
+	/** Days raw WhatsApp records keep what identifies a person (MITAN_RETENTION_DAYS, default 365; core/retention.ts). */
+	retentionDays: number;
 	whatsapp: WhatsAppSettings;
 }
 
@@ -102,6 +105,10 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		// Within a minute of the events (issue 19 §2), without recomputing a day more than twice a minute.
 		refreshSeconds: pick(explicit.refreshSeconds, 'MITAN_REFRESH_SECONDS', seconds) ?? 30,
 		n8nPort: pick(explicit.n8nPort, 'MITAN_N8N_PORT', num) ?? 5678,
+		retentionDays: checkRetentionDays(
+			pick(explicit.retentionDays, 'MITAN_RETENTION_DAYS', Number) ?? DEFAULT_RETENTION_DAYS,
+			'MITAN_RETENTION_DAYS',
+		),
 		whatsapp: {
 			accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
 			phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),

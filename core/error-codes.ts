@@ -157,6 +157,12 @@ export const ERROR_CODES = {
 	COMPLAINT_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
 	COMPLAINT_STATUS_UNKNOWN: { action: 'fix_input' },
 	COMPLAINT_STATUS_BACKWARDS: { action: 'fix_input' },
+	// The complaint desk (core/complaints/desk.ts).
+	COMPLAINT_ATTACHMENT_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	COMPLAINT_REPLY_FAILED: { action: 'retry_soon', status: 502 },
+	COMPLAINT_REPLY_UNCONFIGURED: { action: 'configure' },
+	// Retention (core/retention.ts).
+	RETENTION_BAD_PERIOD: { action: 'configure' },
 	INBOUND_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
 	DISTRICT_NOT_FOUND: { action: 'configure' },
 

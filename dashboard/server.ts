@@ -3,6 +3,7 @@ import { resolveConfig, type MitanConfigInput } from '../core/config';
 import { openDb, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { startRefresher } from '../core/metrics/refresher';
+import { startRetentionJob } from '../core/retention';
 import { createApp } from './app';
 import type { AppDeps } from './deps';
 
@@ -17,6 +18,8 @@ export async function startServer(opts: {
 	/** Apply dirty rollup days every this many seconds (config refreshSeconds); off when absent or 0. */
 	refreshSeconds?: number;
 	startProblems?: AppDeps['startProblems'];
+	/** Run retention (and re-count newly overdue complaints) every this many seconds; off when absent or 0. */
+	retention?: { days: number; everySeconds?: number };
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
 	const app = createApp({
 		db: opts.db,
@@ -39,6 +42,14 @@ export async function startServer(opts: {
 					onError: (e) => console.error(`[refresher] rollup refresh failed, retried next interval: ${(e as Error).message}`),
 				})
 			: undefined;
+	const retention =
+		opts.retention && (opts.retention.everySeconds ?? 3600) > 0
+			? startRetentionJob(opts.db, {
+					days: opts.retention.days,
+					intervalMs: (opts.retention.everySeconds ?? 3600) * 1000,
+					onError: (e) => console.error(`[retention] run failed, retried next interval: ${(e as Error).message}`),
+				})
+			: undefined;
 	const addr = server.address();
 	const port = typeof addr === 'object' && addr ? addr.port : opts.port;
 	return {
@@ -46,6 +57,7 @@ export async function startServer(opts: {
 		url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
 		close: async () => {
 			await refresher?.stop();
+			await retention?.stop();
 			await new Promise<void>((r) => server.close(() => r()));
 		},
 	};
@@ -63,6 +75,7 @@ async function main(input: MitanConfigInput = {}): Promise<void> {
 		publicUrl: cfg.publicUrl,
 		trustedProxies: cfg.trustedProxies,
 		refreshSeconds: cfg.refreshSeconds,
+		retention: { days: cfg.retentionDays },
 	});
 	process.stdout.write(`Police Mitan gateway + dashboard on ${s.url}\n`);
 }

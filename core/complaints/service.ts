@@ -275,7 +275,8 @@ export class ComplaintService {
 		});
 	}
 
-	private async moveStatus(tx: Queryable, c: Complaint, to: unknown, by: Actor, o: { note?: string; forwardedTo?: string }): Promise<void> {
+	/** The one status move (checkTransition, its timestamp, the audit), inside the caller's transaction; the desk uses it too. */
+	async moveStatus(tx: Queryable, c: Complaint, to: unknown, by: Actor, o: { note?: string; forwardedTo?: string }): Promise<void> {
 		const next = checkTransition(c.ref, c.status, to);
 		const col = STATUS_TIMESTAMP[next];
 		await tx.query(

@@ -18,6 +18,8 @@ export interface ImportOptions {
 	format?: 'csv' | 'xlsx';
 	/** Applies to rows without their own consent cell, e.g. "Thana Kawardha camp 2026-11-20". */
 	consentSource?: string;
+	/** The version of the privacy notice these citizens were shown (kept in their consent record). */
+	noticeVersion?: string;
 	/** false (default): the whole file or nothing. true: keep the good rows. */
 	partial?: boolean;
 	maxBytes?: number;
@@ -279,6 +281,7 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 			if (rec.cells.every((c) => !isFormula(c) && String(c).trim() === '')) continue;
 			result.rows++;
 			const out = readRow(rec, header, opts.consentSource);
+			if ('row' in out && opts.noticeVersion) out.row.consent_notice_version = opts.noticeVersion;
 			if ('reject' in out) {
 				rejectedCount++;
 				if (result.rejected.length < REJECTED_LIST_LIMIT) result.rejected.push({ line: rec.line, ...out.reject });

@@ -16,6 +16,8 @@ export interface UpsertRow {
 	consent_at: string | null;
 	consent_evidence: string | null;
 	wa_id: string | null;
+	/** The notice the citizens were shown (ImportOptions.noticeVersion); NULL when the import does not say. */
+	consent_notice_version?: string | null;
 }
 
 export interface UpsertOutcome {
@@ -37,7 +39,7 @@ export async function upsertBatch(db: Queryable, districtId: number, rows: Upser
 		`WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
          phone text, name text, language text, police_station text, block text, village text,
-         tags text[], consent_source text, consent_at timestamptz, consent_evidence text, wa_id text)
+         tags text[], consent_source text, consent_at timestamptz, consent_evidence text, wa_id text, consent_notice_version text)
      ),
      merged AS (
        SELECT s.id, coalesce(i.name, s.name) AS name, coalesce(i.language, s.language) AS language,
@@ -58,9 +60,10 @@ export async function upsertBatch(db: Queryable, districtId: number, rows: Upser
      ),
      ins AS (
        INSERT INTO subscribers (district_id, phone, name, language, police_station, block, village, tags,
-                                consent_source, consent_at, consent_evidence, wa_id)
+                                consent_source, consent_at, consent_evidence, wa_id, consent_at_source, consent_notice_version, consent_language)
        SELECT $2, i.phone, i.name, coalesce(i.language, 'hi'), i.police_station, i.block, i.village,
-              coalesce(i.tags, '{}'), i.consent_source, coalesce(i.consent_at, now()), i.consent_evidence, i.wa_id
+              coalesce(i.tags, '{}'), i.consent_source, coalesce(i.consent_at, now()), i.consent_evidence, i.wa_id,
+              CASE WHEN i.consent_at IS NULL THEN 'import' ELSE 'file' END, i.consent_notice_version, coalesce(i.language, 'hi')
        FROM input i
        WHERE NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.district_id = $2 AND s.phone = i.phone)
        ON CONFLICT (district_id, phone) DO NOTHING
