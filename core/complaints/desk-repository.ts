@@ -52,7 +52,8 @@ const ORDER = `CASE c.status WHEN 'new' THEN 0 WHEN 'acknowledged' THEN 1 WHEN '
 export async function queue(db: Queryable, f: QueueFilter): Promise<{ rows: QueueRow[]; total: number }> {
 	const where = [
 		'($1::int IS NULL OR c.district_id = $1)',
-		f.status === 'open' ? `c.status <> 'closed'` : '($2::text IS NULL OR c.status = $2)',
+		// $2 is named in both forms: PostgreSQL must learn its type even when "open" leaves it NULL.
+		f.status === 'open' ? `(c.status <> 'closed' AND $2::text IS NULL)` : '($2::text IS NULL OR c.status = $2)',
 		'($3::text IS NULL OR coalesce(c.category_override, c.category) = $3)',
 		'($4::text IS NULL OR c.police_station = $4)',
 		'($5::boolean IS NULL OR c.money_loss = $5)',

@@ -25,10 +25,10 @@ export function weightedMedian(pairs: Array<{ median: number | null; count: numb
 export async function complaintsPage(db: Queryable, scope: Scope, range: DateRange): Promise<PageData> {
 	const weeks = eachWeek(range);
 	const wIdx = new Map(weeks.map((w, i) => [w, i]));
-	const [byWeekCat, byStation, acks] = await Promise.all([
-		db.query<{ week: string; category: string; opened: number; closed: number; money_loss: number }>(
+	const [byWeekCat, byStation, acks, firsts] = await Promise.all([
+		db.query<{ week: string; category: string; opened: number; closed: number; money_loss: number; over_48h: number }>(
 			`SELECT date_trunc('week', day)::date AS week, category, sum(opened)::int AS opened, sum(closed)::int AS closed,
-              sum(money_loss)::int AS money_loss
+              sum(money_loss)::int AS money_loss, sum(over_48h)::int AS over_48h
          FROM rollup_complaints_daily
         WHERE day BETWEEN $1 AND $2 AND ($3::int IS NULL OR district_id = $3)
         GROUP BY 1, 2`,
@@ -48,11 +48,20 @@ export async function complaintsPage(db: Queryable, scope: Scope, range: DateRan
         WHERE day BETWEEN $1 AND $2 AND ($3::int IS NULL OR district_id = $3) AND ack_count > 0 AND ack_seconds_median IS NOT NULL`,
 			[range.from, range.to, scope.districtId],
 		),
+		// The first reply an officer sent from the desk (the automatic acknowledgement is ack_*).
+		db.query<{ week: string; median: number; count: number }>(
+			`SELECT date_trunc('week', day)::date AS week, first_response_seconds_median AS median, first_response_count AS count
+         FROM rollup_complaints_daily
+        WHERE day BETWEEN $1 AND $2 AND ($3::int IS NULL OR district_id = $3) AND first_response_count > 0
+          AND first_response_seconds_median IS NOT NULL`,
+			[range.from, range.to, scope.districtId],
+		),
 	]);
 	const categories = [...new Set(byWeekCat.map((r) => r.category))].sort();
 	const perCat = new Map(categories.map((c) => [c, weeks.map(() => 0)]));
 	const opened = weeks.map(() => 0);
 	const closed = weeks.map(() => 0);
+	const over48 = weeks.map(() => 0);
 	let moneyLoss = 0;
 	for (const r of byWeekCat) {
 		const i = wIdx.get(r.week);
@@ -60,6 +69,7 @@ export async function complaintsPage(db: Queryable, scope: Scope, range: DateRan
 		perCat.get(r.category)![i] += r.opened;
 		opened[i] += r.opened;
 		closed[i] += r.closed;
+		over48[i] += r.over_48h;
 		moneyLoss += r.money_loss;
 	}
 	const ackByWeek = weeks.map(() => [] as Array<{ median: number; count: number }>);
@@ -67,6 +77,12 @@ export async function complaintsPage(db: Queryable, scope: Scope, range: DateRan
 		const i = wIdx.get(a.week);
 		if (i !== undefined) ackByWeek[i].push(a);
 	}
+	const firstByWeek = weeks.map(() => [] as Array<{ median: number; count: number }>);
+	for (const a of firsts) {
+		const i = wIdx.get(a.week);
+		if (i !== undefined) firstByWeek[i].push(a);
+	}
+	const minutes = (sec: number | null) => (sec === null ? null : Math.round((sec / 60) * 10) / 10);
 	const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
 	// A week cut by the start of the range is labelled by its first day inside the range.
 	const labels = weeks.map((w) => (w < range.from ? range.from : w));
@@ -87,6 +103,7 @@ export async function complaintsPage(db: Queryable, scope: Scope, range: DateRan
 			series: [
 				{ key: 'opened', data: opened },
 				{ key: 'closed', data: closed },
+				{ key: 'complaints_over_48h', data: over48 },
 			],
 		},
 		{
@@ -106,7 +123,10 @@ export async function complaintsPage(db: Queryable, scope: Scope, range: DateRan
 			labelKind: 'week',
 			unit: 'seconds',
 			labels,
-			series: [{ key: 'median_ack_minutes', data: ackByWeek.map((p) => Math.round(((weightedMedian(p) ?? 0) / 60) * 10) / 10) }],
+			series: [
+				{ key: 'median_ack_minutes', data: ackByWeek.map((p) => Math.round(((weightedMedian(p) ?? 0) / 60) * 10) / 10) },
+				{ key: 'median_first_response_minutes', data: firstByWeek.map((p) => minutes(weightedMedian(p)) ?? 0) },
+			],
 		},
 	];
 	const medianAll = weightedMedian(acks);
@@ -119,6 +139,8 @@ export async function complaintsPage(db: Queryable, scope: Scope, range: DateRan
 			complaints_backlog: Math.max(0, sum(opened) - sum(closed)),
 			money_loss: moneyLoss,
 			median_ack_minutes: medianAll === null ? null : Math.round((medianAll / 60) * 10) / 10,
+			median_first_response_minutes: minutes(weightedMedian(firsts)),
+			complaints_over_48h: sum(over48),
 		},
 		charts,
 	};

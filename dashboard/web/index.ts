@@ -15,6 +15,7 @@ import { cookieNames, sessionMiddleware, webErrorHandler } from './http';
 import { errorPage } from './layout';
 import { approvalImageRouter } from './approval-image';
 import { pagesRouter } from './pages';
+import { deskRouter } from './desk';
 
 /**
  * Login, pages and JSON API of the leadership dashboard. Body parsers are mounted per route
@@ -86,6 +87,7 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	web.use('/api', apiRouter(deps.db, cache, zone));
 	web.use(adminRouter(deps.db, zone));
 	web.use(approvalImageRouter(deps));
+	web.use(deskRouter(deps, cache as TtlCache<unknown>, zone));
 	web.use(pagesRouter(deps.db, cache as TtlCache<unknown>, zone, deps.startProblems));
 	web.use(webErrorHandler(errorPage));
 	app.use(web);

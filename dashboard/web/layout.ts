@@ -5,12 +5,14 @@ import { DICTIONARY, labeler, t, type Lang } from './i18n';
 
 /** The HTML shell every page shares: header with the district in Hindi and English, nav, filters. */
 
-export type PageId = 'overview' | 'reach' | 'complaints' | 'roster' | 'content' | 'approvals' | 'broadcast' | 'report' | 'users';
+export type PageId = 'overview' | 'reach' | 'complaints' | 'roster' | 'content' | 'approvals' | 'broadcast' | 'report' | 'users' | 'desk';
 
-const NAV: Array<{ id: PageId; href: string; key: string; admin?: boolean }> = [
+const NAV: Array<{ id: PageId; href: string; key: string; admin?: boolean; staff?: boolean }> = [
 	{ id: 'overview', href: '/', key: 'nav_overview' },
 	{ id: 'reach', href: '/reach', key: 'nav_reach' },
 	{ id: 'complaints', href: '/complaints', key: 'nav_complaints' },
+	// The complaint desk works cases: cyber cell staff (editor) and above, not viewers.
+	{ id: 'desk', href: '/desk', key: 'nav_desk', staff: true },
 	{ id: 'roster', href: '/roster', key: 'nav_roster' },
 	{ id: 'content', href: '/content', key: 'nav_content' },
 	{ id: 'approvals', href: '/approvals', key: 'nav_approvals' },
@@ -44,7 +46,9 @@ export function shell(p: ShellInput): string {
 			? `<span lang="hi">${esc(DICTIONARY.hi.all_districts)}</span> <span class="sep">·</span> <span lang="en">${esc(DICTIONARY.en.all_districts)}</span>`
 			: '';
 	const nav = p.user
-		? `<nav class="tabs no-print" aria-label="main">${NAV.filter((n) => !n.admin || p.user!.role === 'admin')
+		? `<nav class="tabs no-print" aria-label="main">${NAV.filter(
+				(n) => (!n.admin || p.user!.role === 'admin') && (!n.staff || p.user!.role !== 'viewer'),
+			)
 				.map(
 					(n) =>
 						`<a href="${n.href}${n.id === 'users' ? '' : esc(keep)}"${n.id === p.page ? ' aria-current="page" class="on"' : ''}>${label(n.key)}</a>`,

@@ -73,6 +73,8 @@
 		opt_outs: '#D55E00',
 		active_subscribers: '#0072B2',
 		median_ack_minutes: '#CC79A7',
+		median_first_response_minutes: '#0072B2',
+		complaints_over_48h: '#D55E00',
 		approved: '#009E73',
 		rejected: '#D55E00',
 		changes_requested: '#E69F00',

@@ -1,4 +1,5 @@
 import { coreLabels } from './core-labels';
+import { deskLabels, type DeskKey } from './desk';
 
 /**
  * The dashboard's English. Names of the project's concepts (complaint statuses and categories,
@@ -291,6 +292,7 @@ export const en = {
 	so_far: 'so far',
 	partial_note: 'The last period is still under way: shown so far (dashed / lighter).',
 	...coreLabels('en'),
+	...(deskLabels('en') as Record<DeskKey, string>),
 };
 
 export type MessageKey = keyof typeof en;

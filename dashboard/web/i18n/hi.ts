@@ -1,4 +1,5 @@
 import { coreLabels } from './core-labels';
+import { deskLabels, type DeskKey } from './desk';
 import type { MessageKey } from './en';
 
 /** The dashboard's Hindi: every key of en.ts (the compiler checks none is missing). */
@@ -273,4 +274,5 @@ export const hi: Record<MessageKey, string> = {
 	so_far: 'अब तक',
 	partial_note: 'अंतिम अवधि अभी जारी है: अब तक के आँकड़े (डैश / हल्के रंग में)।',
 	...coreLabels('hi'),
+	...(deskLabels('hi') as Record<DeskKey, string>),
 };
