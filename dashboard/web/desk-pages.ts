@@ -93,7 +93,8 @@ function threadHtml(lang: Lang, timeZone: string, ref: string, items: ThreadItem
 			}
 			if (i.kind === 'note')
 				return `<li class="t-note" data-kind="note">${when} <b>${L('desk_note_item')}</b> ${L('desk_sent_by')} ${esc(i.by)}<div>${esc(i.body)}</div></li>`;
-			return `<li class="t-step" data-kind="step" data-action="${esc(i.action)}">${when} ${L('desk_step')}: <code>${esc(i.action)}</code> ${L('desk_sent_by')} ${esc(i.by)}</li>`;
+			const step = i.action.startsWith('complaint.') ? `step_${i.action.slice('complaint.'.length)}` : i.action;
+			return `<li class="t-step" data-kind="step" data-action="${esc(i.action)}">${when} ${L('desk_step')}: ${L(step)} ${L('desk_sent_by')} ${esc(i.by)}</li>`;
 		})
 		.join('\n')}</ol>`;
 }

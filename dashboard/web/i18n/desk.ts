@@ -89,6 +89,18 @@ export const deskEn = {
 	consent_none: 'No roster record (the citizen is not subscribed).',
 	median_first_response_minutes: 'Median first response (min)',
 	complaints_over_48h: 'Not closed within 48 h',
+	// the case's audited steps (audit_log actions complaint.<step>)
+	step_created: 'Complaint registered',
+	step_follow_up: 'Citizen wrote again',
+	step_acknowledged: 'Acknowledged',
+	step_forwarded: 'Forwarded',
+	step_closed: 'Closed',
+	step_category_override: 'Category corrected',
+	step_assigned: 'Assigned',
+	step_ncrp_recorded: 'NCRP number recorded',
+	step_note: 'Note added',
+	step_outcome: 'Outcome recorded',
+	step_reply_failed: 'Message to the citizen not sent',
 };
 
 export type DeskKey = keyof typeof deskEn;
@@ -182,6 +194,17 @@ export const deskHi: Record<DeskKey, string> = {
 	consent_none: 'रोस्टर में रिकॉर्ड नहीं (नागरिक सदस्य नहीं है)।',
 	median_first_response_minutes: 'पहले उत्तर का माध्य समय (मिनट)',
 	complaints_over_48h: '48 घंटे में बंद नहीं हुईं',
+	step_created: 'शिकायत दर्ज',
+	step_follow_up: 'नागरिक ने फिर लिखा',
+	step_acknowledged: 'पावती दी गई',
+	step_forwarded: 'आगे भेजी गई',
+	step_closed: 'बंद',
+	step_category_override: 'श्रेणी सुधारी गई',
+	step_assigned: 'सौंपी गई',
+	step_ncrp_recorded: 'NCRP संख्या दर्ज',
+	step_note: 'नोट जोड़ा गया',
+	step_outcome: 'परिणाम दर्ज',
+	step_reply_failed: 'नागरिक को संदेश नहीं गया',
 };
 
 export const deskLabels = (lang: 'hi' | 'en'): Record<string, string> => ({ ...(lang === 'en' ? deskEn : deskHi), ...outcomes(lang) });
