@@ -9,7 +9,7 @@ import { adminCreate } from './admin';
 import { importCommand, printImportResult } from './import';
 import { n8nPortFromEnv } from './n8n';
 import { ratesCommand } from './rates';
-import { checkRetentionDays, runRetention } from '../core/retention';
+import { retentionCommand } from './retention';
 import { retryN8n, retrySandbox, updateWorkflows } from './retry';
 import { maskDbUrl, startAll, type Started } from './start';
 
@@ -84,22 +84,11 @@ async function main(argv: string[]): Promise<number> {
 			return 0;
 		}
 		case 'retention': {
-			if (args._[0] !== 'run') {
-				process.stderr.write(`usage: mitan retention run [--days N] [--json]\n`);
-				return 2;
-			}
 			const config = resolveConfig();
 			const db = await openDb(config);
 			try {
 				await migrate(db);
-				const days = args.flags.days === undefined ? config.retentionDays : checkRetentionDays(args.flags.days, '--days');
-				const r = await runRetention(db, { days, actor: 'cli:retention' });
-				out(
-					args.flags.json
-						? JSON.stringify({ days, ...r }, null, 2)
-						: `retention ${days} days (before ${r.cutoff}): ${r.statusEvents} status events, ${r.inboundMessages} inbound messages, ${r.attachments} attachments anonymised`,
-				);
-				return 0;
+				return await retentionCommand(db, args, config.retentionDays, out);
 			} finally {
 				await db.close();
 			}
