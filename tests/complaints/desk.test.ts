@@ -208,6 +208,55 @@ describeEachEngine('complaint desk', (ctx) => {
 		expect(row.body).toContain(r.complaint.ref);
 	});
 
+	test('delivery comes from the status webhooks: delivered, read, or failed with its code on the case', async () => {
+		const from = phone();
+		const r = await intake(from, 'paytm kyc ke naam par call aaya', { reply: false });
+		await sbInbound(from);
+		const { agent, csrf } = await login(USERS.staff);
+		await agent.post(`/desk/${r.complaint.ref}/reply`).type('form').send({ _csrf: csrf, text: 'Do not share the OTP.' }).expect(303);
+		const [{ wamid }] = await ctx.db.query<{ wamid: string }>(
+			`SELECT wamid FROM complaint_replies cr JOIN complaints c ON c.id = cr.complaint_id WHERE c.ref = $1`,
+			[r.complaint.ref],
+		);
+		const status = (s: string, code: number | null = null) =>
+			ctx.db.query(
+				`INSERT INTO status_events (wamid, status, occurred_at, recipient, error_code, error_title) VALUES ($1, $2, now(), $3, $4, $5)`,
+				[wamid, s, from.slice(1), code, code ? 'Re-engagement message' : null],
+			);
+		await status('sent');
+		await status('delivered');
+		expect((await agent.get(`/desk/${r.complaint.ref}`).expect(200)).text).toContain('data-delivery="delivered"');
+		await status('failed', 131047);
+		const page = (await agent.get(`/desk/${r.complaint.ref}`).expect(200)).text;
+		expect(page).toContain('data-delivery="failed"');
+		expect(page).toContain('131047 Re-engagement message');
+	});
+
+	test('admin works a women / child case: no text kept anywhere, the reply recorded without its words', async () => {
+		const { createAdmin } = await import('../../core/auth');
+		await createAdmin(ctx.db, 'deskadmin', PASSWORD);
+		const from = phone();
+		const r = await intake(from, 'meri beti ko koi instagram par blackmail kar raha hai photo viral karne ki dhamki', { reply: false });
+		expect(r.complaint.sensitive).toBe(true);
+		await sbInbound(from);
+		const { agent, csrf } = await login('deskadmin');
+		expect((await agent.get('/desk?status=').expect(200)).text).toContain(r.complaint.ref);
+		const page = (await agent.get(`/desk/${r.complaint.ref}`).expect(200)).text;
+		expect(page).not.toContain('blackmail');
+		await agent
+			.post(`/desk/${r.complaint.ref}/reply`)
+			.type('form')
+			.send({ _csrf: csrf, text: 'Mahila cell officer will call you today.' })
+			.expect(303);
+		const [rep] = await ctx.db.query(
+			`SELECT body, wamid FROM complaint_replies cr JOIN complaints c ON c.id = cr.complaint_id WHERE c.ref = $1`,
+			[r.complaint.ref],
+		);
+		expect(rep.body).toBeNull();
+		expect(rep.wamid).toMatch(/^wamid\./);
+		expect((await sandboxMessages(sb, from))[0].text).toBe('Mahila cell officer will call you today.');
+	});
+
 	test('writes need the CSRF token and the staff role; an empty reply and a formula station are named', async () => {
 		const r = await intake(phone(), 'online shopping fraud paisa nahi aaya', { reply: false });
 		const { agent, csrf } = await login(USERS.staff);

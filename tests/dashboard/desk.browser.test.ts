@@ -143,6 +143,15 @@ describe('complaint desk in a real browser', () => {
 			'closed',
 		]);
 		await page.screenshot({ path: path.join(OUT, 'desk-closed.png'), fullPage: true });
+		// The same case in Hindi: every label follows the switch.
+		await page.click('#lang-switch');
+		await page.waitForSelector('html[lang="hi"]');
+		expect(await page.textContent('[data-fact=status]')).toBe('बंद');
+		expect(await page.textContent('nav a[href="/desk"]')).toBe('शिकायत डेस्क');
+		expect(await page.textContent('li[data-action="complaint.assigned"]')).toContain('सौंपी गई');
+		await page.screenshot({ path: path.join(OUT, 'desk-closed-hi.png'), fullPage: true });
+		await page.click('#lang-switch');
+		await page.waitForSelector('html[lang="en"]');
 
 		// The complaints chart counts it as closed (the server's refresher applies the dirty days; here, once).
 		await refreshRollups(t.db, { mode: 'incremental' });
