@@ -168,6 +168,10 @@ describe('complaint desk in a real browser', () => {
 		expect(closedSeries).toBe(1);
 		await page.screenshot({ path: path.join(OUT, 'desk-complaints-chart.png'), fullPage: true });
 		expect(errors).toEqual([]);
+		// The same case on a phone (375 px): the officer on the move.
+		await page.setViewportSize({ width: 375, height: 812 });
+		await page.goto(`${base}/desk/${ref}`);
+		await page.screenshot({ path: path.join(OUT, 'desk-case-phone.png'), fullPage: true });
 		await context.close();
 	}, 120_000);
 });
