@@ -144,8 +144,14 @@ class N8nInstance {
 			N8N_INSTANCE_OWNER_FIRST_NAME: this.owner.firstName,
 			N8N_INSTANCE_OWNER_LAST_NAME: this.owner.lastName,
 			N8N_INSTANCE_OWNER_PASSWORD_HASH: this.ownerHash(),
-			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			// A run's data holds the citizen's number, name and text (the Mitan Trigger item): a successful
+			// run keeps none, a failed one is kept for the cyber cell to see and pruned after 7 days
+			// (docs/security.md). The exported workflows say the same in their settings.
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false',
+			EXECUTIONS_DATA_PRUNE: 'true',
+			EXECUTIONS_DATA_MAX_AGE: '168',
 			DB_TYPE: this.db.type,
 		};
 		// The test harness of the repository sets these; they must not leak into n8n.
