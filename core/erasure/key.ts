@@ -10,9 +10,9 @@ import { keptSecret } from '../kept-secret';
  * or, unset, a file made once in the data folder (mode 600). Never in the database: a dump or a
  * leaked WAL segment must not be enough to test 10^10 numbers against the list.
  */
-export function suppressionKey(): string {
+export function suppressionKey(dataDir?: string): string {
 	const config = resolveConfig();
-	return config.suppressionKey ?? keptSecret(config.dataDir, 'suppression.key');
+	return config.suppressionKey ?? keptSecret(dataDir ?? config.dataDir, 'suppression.key');
 }
 
 const FINGERPRINT_LABEL = 'police-mitan suppression key v1';
