@@ -152,6 +152,9 @@ class N8nInstance {
 			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false',
 			EXECUTIONS_DATA_PRUNE: 'true',
 			EXECUTIONS_DATA_MAX_AGE: '168',
+			// With pruning on, n8n only marks a finished unsaved run deleted; its data (the citizen's
+			// message) stays until the hard-delete job, every 15 minutes by default: every minute here.
+			EXECUTIONS_DATA_PRUNE_HARD_DELETE_INTERVAL: '1',
 			DB_TYPE: this.db.type,
 		};
 		// The test harness of the repository sets these; they must not leak into n8n.
