@@ -144,16 +144,12 @@ class N8nInstance {
 			N8N_INSTANCE_OWNER_FIRST_NAME: this.owner.firstName,
 			N8N_INSTANCE_OWNER_LAST_NAME: this.owner.lastName,
 			N8N_INSTANCE_OWNER_PASSWORD_HASH: this.ownerHash(),
-			// A run's data holds the citizen's number, name and text (the Mitan Trigger item): a successful
-			// run keeps none, a failed one is kept for the cyber cell to see and pruned after 7 days
-			// (docs/security.md). The exported workflows say the same in their settings.
+			// A run's data holds the citizen's message: failed runs only, pruned (n8n's default) after 7 days; an
+			// unsaved run is only marked deleted until the hard-delete job: every minute, not 15 (docs/security.md §6).
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false',
-			EXECUTIONS_DATA_PRUNE: 'true',
 			EXECUTIONS_DATA_MAX_AGE: '168',
-			// With pruning on, n8n only marks a finished unsaved run deleted; its data (the citizen's
-			// message) stays until the hard-delete job, every 15 minutes by default: every minute here.
 			EXECUTIONS_DATA_PRUNE_HARD_DELETE_INTERVAL: '1',
 			DB_TYPE: this.db.type,
 		};
