@@ -51,5 +51,6 @@ export function printImportResult(r: ImportResult, out: (s: string) => void): vo
 	for (const x of r.rejected.slice(0, 50)) out(`  line ${x.line}: ${x.reason}${x.column ? ` (column "${x.column}")` : ''}`);
 	if (r.rejected.length > 50) out(`  … ${r.rejected.length - 50} more rejected rows (use --json for all)`);
 	for (const d of r.duplicates.slice(0, 20)) out(`  line ${d.line}: ${d.phone} repeats line ${d.firstLine}`);
+	for (const k of [...r.refused, ...r.optedOut].slice(0, 50)) out(`  line ${k.line}: ${k.phone} ${k.reason} (${k.code})`);
 	if (r.ignoredColumns.length) out(`  ignored columns: ${r.ignoredColumns.join(', ')}`);
 }

@@ -6,6 +6,7 @@ import { isMitanError } from '../core/errors';
 import { flag, parseArgs } from './args';
 import { generateDemo } from '../core/demo/generate';
 import { adminCreate } from './admin';
+import { eraseCommand, printErasure } from './erase';
 import { importCommand, printImportResult } from './import';
 import { n8nPortFromEnv } from './n8n';
 import { ratesCommand } from './rates';
@@ -28,6 +29,8 @@ const USAGE = `Police Mitan command line
   mitan import <file> --consent "<where citizens agreed>" [--partial] [--max-mb N] [--json]
                                   import a roster CSV or .xlsx file
   mitan retention run [--days N] [--json]   anonymise raw WhatsApp records older than N days (MITAN_RETENTION_DAYS, default 365)
+  mitan erase --phone <number> | --wa-id <digits> | --user-id <BSUID> [--district 1] [--vacuum full|plain|none]
+                                  DPDP erasure of one citizen everywhere, and suppression against re-import
   mitan rates [list]              the dated WhatsApp rate card (INR per delivered message, by category)
   mitan rates add --category marketing --from YYYY-MM-DD --inr 0.9 --source "<where the rate is published>"
                                   add a rate from a future day (past rates are never changed)
@@ -89,6 +92,16 @@ async function main(argv: string[]): Promise<number> {
 			try {
 				await migrate(db);
 				return await retentionCommand(db, args, config.retentionDays, out);
+			} finally {
+				await db.close();
+			}
+		}
+		case 'erase': {
+			const db = await openDb(resolveConfig());
+			try {
+				await migrate(db);
+				printErasure(await eraseCommand(db, args), out);
+				return 0;
 			} finally {
 				await db.close();
 			}

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { SANDBOX_DEFAULT_PORT } from '../core/channels/api';
 import { resolveConfig } from '../core/config';
+import { suppressionKey } from '../core/erasure/key';
 import { MitanError } from '../core/errors';
 import {
 	keepSettings,
@@ -128,6 +129,8 @@ async function instanceFor(opts: { dataDir: string; port: number; log: (l: strin
 		owner,
 		publicUrl: `http://localhost:${opts.port}`,
 		log: opts.log,
+		// The Roster node checks and fills the erasure suppression list with the gateway's key.
+		env: { MITAN_SUPPRESSION_KEY: suppressionKey(opts.dataDir) },
 	});
 	return { run, n8n, owner, userFolder };
 }

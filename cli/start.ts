@@ -4,6 +4,7 @@ import { resolveConfig, type MitanConfig } from '../core/config';
 import { openPglite, openPostgres, servePglite, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { embeddedDbPassword } from '../core/db/pglite';
+import { suppressionKey } from '../core/erasure/key';
 import { keptSecret } from '../core/kept-secret';
 import { startServer } from '../dashboard/server';
 import type { StartProblem } from '../dashboard/deps';
@@ -144,6 +145,8 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 	}
 	const config = resolveConfig(overrides, env);
 	const n8nPort = opts.n8nPort ?? 5678;
+	// One suppression key for this process and n8n (core/erasure/key.ts), even when the data folder was given as an option.
+	process.env.MITAN_SUPPRESSION_KEY ??= suppressionKey(config.dataDir);
 
 	// 3. Gateway + dashboard.
 	const app = await startServer({

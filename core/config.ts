@@ -38,6 +38,11 @@ export interface MitanConfig {
 	/** Proxies whose X-Forwarded-For is believed (MITAN_TRUSTED_PROXIES); none by default. */
 	trustedProxies: string[];
 	sessionSecret?: string;
+	/**
+	 * Key of the erasure suppression list's hashes (MITAN_SUPPRESSION_KEY); unset: generated once
+	 * and kept in the data folder as suppression.key (core/erasure/key.ts).
+	 */
+	suppressionKey?: string;
 	/** The sandbox standing in for Meta and X (training mode, `npm run sandbox`). */
 	sandboxPort: number;
 	sandboxHost: string;
@@ -96,6 +101,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		publicUrl: trimBase(pick(explicit.publicUrl, 'MITAN_PUBLIC_URL') ?? `http://localhost:${port}`),
 		trustedProxies: explicit.trustedProxies ?? parseTrustedProxies(e('MITAN_TRUSTED_PROXIES')),
 		sessionSecret: pick(explicit.sessionSecret, 'MITAN_SESSION_SECRET'),
+		suppressionKey: pick(explicit.suppressionKey, 'MITAN_SUPPRESSION_KEY'),
 		sandboxPort,
 		sandboxHost: pick(explicit.sandboxHost, 'SANDBOX_HOST') ?? '127.0.0.1',
 		sandboxConfigFile: pick(explicit.sandboxConfigFile, 'SANDBOX_CONFIG'),

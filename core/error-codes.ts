@@ -142,6 +142,14 @@ export const ERROR_CODES = {
 	IMPORT_FILE_NOT_FOUND: { action: 'fix_input' },
 	CLI_USAGE: { action: 'fix_input' },
 
+	// Erasure and its suppression list (core/erasure).
+	// The citizen asked to be erased: only their own new consent (liftSuppression) adds them again.
+	CITIZEN_SUPPRESSED: { action: 'fix_input', status: CONFLICT },
+	ERASURE_NO_IDENTIFIER: { action: 'fix_input' },
+	CONSENT_EVIDENCE_REQUIRED: { action: 'fix_input' },
+	// This process's suppression key is not the one that made the list: set MITAN_SUPPRESSION_KEY.
+	SUPPRESSION_KEY_MISMATCH: { action: 'configure' },
+
 	// Broadcasts (core/broadcast).
 	BROADCAST_INPUT_INVALID: { action: 'fix_input' },
 	BROADCAST_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },

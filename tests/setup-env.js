@@ -7,3 +7,5 @@ if (!process.env.N8N_USER_FOLDER) {
 	fs.mkdirSync(dir, { recursive: true });
 	process.env.N8N_USER_FOLDER = dir;
 }
+// The erasure suppression list's key (core/erasure/key.ts): given, so no test writes one into a data folder.
+if (!process.env.MITAN_SUPPRESSION_KEY) process.env.MITAN_SUPPRESSION_KEY = 'mitan-test-suppression-key-0000000000';

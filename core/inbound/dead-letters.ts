@@ -83,3 +83,12 @@ export async function eraseDeadLettersOf(db: Queryable, e164: string): Promise<n
 	);
 	return rows.length;
 }
+
+/** DPDP erasure by a WhatsApp user id (BSUID): every dead letter whose bytes name it is deleted. */
+export async function eraseDeadLettersNaming(db: Queryable, userId: string): Promise<number> {
+	const rows = await db.query(
+		`DELETE FROM inbound_dead_letters WHERE position(convert_to($1, 'UTF8') IN decode(raw_base64, 'base64')) > 0 RETURNING id`,
+		[userId],
+	);
+	return rows.length;
+}

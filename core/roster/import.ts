@@ -7,7 +7,8 @@ import { MitanError } from '../errors';
 import { maskPhone, normalisePhone } from '../phone';
 import { fieldForHeader, looksLikeFormula, normaliseHeader, parseLanguage, parseTags, type RosterField } from './fields';
 import { isFormula, readCsv, readXlsx, type SheetRecord } from './readers';
-import { upsertBatch, type UpsertRow } from './repository';
+import { suppressedPhones } from '../erasure/suppression';
+import { optedOutAmong, upsertBatch, type UpsertRow } from './repository';
 
 export interface ImportOptions {
 	districtId?: number;
@@ -41,6 +42,15 @@ export interface DuplicateRow {
 	phone: string; // masked
 }
 
+/** A number the import leaves as it is on the citizen's own word (an opt-out kept, an erasure's suppression). */
+export interface KeptRow {
+	line: number;
+	phone: string; // masked
+	column?: string;
+	code: 'CITIZEN_SUPPRESSED' | 'OPTED_OUT';
+	reason: string;
+}
+
 export interface ImportResult {
 	committed: boolean;
 	mode: 'all_or_nothing' | 'partial';
@@ -51,6 +61,10 @@ export interface ImportResult {
 	unchanged: number;
 	rejected: RejectedRow[];
 	duplicates: DuplicateRow[];
+	/** Erased citizens' numbers: not added again (they do not make an all-or-nothing import fail). */
+	refused: KeptRow[];
+	/** Citizens who said STOP: their other fields may be updated, their status stays opted_out. */
+	optedOut: KeptRow[];
 	columns: Partial<Record<RosterField, string>>;
 	ignoredColumns: string[];
 	seconds: number;
@@ -244,6 +258,8 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 		unchanged: 0,
 		rejected: [],
 		duplicates: [],
+		refused: [],
+		optedOut: [],
 		columns: {},
 		ignoredColumns: [],
 		seconds: 0,
@@ -256,6 +272,10 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 		let header: Header | undefined;
 		const firstLine = new Map<string, number>();
 		let batch: UpsertRow[] = [];
+		const keep = (list: KeptRow[], phone: string, code: KeptRow['code'], reason: string) => {
+			if (list.length < REJECTED_LIST_LIMIT)
+				list.push({ line: firstLine.get(phone)!, phone: maskPhone(phone), column: header?.columns.phone, code, reason });
+		};
 		// One batch is written while the next is parsed: the parse (CPU here) and the write (CPU in
 		// the database) overlap. Never more than one in flight, so memory stays at two batches.
 		let inflight: Promise<void> = Promise.resolve();
@@ -264,11 +284,18 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 			const rows = batch;
 			batch = [];
 			await inflight;
-			inflight = upsertBatch(q, districtId, rows).then((r) => {
+			inflight = (async () => {
+				const phones = rows.map((r) => r.phone);
+				const suppressed = await suppressedPhones(q, districtId, phones);
+				for (const p of await optedOutAmong(q, districtId, phones))
+					keep(result.optedOut, p, 'OPTED_OUT', 'said STOP: stays opted out, only a START from the citizen resubscribes');
+				for (const p of suppressed)
+					keep(result.refused, p, 'CITIZEN_SUPPRESSED', 'asked to be erased: not added again without their own new consent');
+				const r = await upsertBatch(q, districtId, suppressed.size ? rows.filter((x) => !suppressed.has(x.phone)) : rows);
 				result.inserted += r.inserted;
 				result.updated += r.updated;
 				result.unchanged += r.unchanged;
-			});
+			})();
 			inflight.catch(() => undefined); // surfaced by the next await
 		};
 		for await (const rec of records) {
@@ -323,6 +350,8 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 				unchanged: result.unchanged,
 				rejected: rejectedCount,
 				duplicates: result.duplicates.length,
+				refused: result.refused.length,
+				optedOut: result.optedOut.length,
 				consentSource: opts.consentSource ?? null,
 			},
 		});
@@ -355,6 +384,9 @@ function readHead(p: string): Buffer {
 
 function summarise(r: ImportResult, rejected: number): string {
 	const dup = r.duplicates.length ? `, ${r.duplicates.length} repeated in the file` : '';
+	const kept =
+		(r.refused.length ? ` ${r.refused.length} erased on request, not added again (जिन्होंने डेटा मिटाने को कहा, फिर नहीं जोड़े गए).` : '') +
+		(r.optedOut.length ? ` ${r.optedOut.length} said STOP and stay opted out (STOP कहने वाले बाहर ही रहेंगे).` : '');
 	if (!r.committed) {
 		return (
 			`Nothing imported: ${rejected} of ${r.rows} rows were rejected${dup}. Fix them and import again, or choose "keep good rows". ` +
@@ -363,6 +395,7 @@ function summarise(r: ImportResult, rejected: number): string {
 	}
 	return (
 		`${r.rows} rows: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${rejected} rejected${dup}. ` +
-		`${r.rows} पंक्तियाँ: ${r.inserted} नए, ${r.updated} अद्यतन, ${r.unchanged} अपरिवर्तित, ${rejected} अस्वीकृत।`
+		`${r.rows} पंक्तियाँ: ${r.inserted} नए, ${r.updated} अद्यतन, ${r.unchanged} अपरिवर्तित, ${rejected} अस्वीकृत।` +
+		kept
 	);
 }

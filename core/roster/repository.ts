@@ -1,5 +1,4 @@
 import type { Queryable, Row } from '../db';
-import { eraseDeadLettersOf } from '../inbound/dead-letters';
 import type { SegmentDimension, SegmentFilter, Subscriber, SubscriberStatus } from './types';
 
 /** All roster SQL lives here. Rows cross this boundary as camelCase Subscriber objects. */
@@ -176,21 +175,13 @@ export async function setStatus(
 	return r ? toSubscriber(r) : undefined;
 }
 
-/** DPDP erasure: personal fields go; station, language and dates stay for anonymised counts. */
-export async function erase(db: Queryable, id: number): Promise<boolean> {
-	const [before] = await db.query<{ phone: string | null }>('SELECT phone FROM subscribers WHERE id = $1', [id]);
-	const rows = await db.query(
-		`UPDATE subscribers SET phone = NULL, wa_id = NULL, name = NULL, village = NULL, block = NULL, tags = '{}',
-            consent_evidence = NULL, status = 'erased', status_reason = 'erasure request',
-            status_changed_at = now(), erased_at = now(), updated_at = now()
-     WHERE id = $1 AND status <> 'erased' RETURNING id`,
-		[id],
+/** The opted-out numbers among E.164 `phones` (an import batch reports them: their status stays). */
+export async function optedOutAmong(db: Queryable, districtId: number, phones: string[]): Promise<string[]> {
+	const rows = await db.query<{ phone: string }>(
+		`SELECT phone FROM subscribers WHERE district_id = $1 AND phone = ANY($2::text[]) AND status = 'opted_out' ORDER BY phone`,
+		[districtId, phones],
 	);
-	if (rows.length === 0) return false;
-	await db.query(`UPDATE inbound_messages SET from_phone = NULL, body = NULL, payload = '{}' WHERE subscriber_id = $1`, [id]);
-	await db.query(`UPDATE complaints SET summary = NULL, updated_at = now() WHERE subscriber_id = $1`, [id]);
-	if (before?.phone) await eraseDeadLettersOf(db, before.phone);
-	return true;
+	return rows.map((r) => r.phone);
 }
 
 export async function* streamSegment(db: Queryable, f: SegmentFilter, pageSize = 2000): AsyncGenerator<Subscriber> {

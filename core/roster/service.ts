@@ -1,5 +1,6 @@
 import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
+import { eraseCitizen, isSuppressed, type ErasureReceipt, type VacuumMode } from '../erasure';
 import { MitanError } from '../errors';
 import { maskPhone, normalisePhone } from '../phone';
 import { looksLikeFormula } from './fields';
@@ -60,6 +61,13 @@ export class RosterService {
 		const row = toUpsertRow(input);
 		return this.db.transaction(async (tx) => {
 			const existing = await repo.findByPhone(tx, this.districtId, row.phone);
+			if (!existing && (await isSuppressed(tx, this.districtId, { phone: row.phone, waId: row.wa_id }))) {
+				throw new MitanError(
+					'CITIZEN_SUPPRESSED',
+					`${maskPhone(row.phone)} asked to be erased and cannot be added again without their own new consent (liftSuppression)`,
+					{ field: 'phone' },
+				);
+			}
 			if (!existing && !row.consent_source) {
 				throw new MitanError('CONSENT_REQUIRED', `a new subscriber needs a consent source (where and how ${maskPhone(row.phone)} agreed)`, {
 					field: 'consentSource',
@@ -157,24 +165,15 @@ export class RosterService {
 		return tx ? run(tx) : this.db.transaction(run);
 	}
 
-	/** DPDP erasure request: removes personal fields everywhere, keeps anonymised counts. */
-	async erase(phone: string, by: Actor): Promise<{ erased: boolean; subscriberId?: number }> {
-		const e164 = requirePhone(phone);
-		return this.db.transaction(async (tx) => {
-			const s = await repo.findByPhone(tx, this.districtId, e164);
-			if (!s) return { erased: false };
-			await repo.erase(tx, s.id);
-			await audit(tx, {
-				districtId: this.districtId,
-				actor: by.actor,
-				ip: by.ip,
-				action: 'subscriber.erase',
-				entity: 'subscriber',
-				entityId: s.id,
-				details: { phone: maskPhone(e164), source: by.source },
-			});
-			return { erased: true, subscriberId: s.id };
-		});
+	/** DPDP erasure request by phone: core/erasure's eraseCitizen does it (every identifier, every table, the suppression list). */
+	async erase(
+		phone: string,
+		by: Actor,
+		opts: { vacuum?: VacuumMode } = {},
+	): Promise<{ erased: boolean; subscriberId?: number; receipt: ErasureReceipt }> {
+		const receipt = await eraseCitizen(this.db, { phone: requirePhone(phone), districtId: this.districtId }, by, opts);
+		const subscriberId = receipt.subscriberIds[0];
+		return { erased: receipt.erased, subscriberId, receipt };
 	}
 }
 

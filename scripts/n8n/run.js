@@ -144,8 +144,13 @@ class N8nInstance {
 			N8N_INSTANCE_OWNER_FIRST_NAME: this.owner.firstName,
 			N8N_INSTANCE_OWNER_LAST_NAME: this.owner.lastName,
 			N8N_INSTANCE_OWNER_PASSWORD_HASH: this.ownerHash(),
-			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			// A run's data holds the citizen's message: failed runs only, pruned (n8n's default) after 7 days; an
+			// unsaved run is only marked deleted until the hard-delete job: every minute, not 15 (docs/security.md §6).
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'false',
+			EXECUTIONS_DATA_MAX_AGE: '168',
+			EXECUTIONS_DATA_PRUNE_HARD_DELETE_INTERVAL: '1',
 			DB_TYPE: this.db.type,
 		};
 		// The test harness of the repository sets these; they must not leak into n8n.

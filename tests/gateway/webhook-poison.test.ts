@@ -9,7 +9,7 @@ import type { Db } from '../../core/db';
 import { handleInbound, isDataRefusal } from '../../core/inbound/service';
 import { listDeadLetters } from '../../core/inbound/dead-letters';
 import { DROPPED_DEEPER } from '../../core/inbound/safe-form';
-import { erase } from '../../core/roster/repository';
+import { eraseCitizen } from '../../core/erasure';
 import { describeEachEngine } from '../helpers/db';
 import { envelope, metaBytes, seedBroadcast, statusesBody, statusObj, webhookSuite } from './helpers';
 
@@ -168,7 +168,7 @@ describeEachEngine('gateway /webhooks/whatsapp: poison messages', (ctx) => {
 
 	test('DPDP erasure deletes the dead letters from the number and those whose bytes name it', async () => {
 		const phone = '+919876509030';
-		const { subscriberIds } = await seedBroadcast(ctx.db, [{ phone }], 'poison-erase');
+		await seedBroadcast(ctx.db, [{ phone }], 'poison-erase');
 		const own = msg(phone.slice(1), 'mera naam\u0000 Sunita');
 		const other = msg('919876509031', 'x\u0000');
 		// The other citizen's dead letter carries the erased citizen's wa_id in the same delivery.
@@ -187,7 +187,8 @@ describeEachEngine('gateway /webhooks/whatsapp: poison messages', (ctx) => {
 		expect(
 			await gw.count('SELECT count(*)::int AS n FROM inbound_dead_letters WHERE wamid = ANY($1::text[])', [[own.id, other.id, keep.id]]),
 		).toBe(3);
-		expect(await erase(ctx.db, subscriberIds[0])).toBe(true);
+		const receipt = await eraseCitizen(ctx.db, { phone, districtId: 1 }, { actor: 'test' }, { vacuum: 'none' });
+		expect(receipt.counts.inbound_dead_letters).toBe(2);
 		const left = await ctx.db.query<{ wamid: string }>('SELECT wamid FROM inbound_dead_letters WHERE wamid = ANY($1::text[])', [
 			[own.id, other.id, keep.id],
 		]);

@@ -89,7 +89,17 @@ describeEachEngine('roster service', (ctx) => {
 		expect(row).toMatchObject({ phone: null, name: null, tags: [], status: 'erased', police_station: 'Bodla' });
 		const after = await roster.countBy('police_station', { status: ['active', 'opted_out', 'erased'] });
 		expect(after).toEqual(before);
-		expect((await auditTrail(ctx.db, 'subscriber', r.subscriberId!)).at(-1)!.action).toBe('subscriber.erase');
+		// The events stay in the audit log, no longer linked to the erased row; the erasure is on record.
+		expect(await auditTrail(ctx.db, 'subscriber', r.subscriberId!)).toEqual([]);
+		const [e] = await ctx.db.query<{ entity_id: string | null; details: Record<string, unknown> }>(
+			`SELECT entity_id, details FROM audit_log WHERE action = 'citizen.erase' ORDER BY id DESC LIMIT 1`,
+		);
+		expect(e).toMatchObject({ entity_id: null, details: { subscribers: 1, source: 'test' } });
+		expect(JSON.stringify(e)).not.toContain('500003');
+		await expect(roster.upsert({ phone: '9876500003', consentSource: 'old camp sheet' }, by)).rejects.toMatchObject({
+			code: 'CITIZEN_SUPPRESSED',
+			details: { field: 'phone' },
+		});
 		await expect(roster.optIn('9876500003', 'START', by)).rejects.toBeInstanceOf(MitanError);
 	});
 

@@ -45,6 +45,12 @@ export interface StackOptions {
 	sandbox?: DeepPartial<SandboxConfig>;
 	/** Start the gateway (webhooks from the sandbox → inbound_messages → Mitan Trigger). */
 	gateway?: boolean;
+	/**
+	 * Keep successful runs in n8n's execution list, for suites that watch runs finish there. The
+	 * product keeps none (scripts/n8n/run.js, the exported workflows' settings: they hold citizens'
+	 * data); tests/n8n/erasure.n8n.ts runs with the product's settings.
+	 */
+	keepSuccessfulExecutions?: boolean;
 }
 
 export interface Stack {
@@ -106,13 +112,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 			db: n8nDatabase(n8nPg.url),
 			queue: opts.queue ? { ...REDIS, prefix: `mitan-test-${process.pid}-${Date.now().toString(36)}` } : null,
 			log: (m) => console.log(m),
+			env: opts.keepSuccessfulExecutions ? { EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' } : {},
 		});
 		cleanups.push(() => (process.env.MITAN_N8N_KEEP === '1' ? undefined : n8n.cleanup()));
 		cleanups.push(() => n8n.stop());
 		const t = tarball();
 		installPackage(n8n.userFolder, t.tarball, { onlyPresent: t.partial });
 		await n8n.importCredentials(sandboxCredentials({ dbUrl: mitanPg.url, sandboxUrl: running.url }));
-		await n8n.importWorkflows(opts.workflows);
+		await n8n.importWorkflows(
+			opts.keepSuccessfulExecutions
+				? opts.workflows.map((w) => ({ ...w, settings: { ...w.settings, saveDataSuccessExecution: 'all' } }))
+				: opts.workflows,
+		);
 		await n8n.start();
 		// Workers boot in parallel (each takes ~15 s); they only need the database n8n start migrated.
 		await Promise.all(

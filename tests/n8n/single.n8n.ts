@@ -27,6 +27,8 @@ describe('real n8n, single process: the exported workflows (RELAXED world: 24-ho
 	beforeAll(async () => {
 		s = await startStack({
 			gateway: true,
+			// The suite watches runs finish in n8n's execution list; the product keeps no successful run.
+			keepSuccessfulExecutions: true,
 			// The approver's "hello" would otherwise be a citizen message to the complaint flow (this
 			// stack runs the gateway): the preview goes out as free text without that window here.
 			sandbox: { whatsapp: { enforceCustomerServiceWindow: false } },

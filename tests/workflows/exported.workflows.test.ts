@@ -48,6 +48,8 @@ describe('exported workflows', () => {
 			expect(wf.id).toMatch(/^[A-Za-z0-9]{16}$/);
 			expect(wf.settings?.timezone).toBe('Asia/Kolkata');
 			if (wf.id !== ERROR_WORKFLOW_ID) expect(wf.settings?.errorWorkflow).toBe(ERROR_WORKFLOW_ID);
+			// A run's data holds citizens' messages: n8n keeps failed runs only (docs/security.md, erasure).
+			expect(wf.settings).toMatchObject({ saveDataSuccessExecution: 'none', saveDataErrorExecution: 'all', saveManualExecutions: false });
 			expect(new Set(wf.nodes.map((n) => n.id)).size).toBe(wf.nodes.length);
 		});
 

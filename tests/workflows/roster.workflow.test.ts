@@ -116,4 +116,16 @@ describeEachEngine('Mitan Roster node in n8n-core', (ctx) => {
 		expect(exported.json.rows).toBe(3);
 		expect(Buffer.from(exported.binary!.data.data, 'base64').toString()).toContain('+919876500101,A,hi,Kawardha');
 	});
+
+	test('erase goes through core/erasure: the citizen is gone, and the node cannot add them back', async () => {
+		const add = { resource: 'subscriber', operation: 'upsert', phone: '9876544401', consentSource: 'camp', fields: { name: 'Lata' } };
+		expect((await h.run(wf(add), { input: [{}] })).status).toBe('success');
+		const erased = await h.run(wf({ resource: 'subscriber', operation: 'erase', phone: '9876544401' }), { input: [{}] });
+		expect(erased.status).toBe('success');
+		expect(erased.output('Roster')[0]).toMatchObject({ erased: true, receipt: { counts: { subscribers: 1 }, suppressed: 1 } });
+		expect(JSON.stringify(erased.output('Roster'))).not.toMatch(/44401|Lata/);
+		const again = await h.run(wf(add), { input: [{}] });
+		expect(again.status).toBe('error');
+		expect(again.error?.message).toMatch(/asked to be erased/);
+	});
 });

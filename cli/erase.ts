@@ -1,0 +1,37 @@
+import { MitanError } from '../core/errors';
+import type { Db } from '../core/db';
+import { eraseCitizen, type ErasureReceipt, type VacuumMode } from '../core/erasure';
+import { flag, type Args } from './args';
+
+const USAGE = 'usage: mitan erase --phone <number> | --wa-id <digits> | --user-id <BSUID> [--district 1] [--vacuum full|plain|none]';
+const MODES: VacuumMode[] = ['full', 'plain', 'none'];
+
+/** `mitan erase`: a DPDP erasure request handled at the desk, through core/erasure like every other caller. */
+export async function eraseCommand(db: Db, args: Args): Promise<ErasureReceipt> {
+	const phone = flag(args, 'phone');
+	const waId = flag(args, 'wa-id');
+	const waUserId = flag(args, 'user-id');
+	if (!phone && !waId && !waUserId) throw new MitanError('CLI_USAGE', USAGE);
+	const district = Number(flag(args, 'district') ?? 1);
+	if (!Number.isInteger(district) || district < 1)
+		throw new MitanError('CLI_USAGE', `--district: a district id, got "${flag(args, 'district')}"`);
+	const vacuum = (flag(args, 'vacuum') ?? 'full') as VacuumMode;
+	if (!MODES.includes(vacuum)) throw new MitanError('CLI_USAGE', `--vacuum: one of ${MODES.join(', ')}, got "${vacuum}"`);
+	return eraseCitizen(db, { phone, waId, waUserId, districtId: district }, { actor: 'system:cli', source: 'mitan erase' }, { vacuum });
+}
+
+/** What was cleared, in counts only (the receipt never holds the identifiers). */
+export function printErasure(r: ErasureReceipt, out: (s: string) => void): void {
+	const tables = Object.entries(r.counts).map(([t, n]) => `${t} ${n}`);
+	out(
+		r.erased
+			? `erased: ${r.subscriberIds.length} roster row(s); cleared ${tables.join(', ')}; ${r.suppressed} identifier(s) suppressed. ` +
+					`मिटाया गया; यह नंबर बिना नई सहमति के फिर नहीं जुड़ेगा।`
+			: `nothing held this citizen; ${r.suppressed} identifier(s) suppressed against re-import. कोई डेटा नहीं मिला; नंबर फिर नहीं जुड़ेगा।`,
+	);
+	if (r.vacuum)
+		out(
+			`  vacuum ${r.vacuum.mode}: ${r.vacuum.tables.join(', ')} in ${r.vacuum.seconds.toFixed(2)} s${r.vacuum.walCleared ? ', WAL switched' : ''}`,
+		);
+	for (const n of r.vacuum?.notes ?? []) out(`  note: ${n}`);
+}
