@@ -63,8 +63,17 @@ export interface MitanConfig {
 	n8nPort: number;
 	/** Days raw WhatsApp records keep what identifies a person (MITAN_RETENTION_DAYS, default 365; core/retention.ts). */
 	retentionDays: number;
+	/**
+	 * Seconds an in-doubt delivery (its sender died with the request in the air) must stay without
+	 * a status webhook before it is resent once, same day only (MITAN_IN_DOUBT_QUIET_SECONDS;
+	 * core/broadcast/settle.ts). Long enough for Meta's webhooks and their retries.
+	 */
+	inDoubtQuietSeconds: number;
 	whatsapp: WhatsAppSettings;
 }
+
+/** The quiet window's default: 15 minutes. The n8n node offers the same as its parameter's default. */
+export const DEFAULT_IN_DOUBT_QUIET_SECONDS = 900;
 
 export type MitanConfigInput = Partial<Omit<MitanConfig, 'whatsapp'>> & { whatsapp?: Partial<WhatsAppSettings> };
 
@@ -84,6 +93,12 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		const n = Number(s);
 		if (!Number.isInteger(n) || n < 0 || n > 3600)
 			throw new MitanError('CONFIG_INVALID', `MITAN_REFRESH_SECONDS: a whole number of seconds 0..3600 (0 = off), got "${s}"`);
+		return n;
+	};
+	const quietSeconds = (s: string) => {
+		const n = Number(s);
+		if (!Number.isInteger(n) || n < 0 || n > 86_400)
+			throw new MitanError('CONFIG_INVALID', `MITAN_IN_DOUBT_QUIET_SECONDS: a whole number of seconds 0..86400, got "${s}"`);
 		return n;
 	};
 	const port = pick(explicit.port, 'PORT', num) ?? 3000;
@@ -115,6 +130,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 			pick(explicit.retentionDays, 'MITAN_RETENTION_DAYS', Number) ?? DEFAULT_RETENTION_DAYS,
 			'MITAN_RETENTION_DAYS',
 		),
+		inDoubtQuietSeconds: pick(explicit.inDoubtQuietSeconds, 'MITAN_IN_DOUBT_QUIET_SECONDS', quietSeconds) ?? DEFAULT_IN_DOUBT_QUIET_SECONDS,
 		whatsapp: {
 			accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),
 			phoneNumberId: pick(w.phoneNumberId, 'WHATSAPP_PHONE_NUMBER_ID'),

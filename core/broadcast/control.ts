@@ -8,6 +8,7 @@ import type { Db } from '../db';
 import { MitanError } from '../errors';
 import * as repo from './repository';
 import type { Broadcast, BroadcastProgress } from './types';
+import { settleBroadcast } from './settle';
 import { recoverDeadWorkers } from './workers';
 
 async function mustFind(db: Db, id: number): Promise<Broadcast> {
@@ -125,29 +126,11 @@ export async function broadcastStatus(db: Db, id: number): Promise<BroadcastProg
 }
 
 /**
- * Settles in-doubt rows from status webhooks the gateway stored: a status for the same citizen
- * after the request went out, whose wamid no other delivery owns, means the message exists.
+ * Settles in-doubt rows from the status webhooks the gateway stored (settle.ts owns the rules);
+ * resends nothing: the sender does that after the quiet window. Returns the rows settled.
  */
 export async function settleInDoubt(db: Db, id: number): Promise<number> {
-	await mustFind(db, id);
-	const rows = await db.query(
-		`UPDATE deliveries d SET state = CASE WHEN x.status = 'failed' THEN 'failed' ELSE 'sent' END,
-       wamid = x.wamid, error_code = x.error_code,
-       error_class = CASE WHEN x.status = 'failed' THEN 'failed_async' ELSE NULL END,
-       sent_at = CASE WHEN x.status = 'failed' THEN d.sent_at ELSE x.occurred_at END,
-       failed_at = CASE WHEN x.status = 'failed' THEN x.occurred_at ELSE d.failed_at END
-     FROM (
-       SELECT DISTINCT ON (d2.id) d2.id, e.wamid, e.status, e.occurred_at, e.error_code
-       FROM deliveries d2
-       JOIN subscribers s ON s.id = d2.subscriber_id
-       JOIN status_events e ON (e.recipient = s.wa_id OR '+' || e.recipient = s.phone OR e.recipient = s.phone)
-       WHERE d2.broadcast_id = $1 AND d2.state = 'in_doubt'
-         AND e.occurred_at >= coalesce(d2.sending_at, d2.claimed_at) - interval '5 seconds'
-         AND NOT EXISTS (SELECT 1 FROM deliveries d3 WHERE d3.wamid = e.wamid)
-       ORDER BY d2.id, e.occurred_at, e.wamid) x
-     WHERE d.id = x.id AND d.state = 'in_doubt'
-     RETURNING d.id`,
-		[id],
-	);
-	return rows.length;
+	const b = await mustFind(db, id);
+	const r = await settleBroadcast(db, b, { quietMs: 0, resend: false });
+	return r.byStatus + r.byRecipient;
 }

@@ -24,6 +24,8 @@ export interface StatusEvent {
 	billable: boolean | null;
 	pricingModel: string | null;
 	pricingType: string | null;
+	/** biz_opaque_callback_data as the sender set it (broadcasts: the delivery, core/statuses/callback.ts). */
+	callbackData?: string | null;
 }
 
 export interface InboundMessage {
@@ -203,6 +205,7 @@ function parseStatuses(v: unknown, at: string, phoneNumberId: string, out: Parse
 			billable: pricing && typeof pricing.billable === 'boolean' ? pricing.billable : null,
 			pricingModel: pricing ? optStr(pricing.pricing_model, `${f}.pricing.pricing_model`, 40) : null,
 			pricingType: pricing ? optStr(pricing.type, `${f}.pricing.type`, 60) : null,
+			callbackData: optStr(st.biz_opaque_callback_data, `${f}.biz_opaque_callback_data`, 512),
 		});
 	});
 }

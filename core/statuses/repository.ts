@@ -45,7 +45,8 @@ const DROP_CODES = [...ROSTER_EFFECT_CODES];
  *
  * Delivery state moves forward only, by rank: sent 1 < failed 2 < delivered 3 < read 4. A late
  * "delivered" never moves a read message back; a "delivered" after "failed" wins (the message
- * did arrive). Timestamps keep the earliest value seen.
+ * did arrive). Timestamps keep the earliest value seen. Any other state ranks 0: an in-doubt
+ * delivery (its sender died with the request in the air) is settled by its first status.
  */
 const APPLY = `
 agg AS (
@@ -56,7 +57,9 @@ agg AS (
          max(CASE s.status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 END) AS rank,
          max(s.error_code) FILTER (WHERE s.status = 'failed') AS error_code,
          max(s.price_category) AS price_category,
-         bool_or(s.billable) AS billable
+         bool_or(s.billable) AS billable,
+         min(s.wamid) AS wamid,
+         min(s.occurred_at) FILTER (WHERE s.status <> 'failed') AS first_ok_at
   FROM src s WHERE s.delivery_id IS NOT NULL GROUP BY s.delivery_id
 ),
 upd AS (
@@ -67,7 +70,12 @@ upd AS (
     read_at = LEAST(d.read_at, a.read_at),
     failed_at = LEAST(d.failed_at, a.failed_at),
     error_code = coalesce(a.error_code, d.error_code),
-    error_class = CASE WHEN a.error_code IS NULL THEN d.error_class ELSE coalesce($2::jsonb ->> a.error_code::text, $3) END,
+    error_class = CASE WHEN a.error_code IS NOT NULL THEN coalesce($2::jsonb ->> a.error_code::text, $3)
+                       WHEN d.state IN ('in_doubt', 'pending') THEN NULL ELSE d.error_class END,
+    -- A delivery settled by its callback data (in doubt, or put back for its one resend) learns
+    -- its wamid and when it went out from the status itself.
+    wamid = coalesce(d.wamid, a.wamid),
+    sent_at = coalesce(d.sent_at, a.first_ok_at),
     price_category = coalesce(a.price_category, d.price_category),
     billable = coalesce(a.billable, d.billable)
   FROM agg a WHERE d.id = a.delivery_id
@@ -93,18 +101,31 @@ SELECT (SELECT count(*) FROM src)::int AS written,
 const RETURN_COLS =
 	'se.id, se.district_id, se.wamid, se.status, se.occurred_at, se.delivery_id, se.error_code, se.recipient, se.price_category, se.billable';
 
+/**
+ * When a status may be linked to the delivery its callback data names (`d`, status `e`): not while
+ * the request is still in flight (the sender records its own answer then; the status waits for
+ * the orphan pass), not to a delivery that already has another wamid (a late status of a message
+ * that was resent), and only within the district the status came in for.
+ */
+const REF_LINKABLE = (d: string, e: string) =>
+	`${d}.state <> 'in_flight' AND (${d}.wamid IS NULL OR ${d}.wamid = ${e}.wamid)
+   AND EXISTS (SELECT 1 FROM broadcasts b WHERE b.id = ${d}.broadcast_id AND b.district_id = ${e}.district_id)`;
+
 const INSERT_BATCH = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
     district_id int, wamid text, status text, occurred_at timestamptz, recipient text, error_code int, error_title text,
-    price_category text, billable boolean, pricing_model text, pricing_type text, inferred boolean)
+    price_category text, billable boolean, pricing_model text, pricing_type text, inferred boolean, delivery_ref bigint)
 ),
 src AS (
   INSERT INTO status_events AS se (district_id, wamid, status, occurred_at, recipient, delivery_id, error_code, error_title,
-                                   price_category, billable, pricing_model, pricing_type, inferred)
-  SELECT i.district_id, i.wamid, i.status, i.occurred_at, i.recipient, d.id, i.error_code, i.error_title,
-         i.price_category, i.billable, i.pricing_model, i.pricing_type, i.inferred
-  FROM input i LEFT JOIN deliveries d ON d.wamid = i.wamid
+                                   price_category, billable, pricing_model, pricing_type, inferred, delivery_ref)
+  SELECT i.district_id, i.wamid, i.status, i.occurred_at, i.recipient, coalesce(dr.id, d.id), i.error_code, i.error_title,
+         i.price_category, i.billable, i.pricing_model, i.pricing_type, i.inferred, i.delivery_ref
+  -- The exact delivery by its callback data first, else by wamid.
+  FROM input i
+  LEFT JOIN deliveries dr ON dr.id = i.delivery_ref AND ${REF_LINKABLE('dr', 'i')}
+  LEFT JOIN deliveries d ON d.wamid = i.wamid
   -- Duplicates and replays stop here. Only an inferred "delivered" is replaced, by the real one.
   ON CONFLICT (wamid, status) DO UPDATE SET
     occurred_at = EXCLUDED.occurred_at, inferred = false,
@@ -113,7 +134,8 @@ src AS (
     billable = coalesce(EXCLUDED.billable, se.billable),
     pricing_model = coalesce(EXCLUDED.pricing_model, se.pricing_model),
     pricing_type = coalesce(EXCLUDED.pricing_type, se.pricing_type),
-    delivery_id = coalesce(se.delivery_id, EXCLUDED.delivery_id)
+    delivery_id = coalesce(se.delivery_id, EXCLUDED.delivery_id),
+    delivery_ref = coalesce(se.delivery_ref, EXCLUDED.delivery_ref)
   WHERE se.inferred AND NOT EXCLUDED.inferred
   RETURNING ${RETURN_COLS}
 ),
@@ -121,15 +143,26 @@ ${APPLY}`;
 
 /**
  * Statuses can arrive before the broadcast sender has stored the wamid it got back (Meta's
- * "sent" follows the API answer within milliseconds). Such rows are stored unlinked; this pass
- * links recent ones once the delivery row knows its wamid, and applies them. Idempotent: the
- * delivery update only moves forward. The broadcast sender may call it after writing wamids.
+ * "sent" follows the API answer within milliseconds), or while the request is in flight and the
+ * sender then dies (the delivery turns in doubt). Such rows are stored unlinked; this pass links
+ * recent ones once the delivery row knows its wamid, or by their callback data once the delivery
+ * is no longer in flight, and applies them. Idempotent: the delivery update only moves forward.
+ * $5 limits it to one broadcast (the settle pass, core/broadcast/settle.ts), else all.
  */
 const LINK_ORPHANS = `
-WITH src AS (
-  UPDATE status_events se SET delivery_id = d.id
-  FROM deliveries d
-  WHERE se.delivery_id IS NULL AND se.received_at > now() - make_interval(secs => $1::int) AND d.wamid = se.wamid
+WITH m AS (
+  SELECT DISTINCT ON (x.sid) x.sid, x.did FROM (
+    SELECT se.id AS sid, d.id AS did FROM status_events se JOIN deliveries d ON d.wamid = se.wamid
+    WHERE se.delivery_id IS NULL AND se.received_at > now() - make_interval(secs => $1::int)
+      AND ($5::bigint IS NULL OR d.broadcast_id = $5)
+    UNION ALL
+    SELECT se.id, d.id FROM status_events se JOIN deliveries d ON d.id = se.delivery_ref AND ${REF_LINKABLE('d', 'se')}
+    WHERE se.delivery_id IS NULL AND se.delivery_ref IS NOT NULL AND se.received_at > now() - make_interval(secs => $1::int)
+      AND ($5::bigint IS NULL OR d.broadcast_id = $5)) x
+  ORDER BY x.sid, x.did),
+src AS (
+  UPDATE status_events se SET delivery_id = m.did
+  FROM m WHERE se.id = m.sid AND se.delivery_id IS NULL
   RETURNING ${RETURN_COLS}
 ),
 ${APPLY}`;
@@ -147,7 +180,7 @@ export async function insertStatusBatch(db: Queryable, rows: StatusRow[]): Promi
 	return outcome(r);
 }
 
-export async function linkOrphanStatuses(db: Queryable, withinSeconds = 900): Promise<BatchOutcome> {
-	const [r] = await db.query<OutcomeRow>(LINK_ORPHANS, [withinSeconds, ERROR_CLASSES, UNKNOWN_CODE_CLASS, DROP_CODES]);
+export async function linkOrphanStatuses(db: Queryable, withinSeconds = 900, broadcastId: number | null = null): Promise<BatchOutcome> {
+	const [r] = await db.query<OutcomeRow>(LINK_ORPHANS, [withinSeconds, ERROR_CLASSES, UNKNOWN_CODE_CLASS, DROP_CODES, broadcastId]);
 	return outcome(r);
 }

@@ -1,4 +1,5 @@
 import type { StatusEvent } from '../gateway/payload';
+import { deliveryIdOfCallback } from './callback';
 
 /** One status_events row as the batch statement takes it (jsonb_to_recordset column names). */
 export interface StatusRow {
@@ -14,6 +15,8 @@ export interface StatusRow {
 	pricing_model: string | null;
 	pricing_type: string | null;
 	inferred: boolean;
+	/** The delivery its biz_opaque_callback_data names (callback.ts), or null. */
+	delivery_ref?: number | null;
 }
 
 export interface RoutedStatus extends StatusEvent {
@@ -47,6 +50,7 @@ export function toStatusRows(events: RoutedStatus[]): StatusRow[] {
 			pricing_model: e.pricingModel,
 			pricing_type: e.pricingType,
 			inferred: false,
+			delivery_ref: deliveryIdOfCallback(e.callbackData),
 		};
 		put(row);
 		if (e.status === 'read') {

@@ -222,11 +222,7 @@ export class StatusBatchWriter {
 
 	/** One orphan pass now (also used by tests and by the broadcast sender after storing wamids). */
 	async linkOrphans(): Promise<BatchOutcome> {
-		const o = await this.db.transaction(async (tx) => {
-			const out = await linkOrphanStatuses(tx);
-			if (out.drops.length) await applyDrops(this.db, tx, out.drops);
-			return out;
-		});
+		const o = await linkStatuses(this.db);
 		this.counters.orphanPasses++;
 		this.counters.orphansLinked += o.written;
 		this.counters.deliveriesUpdated += o.deliveries;
@@ -244,4 +240,17 @@ export class StatusBatchWriter {
 			await Promise.all([...this.running]);
 		}
 	}
+}
+
+/**
+ * One linking pass in its own transaction, with the roster effects of the failures it applies:
+ * the gateway's orphan timer (all broadcasts, last 15 minutes) and the broadcast settle pass
+ * (one broadcast, its whole day: core/broadcast/settle.ts) both run it.
+ */
+export async function linkStatuses(db: Db, opts: { withinSeconds?: number; broadcastId?: number } = {}): Promise<BatchOutcome> {
+	return db.transaction(async (tx) => {
+		const out = await linkOrphanStatuses(tx, opts.withinSeconds, opts.broadcastId ?? null);
+		if (out.drops.length) await applyDrops(db, tx, out.drops);
+		return out;
+	});
 }

@@ -5,16 +5,21 @@
  * claimed rows return to the pool and its in-flight rows become in doubt when someone runs
  * Resume (or Start) again: running the node again IS the recovery.
  */
-import { runSender, type SenderResult } from '../../core/broadcast';
+import { runSender, type SenderOptions, type SenderResult } from '../../core/broadcast';
 import type { WhatsAppClient } from '../../core/channels/whatsapp/client';
 import type { Db } from '../../core/db';
 
 const running = new Map<number, { promise: Promise<SenderResult | undefined>; abort: AbortController }>();
 
-export function runInBackground(db: Db, client: WhatsAppClient, broadcastId: number): boolean {
+export function runInBackground(
+	db: Db,
+	client: WhatsAppClient,
+	broadcastId: number,
+	opts: Pick<SenderOptions, 'inDoubtQuietMs'> = {},
+): boolean {
 	if (running.has(broadcastId)) return false;
 	const abort = new AbortController();
-	const promise = runSender(db, client, broadcastId, { signal: abort.signal })
+	const promise = runSender(db, client, broadcastId, { ...opts, signal: abort.signal })
 		.catch(() => undefined) // the state is in the database; Status shows it, Resume continues it
 		.finally(() => {
 			running.delete(broadcastId);

@@ -68,6 +68,7 @@ export async function runSender(sharedDb: Db, client: SenderClient, broadcastId:
 		outcome,
 		...(halt?.stop ? { stop: halt.stop } : {}),
 		...loop.stats,
+		settled: loop.settled,
 		tier: plan,
 		progress: await repo.progress(db, final),
 		timing,

@@ -15,6 +15,7 @@ import type { Db } from '../../db';
 import type { Outcome } from '../outcome';
 import * as repo from '../repository';
 import { stopReason } from '../messages';
+import { settleBroadcast } from '../settle';
 import type { Broadcast } from '../types';
 import { stopWorker } from '../workers';
 import { ClaimQueue, idleWaitMs } from './claims';
@@ -42,6 +43,7 @@ export interface LoopContext {
 export class SenderLoop {
 	readonly stats: SenderStats = { requests: 0, sent: 0, failed: 0, retried: 0, inDoubt: 0, skipped: 0 };
 	readonly timing: SenderTiming = { groups: 0, markMs: 0, claimMs: 0, pacedMs: 0, fullMs: 0 };
+	readonly settled = { byStatus: 0, byRecipient: 0, resent: 0, left: 0 };
 	private readonly wake = new Wakeup();
 	private readonly halt = new HaltLatch(() => this.wake.notify());
 	private readonly claims: ClaimQueue;
@@ -70,6 +72,8 @@ export class SenderLoop {
 	/** Sends until halted, drains, and returns why it stopped; rethrows a failure after draining. */
 	async run(): Promise<Halt | null> {
 		this.heartbeat.start();
+		// A resume after a crash: statuses that came for the rows left in doubt settle them first.
+		await this.settle(false);
 		const onAbort = () => this.halt.set({ kind: 'aborted' });
 		this.ctx.signal?.addEventListener('abort', onAbort);
 		if (this.ctx.signal?.aborted) onAbort();
@@ -116,6 +120,14 @@ export class SenderLoop {
 		const { db, broadcast } = this.ctx;
 		const left = await repo.workLeft(db, broadcast.id);
 		if (left.pending === 0 && left.inFlight === 0) {
+			// Nothing else to send: nobody may be left in doubt (settle.ts). Wait for the silent
+			// rows' quiet windows, resend them once, and complete only then.
+			const st = await this.settle(true);
+			if (st.resent > 0) return 'waited';
+			if (st.waiting > 0) {
+				await this.wake.wait(Math.min((st.nextQuietEndInMs ?? 0) + 5, this.ctx.settings.heartbeatMs));
+				return 'waited';
+			}
 			await repo.completeIfDone(db, broadcast.id);
 			this.halt.set({ kind: 'completed' });
 			return 'done';
@@ -175,6 +187,18 @@ export class SenderLoop {
 			this.stats.requests++;
 			this.requests.launch(row, attempt);
 		}
+	}
+
+	/** One settle pass over the broadcast's in-doubt rows (at start: statuses only; at the end: resends too). */
+	async settle(resend: boolean): Promise<Awaited<ReturnType<typeof settleBroadcast>>> {
+		const { db, broadcast, settings } = this.ctx;
+		const st = await settleBroadcast(db, broadcast, { quietMs: settings.inDoubtQuietMs, resend });
+		this.settled.byStatus += st.byStatus;
+		this.settled.byRecipient += st.byRecipient;
+		this.settled.resent += st.resent;
+		this.settled.left = st.left + st.waiting;
+		if (st.byStatus + st.byRecipient + st.resent > 0) this.ctx.log('settle', { ...st });
+		return st;
 	}
 
 	private onAnswer(row: repo.ClaimedRow, o: Outcome): void {

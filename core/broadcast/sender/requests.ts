@@ -5,6 +5,7 @@
  */
 import type { TemplateMessage } from '../../channels/whatsapp/types';
 import { MitanError } from '../../errors';
+import { deliveryCallbackData } from '../../statuses/callback';
 import { outcomeOf, type Outcome, type RetryPolicy } from '../outcome';
 import type { ClaimedRow } from '../repository';
 import type { BroadcastTemplates } from '../types';
@@ -44,7 +45,8 @@ export class Requests {
 		const tpl = this.templates.get(row.language);
 		this.inAir++;
 		const answer: Promise<{ wamid: string } | { error: unknown }> = tpl
-			? this.client.sendTemplate(row.phone, tpl).then(
+			? // The delivery's id rides along (biz_opaque_callback_data): each status names its exact row.
+				this.client.sendTemplate(row.phone, { ...tpl, callbackData: deliveryCallbackData(row.id) }).then(
 					(r) => ({ wamid: r.wamid }),
 					(error: unknown) => ({ error }),
 				)

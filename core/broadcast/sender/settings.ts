@@ -2,6 +2,7 @@
  * The sender's tuning, derived once from the broadcast's paced rate: group size, claim batch,
  * requests in the air, and the intervals of the heartbeat and of the answer flush.
  */
+import { DEFAULT_IN_DOUBT_QUIET_SECONDS } from '../../config';
 import { DEFAULT_RETRY, type RetryPolicy } from '../outcome';
 import { groupSize } from '../pacing';
 import type { Broadcast } from '../types';
@@ -19,6 +20,8 @@ export interface SenderSettings {
 	flushMs: number;
 	progressEveryMs: number;
 	policy: RetryPolicy;
+	/** Silence before an in-doubt row is resent once (settle.ts). */
+	inDoubtQuietMs: number;
 }
 
 export const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -42,5 +45,6 @@ export function senderSettings(
 		flushMs: opts.flushMs ?? 100,
 		progressEveryMs: opts.progressEveryMs ?? 5000,
 		policy: { ...DEFAULT_RETRY, ...opts.retry, maxAttempts: b.maxAttempts },
+		inDoubtQuietMs: opts.inDoubtQuietMs ?? DEFAULT_IN_DOUBT_QUIET_SECONDS * 1000,
 	};
 }

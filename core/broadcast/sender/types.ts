@@ -22,6 +22,11 @@ export interface SenderOptions {
 	onProgress?: (p: BroadcastProgress) => void;
 	progressEveryMs?: number;
 	retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>;
+	/**
+	 * How long an in-doubt row must stay silent (no status webhook) before it is resent once
+	 * (default MITAN_IN_DOUBT_QUIET_SECONDS' default, 15 minutes; core/broadcast/settle.ts).
+	 */
+	inDoubtQuietMs?: number;
 	log?: SenderLog;
 }
 
@@ -62,6 +67,8 @@ export interface SenderTiming {
 }
 
 export interface SenderResult extends SenderStats {
+	/** In-doubt rows this run settled from statuses, and resent after their quiet window. */
+	settled: { byStatus: number; byRecipient: number; resent: number; left: number };
 	broadcastId: number;
 	workerId: string;
 	outcome: SenderOutcome;

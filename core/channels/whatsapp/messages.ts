@@ -24,6 +24,10 @@ export function templateMessage(to: string, template: TemplateMessage): Record<s
 		components.push({ type: 'header', parameters: [{ type: 'image', image: { link: template.headerImageUrl } }] });
 	if (template.bodyParams && template.bodyParams.length > 0)
 		components.push({ type: 'body', parameters: template.bodyParams.map((text) => ({ type: 'text', text: String(text) })) });
+	if (template.callbackData !== undefined && (typeof template.callbackData !== 'string' || template.callbackData.length > 512))
+		throw new MitanError('WHATSAPP_TEMPLATE_INVALID', 'template.callbackData must be text of at most 512 characters', {
+			field: 'template.callbackData',
+		});
 	return {
 		to: toWaDigits(to),
 		type: 'template',
@@ -32,6 +36,7 @@ export function templateMessage(to: string, template: TemplateMessage): Record<s
 			language: { code: template.language, policy: 'deterministic' },
 			...(components.length ? { components } : {}),
 		},
+		...(template.callbackData ? { biz_opaque_callback_data: template.callbackData } : {}),
 	};
 }
 

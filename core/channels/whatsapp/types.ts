@@ -20,6 +20,8 @@ export interface TemplateMessage {
 	language: string;
 	bodyParams?: string[];
 	headerImageUrl?: string;
+	/** biz_opaque_callback_data (≤ 512 characters): Meta echoes it in every status of the message. */
+	callbackData?: string;
 }
 
 export interface SendResult {
