@@ -51,6 +51,14 @@ export class MitanWhatsAppApi implements ICredentialType {
 			default: GRAPH_BASE_URL,
 			description: 'Graph API base URL; the Police Mitan sandbox URL for training and tests',
 		},
+		{
+			displayName: 'Use Marketing Messages API',
+			name: 'marketingMessages',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to send broadcasts (marketing templates) through Meta's Marketing Messages API, which delivers more; falls back to the normal endpoint while the business has not accepted its terms",
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -62,6 +62,13 @@ export function noSuchObject(id: string, method: 'get' | 'post'): GraphError {
 	);
 }
 
+/**
+ * The refusal of POST /marketing_messages while the business portfolio has not accepted the
+ * Marketing Messages API terms. channels.md §9.6 names no code; this one is the sandbox's
+ * model (core/channels/whatsapp/errors.ts falls back to /messages on it).
+ */
+export const MM_API_NOT_ONBOARDED_CODE = 134100;
+
 /** Titles Meta uses for the asynchronous (webhook) failures and the sync ones. */
 export const WA_TITLES: Record<number, string> = {
 	130429: 'Rate limit hit',
@@ -74,6 +81,7 @@ export const WA_TITLES: Record<number, string> = {
 	131056: '(Business Account, Consumer Account) pair rate limit hit',
 	132000: 'Number of parameters does not match the expected number of params',
 	132001: 'Template name does not exist in the translation',
+	[MM_API_NOT_ONBOARDED_CODE]: 'Marketing Messages API terms not accepted',
 };
 
 /** X API v2 problem JSON (RFC 7807 style). */

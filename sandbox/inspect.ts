@@ -48,6 +48,13 @@ function waStats(state: SandboxState): Record<string, unknown> {
 		asyncErrors: wa.asyncErrors,
 		byStatus: wa.byStatus,
 		byTemplate: wa.byTemplate,
+		// The delivery comparison: /messages against the Marketing Messages API.
+		byEndpoint: Object.fromEntries(
+			Object.entries(wa.byEndpoint).map(([k, e]) => [
+				k,
+				{ ...e, deliveredShare: e.accepted > 0 ? Math.round((e.delivered / e.accepted) * 10_000) / 10_000 : null },
+			]),
+		),
 		day: today.day,
 		messagingTier: state.config.whatsapp.messagingTier,
 		tierLimit: Number.isFinite(TIER_LIMITS[state.config.whatsapp.messagingTier]) ? TIER_LIMITS[state.config.whatsapp.messagingTier] : null,

@@ -19,6 +19,8 @@ export interface OutcomeInput {
 	/** Undefined for free-form messages. */
 	category?: TemplateCategory;
 	nowMs: number;
+	/** Sent through the Marketing Messages API (its own 131049 share). */
+	viaMarketingMessages?: boolean;
 }
 
 /** Returns the error code the message will fail with, or undefined if it will be delivered. */
@@ -35,6 +37,8 @@ export function decideFailure(state: SandboxState, m: OutcomeInput): number | un
 		if (matchesRule(pop.marketingCapped, m.waId)) return 131049;
 		const n = today.countMarketing(m.waId);
 		if (pop.marketingCapPerUserPerDay !== null && n > pop.marketingCapPerUserPerDay) return 131049;
+		const drop = m.viaMarketingMessages ? wa.marketingMessages.ecosystemDropRate : pop.ecosystemDropRate;
+		if (drop > 0 && state.prng.chance(drop)) return 131049;
 	}
 	// Only business-initiated messages (templates outside an open window) use the tier.
 	if (m.category && !windowOpen && !today.takeTierSlot(m.waId, wa.messagingTier)) return wa.messagingLimitErrorCode;

@@ -51,7 +51,7 @@ export function emitStatuses(
 	const pricing = failCode === undefined ? pricingOf(rec, windowOpen) : undefined;
 	for (const step of plan) {
 		const atMs = state.now() + (webhooks.enabled ? step.delay : 0);
-		const apply = (): void => state.wa.applyStatus(rec.wamid, step.status, new Date(atMs).toISOString(), failCode);
+		const apply = (): void => state.wa.applyStatus(rec.wamid, step.status, new Date(atMs).toISOString(), failCode, rec.endpoint);
 		if (!webhooks.enabled) {
 			apply();
 			continue;

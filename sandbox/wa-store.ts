@@ -22,12 +22,25 @@ export interface WaMessageRecord {
 	/** Text body, cut at 1,024 characters to keep the ring's size predictable. */
 	text?: string;
 	bizOpaqueCallbackData?: string;
+	/** Which endpoint took it: /messages, or the Marketing Messages API. */
+	endpoint: WaEndpoint;
 	acceptedAt: string;
 	acceptedAtMs: number;
 	day: string;
 	status: WaStatus;
 	statuses: { status: WaStatus; at: string }[];
 	errorCode?: number;
+}
+
+export type WaEndpoint = 'messages' | 'marketing_messages';
+
+/** Per endpoint: what was accepted and what became of it (the delivery comparison). */
+export interface EndpointCounts {
+	accepted: number;
+	delivered: number;
+	failed: number;
+	/** Failed with 131049 (healthy ecosystem / frequency cap). */
+	ecosystemDrops: number;
 }
 
 export interface Rejection {
@@ -64,6 +77,10 @@ export class WaStore {
 	asyncErrors: Record<string, number> = {};
 	byStatus: Record<WaStatus, number> = { accepted: 0, sent: 0, delivered: 0, read: 0, failed: 0 };
 	byTemplate: Record<string, number> = {};
+	byEndpoint: Record<WaEndpoint, EndpointCounts> = {
+		messages: { accepted: 0, delivered: 0, failed: 0, ecosystemDrops: 0 },
+		marketing_messages: { accepted: 0, delivered: 0, failed: 0, ecosystemDrops: 0 },
+	};
 
 	// Duplicate detection for the current day: recipient|template -> count (one number each).
 	private dupDay = '';
@@ -89,6 +106,7 @@ export class WaStore {
 	addAccepted(rec: WaMessageRecord): void {
 		this.accepted++;
 		this.byStatus.accepted++;
+		this.byEndpoint[rec.endpoint].accepted++;
 		if (rec.template) this.byTemplate[rec.template] = (this.byTemplate[rec.template] ?? 0) + 1;
 		const evicted = this.messages.push(rec);
 		if (evicted) this.byWamid.delete(evicted.wamid);
@@ -147,8 +165,14 @@ export class WaStore {
 	 * Applies a status that "happened" (independent of whether its webhook got through).
 	 * Counts every status event, including late ones (a read after a delivered).
 	 */
-	applyStatus(wamid: string, status: WaStatus, atIso: string, errorCode?: number): void {
+	applyStatus(wamid: string, status: WaStatus, atIso: string, errorCode?: number, endpoint?: WaEndpoint): void {
 		this.byStatus[status]++;
+		if (endpoint) {
+			const e = this.byEndpoint[endpoint];
+			if (status === 'delivered') e.delivered++;
+			if (status === 'failed') e.failed++;
+			if (status === 'failed' && errorCode === 131049) e.ecosystemDrops++;
+		}
 		if (status === 'failed' && errorCode !== undefined) {
 			this.asyncErrors[errorCode] = (this.asyncErrors[errorCode] ?? 0) + 1;
 		}

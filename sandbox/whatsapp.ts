@@ -7,7 +7,7 @@
  * 131000) comes back as a failed status webhook (see populations.ts, wa-statuses.ts).
  */
 import type { PhoneNumberConfig, TemplateConfig } from './config';
-import { GraphError, invalidParam, waError, WA_TITLES } from './errors';
+import { GraphError, invalidParam, MM_API_NOT_ONBOARDED_CODE, waError, WA_TITLES } from './errors';
 import { pickFields, requireToken, unknownEdge, type GraphHandler, type GraphRequest, type GraphResult } from './graph';
 import { decideFailure } from './populations';
 import { emitStatuses } from './wa-statuses';
@@ -157,6 +157,14 @@ function sendMessage(
 	r: GraphRequest,
 	marketingOnly: boolean,
 ): GraphResult {
+	if (marketingOnly && !state.config.whatsapp.marketingMessages.onboarded) {
+		throw waError(
+			400,
+			MM_API_NOT_ONBOARDED_CODE,
+			WA_TITLES[MM_API_NOT_ONBOARDED_CODE],
+			'The business has not accepted the Marketing Messages API for WhatsApp terms of service. Accept them in WhatsApp Manager, or send through /messages.',
+		);
+	}
 	const v = validate(state, r.params, marketingOnly);
 	const nowMs = state.now();
 	// Pair limit first, so the throughput window counts exactly the accepted messages.
@@ -195,6 +203,7 @@ function sendMessage(
 		params: v.params,
 		text: v.text,
 		bizOpaqueCallbackData: v.bizOpaque,
+		endpoint: marketingOnly ? 'marketing_messages' : 'messages',
 		acceptedAt: iso,
 		acceptedAtMs: nowMs,
 		day: state.dayOf(nowMs),
@@ -202,7 +211,7 @@ function sendMessage(
 		statuses: [{ status: 'accepted', at: iso }],
 	};
 	state.wa.addAccepted(rec);
-	const failCode = decideFailure(state, { waId: v.waId, category: v.template?.category, nowMs });
+	const failCode = decideFailure(state, { waId: v.waId, category: v.template?.category, nowMs, viaMarketingMessages: marketingOnly });
 	emitStatuses(state, webhooks, rec, failCode, windowOpen);
 	return {
 		body: {

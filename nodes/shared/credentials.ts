@@ -19,6 +19,7 @@ export function whatsAppFromCredential(c: ICredentialDataDecryptedObject): Whats
 		appSecret: str(c.appSecret),
 		graphVersion: str(c.graphVersion),
 		baseUrl: str(c.baseUrl),
+		marketingMessages: c.marketingMessages === true,
 	};
 }
 

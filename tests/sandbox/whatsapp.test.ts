@@ -165,7 +165,15 @@ describe('POST /{version}/{phone-number-id}/messages', () => {
 		expect((await sendTemplate(s.url, '919876543210', { name: 'complaint_ack' })).status).toBe(200);
 	});
 
-	test('marketing_messages accepts marketing templates only', async () => {
+	test('marketing_messages: refused until the portfolio is onboarded (134100), then marketing templates only', async () => {
+		const refused = await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/marketing_messages`, {
+			token: WA_TOKEN,
+			body: templateBody('919876543214'),
+		});
+		expect([refused.status, refused.body.error.code]).toEqual([400, 134100]);
+		expect(
+			(await call(s.url, 'PATCH', '/_sandbox/config', { body: { whatsapp: { marketingMessages: { onboarded: true } } } })).status,
+		).toBe(200);
 		const ok = await call(s.url, 'POST', `/${GRAPH_API_VERSION}/${PHONE_ID}/marketing_messages`, {
 			token: WA_TOKEN,
 			body: templateBody('919876543215'),
@@ -176,6 +184,7 @@ describe('POST /{version}/{phone-number-id}/messages', () => {
 			body: templateBody('919876543216', { name: 'complaint_ack' }),
 		});
 		expect(utility.body.error.code).toBe(100);
+		await call(s.url, 'PATCH', '/_sandbox/config', { body: { whatsapp: { marketingMessages: { onboarded: false } } } });
 	});
 
 	test('text messages are accepted synchronously (the 24 h window is checked asynchronously)', async () => {

@@ -15,7 +15,9 @@ import type { SenderClient } from './types';
 export function templatesByLanguage(templates: BroadcastTemplates): Map<string, TemplateMessage> {
 	const out = new Map<string, TemplateMessage>();
 	for (const [lang, t] of Object.entries(templates)) {
-		if (t) out.set(lang, { name: t.name, language: t.language ?? lang, bodyParams: t.params ?? [] });
+		// The daily broadcast is a MARKETING template (channels.md §1.6): the client may route it
+		// through the Marketing Messages API when the number has it on.
+		if (t) out.set(lang, { name: t.name, language: t.language ?? lang, bodyParams: t.params ?? [], marketing: true });
 	}
 	return out;
 }

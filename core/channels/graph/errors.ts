@@ -64,6 +64,7 @@ const PRODUCT_CODES: Readonly<Record<GraphProduct, Readonly<Record<number, Error
 		131047: 'fix_content', // free text outside the 24 h window: send a template instead
 		133010: 'configure', // phone number not registered on Cloud API
 		131042: 'configure', // billing / payment eligibility
+		134100: 'configure', // Marketing Messages API terms not accepted (the client falls back to /messages)
 		// The account is blocked or restricted: stop everything, a human must look.
 		131048: 'stop_campaign',
 		131031: 'stop_campaign',

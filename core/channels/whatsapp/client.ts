@@ -4,7 +4,7 @@
  * (messages.ts); this file sends them and reads Meta's answer.
  */
 import { resolveWhatsAppConfig } from './config';
-import { whatsappErrorFrom, WhatsAppApiError } from './errors';
+import { MM_API_NOT_ONBOARDED_CODE, whatsappErrorFrom, WhatsAppApiError } from './errors';
 import { templateMessage, textMessage } from './messages';
 import { limitsFromPhoneNumber, NUMBER_LIMIT_FIELDS, type NumberLimits } from './limits';
 import { createTransport, type TransportOptions } from './transport';
@@ -27,6 +27,8 @@ export interface WhatsAppClient extends WhatsAppSender {
 	readonly baseUrl: string;
 	readonly graphVersion: string;
 	readonly phoneNumberId: string;
+	/** Whether marketing templates go through the Marketing Messages API now (off after Meta said "not onboarded"). */
+	readonly marketingMessages: boolean;
 	/** GET /{version}/{phone-number-id}: what the credential test calls. */
 	getPhoneNumber(): Promise<PhoneNumberInfo>;
 	/** The number's tier, quality rating and throughput, as Meta reports them now. */
@@ -41,28 +43,48 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
 	const c = resolveWhatsAppConfig(config);
 	const transport = createTransport(c.base, c.token, options);
 	const messagesPath = `/${c.graphVersion}/${c.phoneNumberId}/messages`;
+	const marketingPath = `/${c.graphVersion}/${c.phoneNumberId}/marketing_messages`;
+	// Per number: on until Meta says the portfolio is not onboarded, then /messages for this client's life.
+	let viaMarketing = config.marketingMessages === true;
 
-	async function send(message: Record<string, unknown>): Promise<SendResult> {
-		const res = await transport.request('POST', messagesPath, { messaging_product: 'whatsapp', recipient_type: 'individual', ...message });
-		if (!ok(res.status)) throw whatsappErrorFrom(res.status, res.body, `POST ${messagesPath}`);
+	async function send(message: Record<string, unknown>, path = messagesPath): Promise<SendResult> {
+		const res = await transport.request('POST', path, { messaging_product: 'whatsapp', recipient_type: 'individual', ...message });
+		if (!ok(res.status)) throw whatsappErrorFrom(res.status, res.body, `POST ${path}`);
 		const body = res.body as { messages?: Array<{ id?: unknown }>; contacts?: Array<{ wa_id?: unknown }> } | undefined;
 		const wamid = body?.messages?.[0]?.id;
 		if (typeof wamid !== 'string' || wamid === '') {
 			// Accepted (2xx) but no id: the message may exist; the caller must treat it as in doubt.
 			throw new WhatsAppApiError(
 				{ httpStatus: res.status, metaMessage: 'response has no messages[0].id', mayHaveBeenSent: true },
-				`POST ${messagesPath}`,
+				`POST ${path}`,
 			);
 		}
 		const waId = body?.contacts?.[0]?.wa_id;
-		return { wamid, ...(typeof waId === 'string' ? { waId } : {}) };
+		return { wamid, ...(typeof waId === 'string' ? { waId } : {}), endpoint: path === marketingPath ? 'marketing_messages' : 'messages' };
+	}
+
+	/** A marketing template through the Marketing Messages API when on; a clean fall-back to /messages when Meta says not onboarded. */
+	async function sendTemplate(to: string, template: TemplateMessage): Promise<SendResult> {
+		const message = templateMessage(to, template);
+		if (!viaMarketing || !template.marketing) return send(message);
+		try {
+			return await send(message, marketingPath);
+		} catch (e) {
+			// Refused before anything was sent: the same message through /messages is not a duplicate.
+			if (!(e instanceof WhatsAppApiError) || e.metaCode !== MM_API_NOT_ONBOARDED_CODE) throw e;
+			viaMarketing = false;
+			return send(message);
+		}
 	}
 
 	return {
 		baseUrl: c.baseUrl,
 		graphVersion: c.graphVersion,
 		phoneNumberId: c.phoneNumberId,
-		sendTemplate: async (to: string, template: TemplateMessage) => send(templateMessage(to, template)),
+		get marketingMessages() {
+			return viaMarketing;
+		},
+		sendTemplate,
 		sendText: async (to: string, body: string, opts: { previewUrl?: boolean } = {}) => send(textMessage(to, body, opts)),
 		async getPhoneNumber(): Promise<PhoneNumberInfo> {
 			const path = `/${c.graphVersion}/${c.phoneNumberId}`;

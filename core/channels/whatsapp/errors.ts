@@ -28,6 +28,13 @@ export function rosterEffectOf(code: number | null | undefined): RosterEffect | 
 /** The codes with a roster effect, for SQL that picks them out of a batch. */
 export const ROSTER_EFFECT_CODES: readonly number[] = Object.freeze(Object.keys(ROSTER_EFFECTS).map(Number));
 
+/**
+ * POST /marketing_messages refused because the business portfolio has not accepted the
+ * Marketing Messages API terms (channels.md §9.6 names no code: the sandbox's model, to check
+ * against Meta's answer on the first live number). The client then sends through /messages.
+ */
+export const MM_API_NOT_ONBOARDED_CODE = 134100;
+
 /** The wait Meta asks for between two messages to the same citizen (pair rate limit). */
 export const PAIR_RATE_WAIT_MS = 6_000;
 

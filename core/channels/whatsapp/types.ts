@@ -12,6 +12,12 @@ export interface WhatsAppConfig {
 	graphVersion?: string;
 	/** Defaults to GRAPH_BASE_URL; point it at the sandbox for training and tests. */
 	baseUrl?: string;
+	/**
+	 * Send marketing templates through Meta's Marketing Messages API (POST /marketing_messages,
+	 * higher delivery), falling back to /messages while the portfolio is not onboarded. Per number
+	 * (the credential's "Use Marketing Messages API"); default off.
+	 */
+	marketingMessages?: boolean;
 }
 
 export interface TemplateMessage {
@@ -22,11 +28,15 @@ export interface TemplateMessage {
 	headerImageUrl?: string;
 	/** biz_opaque_callback_data (≤ 512 characters): Meta echoes it in every status of the message. */
 	callbackData?: string;
+	/** A MARKETING-category template: may go through the Marketing Messages API (WhatsAppConfig.marketingMessages). */
+	marketing?: boolean;
 }
 
 export interface SendResult {
 	wamid: string;
 	waId?: string;
+	/** The endpoint that took it: /messages, or the Marketing Messages API. */
+	endpoint?: 'messages' | 'marketing_messages';
 }
 
 export interface WhatsAppSender {
