@@ -46,7 +46,11 @@ export async function startBroadcast(db: Db, id: number, actor = 'system:broadca
 }
 
 export interface ResumeOptions {
-	/** Resend to citizens in doubt (their request was in the air when a sender died). Default: no. */
+	/**
+	 * Resend to citizens in doubt now, without waiting for their quiet window (their request was in
+	 * the air when a sender died). Default: no; the sender settles them itself (settle.ts). Counts
+	 * as their one resend.
+	 */
 	resendInDoubt?: boolean;
 	actor?: string;
 	deadAfterMs?: number;
@@ -64,7 +68,8 @@ export async function resumeBroadcast(
 	let resent = 0;
 	if (opts.resendInDoubt) {
 		const rows = await db.query(
-			`UPDATE deliveries SET state = 'pending', claimed_by = NULL, next_attempt_at = NULL, error_class = 'resend_in_doubt'
+			`UPDATE deliveries SET state = 'pending', claimed_by = NULL, next_attempt_at = NULL, error_class = 'resend_in_doubt',
+              doubt_resent_at = now()
        WHERE broadcast_id = $1 AND state = 'in_doubt' RETURNING id`,
 			[id],
 		);
