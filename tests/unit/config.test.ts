@@ -32,3 +32,11 @@ test('a bad port in the environment is refused, naming it', () => {
 	expect(() => resolveConfig({}, { SANDBOX_PORT: 'x' })).toThrow(/port number: x/);
 	expect(() => resolveConfig({}, { SANDBOX_PORT: '70000' })).toThrow(/port number: 70000/);
 });
+
+test("the in-doubt quiet window: 15 minutes by default, the environment's whole seconds, anything else refused naming it", () => {
+	expect(resolveConfig({}, {}).inDoubtQuietSeconds).toBe(900);
+	expect(resolveConfig({}, { MITAN_IN_DOUBT_QUIET_SECONDS: '120' }).inDoubtQuietSeconds).toBe(120);
+	expect(resolveConfig({ inDoubtQuietSeconds: 60 }, { MITAN_IN_DOUBT_QUIET_SECONDS: '120' }).inDoubtQuietSeconds).toBe(60);
+	for (const bad of ['x', '-1', '1.5', '86401'])
+		expect(() => resolveConfig({}, { MITAN_IN_DOUBT_QUIET_SECONDS: bad })).toThrow(/MITAN_IN_DOUBT_QUIET_SECONDS/);
+});

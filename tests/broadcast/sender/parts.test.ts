@@ -108,8 +108,8 @@ test('idleWaitMs: until the next retry is due (bounded by the heartbeat), else h
 	expect(idleWaitMs({ pending: 3, inFlight: 0, claimable: 0, nextDueInMs: null }, 1000)).toBe(500);
 });
 
-test('templatesByLanguage: the language defaults to the subscriber language, parameters to none', () => {
+test('templatesByLanguage: the language defaults to the subscriber language, parameters to none; a broadcast is a marketing template', () => {
 	const m = templatesByLanguage({ hi: { name: 'daily_awareness', params: ['x'] }, en: { name: 'daily_awareness', language: 'en_US' } });
-	expect(m.get('hi')).toEqual({ name: 'daily_awareness', language: 'hi', bodyParams: ['x'] });
-	expect(m.get('en')).toEqual({ name: 'daily_awareness', language: 'en_US', bodyParams: [] });
+	expect(m.get('hi')).toEqual({ name: 'daily_awareness', language: 'hi', bodyParams: ['x'], marketing: true });
+	expect(m.get('en')).toEqual({ name: 'daily_awareness', language: 'en_US', bodyParams: [], marketing: true });
 });
