@@ -136,7 +136,16 @@ describe('Mitan WhatsApp credential', () => {
 	test('fields, defaults and Bearer authentication', () => {
 		const c = new MitanWhatsAppApi();
 		expect(c.name).toBe('mitanWhatsAppApi');
-		expect(c.properties.map((p) => p.name)).toEqual(['accessToken', 'phoneNumberId', 'wabaId', 'appSecret', 'graphVersion', 'baseUrl']);
+		expect(c.properties.map((p) => p.name)).toEqual([
+			'accessToken',
+			'phoneNumberId',
+			'wabaId',
+			'appSecret',
+			'graphVersion',
+			'baseUrl',
+			'marketingMessages',
+		]);
+		expect(c.properties.find((p) => p.name === 'marketingMessages')!.default).toBe(false);
 		expect(c.properties.find((p) => p.name === 'graphVersion')!.default).toBe(GRAPH_API_VERSION);
 		expect(c.properties.find((p) => p.name === 'baseUrl')!.default).toBe(GRAPH_BASE_URL);
 		expect(c.properties.filter((p) => p.typeOptions?.password).map((p) => p.name)).toEqual(['accessToken', 'appSecret']);
