@@ -128,6 +128,8 @@ export const ERROR_CODES = {
 	CURSOR_INVALID: { action: 'fix_input' },
 	SUBSCRIBER_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
 	SUBSCRIBER_ERASED: { action: 'fix_input' },
+	// A business-scoped user id (BSUID) not in Meta's shape (core/phone.ts isUserId).
+	USER_ID_INVALID: { action: 'fix_input' },
 	IMPORT_NO_FILE: { action: 'fix_input' },
 	IMPORT_EMPTY: { action: 'fix_input' },
 	IMPORT_NO_ROWS: { action: 'fix_input' },

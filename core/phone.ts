@@ -6,7 +6,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  *   everything else rejected with a reason a cyber cell clerk can act on (normalisePhone);
  * - a WhatsApp id (wa_id: digits, country code first, no plus) → E.164 (e164FromWaId, phoneFromWaId);
  * - E.164 → the digits WhatsApp's `to` takes (waDigits), and the shape of E.164 itself (isE164);
- * - masking for logs and screens (maskPhone);
+ * - masking for logs and screens (maskPhone; a business-scoped user id is masked the same way, maskUserId);
+ * - the shape of Meta's business-scoped user id (BSUID, isUserId), the other identifier a citizen may have;
  * - the placeholder staff numbers of the exported workflows (isPlaceholderPhone, normaliseStaffPhone).
  */
 export type PhoneRejection = 'empty' | 'two_numbers' | 'not_a_number' | 'too_short' | 'too_long' | 'foreign' | 'landline' | 'invalid';
@@ -126,9 +127,29 @@ export function waDigits(to: string): string | null {
 	return isE164('+' + digits) ? digits : null;
 }
 
-/** +919876543210 → +91 98XXXXX210: enough to recognise, not enough to misuse. */
+/**
+ * Meta's business-scoped user id (since April 2026): a two-letter country code, a dot, up to 128
+ * letters and digits (IN.1502576394655843); a parent id across portfolios adds ENT (IN.ENT.…).
+ * The database holds the same rule (migration 102).
+ */
+const USER_ID = /^[A-Z]{2}\.([A-Z]{3}\.)?[A-Za-z0-9]{1,128}$/;
+
+export function isUserId(s: unknown): boolean {
+	return typeof s === 'string' && USER_ID.test(s);
+}
+
+/** IN.1502576394655843 → IN.15XXXXXXXXXXX843: an identifier like a phone, masked like one. */
+export function maskUserId(userId: string | null | undefined): string {
+	if (!userId) return '—';
+	const m = /^([A-Z]{2}\.(?:[A-Z]{3}\.)?)(.*)$/.exec(userId);
+	const [prefix, rest] = m ? [m[1], m[2]] : ['', userId];
+	return rest.length > 6 ? prefix + rest.slice(0, 2) + 'X'.repeat(rest.length - 5) + rest.slice(-3) : prefix + 'XXX';
+}
+
+/** +919876543210 → +91 98XXXXX210: enough to recognise, not enough to misuse. A BSUID is masked as one. */
 export function maskPhone(e164: string | null | undefined): string {
 	if (!e164) return '—';
+	if (isUserId(e164)) return maskUserId(e164);
 	const m = /^\+91(\d{2})(\d{5})(\d{3})$/.exec(e164);
 	if (m) return `+91 ${m[1]}XXXXX${m[3]}`;
 	return e164.length > 6 ? e164.slice(0, 4) + 'X'.repeat(e164.length - 7) + e164.slice(-3) : 'XXX';

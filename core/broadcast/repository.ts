@@ -2,6 +2,7 @@
  * Every SQL statement of the broadcast: creation snapshot, claiming, marking in flight,
  * recording outcomes, completion and progress. Bulk writes pass one JSON parameter.
  */
+import { sendAddress } from '../identity';
 import type { Queryable, Row } from '../db';
 import type { Broadcast, BroadcastProgress, BroadcastSegment, BroadcastStatus, BroadcastTemplates } from './types';
 import { MitanError } from '../errors';
@@ -39,9 +40,9 @@ export function toBroadcast(r: Row): Broadcast {
 
 /**
  * Who may be sent a broadcast message now (subscribers aliased s): an active citizen with a
- * number. Checked at the snapshot and again just before each group leaves (a STOP since wins).
+ * number or a BSUID (sent with `recipient`, core/identity.ts sendAddress). Checked at the snapshot and again just before each group leaves (a STOP since wins).
  */
-const SENDABLE = `s.status = 'active' AND s.phone IS NOT NULL`;
+const SENDABLE = `s.status = 'active' AND (s.phone IS NOT NULL OR s.wa_user_id IS NOT NULL)`;
 
 export async function findBroadcast(db: Queryable, id: number): Promise<Broadcast | undefined> {
 	const [r] = await db.query(`SELECT ${COLS} FROM broadcasts WHERE id = $1`, [id]);
@@ -176,6 +177,8 @@ export interface ClaimedRow {
 	subscriberId: number;
 	language: string;
 	phone: string;
+	/** Where the message goes: the number, else the BSUID (the request builder picks `to` / `recipient`). */
+	address: string;
 	/** Place in the fair order (the citizen not reached for longest first). */
 	rank: number;
 }
@@ -192,7 +195,7 @@ export async function claim(db: Queryable, broadcastId: number, workerId: string
      UPDATE deliveries d SET claimed_by = $2, claimed_at = now()
      FROM c, subscribers s
      WHERE d.id = c.id AND s.id = d.subscriber_id
-     RETURNING d.id, d.subscriber_id, d.language, coalesce(s.phone, '') AS phone, d.fair_rank`,
+     RETURNING d.id, d.subscriber_id, d.language, coalesce(s.phone, '') AS phone, s.wa_user_id, d.fair_rank`,
 		[broadcastId, workerId, limit],
 	);
 	return rows
@@ -201,6 +204,7 @@ export async function claim(db: Queryable, broadcastId: number, workerId: string
 			subscriberId: Number(r.subscriber_id),
 			language: String(r.language),
 			phone: String(r.phone),
+			address: sendAddress({ phone: r.phone as string, waUserId: r.wa_user_id as string | null }) ?? '',
 			rank: Number(r.fair_rank),
 		}))
 		.sort((a, b) => a.rank - b.rank || a.id - b.id);

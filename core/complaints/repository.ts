@@ -35,10 +35,12 @@ export interface Complaint {
 	repliedAt: Date | null;
 	/** Where replies go: the first message's sender, else the subscriber's number. */
 	citizenPhone: string | null;
+	/** The citizen's BSUID (the first message's, else the subscriber's): where replies go when there is no number. */
+	citizenUserId: string | null;
 }
 
 const SELECT = `
-  SELECT c.*, coalesce(im.from_phone, s.phone) AS citizen_phone
+  SELECT c.*, coalesce(im.from_phone, s.phone) AS citizen_phone, coalesce(im.from_user_id, s.wa_user_id) AS citizen_user_id
   FROM complaints c
   LEFT JOIN inbound_messages im ON im.id = c.inbound_message_id
   LEFT JOIN subscribers s ON s.id = c.subscriber_id`;
@@ -75,6 +77,7 @@ export function toComplaint(r: Row): Complaint {
 		replyWamid: (r.reply_wamid as string | null) ?? null,
 		repliedAt: d(r.replied_at),
 		citizenPhone: (r.citizen_phone as string | null) ?? null,
+		citizenUserId: (r.citizen_user_id as string | null) ?? null,
 	};
 }
 
@@ -118,6 +121,7 @@ export interface InboundRef {
 	id: number;
 	districtId: number;
 	fromPhone: string | null;
+	fromUserId: string | null;
 	body: string | null;
 	subscriberId: number | null;
 	receivedAt: Date;
@@ -126,8 +130,8 @@ export interface InboundRef {
 export async function findInbound(db: Queryable, by: { id?: number; wamid?: string }): Promise<InboundRef | undefined> {
 	const [r] = await db.query(
 		by.id !== undefined
-			? 'SELECT id, district_id, from_phone, body, subscriber_id, received_at FROM inbound_messages WHERE id = $1'
-			: 'SELECT id, district_id, from_phone, body, subscriber_id, received_at FROM inbound_messages WHERE wamid = $1',
+			? 'SELECT id, district_id, from_phone, from_user_id, body, subscriber_id, received_at FROM inbound_messages WHERE id = $1'
+			: 'SELECT id, district_id, from_phone, from_user_id, body, subscriber_id, received_at FROM inbound_messages WHERE wamid = $1',
 		[by.id ?? by.wamid],
 	);
 	if (!r) return undefined;
@@ -135,6 +139,7 @@ export async function findInbound(db: Queryable, by: { id?: number; wamid?: stri
 		id: Number(r.id),
 		districtId: Number(r.district_id),
 		fromPhone: (r.from_phone as string | null) ?? null,
+		fromUserId: (r.from_user_id as string | null) ?? null,
 		body: (r.body as string | null) ?? null,
 		subscriberId: r.subscriber_id === null ? null : Number(r.subscriber_id),
 		receivedAt: new Date(r.received_at as string),
@@ -143,14 +148,17 @@ export async function findInbound(db: Queryable, by: { id?: number; wamid?: stri
 
 export async function findSubscriber(
 	db: Queryable,
-	by: { districtId: number; id?: number | null; phone?: string | null },
-): Promise<{ id: number; language: 'hi' | 'en'; policeStation: string | null; phone: string | null } | undefined> {
-	if (by.id == null && !by.phone) return undefined;
+	by: { districtId: number; id?: number | null; phone?: string | null; userId?: string | null },
+): Promise<{ id: number; language: 'hi' | 'en'; policeStation: string | null; phone: string | null; waUserId: string | null } | undefined> {
+	if (by.id == null && !by.phone && !by.userId) return undefined;
+	const cols = 'id, language, police_station, phone, wa_user_id';
 	const [r] = await db.query(
 		by.id != null
-			? 'SELECT id, language, police_station, phone FROM subscribers WHERE id = $1'
-			: 'SELECT id, language, police_station, phone FROM subscribers WHERE district_id = $2 AND phone = $1',
-		by.id != null ? [by.id] : [by.phone, by.districtId],
+			? `SELECT ${cols} FROM subscribers WHERE id = $1`
+			: by.phone
+				? `SELECT ${cols} FROM subscribers WHERE district_id = $2 AND phone = $1`
+				: `SELECT ${cols} FROM subscribers WHERE district_id = $2 AND wa_user_id = $1`,
+		by.id != null ? [by.id] : [by.phone ?? by.userId, by.districtId],
 	);
 	return r
 		? {
@@ -158,6 +166,7 @@ export async function findSubscriber(
 				language: r.language as 'hi' | 'en',
 				policeStation: (r.police_station as string | null) ?? null,
 				phone: (r.phone as string | null) ?? null,
+				waUserId: (r.wa_user_id as string | null) ?? null,
 			}
 		: undefined;
 }

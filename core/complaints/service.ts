@@ -1,11 +1,11 @@
-import { createHash } from 'crypto';
 import { audit } from '../audit';
 import { WHATSAPP_LIMITS } from '../channels/whatsapp/text';
 import type { WhatsAppSender } from '../channels/whatsapp/types';
 import { looksLikeFormula } from '../csv';
 import type { Db, Queryable } from '../db';
 import { MitanError } from '../errors';
-import { maskPhone, normalisePhone } from '../phone';
+import { citizenHash as identityHash } from '../identity';
+import { isUserId, maskPhone, normalisePhone } from '../phone';
 import { isComplaintCategory, isSensitiveCategory, type ComplaintCategory } from './categories';
 import { classify, type Classification } from './classify';
 import { nextReference } from './reference';
@@ -24,6 +24,8 @@ export interface IntakeInput {
 	/** The message text; defaults to the stored inbound message's body. */
 	body?: string | null;
 	fromPhone?: string | null;
+	/** The citizen's BSUID when Meta withheld the number (defaults to the inbound message's). */
+	fromUserId?: string | null;
 	inboundMessageId?: number | null;
 	wamid?: string | null;
 	subscriberId?: number | null;
@@ -51,8 +53,9 @@ export const DEFAULT_FOLLOW_UP_MINUTES = 120;
 /** A citizen's message is WhatsApp text: WhatsApp's own limit. */
 const MAX_BODY = WHATSAPP_LIMITS.freeText;
 
+/** sha256 of a citizen's number (core/identity.ts owns the rule: the BSUID's when there is no number). */
 export function citizenHash(e164: string): string {
-	return createHash('sha256').update(e164).digest('hex');
+	return identityHash(e164) as string;
 }
 
 const bad = (field: string, message: string) => new MitanError('COMPLAINT_BAD_INPUT', message, { field });
@@ -112,11 +115,17 @@ export class ComplaintService {
 				if (!p.ok) throw bad('fromPhone', `phone "${rawPhone}": ${p.message}`);
 				phone = p.e164;
 			}
-			const sub = await repo.findSubscriber(tx, { districtId, id: input.subscriberId ?? inbound?.subscriberId ?? null, phone });
+			let userId = input.fromUserId ?? inbound?.fromUserId ?? null;
+			if (userId && !isUserId(userId)) throw bad('fromUserId', `fromUserId "${userId.slice(0, 40)}" is not a WhatsApp user id (IN.1502…)`);
+			const sub = await repo.findSubscriber(tx, { districtId, id: input.subscriberId ?? inbound?.subscriberId ?? null, phone, userId });
 			if (input.subscriberId != null && !sub) throw bad('subscriberId', `no subscriber with id ${input.subscriberId}`);
 			phone ??= sub?.phone ?? null;
+			userId ??= sub?.waUserId ?? null;
 			const at = receivedAt ?? inbound?.receivedAt ?? new Date();
-			const hash = phone ? citizenHash(phone) : null;
+			// One hash per citizen: the number's, else the BSUID's (core/identity.ts relinks on both).
+			const hash = identityHash({ phone, userId });
+			/** Where the reply goes: the number, else the BSUID (sent as `recipient`). */
+			const address = phone ?? userId;
 			const cls = classify(body);
 
 			// Follow-up: one open complaint per citizen at a time; the advisory lock makes two
@@ -124,7 +133,7 @@ export class ComplaintService {
 			if (hash && window > 0) {
 				await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`complaint:${hash}`]);
 				const open = await repo.findOpenForCitizen(tx, districtId, hash, new Date(at.getTime() - window * 60_000));
-				if (open) return this.attach(tx, open, body, cls, inbound?.id ?? null, at, by, phone);
+				if (open) return this.attach(tx, open, body, cls, inbound?.id ?? null, at, by, address);
 			}
 
 			const category = (input.category && isComplaintCategory(input.category) ? input.category : cls.category) as ComplaintCategory;
@@ -159,9 +168,9 @@ export class ComplaintService {
 				action: 'complaint.created',
 				entity: 'complaint',
 				entityId: ref,
-				details: { category, moneyLoss: cls.moneyLoss, phone: maskPhone(phone), sensitive },
+				details: { category, moneyLoss: cls.moneyLoss, phone: maskPhone(address), sensitive },
 			});
-			return this.result('created', (await repo.findById(tx, id))!, cls, false, true, phone);
+			return this.result('created', (await repo.findById(tx, id))!, cls, false, true, address);
 		});
 	}
 
@@ -236,7 +245,7 @@ export class ComplaintService {
 			outcome,
 			complaint: c,
 			classification: { ...cls, matched: c.sensitive ? null : cls.matched },
-			reply: { to: c.citizenPhone ?? phone, language: c.language, text },
+			reply: { to: c.citizenPhone ?? c.citizenUserId ?? phone, language: c.language, text },
 			replyNeeded: fresh || (!followUp && c.repliedAt === null),
 		};
 	}
@@ -248,7 +257,7 @@ export class ComplaintService {
 	 */
 	async sendReply(sender: WhatsAppSender, r: IntakeResult, by: Actor): Promise<{ wamid: string; complaint: Complaint }> {
 		if (!r.reply.to)
-			throw new MitanError('COMPLAINT_NO_PHONE', `complaint ${r.complaint.ref} has no phone number to reply to`, {
+			throw new MitanError('COMPLAINT_NO_PHONE', `complaint ${r.complaint.ref} has no phone number or WhatsApp user id to reply to`, {
 				field: 'fromPhone',
 			});
 		const sent = await sender.sendText(r.reply.to, r.reply.text);
@@ -323,7 +332,7 @@ export class ComplaintService {
 	async get(ref: string, viewer: Role | Viewer): Promise<Complaint | undefined> {
 		const c = await repo.findByRef(this.db, ref);
 		if (!c || !canSee(viewer, c)) return undefined;
-		return { ...c, citizenPhone: showPhone(viewer, c.citizenPhone) };
+		return { ...c, citizenPhone: showPhone(viewer, c.citizenPhone), citizenUserId: showPhone(viewer, c.citizenUserId) };
 	}
 
 	async list(
@@ -347,6 +356,6 @@ export class ComplaintService {
 			afterId: filter.afterId,
 			limit,
 		});
-		return rows.map((c) => ({ ...c, citizenPhone: showPhone(viewer, c.citizenPhone) }));
+		return rows.map((c) => ({ ...c, citizenPhone: showPhone(viewer, c.citizenPhone), citizenUserId: showPhone(viewer, c.citizenUserId) }));
 	}
 }

@@ -177,7 +177,8 @@ export async function recentComplaints(db: Queryable, scope: Scope, viewer: View
 		summary: string | null;
 		phone: string | null;
 	}>(
-		`SELECT c.ref, c.created_at, c.category, c.category_override, c.police_station, c.status, c.sensitive, c.money_loss, c.summary, s.phone
+		`SELECT c.ref, c.created_at, c.category, c.category_override, c.police_station, c.status, c.sensitive, c.money_loss, c.summary,
+              coalesce(s.phone, s.wa_user_id) AS phone
        FROM complaints c LEFT JOIN subscribers s ON s.id = c.subscriber_id
       WHERE ($1::int IS NULL OR c.district_id = $1) AND ($3::boolean OR NOT c.sensitive)
       ORDER BY c.created_at DESC LIMIT $2`,
@@ -195,6 +196,7 @@ export async function recentComplaints(db: Queryable, scope: Scope, viewer: View
 			sensitive: r.sensitive,
 			moneyLoss: r.money_loss,
 			summary: r.summary,
+			// The number, else the BSUID: either masked the same way (core/phone.ts).
 			phone: maskPhone(r.phone),
 		}));
 }

@@ -1,6 +1,7 @@
 import { limitsFromQualityUpdate, type NumberLimits } from '../channels/whatsapp/limits';
 import { WHATSAPP_LIMITS } from '../channels/whatsapp/text';
 import { MitanError } from '../errors';
+import { isUserId } from '../phone';
 
 /**
  * Meta's webhook envelope → typed events. The whole body is checked before anything is
@@ -17,7 +18,10 @@ export interface StatusEvent {
 	wamid: string;
 	status: TrackedStatus;
 	occurredAt: string; // ISO
+	/** wa_id digits; Meta omits them for a citizen with a username (and often on failed statuses). */
 	recipient: string | null;
+	/** The citizen's business-scoped user id (recipient_user_id), when Meta sends it. */
+	recipientUserId: string | null;
 	errorCode: number | null;
 	errorTitle: string | null;
 	priceCategory: string | null;
@@ -31,8 +35,12 @@ export interface StatusEvent {
 export interface InboundMessage {
 	phoneNumberId: string;
 	wamid: string;
-	/** wa_id digits as Meta sends them (no '+'). */
-	from: string;
+	/** wa_id digits as Meta sends them (no '+'); null when Meta withheld the number (a username, no message in 30 days). */
+	from: string | null;
+	/** messages[].from_user_id / contacts[].user_id: the BSUID (at least one of from, fromUserId is there). */
+	fromUserId?: string | null;
+	/** contacts[].profile.username: display only. */
+	username?: string | null;
 	type: string;
 	/** The words a citizen wrote: text body, button / list title, media caption. */
 	body: string | null;
@@ -43,7 +51,9 @@ export interface InboundMessage {
 
 export interface PreferenceEvent {
 	phoneNumberId: string;
-	waId: string;
+	/** wa_id digits, or null when only the BSUID is given. */
+	waId: string | null;
+	userId: string | null;
 	value: 'stop' | 'resume';
 	category: string | null;
 	occurredAt: string;
@@ -59,9 +69,20 @@ export interface QualityUpdateEvent {
 	occurredAt: string | null;
 }
 
+/** A system message `user_changed_user_id`: the citizen's BSUID changed (Meta names the old one). */
+export interface UserIdChange {
+	phoneNumberId: string;
+	previousUserId: string;
+	userId: string;
+	/** wa_id digits when Meta still shares the number. */
+	waId: string | null;
+	occurredAt: string;
+}
+
 export interface ParsedWebhook {
 	statuses: StatusEvent[];
 	messages: InboundMessage[];
+	userIdChanges: UserIdChange[];
 	preferences: PreferenceEvent[];
 	qualityUpdates: QualityUpdateEvent[];
 	/** reason → count of parts deliberately not processed. */
@@ -114,6 +135,16 @@ function digits(v: unknown, field: string): string {
 	return s;
 }
 
+/** A business-scoped user id (IN.1502…), as core/phone.ts defines its shape. */
+function userId(v: unknown, field: string): string {
+	const s = str(v, field, 140);
+	if (!isUserId(s)) throw bad(field, 'must be a WhatsApp user id (two capital letters, a dot, letters and digits)');
+	return s;
+}
+
+const optUserId = (v: unknown, field: string): string | null => (v === undefined || v === null ? null : userId(v, field));
+const optDigits = (v: unknown, field: string): string | null => (v === undefined || v === null ? null : digits(v, field));
+
 function bump(ignored: Record<string, number>, reason: string, n = 1): void {
 	ignored[reason] = (ignored[reason] ?? 0) + n;
 }
@@ -127,7 +158,7 @@ export function parseWebhookJson(raw: Buffer): unknown {
 }
 
 export function parseWebhook(body: unknown): ParsedWebhook {
-	const out: ParsedWebhook = { statuses: [], messages: [], preferences: [], qualityUpdates: [], ignored: {} };
+	const out: ParsedWebhook = { statuses: [], messages: [], userIdChanges: [], preferences: [], qualityUpdates: [], ignored: {} };
 	const root = obj(body, 'body');
 	if (root.object !== 'whatsapp_business_account') {
 		bump(out.ignored, `object:${typeof root.object === 'string' ? root.object.slice(0, 40) : 'missing'}`);
@@ -198,7 +229,8 @@ function parseStatuses(v: unknown, at: string, phoneNumberId: string, out: Parse
 			wamid,
 			status: status as TrackedStatus,
 			occurredAt,
-			recipient: st.recipient_id === undefined ? null : digits(st.recipient_id, `${f}.recipient_id`),
+			recipient: optDigits(st.recipient_id, `${f}.recipient_id`),
+			recipientUserId: optUserId(st.recipient_user_id, `${f}.recipient_user_id`),
 			errorCode,
 			errorTitle,
 			priceCategory: pricing ? optStr(pricing.category, `${f}.pricing.category`, 40) : null,
@@ -236,31 +268,64 @@ function bodyOf(m: Obj): string | null {
 }
 
 function parseMessages(value: Obj, at: string, phoneNumberId: string, out: ParsedWebhook): void {
-	const names = new Map<string, string>();
+	// Each contact is named by wa_id, user_id or both; a message finds its contact by either.
+	const contacts = new Map<string, { name: string | null; username: string | null; userId: string | null }>();
 	if (value.contacts !== undefined) {
 		arr(value.contacts, `${at}.contacts`).forEach((c, i) => {
-			const contact = obj(c, `${at}.contacts[${i}]`);
-			const name = isObj(contact.profile) && typeof contact.profile.name === 'string' ? contact.profile.name : null;
-			if (typeof contact.wa_id === 'string' && name) names.set(contact.wa_id, name.slice(0, 200));
+			const f = `${at}.contacts[${i}]`;
+			const contact = obj(c, f);
+			const profile = isObj(contact.profile) ? contact.profile : {};
+			const info = {
+				name: typeof profile.name === 'string' && profile.name ? profile.name.slice(0, 200) : null,
+				username: typeof profile.username === 'string' && profile.username ? profile.username.slice(0, 100) : null,
+				userId: optUserId(contact.user_id, `${f}.user_id`),
+			};
+			if (typeof contact.wa_id === 'string') contacts.set(contact.wa_id, info);
+			if (info.userId) contacts.set(info.userId, info);
 		});
 	}
 	arr(value.messages, `${at}.messages`).forEach((x, i) => {
 		const f = `${at}.messages[${i}]`;
 		const m = obj(x, f);
-		const from = digits(m.from, `${f}.from`);
+		const from = optDigits(m.from, `${f}.from`);
 		const type = str(m.type, `${f}.type`, 40);
+		let fromUserId = optUserId(m.from_user_id, `${f}.from_user_id`);
+		const contact = (from ? contacts.get(from) : undefined) ?? (fromUserId ? contacts.get(fromUserId) : undefined);
+		fromUserId ??= contact?.userId ?? null;
+		if (type === 'system' && parseSystem(m, f, phoneNumberId, from, out)) return;
+		if (!from && !fromUserId) throw bad(`${f}.from`, 'must be a phone number in digits (or from_user_id a WhatsApp user id)');
 		if (type === 'text' && !(isObj(m.text) && typeof m.text.body === 'string')) throw bad(`${f}.text.body`, 'must be a string');
 		out.messages.push({
 			phoneNumberId,
 			wamid: str(m.id, `${f}.id`),
 			from,
+			fromUserId,
+			username: contact?.username ?? null,
 			type,
 			body: bodyOf(m),
 			sentAt: m.timestamp === undefined ? null : unixTime(m.timestamp, `${f}.timestamp`),
-			contactName: names.get(from) ?? null,
+			contactName: contact?.name ?? null,
 			raw: m,
 		});
 	});
+}
+
+/**
+ * System messages about the citizen's identity. `user_changed_user_id` (Meta's form of the
+ * BSUID change since Aug 2026) is an identity event, not a message: true when handled here.
+ * Others (user_changed_number) stay messages for the queue, as before.
+ */
+function parseSystem(m: Obj, f: string, phoneNumberId: string, from: string | null, out: ParsedWebhook): boolean {
+	const sys = obj(m.system, `${f}.system`);
+	if (sys.type !== 'user_changed_user_id') return false;
+	out.userIdChanges.push({
+		phoneNumberId,
+		previousUserId: userId(sys.previous_user_id, `${f}.system.previous_user_id`),
+		userId: userId(sys.user_id ?? m.from_user_id, `${f}.system.user_id`),
+		waId: from,
+		occurredAt: unixTime(m.timestamp, `${f}.timestamp`),
+	});
+	return true;
 }
 
 function parsePreferences(value: Obj, at: string, phoneNumberId: string, out: ParsedWebhook): void {
@@ -268,13 +333,15 @@ function parsePreferences(value: Obj, at: string, phoneNumberId: string, out: Pa
 		const f = `${at}.user_preferences[${i}]`;
 		const p = obj(x, f);
 		const v = str(p.value, `${f}.value`, 40);
-		const waId = digits(p.wa_id, `${f}.wa_id`);
+		const waId = optDigits(p.wa_id, `${f}.wa_id`);
+		const userIdOf = optUserId(p.user_id, `${f}.user_id`);
+		if (!waId && !userIdOf) throw bad(`${f}.wa_id`, 'must be a phone number in digits (or user_id a WhatsApp user id)');
 		const occurredAt = unixTime(p.timestamp, `${f}.timestamp`);
 		if (v !== 'stop' && v !== 'resume') {
 			bump(out.ignored, `preference:${v.slice(0, 40)}`);
 			return;
 		}
-		out.preferences.push({ phoneNumberId, waId, value: v, category: optStr(p.category, `${f}.category`, 60), occurredAt });
+		out.preferences.push({ phoneNumberId, waId, userId: userIdOf, value: v, category: optStr(p.category, `${f}.category`, 60), occurredAt });
 	});
 }
 

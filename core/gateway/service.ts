@@ -6,6 +6,7 @@ import type { Db, Queryable } from '../db';
 import { httpErrorOf, MitanError } from '../errors';
 import { safeFlat } from '../inbound/safe-form';
 import { handleInbound, type Confirmation, type InboundOutcome } from '../inbound/service';
+import { applyUserIdChanges, linkFromStatuses } from '../identity';
 import { maskPhone } from '../phone';
 import { StatusBatchWriter, type StatusWriterOptions } from '../statuses/writer';
 import { CONFIRMATIONS } from './keywords';
@@ -56,6 +57,8 @@ export interface GatewayCounters {
 export class WhatsAppWebhookService {
 	readonly writer: StatusBatchWriter;
 	private readonly router: DistrictRouter;
+	/** Phone ↔ BSUID pairs already linked on the roster (core/identity.ts linkFromStatuses). */
+	private readonly linkedPairs = new Set<string>();
 	private readonly clients = new Map<string, WhatsAppClient>();
 	private readonly afterWork = new Set<Promise<void>>();
 	readonly counters: GatewayCounters = {
@@ -121,7 +124,7 @@ export class WhatsAppWebhookService {
 		}
 		const ignored = { ...parsed.ignored };
 		const districtOf = new Map<string, number | null>();
-		for (const id of new Set([...parsed.statuses, ...parsed.messages, ...parsed.preferences].map((x) => x.phoneNumberId))) {
+		for (const id of new Set([...parsed.statuses, ...parsed.messages, ...parsed.preferences, ...parsed.userIdChanges].map((x) => x.phoneNumberId))) {
 			districtOf.set(id, await this.router.resolve(id));
 		}
 		const routed = <T extends { phoneNumberId: string }>(list: T[]): (T & { districtId: number })[] => {
@@ -137,6 +140,7 @@ export class WhatsAppWebhookService {
 		const statuses = routed(parsed.statuses).map((x) => safeFlat(x));
 		const messages = routed(parsed.messages);
 		const preferences = routed(parsed.preferences);
+		const userIdChanges = routed(parsed.userIdChanges);
 		for (const [k, v] of Object.entries(ignored)) this.counters.ignored[k] = (this.counters.ignored[k] ?? 0) + v;
 
 		let inbound: InboundOutcome;
@@ -146,6 +150,9 @@ export class WhatsAppWebhookService {
 				this.writer.write(statuses),
 				handleInbound(this.options.db, messages, preferences, raw),
 				storeQualityUpdates(this.options.db, parsed.qualityUpdates),
+				// Who is who (core/identity.ts): pairs statuses reveal, and Meta's BSUID changes.
+				linkFromStatuses(this.options.db, statuses, this.linkedPairs),
+				applyUserIdChanges(this.options.db, userIdChanges),
 			]);
 			inbound = ib;
 			numbers = n;

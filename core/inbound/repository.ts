@@ -4,26 +4,14 @@ import type { Queryable } from '../db';
 
 export const INBOUND_CHANNEL = 'mitan_inbound';
 
-export interface SubscriberLock {
-	id: number;
-	status: string;
-	phone: string | null;
-}
-
-/** The subscriber a message is from, locked so two STOP / START for one citizen apply in turn. */
-export async function lockSubscriber(db: Queryable, districtId: number, phone: string): Promise<SubscriberLock | undefined> {
-	const [s] = await db.query<SubscriberLock & Record<string, unknown>>(
-		'SELECT id, status, phone FROM subscribers WHERE district_id = $1 AND phone = $2 FOR UPDATE',
-		[districtId, phone],
-	);
-	return s;
-}
-
 export interface InboundRow {
 	districtId: number;
 	wamid: string;
 	subscriberId: number | null;
-	fromPhone: string;
+	/** E.164 (or a foreign wa_id with a plus); null when Meta withheld the number. */
+	fromPhone: string | null;
+	/** The BSUID, when Meta sent it. */
+	fromUserId: string | null;
 	type: string;
 	body: string | null;
 	payload: Record<string, unknown>;
@@ -38,8 +26,8 @@ export interface InboundRow {
 export async function insertInbound(db: Queryable, r: InboundRow): Promise<number | null> {
 	const [row] = await db.query<{ id: number }>(
 		`INSERT INTO inbound_messages (district_id, wamid, subscriber_id, from_phone, type, body, payload, sent_at,
-                                   queue_state, keyword, phone_number_id, handled_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, CASE WHEN $9 = 'done' THEN now() END)
+                                   queue_state, keyword, phone_number_id, handled_at, from_user_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, CASE WHEN $9 = 'done' THEN now() END, $12)
      ON CONFLICT (wamid) DO NOTHING
      RETURNING id`,
 		[
@@ -54,6 +42,7 @@ export async function insertInbound(db: Queryable, r: InboundRow): Promise<numbe
 			r.queueState,
 			r.keyword,
 			r.phoneNumberId,
+			r.fromUserId,
 		],
 	);
 	return row ? row.id : null;
@@ -66,15 +55,17 @@ export async function insertInbound(db: Queryable, r: InboundRow): Promise<numbe
 export async function newerChoiceExists(
 	db: Queryable,
 	districtId: number,
-	fromPhone: string,
+	who: { fromPhone: string | null; fromUserId: string | null; subscriberId: number | null },
 	sentAt: string | null,
 	wamid: string,
 ): Promise<boolean> {
 	if (!sentAt) return false;
+	// The same citizen by any identifier: the number, the BSUID, or the roster row they resolve to.
 	const [r] = await db.query(
 		`SELECT 1 FROM inbound_messages
-     WHERE district_id = $1 AND from_phone = $2 AND keyword IS NOT NULL AND sent_at > $3 AND wamid <> $4 LIMIT 1`,
-		[districtId, fromPhone, sentAt, wamid],
+     WHERE district_id = $1 AND (from_phone = $2 OR from_user_id = $5 OR subscriber_id = $6)
+       AND keyword IS NOT NULL AND sent_at > $3 AND wamid <> $4 LIMIT 1`,
+		[districtId, who.fromPhone, sentAt, wamid, who.fromUserId, who.subscriberId],
 	);
 	return !!r;
 }

@@ -2,10 +2,11 @@ import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
 import { matchKeyword, type Keyword } from '../gateway/keywords';
 import type { InboundMessage, PreferenceEvent } from '../gateway/payload';
-import { e164FromWaId, maskPhone, phoneFromWaId } from '../phone';
+import { resolveCitizen } from '../identity';
+import { maskPhone, phoneFromWaId } from '../phone';
 import { applyRosterChange, describeCause } from '../roster/effects';
 import { insertDeadLetter } from './dead-letters';
-import { insertInbound, lockSubscriber, newerChoiceExists, notifyInbound } from './repository';
+import { insertInbound, newerChoiceExists, notifyInbound } from './repository';
 import { Repairs, safeJson, safeOptionalText, safeText } from './safe-form';
 
 /**
@@ -35,6 +36,7 @@ export interface RoutedPreference extends PreferenceEvent {
 }
 
 export interface Confirmation {
+	/** The number, or the BSUID when Meta withheld it (the request builder sends `recipient`). */
 	to: string;
 	keyword: Keyword;
 	phoneNumberId: string;
@@ -108,7 +110,9 @@ async function isolatedMessage(db: Db, m: RoutedMessage, delivery: Buffer | unde
 	const safe: RoutedMessage = {
 		...m,
 		wamid: safeText(m.wamid, repairs),
-		from: safeText(m.from, repairs),
+		from: m.from === null ? null : safeText(m.from, repairs),
+		fromUserId: m.fromUserId ? safeText(m.fromUserId, repairs) : null,
+		username: safeOptionalText(m.username ?? null, repairs),
 		type: safeText(m.type, repairs),
 		body: safeOptionalText(m.body, repairs),
 		contactName: safeOptionalText(m.contactName, repairs),
@@ -117,7 +121,8 @@ async function isolatedMessage(db: Db, m: RoutedMessage, delivery: Buffer | unde
 	const letter = (stored: boolean, reason: string) => ({
 		districtId: m.districtId,
 		wamid: safe.wamid,
-		fromPhone: e164FromWaId(safe.from) ?? phoneFromWaId(safe.from),
+		// A BSUID-only citizen's letter is filed under the BSUID (erasure finds it by either).
+		fromPhone: safe.from ? phoneFromWaId(safe.from) : (safe.fromUserId ?? null),
 		reason,
 		stored,
 		raw: delivery ?? Buffer.from(JSON.stringify(safe.raw), 'utf8'),
@@ -142,9 +147,11 @@ async function isolatedMessage(db: Db, m: RoutedMessage, delivery: Buffer | unde
 }
 
 async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundOutcome): Promise<void> {
-	const e164 = e164FromWaId(m.from);
-	const fromPhone = e164 ?? phoneFromWaId(m.from);
-	const subscriber = e164 ? await lockSubscriber(tx, m.districtId, e164) : undefined;
+	const fromPhone = m.from ? phoneFromWaId(m.from) : null;
+	const fromUserId = m.fromUserId ?? null;
+	// Who wrote, by number, BSUID or both (linking them when both come): core/identity.ts.
+	const subscriber = await resolveCitizen(tx, m.districtId, { waId: m.from, userId: fromUserId, username: m.username });
+	const address = (fromPhone ?? fromUserId) as string;
 	let keyword = KEYWORD_TYPES.has(m.type) ? matchKeyword(m.body) : null;
 	if (keyword === 'start' && !subscriber) keyword = null;
 	const id = await insertInbound(tx, {
@@ -152,9 +159,10 @@ async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundO
 		wamid: m.wamid,
 		subscriberId: subscriber?.id ?? null,
 		fromPhone,
+		fromUserId,
 		type: m.type,
 		body: m.body,
-		payload: { message: m.raw, contact: { name: m.contactName } },
+		payload: { message: m.raw, contact: { name: m.contactName, ...(m.username ? { username: m.username } : {}) } },
 		sentAt: m.sentAt,
 		phoneNumberId: m.phoneNumberId,
 		keyword,
@@ -170,11 +178,12 @@ async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundO
 		out.queued++;
 		return;
 	}
-	if (await newerChoiceExists(tx, m.districtId, fromPhone, m.sentAt, m.wamid)) {
+	const who = { fromPhone, fromUserId, subscriberId: subscriber?.id ?? null };
+	if (await newerChoiceExists(tx, m.districtId, who, m.sentAt, m.wamid)) {
 		out.stale++;
 		return;
 	}
-	const cause = { kind: 'keyword', keyword, citizenPhone: fromPhone, messageType: m.type } as const;
+	const cause = { kind: 'keyword', keyword, citizenPhone: address, messageType: m.type } as const;
 	if (subscriber && subscriber.status !== 'erased') {
 		const target = { districtId: m.districtId, subscriberId: subscriber.id, phone: subscriber.phone };
 		if (keyword === 'stop') {
@@ -188,24 +197,25 @@ async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundO
 			actor: by.actor,
 			action: 'citizen.stop_unknown_number',
 			entity: 'phone',
-			entityId: maskPhone(fromPhone),
+			entityId: maskPhone(address),
 			details: { source: by.source },
 		});
 	}
-	out.confirmations.push({ to: fromPhone, keyword, phoneNumberId: m.phoneNumberId, districtId: m.districtId });
+	out.confirmations.push({ to: address, keyword, phoneNumberId: m.phoneNumberId, districtId: m.districtId });
 }
 
 async function onePreference(db: Db, tx: Queryable, p: RoutedPreference, out: InboundOutcome): Promise<void> {
-	const e164 = e164FromWaId(p.waId);
-	const fromPhone = e164 ?? phoneFromWaId(p.waId);
+	const fromPhone = p.waId ? phoneFromWaId(p.waId) : null;
+	const fromUserId = p.userId ?? null;
 	const keyword: Keyword = p.value === 'stop' ? 'stop' : 'start';
-	const wamid = `user_preferences:${p.waId}:${Math.floor(Date.parse(p.occurredAt) / 1000)}:${p.value}`;
-	const subscriber = e164 ? await lockSubscriber(tx, p.districtId, e164) : undefined;
+	const wamid = `user_preferences:${p.waId ?? fromUserId}:${Math.floor(Date.parse(p.occurredAt) / 1000)}:${p.value}`;
+	const subscriber = await resolveCitizen(tx, p.districtId, { waId: p.waId, userId: fromUserId });
 	const id = await insertInbound(tx, {
 		districtId: p.districtId,
 		wamid,
 		subscriberId: subscriber?.id ?? null,
 		fromPhone,
+		fromUserId,
 		type: 'user_preferences',
 		body: p.value,
 		payload: { category: p.category, value: p.value },
@@ -220,12 +230,12 @@ async function onePreference(db: Db, tx: Queryable, p: RoutedPreference, out: In
 	}
 	out.stored++;
 	if (!subscriber || subscriber.status === 'erased') return;
-	if (await newerChoiceExists(tx, p.districtId, fromPhone, p.occurredAt, wamid)) {
+	if (await newerChoiceExists(tx, p.districtId, { fromPhone, fromUserId, subscriberId: subscriber.id }, p.occurredAt, wamid)) {
 		out.stale++;
 		return;
 	}
 	const target = { districtId: p.districtId, subscriberId: subscriber.id, phone: subscriber.phone };
-	const cause = { kind: 'preference', value: p.value, category: p.category, citizenPhone: fromPhone } as const;
+	const cause = { kind: 'preference', value: p.value, category: p.category, citizenPhone: (fromPhone ?? fromUserId) as string } as const;
 	if (keyword === 'stop' && subscriber.status !== 'opted_out') {
 		if (await applyRosterChange(db, tx, target, 'opt_out', cause)) out.optOuts++;
 	} else if (keyword === 'start' && subscriber.status === 'opted_out') {

@@ -19,6 +19,7 @@ export type RosterCause =
 	| { kind: 'meta_code'; code: number; flow: 'status_webhook' }
 	/** The citizen sent STOP / START (typed, or a quick-reply button). */
 	| { kind: 'keyword'; keyword: 'stop' | 'start'; citizenPhone: string; messageType: string }
+	/* citizenPhone: the number, or the BSUID when Meta withheld it (maskPhone masks either). */
 	/** The citizen used WhatsApp's own "Stop promotions" / resume. */
 	| { kind: 'preference'; value: 'stop' | 'resume'; category?: string | null; citizenPhone: string };
 
@@ -63,7 +64,7 @@ export async function applyRosterChange(
 ): Promise<boolean> {
 	const q = tx ?? db;
 	let subscriberId = target.subscriberId ?? null;
-	let phone = target.phone ?? null;
+	const phone = target.phone ?? null;
 	if (subscriberId === null && phone) subscriberId = (await repo.findByPhone(q, target.districtId, phone))?.id ?? null;
 	if (subscriberId === null) return false;
 	const roster = new RosterService(db, target.districtId);
@@ -72,11 +73,10 @@ export async function applyRosterChange(
 		await roster.markInvalid(subscriberId, reason, by, tx);
 		return true;
 	}
-	if (!phone) phone = (await repo.findById(q, subscriberId))?.phone ?? null;
-	if (!phone) return false; // erased meanwhile
 	try {
-		if (change === 'opt_out') await roster.optOut(phone, reason, by, tx);
-		else await roster.optIn(phone, reason, by, tx);
+		// By id: a citizen known by BSUID only has no phone (core/identity.ts).
+		if (change === 'opt_out') await roster.optOut(subscriberId, reason, by, tx);
+		else await roster.optIn(subscriberId, reason, by, tx);
 		return true;
 	} catch (e) {
 		// Gone or erased since: nothing left to change. Anything else is a real error.

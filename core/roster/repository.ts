@@ -76,7 +76,7 @@ export async function upsertBatch(db: Queryable, districtId: number, rows: Upser
 	return { inserted, updated, unchanged: rows.length - inserted - updated };
 }
 
-const SELECT_COLS = `id, district_id, phone, wa_id, name, language, police_station, block, village, tags, status,
+const SELECT_COLS = `id, district_id, phone, wa_id, wa_user_id, wa_username, name, language, police_station, block, village, tags, status,
   status_reason, consent_source, consent_at, consent_evidence, created_at, updated_at`;
 
 export function toSubscriber(r: Row): Subscriber {
@@ -85,6 +85,8 @@ export function toSubscriber(r: Row): Subscriber {
 		districtId: Number(r.district_id),
 		phone: (r.phone as string) ?? null,
 		waId: (r.wa_id as string) ?? null,
+		waUserId: (r.wa_user_id as string) ?? null,
+		waUsername: (r.wa_username as string) ?? null,
 		name: (r.name as string) ?? null,
 		language: r.language as Subscriber['language'],
 		policeStation: (r.police_station as string) ?? null,
@@ -104,6 +106,51 @@ export function toSubscriber(r: Row): Subscriber {
 export async function findByPhone(db: Queryable, districtId: number, phone: string): Promise<Subscriber | undefined> {
 	const [r] = await db.query(`SELECT ${SELECT_COLS} FROM subscribers WHERE district_id = $1 AND phone = $2`, [districtId, phone]);
 	return r ? toSubscriber(r) : undefined;
+}
+
+export async function findByUserId(db: Queryable, districtId: number, userId: string): Promise<Subscriber | undefined> {
+	const [r] = await db.query(`SELECT ${SELECT_COLS} FROM subscribers WHERE district_id = $1 AND wa_user_id = $2`, [districtId, userId]);
+	return r ? toSubscriber(r) : undefined;
+}
+
+/** A citizen known by BSUID only: inserted with its consent, or its given fields filled in (status untouched). */
+export async function upsertByUserId(
+	db: Queryable,
+	districtId: number,
+	row: Omit<UpsertRow, 'phone' | 'wa_id'> & { wa_user_id: string; wa_username: string | null },
+): Promise<'inserted' | 'updated' | 'unchanged'> {
+	const [r] = await db.query<{ inserted: boolean; changed: boolean }>(
+		`WITH before AS (SELECT id, (name, language, police_station, block, village, wa_username) AS v FROM subscribers
+                     WHERE district_id = $1 AND wa_user_id = $2 FOR UPDATE),
+     upd AS (
+       UPDATE subscribers s SET name = coalesce($3, s.name), language = coalesce($4, s.language),
+              police_station = coalesce($5, s.police_station), block = coalesce($6, s.block), village = coalesce($7, s.village),
+              wa_username = coalesce($8, s.wa_username), updated_at = now()
+       FROM before b WHERE s.id = b.id
+       RETURNING (s.name, s.language, s.police_station, s.block, s.village, s.wa_username) IS DISTINCT FROM b.v AS changed),
+     ins AS (
+       INSERT INTO subscribers (district_id, wa_user_id, wa_username, name, language, police_station, block, village, tags,
+                                consent_source, consent_at, consent_evidence)
+       SELECT $1, $2, $8, $3, coalesce($4, 'hi'), $5, $6, $7, $9::text[], $10, coalesce($11::timestamptz, now()), $12
+       WHERE NOT EXISTS (SELECT 1 FROM before)
+       RETURNING id)
+     SELECT EXISTS (SELECT 1 FROM ins) AS inserted, coalesce((SELECT changed FROM upd), false) AS changed`,
+		[
+			districtId,
+			row.wa_user_id,
+			row.name,
+			row.language,
+			row.police_station,
+			row.block,
+			row.village,
+			row.wa_username,
+			row.tags,
+			row.consent_source,
+			row.consent_at,
+			row.consent_evidence,
+		],
+	);
+	return r.inserted ? 'inserted' : r.changed ? 'updated' : 'unchanged';
 }
 
 export async function findById(db: Queryable, id: number): Promise<Subscriber | undefined> {

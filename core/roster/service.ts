@@ -2,10 +2,11 @@ import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
 import { eraseCitizen, isSuppressed, type ErasureReceipt, type VacuumMode } from '../erasure';
 import { MitanError } from '../errors';
-import { maskPhone, normalisePhone } from '../phone';
+import { maskCitizen } from '../identity';
+import { isUserId, maskPhone, maskUserId, normalisePhone } from '../phone';
 import { looksLikeFormula } from './fields';
 import * as repo from './repository';
-import type { SegmentDimension, SegmentFilter, Subscriber, SubscriberInput } from './types';
+import type { SegmentDimension, SegmentFilter, Subscriber, SubscriberInput, UserIdInput } from './types';
 
 export interface Actor {
 	/** 'user:asha', 'citizen', 'system:gateway', 'n8n:<workflow>' */
@@ -35,8 +36,12 @@ function cleanText(field: string, v: string | null | undefined): string | null {
 }
 
 export function toUpsertRow(input: SubscriberInput, defaultConsentSource?: string): repo.UpsertRow {
+	return { phone: requirePhone(input.phone), ...fieldsOf(input, defaultConsentSource), wa_id: input.waId ?? null };
+}
+
+/** The fields a clerk or a registration gives, checked, whichever identifier the citizen has. */
+function fieldsOf(input: Omit<SubscriberInput, 'phone' | 'waId'>, defaultConsentSource?: string): Omit<repo.UpsertRow, 'phone' | 'wa_id'> {
 	return {
-		phone: requirePhone(input.phone),
 		name: cleanText('name', input.name),
 		language: input.language ?? null,
 		police_station: cleanText('police_station', input.policeStation),
@@ -46,7 +51,6 @@ export function toUpsertRow(input: SubscriberInput, defaultConsentSource?: strin
 		consent_source: cleanText('consent_source', input.consentSource) ?? defaultConsentSource ?? null,
 		consent_at: input.consentAt ? new Date(input.consentAt).toISOString() : null,
 		consent_evidence: cleanText('consent_evidence', input.consentEvidence),
-		wa_id: input.waId ?? null,
 	};
 }
 
@@ -91,6 +95,40 @@ export class RosterService {
 		});
 	}
 
+	/**
+	 * Adds or updates a citizen known only by their BSUID (Meta withheld the number, e.g. a WhatsApp
+	 * registration from a citizen with a username); a new one needs a consent source like anyone.
+	 * When the number arrives later, core/identity.ts links it to this row.
+	 */
+	async upsertByUserId(input: UserIdInput, by: Actor): Promise<{ subscriber: Subscriber; outcome: 'inserted' | 'updated' | 'unchanged' }> {
+		if (!isUserId(input.waUserId))
+			throw new MitanError('USER_ID_INVALID', `waUserId "${String(input.waUserId).slice(0, 40)}" is not a WhatsApp user id (IN.1502…)`, {
+				field: 'waUserId',
+			});
+		const row = fieldsOf(input);
+		return this.db.transaction(async (tx) => {
+			const existing = await repo.findByUserId(tx, this.districtId, input.waUserId);
+			if (!existing && !row.consent_source)
+				throw new MitanError('CONSENT_REQUIRED', `a new subscriber needs a consent source (where and how ${maskUserId(input.waUserId)} agreed)`, {
+					field: 'consentSource',
+				});
+			const waUsername = cleanText('waUsername', input.waUsername);
+			const outcome = await repo.upsertByUserId(tx, this.districtId, { ...row, wa_user_id: input.waUserId, wa_username: waUsername });
+			const subscriber = (await repo.findByUserId(tx, this.districtId, input.waUserId))!;
+			if (outcome !== 'unchanged')
+				await audit(tx, {
+					districtId: this.districtId,
+					actor: by.actor,
+					ip: by.ip,
+					action: `subscriber.${outcome}`,
+					entity: 'subscriber',
+					entityId: subscriber.id,
+					details: { userId: maskUserId(input.waUserId), source: by.source },
+				});
+			return { subscriber, outcome };
+		});
+	}
+
 	async getByPhone(raw: string): Promise<Subscriber | undefined> {
 		return repo.findByPhone(this.db, this.districtId, requirePhone(raw));
 	}
@@ -113,11 +151,11 @@ export class RosterService {
 	}
 
 	/** Opt-out wins over everything: imports and broadcasts check status, never resubscribe. */
-	async optOut(phone: string, reason: string, by: Actor, tx?: Queryable): Promise<Subscriber> {
+	async optOut(phone: string | number, reason: string, by: Actor, tx?: Queryable): Promise<Subscriber> {
 		return this.changeStatus(phone, 'opted_out', reason, ['active', 'invalid'], 'subscriber.opt_out', by, tx);
 	}
 
-	async optIn(phone: string, reason: string, by: Actor, tx?: Queryable): Promise<Subscriber> {
+	async optIn(phone: string | number, reason: string, by: Actor, tx?: Queryable): Promise<Subscriber> {
 		return this.changeStatus(phone, 'active', reason, ['opted_out', 'invalid'], 'subscriber.opt_in', by, tx);
 	}
 
@@ -135,8 +173,9 @@ export class RosterService {
 			});
 	}
 
+	/** `who`: the citizen's phone, or their subscriber id (a citizen known by BSUID only has no phone). */
 	private async changeStatus(
-		phone: string,
+		who: string | number,
 		to: 'active' | 'opted_out',
 		reason: string,
 		from: Subscriber['status'][],
@@ -145,12 +184,14 @@ export class RosterService {
 		tx?: Queryable,
 	): Promise<Subscriber> {
 		const run = async (q: Queryable) => {
-			const e164 = requirePhone(phone);
-			const existing = await repo.findByPhone(q, this.districtId, e164);
-			if (!existing) throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber with phone ${maskPhone(e164)}`, { field: 'phone' });
+			const e164 = typeof who === 'number' ? null : requirePhone(who);
+			const existing = e164 ? await repo.findByPhone(q, this.districtId, e164) : await repo.findById(q, who as number);
+			const named = e164 ? maskPhone(e164) : `#${who}`;
+			if (!existing || existing.districtId !== this.districtId)
+				throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber ${e164 ? 'with phone ' : ''}${named}`, { field: e164 ? 'phone' : 'subscriberId' });
 			if (existing.status === to) return existing; // idempotent: STOP twice is one opt-out
 			const updated = await repo.setStatus(q, existing.id, to, reason, from);
-			if (!updated) throw new MitanError('SUBSCRIBER_ERASED', `subscriber ${maskPhone(e164)} was erased and cannot be changed`);
+			if (!updated) throw new MitanError('SUBSCRIBER_ERASED', `subscriber ${named} was erased and cannot be changed`);
 			await audit(q, {
 				districtId: this.districtId,
 				actor: by.actor,
@@ -158,7 +199,7 @@ export class RosterService {
 				action,
 				entity: 'subscriber',
 				entityId: existing.id,
-				details: { phone: maskPhone(e164), reason, source: by.source, from: existing.status },
+				details: { phone: maskCitizen({ phone: existing.phone, userId: existing.waUserId }), reason, source: by.source, from: existing.status },
 			});
 			return updated;
 		};

@@ -1,6 +1,9 @@
 export type SubscriberStatus = 'active' | 'opted_out' | 'invalid' | 'erased';
 export type Language = 'hi' | 'en';
 
+/** A citizen known only by their BSUID (Meta withheld the number), with a consent record. */
+export type UserIdInput = Omit<SubscriberInput, 'phone' | 'waId'> & { waUserId: string; waUsername?: string | null };
+
 export interface SubscriberInput {
 	phone: string;
 	name?: string | null;
@@ -20,6 +23,9 @@ export interface Subscriber {
 	districtId: number;
 	phone: string | null;
 	waId: string | null;
+	/** Business-scoped user id (BSUID): a citizen has a phone, a BSUID or both (core/identity.ts). */
+	waUserId: string | null;
+	waUsername: string | null;
 	name: string | null;
 	language: Language;
 	policeStation: string | null;

@@ -114,14 +114,14 @@ const REF_LINKABLE = (d: string, e: string) =>
 const INSERT_BATCH = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-    district_id int, wamid text, status text, occurred_at timestamptz, recipient text, error_code int, error_title text,
+    district_id int, wamid text, status text, occurred_at timestamptz, recipient text, recipient_user_id text, error_code int, error_title text,
     price_category text, billable boolean, pricing_model text, pricing_type text, inferred boolean, delivery_ref bigint)
 ),
 src AS (
   INSERT INTO status_events AS se (district_id, wamid, status, occurred_at, recipient, delivery_id, error_code, error_title,
-                                   price_category, billable, pricing_model, pricing_type, inferred, delivery_ref)
+                                   price_category, billable, pricing_model, pricing_type, inferred, delivery_ref, recipient_user_id)
   SELECT i.district_id, i.wamid, i.status, i.occurred_at, i.recipient, coalesce(dr.id, d.id), i.error_code, i.error_title,
-         i.price_category, i.billable, i.pricing_model, i.pricing_type, i.inferred, i.delivery_ref
+         i.price_category, i.billable, i.pricing_model, i.pricing_type, i.inferred, i.delivery_ref, i.recipient_user_id
   -- The exact delivery by its callback data first, else by wamid.
   FROM input i
   LEFT JOIN deliveries dr ON dr.id = i.delivery_ref AND ${REF_LINKABLE('dr', 'i')}
@@ -130,6 +130,7 @@ src AS (
   ON CONFLICT (wamid, status) DO UPDATE SET
     occurred_at = EXCLUDED.occurred_at, inferred = false,
     recipient = coalesce(EXCLUDED.recipient, se.recipient),
+    recipient_user_id = coalesce(EXCLUDED.recipient_user_id, se.recipient_user_id),
     price_category = coalesce(EXCLUDED.price_category, se.price_category),
     billable = coalesce(EXCLUDED.billable, se.billable),
     pricing_model = coalesce(EXCLUDED.pricing_model, se.pricing_model),

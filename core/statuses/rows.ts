@@ -8,6 +8,8 @@ export interface StatusRow {
 	status: StatusEvent['status'];
 	occurred_at: string;
 	recipient: string | null;
+	/** The BSUID (Meta may send it without recipient_id): the delivery is still found by wamid. */
+	recipient_user_id?: string | null;
 	error_code: number | null;
 	error_title: string | null;
 	price_category: string | null;
@@ -43,6 +45,7 @@ export function toStatusRows(events: RoutedStatus[]): StatusRow[] {
 			status: e.status,
 			occurred_at: e.occurredAt,
 			recipient: e.recipient,
+			recipient_user_id: e.recipientUserId ?? null,
 			error_code: e.errorCode,
 			error_title: e.errorTitle,
 			price_category: e.priceCategory,

@@ -48,7 +48,7 @@ export class Requests {
 		this.inAir++;
 		const answer: Promise<{ wamid: string } | { error: unknown }> = tpl
 			? // The delivery's id rides along (biz_opaque_callback_data): each status names its exact row.
-				this.client.sendTemplate(row.phone, { ...tpl, callbackData: deliveryCallbackData(row.id) }).then(
+				this.client.sendTemplate(row.address, { ...tpl, callbackData: deliveryCallbackData(row.id) }).then(
 					(r) => ({ wamid: r.wamid }),
 					(error: unknown) => ({ error }),
 				)

@@ -3,7 +3,7 @@
  * (core/channels/whatsapp/text.ts) before they leave: a refused body never costs a request.
  */
 import { MitanError } from '../../errors';
-import { waDigits } from '../../phone';
+import { isUserId, waDigits } from '../../phone';
 import { freeTextProblems, languageProblems, refuse, templateNameProblems } from './text';
 import type { TemplateMessage } from './types';
 
@@ -11,10 +11,18 @@ import type { TemplateMessage } from './types';
 export function toWaDigits(to: string): string {
 	const digits = waDigits(to);
 	if (digits === null)
-		throw new MitanError('WHATSAPP_RECIPIENT_INVALID', `recipient "${String(to)}" is not an E.164 number (field "to")`, {
+		throw new MitanError('WHATSAPP_RECIPIENT_INVALID', `recipient "${String(to)}" is not an E.164 number or a WhatsApp user id (field "to")`, {
 			field: 'to',
 		});
 	return digits;
+}
+
+/**
+ * The recipient field of a message, chosen in this one place: an E.164 number goes in `to`, a
+ * business-scoped user id (a citizen whose number Meta withheld) in `recipient`.
+ */
+export function recipientField(to: string): { to: string } | { recipient: string } {
+	return isUserId(to) ? { recipient: to } : { to: toWaDigits(to) };
 }
 
 export function templateMessage(to: string, template: TemplateMessage): Record<string, unknown> {
@@ -29,7 +37,7 @@ export function templateMessage(to: string, template: TemplateMessage): Record<s
 			field: 'template.callbackData',
 		});
 	return {
-		to: toWaDigits(to),
+		...recipientField(to),
 		type: 'template',
 		template: {
 			name: template.name,
@@ -42,5 +50,5 @@ export function templateMessage(to: string, template: TemplateMessage): Record<s
 
 export function textMessage(to: string, body: string, opts: { previewUrl?: boolean } = {}): Record<string, unknown> {
 	refuse(freeTextProblems(body, 'body'));
-	return { to: toWaDigits(to), type: 'text', text: { body, preview_url: opts.previewUrl ?? false } };
+	return { ...recipientField(to), type: 'text', text: { body, preview_url: opts.previewUrl ?? false } };
 }

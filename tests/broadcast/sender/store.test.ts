@@ -89,7 +89,7 @@ describeEachEngine('sender parts against the store', (ctx) => {
 			await ctx.db.query(`UPDATE send_rate_limits SET next_free_at = now() + interval '1 hour' WHERE key = $1`, [key]);
 			const [before] = await ctx.db.query<{ t: Date }>(`SELECT next_free_at AS t FROM send_rate_limits WHERE key = $1`, [key]);
 			const rows = (n: number, from: number) =>
-				Array.from({ length: n }, (_, i) => ({ id: from + i, subscriberId: 1, language: 'hi', phone: '', rank: 0 }));
+				Array.from({ length: n }, (_, i) => ({ id: from + i, subscriberId: 1, language: 'hi', phone: '', address: '', rank: 0 }));
 			const workerA = new SlotScheduler(ctx.db, key);
 			const workerB = new SlotScheduler(ctx.db, key);
 			const a = await workerA.reserve(rows(5, 1)).slots;
@@ -107,7 +107,7 @@ describeEachEngine('sender parts against the store', (ctx) => {
 			const key = `whatsapp:parts-${++seq}`;
 			await configurePacing(ctx.db, key, 1000);
 			const s = new SlotScheduler(ctx.db, key, 2);
-			const row = (id: number) => ({ id, subscriberId: 1, language: 'hi', phone: '', rank: 0 });
+			const row = (id: number) => ({ id, subscriberId: 1, language: 'hi', phone: '', address: '', rank: 0 });
 			expect(s.wantsMore).toBe(true);
 			s.reserveAhead([row(1), row(2)]);
 			s.reserveAhead([row(3)]);
