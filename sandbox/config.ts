@@ -52,6 +52,17 @@ export interface WhatsAppConfig {
 	textMaxLength: number;
 	/** Free-form (non-template) messages need a user message in the last 24 h (else 131047). */
 	enforceCustomerServiceWindow: boolean;
+	/** Usernames and business-scoped user ids (sandbox/identities.ts). */
+	usernames: {
+		/** Share (0-1) of citizens who adopted a username (chosen by a hash of the number: stable across runs). */
+		share: number;
+		/** Numbers that have a username whatever the share says. */
+		numbers: string[];
+		/** A citizen who wrote within this many days is shown with their number (Meta: 30). */
+		phoneVisibleDays: number;
+		/** Meta's contact book: once a message is exchanged, the number keeps appearing. */
+		contactBook: boolean;
+	};
 	populations: {
 		notOnWhatsApp: NumberRule;
 		stoppedMarketing: NumberRule;
@@ -207,6 +218,9 @@ export function defaultConfig(): SandboxConfig {
 			pairLimitSeconds: 6,
 			textMaxLength: 4096,
 			enforceCustomerServiceWindow: true,
+			// About one citizen in twenty has a username in a district's first year (an assumption:
+			// Meta publishes no adoption figure); they arrive without a number until a message is exchanged.
+			usernames: { share: 0.05, numbers: [], phoneVisibleDays: 30, contactBook: true },
 			populations: {
 				notOnWhatsApp: noOne(),
 				stoppedMarketing: noOne(),

@@ -9,12 +9,23 @@ import * as https from 'https';
 import type { MessagingTier, PhoneNumberConfig } from './config';
 import { ConfigError } from './config';
 import { normaliseTo } from './whatsapp';
-import { inboundEnvelope, qualityUpdateEnvelope, userPreferencesEnvelope, type Envelope, type QualityEvent } from './webhook-payloads';
+import { hasUsername, phoneShown, recordContact, userIdOf, usernameOf, waIdOfUserId, changeUserId } from './identities';
+import { inboundEnvelope, qualityUpdateEnvelope, userIdChangeEnvelope, userPreferencesEnvelope, type Envelope, type QualityEvent } from './webhook-payloads';
 import type { WebhookDispatcher } from './webhooks';
 import type { SandboxState } from './state';
 
 export interface InboundRequest {
-	from: string;
+	/** The citizen's number (the sandbox always knows it), or give fromUserId. */
+	from?: string;
+	/** The citizen's BSUID instead of the number (one the sandbox issued). */
+	fromUserId?: string;
+	/**
+	 * How Meta identifies the citizen in this webhook: 'auto' (Meta's rule: the number is withheld
+	 * for a username with no message exchanged), 'bsuid' (the citizen has a username and Meta
+	 * withholds the number from now on), 'phone' (Meta shows the number again, e.g. the citizen
+	 * shared it). Default 'auto'.
+	 */
+	identity?: 'auto' | 'bsuid' | 'phone';
 	phoneNumberId?: string;
 	name?: string;
 	type?: 'text' | 'button' | 'interactive' | 'image';
@@ -53,13 +64,20 @@ export function injectInbound(
 	webhooks: WebhookDispatcher,
 	r: InboundRequest,
 ): { wamid: string; webhook: boolean; payload: Envelope } {
-	const waId = typeof r.from === 'string' ? normaliseTo(r.from) : undefined;
-	if (!waId) throw new ConfigError('from must be a phone number (8-15 digits)');
+	const waId = citizenOf(state, r);
 	const phone = phoneOf(state, r.phoneNumberId);
 	const nowMs = state.now();
 	const wamid = inboundWamid(waId);
 	const type = r.type ?? 'text';
-	const message: Record<string, unknown> = { from: waId, id: wamid, timestamp: String(Math.floor(nowMs / 1000)), type };
+	const shown = applyIdentity(state, waId, r.identity, nowMs);
+	const userId = userIdOf(state, waId);
+	const message: Record<string, unknown> = {
+		...(shown ? { from: waId } : {}),
+		from_user_id: userId,
+		id: wamid,
+		timestamp: String(Math.floor(nowMs / 1000)),
+		type,
+	};
 	if (r.contextWamid) message['context'] = { from: phone.displayPhoneNumber.replace(/\D/g, ''), id: r.contextWamid };
 	if (type === 'text') {
 		if (typeof r.text !== 'string' || !r.text) throw new ConfigError('text is required for a text message');
@@ -81,26 +99,73 @@ export function injectInbound(
 	}
 	// A citizen's message opens (or renews) the 24 h customer service window.
 	state.lastInboundMs.set(waId, nowMs);
+	recordContact(state, waId);
 	state.wa.inbound++;
-	const payload = inboundEnvelope(state.config.whatsapp.wabaId, phone, { name: r.name ?? 'Sandbox Citizen', waId }, message);
+	const contact = { name: r.name ?? 'Sandbox Citizen', ...(shown ? { waId } : {}), userId, username: usernameOf(state, waId) };
+	const payload = inboundEnvelope(state.config.whatsapp.wabaId, phone, contact, message);
 	if (webhooks.enabled) webhooks.schedule({ kind: 'raw', envelope: payload }, 0);
 	return { wamid, webhook: webhooks.enabled, payload };
+}
+
+/** The citizen behind `from` (a number) or `fromUserId` (a BSUID this sandbox issued). */
+function citizenOf(state: SandboxState, r: { from?: string; fromUserId?: string }): string {
+	if (r.fromUserId !== undefined) {
+		const waId = typeof r.fromUserId === 'string' ? waIdOfUserId(state, r.fromUserId) : undefined;
+		if (!waId) throw new ConfigError(`fromUserId ${String(r.fromUserId).slice(0, 60)} is not a user id this sandbox issued`);
+		return waId;
+	}
+	const waId = typeof r.from === 'string' ? normaliseTo(r.from) : undefined;
+	if (!waId) throw new ConfigError('from must be a phone number (8-15 digits), or give fromUserId');
+	return waId;
+}
+
+/** Applies the requested identity and says whether this webhook shows the citizen's number. */
+function applyIdentity(state: SandboxState, waId: string, identity: InboundRequest['identity'], nowMs: number): boolean {
+	const ids = state.identities;
+	if (identity !== undefined && identity !== 'auto' && identity !== 'bsuid' && identity !== 'phone')
+		throw new ConfigError('identity must be auto, bsuid or phone');
+	if (identity === 'bsuid') {
+		if (!hasUsername(state, waId)) ids.adopted.add(waId);
+		ids.withheld.add(waId);
+	} else if (identity === 'phone') ids.withheld.delete(waId);
+	if (identity === 'phone') return true;
+	return phoneShown(state, waId, nowMs, state.lastInboundMs.get(waId));
 }
 
 export function injectUserPreference(
 	state: SandboxState,
 	webhooks: WebhookDispatcher,
-	r: { waId: string; value: 'stop' | 'resume'; phoneNumberId?: string },
+	r: { waId?: string; fromUserId?: string; value: 'stop' | 'resume'; phoneNumberId?: string },
 ): { webhook: boolean; payload: Envelope } {
-	const waId = typeof r.waId === 'string' ? normaliseTo(r.waId) : undefined;
-	if (!waId) throw new ConfigError('waId must be a phone number (8-15 digits)');
+	const waId = citizenOf(state, { from: r.waId, fromUserId: r.fromUserId });
 	if (r.value !== 'stop' && r.value !== 'resume') throw new ConfigError('value must be stop or resume');
 	const phone = phoneOf(state, r.phoneNumberId);
 	if (r.value === 'stop') state.stoppedAtRuntime.add(waId);
 	else state.stoppedAtRuntime.delete(waId);
-	const payload = userPreferencesEnvelope(state.config.whatsapp.wabaId, phone, waId, r.value, Math.floor(state.now() / 1000));
+	const who = { ...(phoneShown(state, waId, state.now(), state.lastInboundMs.get(waId)) ? { waId } : {}), userId: userIdOf(state, waId) };
+	const payload = userPreferencesEnvelope(state.config.whatsapp.wabaId, phone, who, r.value, Math.floor(state.now() / 1000));
 	if (webhooks.enabled) webhooks.schedule({ kind: 'raw', envelope: payload }, 0);
 	return { webhook: webhooks.enabled, payload };
+}
+
+/**
+ * Meta issues the citizen a new BSUID (system message user_changed_user_id): the old id stops
+ * working for `recipient`, the webhook names both.
+ */
+export function injectUserIdChange(
+	state: SandboxState,
+	webhooks: WebhookDispatcher,
+	r: { from?: string; fromUserId?: string; phoneNumberId?: string },
+): { webhook: boolean; previousUserId: string; userId: string; payload: Envelope } {
+	const waId = citizenOf(state, r);
+	const phone = phoneOf(state, r.phoneNumberId);
+	const nowMs = state.now();
+	const shown = phoneShown(state, waId, nowMs, state.lastInboundMs.get(waId));
+	const [previousUserId, userId] = changeUserId(state, waId);
+	const change = { ...(shown ? { waId } : {}), previousUserId, userId, wamid: inboundWamid(waId) };
+	const payload = userIdChangeEnvelope(state.config.whatsapp.wabaId, phone, change, Math.floor(nowMs / 1000));
+	if (webhooks.enabled) webhooks.schedule({ kind: 'raw', envelope: payload }, 0);
+	return { webhook: webhooks.enabled, previousUserId, userId, payload };
 }
 
 const TIERS: MessagingTier[] = ['TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED'];

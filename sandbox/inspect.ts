@@ -9,11 +9,14 @@ import { redactSecrets } from './inspect-guard';
 import {
 	injectInbound,
 	injectQualityUpdate,
+	injectUserIdChange,
 	injectUserPreference,
 	verifyHandshake,
 	type InboundRequest,
 	type QualityUpdateRequest,
 } from './inject';
+import { phoneShown, userIdOf, usernameOf } from './identities';
+import { normaliseTo } from './whatsapp';
 import { TIER_LIMITS } from './limits';
 import { containerStatus } from './instagram';
 import type { SandboxState } from './state';
@@ -248,8 +251,30 @@ export function inspectRouter(state: SandboxState, webhooks: WebhookDispatcher, 
 	r.post(
 		'/inject/user-preferences',
 		h((req) =>
-			injectUserPreference(state, webhooks, body(req) as unknown as { waId: string; value: 'stop' | 'resume'; phoneNumberId?: string }),
+			injectUserPreference(
+				state,
+				webhooks,
+				body(req) as unknown as { waId?: string; fromUserId?: string; value: 'stop' | 'resume'; phoneNumberId?: string },
+			),
 		),
+	);
+	r.post(
+		'/inject/user-id-change',
+		h((req) => injectUserIdChange(state, webhooks, body(req) as { from?: string; fromUserId?: string; phoneNumberId?: string })),
+	);
+	// Who a citizen is to the business: BSUID, username, whether Meta shows the number now.
+	r.get(
+		'/whatsapp/users/:number',
+		h((req) => {
+			const waId = normaliseTo(String(req.params['number']));
+			if (!waId) throw new ConfigError('number must be a phone number (8-15 digits)');
+			return {
+				waId,
+				userId: userIdOf(state, waId),
+				username: usernameOf(state, waId) ?? null,
+				phoneShown: phoneShown(state, waId, state.now(), state.lastInboundMs.get(waId)),
+			};
+		}),
 	);
 	r.post(
 		'/inject/phone-quality',

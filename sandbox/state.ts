@@ -9,6 +9,7 @@ import { Prng } from './prng';
 import { WaStore } from './wa-store';
 import { DailyRecipients, PairLimiter, ThroughputWindow } from './limits';
 import { SocialStore } from './social-store';
+import { IdentityMemory } from './identities';
 
 export class SandboxState {
 	config: SandboxConfig;
@@ -29,6 +30,8 @@ export class SandboxState {
 	stoppedAtRuntime = new Set<string>();
 	/** Last inbound message time per citizen: opens the 24 h customer service window. */
 	lastInboundMs = new Map<string, number>();
+	/** Usernames adopted, BSUIDs changed, the contact book (sandbox/identities.ts). */
+	identities = new IdentityMemory();
 	social!: SocialStore;
 	/** Graph calls that named an expired API version (answered as the oldest served one). */
 	expiredVersionCalls = 0;
@@ -79,6 +82,7 @@ export class SandboxState {
 		this.daily = new DailyRecipients('');
 		this.stoppedAtRuntime.clear();
 		this.lastInboundMs.clear();
+		this.identities = new IdentityMemory();
 		this.clockOffsetMs = 0;
 		this.expiredVersionCalls = 0;
 		this.prng = new Prng(this.config.seed);

@@ -4,6 +4,7 @@
  * callback is configured. With webhooks off the statuses are applied at once (nothing waits).
  */
 import { WA_TITLES } from './errors';
+import { phoneShown, userIdOf } from './identities';
 import type { StatusObject } from './webhook-payloads';
 import type { WebhookDispatcher } from './webhooks';
 import type { SandboxState } from './state';
@@ -49,6 +50,11 @@ export function emitStatuses(
 		}
 	}
 	const pricing = failCode === undefined ? pricingOf(rec, windowOpen) : undefined;
+	// Sent by number: the number comes back. Sent by BSUID: only if Meta shows it (contact book,
+	// 30 days), and never on a failed status, which Meta may send with no phone at all.
+	const numberShown =
+		rec.addressedBy === 'to' || (failCode === undefined && phoneShown(state, rec.waId, state.now(), state.lastInboundMs.get(rec.waId)));
+	const userId = userIdOf(state, rec.waId);
 	for (const step of plan) {
 		const atMs = state.now() + (webhooks.enabled ? step.delay : 0);
 		const apply = (): void => state.wa.applyStatus(rec.wamid, step.status, new Date(atMs).toISOString(), failCode, rec.endpoint);
@@ -60,7 +66,8 @@ export function emitStatuses(
 			id: rec.wamid,
 			status: step.status as StatusObject['status'],
 			timestamp: String(Math.floor(atMs / 1000)),
-			recipient_id: rec.waId,
+			...(numberShown ? { recipient_id: rec.waId } : {}),
+			recipient_user_id: userId,
 		};
 		if (rec.bizOpaqueCallbackData) status.biz_opaque_callback_data = rec.bizOpaqueCallbackData;
 		if (pricing) status.pricing = pricing;

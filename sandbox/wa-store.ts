@@ -10,8 +10,10 @@ export type WaStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
 export interface WaMessageRecord {
 	wamid: string;
 	phoneNumberId: string;
-	/** As sent in `to`. */
+	/** As sent in `to` (or `recipient`). */
 	input: string;
+	/** Whether the business addressed the citizen by number (`to`) or by BSUID (`recipient`). */
+	addressedBy: 'to' | 'recipient';
 	/** Normalised digits (what Meta returns as contacts[].wa_id). */
 	waId: string;
 	type: string;

@@ -18,7 +18,9 @@ export interface StatusObject {
 	id: string;
 	status: 'sent' | 'delivered' | 'read' | 'failed';
 	timestamp: string;
-	recipient_id: string;
+	/** Omitted for a citizen with a username whose number Meta withholds. */
+	recipient_id?: string;
+	recipient_user_id?: string;
 	biz_opaque_callback_data?: string;
 	pricing?: { billable: boolean; pricing_model: 'PMP'; type: string; category: string };
 	errors?: StatusError[];
@@ -49,9 +51,11 @@ export function statusEnvelope(wabaId: string, phone: PhoneNumberConfig, statuse
 export function inboundEnvelope(
 	wabaId: string,
 	phone: PhoneNumberConfig,
-	contact: { name: string; waId: string },
+	contact: { name: string; waId?: string; userId: string; username?: string },
 	message: Record<string, unknown>,
 ): Envelope {
+	const profile: Record<string, string> = { name: contact.name };
+	if (contact.username) profile.username = contact.username;
 	return {
 		object: 'whatsapp_business_account',
 		entry: [
@@ -63,7 +67,7 @@ export function inboundEnvelope(
 						value: {
 							messaging_product: 'whatsapp',
 							metadata: metadata(phone),
-							contacts: [{ profile: { name: contact.name }, wa_id: contact.waId }],
+							contacts: [{ profile, ...(contact.waId ? { wa_id: contact.waId } : {}), user_id: contact.userId }],
 							messages: [message],
 						},
 					},
@@ -76,10 +80,11 @@ export function inboundEnvelope(
 export function userPreferencesEnvelope(
 	wabaId: string,
 	phone: PhoneNumberConfig,
-	waId: string,
+	who: { waId?: string; userId: string },
 	value: 'stop' | 'resume',
 	timestampS: number,
 ): Envelope {
+	const ids = { ...(who.waId ? { wa_id: who.waId } : {}), user_id: who.userId };
 	return {
 		object: 'whatsapp_business_account',
 		entry: [
@@ -91,10 +96,10 @@ export function userPreferencesEnvelope(
 						value: {
 							messaging_product: 'whatsapp',
 							metadata: metadata(phone),
-							contacts: [{ wa_id: waId }],
+							contacts: [ids],
 							user_preferences: [
 								{
-									wa_id: waId,
+									...ids,
 									detail: value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages',
 									category: 'marketing_messages',
 									value,
@@ -106,6 +111,35 @@ export function userPreferencesEnvelope(
 				],
 			},
 		],
+	};
+}
+
+/**
+ * A system message `user_changed_user_id` (Meta, Aug 2026): the citizen's BSUID changed. Like
+ * every system message it has no contacts array; the number is there only if Meta shows it.
+ */
+export function userIdChangeEnvelope(
+	wabaId: string,
+	phone: PhoneNumberConfig,
+	change: { waId?: string; previousUserId: string; userId: string; wamid: string },
+	timestampS: number,
+): Envelope {
+	const message: Record<string, unknown> = {
+		...(change.waId ? { from: change.waId } : {}),
+		from_user_id: change.userId,
+		id: change.wamid,
+		timestamp: String(timestampS),
+		type: 'system',
+		system: {
+			body: 'User changed their business-scoped user ID',
+			type: 'user_changed_user_id',
+			previous_user_id: change.previousUserId,
+			user_id: change.userId,
+		},
+	};
+	return {
+		object: 'whatsapp_business_account',
+		entry: [{ id: wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadata(phone), messages: [message] } }] }],
 	};
 }
 

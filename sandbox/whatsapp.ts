@@ -9,6 +9,7 @@
 import type { PhoneNumberConfig, TemplateConfig } from './config';
 import { GraphError, invalidParam, MM_API_NOT_ONBOARDED_CODE, waError, WA_TITLES } from './errors';
 import { pickFields, requireToken, unknownEdge, type GraphHandler, type GraphRequest, type GraphResult } from './graph';
+import { phoneShown, recordContact, userIdOf, waIdOfUserId } from './identities';
 import { decideFailure } from './populations';
 import { emitStatuses } from './wa-statuses';
 import type { SandboxState } from './state';
@@ -55,6 +56,7 @@ function makeWamid(state: SandboxState, waId: string): string {
 interface Validated {
 	to: string;
 	waId: string;
+	addressedBy: 'to' | 'recipient';
 	type: string;
 	template?: TemplateConfig;
 	params?: string[];
@@ -68,12 +70,7 @@ function validate(state: SandboxState, p: Record<string, unknown>, marketingOnly
 	if (p['recipient_type'] !== undefined && p['recipient_type'] !== 'individual') {
 		throw invalidParam('Invalid parameter', true, "Param recipient_type must be 'individual'");
 	}
-	const toRaw = p['to'];
-	if (toRaw === undefined || toRaw === '') throw invalidParam('The parameter to is required.', true);
-	if (typeof toRaw !== 'string') throw invalidParam('Invalid parameter', true, 'Param to must be a string');
-	const waId = normaliseTo(toRaw);
-	if (!waId)
-		throw invalidParam('Invalid parameter', true, `Invalid phone number: ${toRaw}. Expected E.164 digits (8-15), leading + allowed.`);
+	const { to: toRaw, waId, addressedBy } = addressee(state, p);
 	const type = p['type'] === undefined ? 'text' : p['type'];
 	if (typeof type !== 'string' || (type !== 'template' && !FREE_FORM_TYPES.has(type))) {
 		throw invalidParam('Invalid parameter', true, `Param type must be one of {TEMPLATE, ${[...FREE_FORM_TYPES].join(', ').toUpperCase()}}`);
@@ -91,14 +88,41 @@ function validate(state: SandboxState, p: Record<string, unknown>, marketingOnly
 		if (body.length > state.config.whatsapp.textMaxLength) {
 			throw invalidParam(`Param text['body'] must be at most ${state.config.whatsapp.textMaxLength} characters long.`, true);
 		}
-		return { to: toRaw, waId, type, text: body.slice(0, 1024), bizOpaque };
+		return { to: toRaw, waId, addressedBy, type, text: body.slice(0, 1024), bizOpaque };
 	}
 	if (type !== 'template') {
 		if (!isObj(p[type])) throw invalidParam(`The parameter ${type} is required.`, true);
-		return { to: toRaw, waId, type, bizOpaque };
+		return { to: toRaw, waId, addressedBy, type, bizOpaque };
 	}
 	const { template, params } = validateTemplate(state, p['template'], marketingOnly);
-	return { to: toRaw, waId, type, template, params, bizOpaque };
+	if (addressedBy === 'recipient' && template.category === 'AUTHENTICATION')
+		throw invalidParam('Invalid parameter', true, 'Authentication templates need the phone number: use to, not recipient');
+	return { to: toRaw, waId, addressedBy, type, template, params, bizOpaque };
+}
+
+const USER_ID = /^[A-Z]{2}\.([A-Z]{3}\.)?[A-Za-z0-9]{1,128}$/;
+
+/** `to` (a phone number) or `recipient` (a business-scoped user id), exactly one, as Meta takes them. */
+function addressee(state: SandboxState, p: Record<string, unknown>): { to: string; waId: string; addressedBy: 'to' | 'recipient' } {
+	const toRaw = p['to'];
+	const recipient = p['recipient'];
+	if (toRaw !== undefined && recipient !== undefined)
+		throw invalidParam('Invalid parameter', true, 'Give either to (a phone number) or recipient (a user id), not both');
+	if (recipient !== undefined) {
+		if (typeof recipient !== 'string' || !USER_ID.test(recipient))
+			throw invalidParam('Invalid parameter', true, `Param recipient must be a business-scoped user id (e.g. IN.1502576394655843), got ${String(recipient).slice(0, 60)}`);
+		const waId = waIdOfUserId(state, recipient);
+		if (!waId) throw invalidParam('Invalid parameter', true, `Recipient ${recipient} is not a WhatsApp user of this business`);
+		return { to: recipient, waId, addressedBy: 'recipient' };
+	}
+	if (toRaw === undefined || toRaw === '') throw invalidParam('The parameter to is required.', true);
+	if (typeof toRaw !== 'string') throw invalidParam('Invalid parameter', true, 'Param to must be a string');
+	if (USER_ID.test(toRaw))
+		throw invalidParam('Invalid parameter', true, `Param to must be a phone number; send to a business-scoped user id (${toRaw}) with recipient`);
+	const waId = normaliseTo(toRaw);
+	if (!waId)
+		throw invalidParam('Invalid parameter', true, `Invalid phone number: ${toRaw}. Expected E.164 digits (8-15), leading + allowed.`);
+	return { to: toRaw, waId, addressedBy: 'to' };
 }
 
 function validateTemplate(state: SandboxState, t: unknown, marketingOnly: boolean): { template: TemplateConfig; params: string[] } {
@@ -195,6 +219,7 @@ function sendMessage(
 		wamid,
 		phoneNumberId: phone.id,
 		input: v.to,
+		addressedBy: v.addressedBy,
 		waId: v.waId,
 		type: v.type,
 		template: v.template?.name,
@@ -211,12 +236,15 @@ function sendMessage(
 		statuses: [{ status: 'accepted', at: iso }],
 	};
 	state.wa.addAccepted(rec);
+	// Asked whether the number is shown before this message puts the pair in the contact book.
+	const numberShown = v.addressedBy === 'to' || phoneShown(state, v.waId, nowMs, lastIn);
+	recordContact(state, v.waId);
 	const failCode = decideFailure(state, { waId: v.waId, category: v.template?.category, nowMs, viaMarketingMessages: marketingOnly });
 	emitStatuses(state, webhooks, rec, failCode, windowOpen);
 	return {
 		body: {
 			messaging_product: 'whatsapp',
-			contacts: [{ input: v.to, wa_id: v.waId }],
+			contacts: [{ input: v.to, ...(numberShown ? { wa_id: v.waId } : {}), user_id: userIdOf(state, v.waId) }],
 			messages: [{ id: wamid, message_status: 'accepted' }],
 		},
 	};
@@ -261,7 +289,12 @@ export function whatsappGraph(state: SandboxState, webhooks: WebhookDispatcher):
 			} catch (err) {
 				// Every synchronous refusal is counted by code, so a test can assert "no 130429 storm".
 				if (err instanceof GraphError) {
-					const to = typeof r.params['to'] === 'string' ? (normaliseTo(r.params['to']) ?? r.params['to']) : '';
+					const to =
+						typeof r.params['to'] === 'string'
+							? (normaliseTo(r.params['to']) ?? r.params['to'])
+							: typeof r.params['recipient'] === 'string'
+								? r.params['recipient']
+								: '';
 					const tpl = r.params['template'];
 					const template = isObj(tpl) && typeof tpl['name'] === 'string' ? tpl['name'] : undefined;
 					state.wa.addRejection({ at: new Date(state.now()).toISOString(), phoneNumberId: phone.id, to, code: err.code, template });
