@@ -10,7 +10,14 @@ import type { MessagingTier, PhoneNumberConfig } from './config';
 import { ConfigError } from './config';
 import { normaliseTo } from './whatsapp';
 import { hasUsername, phoneShown, recordContact, userIdOf, usernameOf, waIdOfUserId, changeUserId } from './identities';
-import { inboundEnvelope, qualityUpdateEnvelope, userIdChangeEnvelope, userPreferencesEnvelope, type Envelope, type QualityEvent } from './webhook-payloads';
+import {
+	inboundEnvelope,
+	qualityUpdateEnvelope,
+	userIdChangeEnvelope,
+	userPreferencesEnvelope,
+	type Envelope,
+	type QualityEvent,
+} from './webhook-payloads';
 import type { WebhookDispatcher } from './webhooks';
 import type { SandboxState } from './state';
 

@@ -139,7 +139,12 @@ export function userIdChangeEnvelope(
 	};
 	return {
 		object: 'whatsapp_business_account',
-		entry: [{ id: wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadata(phone), messages: [message] } }] }],
+		entry: [
+			{
+				id: wabaId,
+				changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: metadata(phone), messages: [message] } }],
+			},
+		],
 	};
 }
 

@@ -110,7 +110,11 @@ function addressee(state: SandboxState, p: Record<string, unknown>): { to: strin
 		throw invalidParam('Invalid parameter', true, 'Give either to (a phone number) or recipient (a user id), not both');
 	if (recipient !== undefined) {
 		if (typeof recipient !== 'string' || !USER_ID.test(recipient))
-			throw invalidParam('Invalid parameter', true, `Param recipient must be a business-scoped user id (e.g. IN.1502576394655843), got ${String(recipient).slice(0, 60)}`);
+			throw invalidParam(
+				'Invalid parameter',
+				true,
+				`Param recipient must be a business-scoped user id (e.g. IN.1502576394655843), got ${String(recipient).slice(0, 60)}`,
+			);
 		const waId = waIdOfUserId(state, recipient);
 		if (!waId) throw invalidParam('Invalid parameter', true, `Recipient ${recipient} is not a WhatsApp user of this business`);
 		return { to: recipient, waId, addressedBy: 'recipient' };
@@ -118,7 +122,11 @@ function addressee(state: SandboxState, p: Record<string, unknown>): { to: strin
 	if (toRaw === undefined || toRaw === '') throw invalidParam('The parameter to is required.', true);
 	if (typeof toRaw !== 'string') throw invalidParam('Invalid parameter', true, 'Param to must be a string');
 	if (USER_ID.test(toRaw))
-		throw invalidParam('Invalid parameter', true, `Param to must be a phone number; send to a business-scoped user id (${toRaw}) with recipient`);
+		throw invalidParam(
+			'Invalid parameter',
+			true,
+			`Param to must be a phone number; send to a business-scoped user id (${toRaw}) with recipient`,
+		);
 	const waId = normaliseTo(toRaw);
 	if (!waId)
 		throw invalidParam('Invalid parameter', true, `Invalid phone number: ${toRaw}. Expected E.164 digits (8-15), leading + allowed.`);
@@ -244,7 +252,10 @@ function sendMessage(
 	return {
 		body: {
 			messaging_product: 'whatsapp',
-			contacts: [{ input: v.to, ...(numberShown ? { wa_id: v.waId } : {}), user_id: userIdOf(state, v.waId) }],
+			// Sent by number: Meta's answer as before. Sent by BSUID: the number only if Meta shows it.
+			contacts: [
+				v.addressedBy === 'to' ? { input: v.to, wa_id: v.waId } : { input: v.to, ...(numberShown ? { wa_id: v.waId } : {}), user_id: v.to },
+			],
 			messages: [{ id: wamid, message_status: 'accepted' }],
 		},
 	};

@@ -199,7 +199,8 @@ test('inbound text in Devanagari and emoji: Meta-style \\u escapes, signature ov
 	// A gateway that re-serialises before verifying fails, as it would against Meta.
 	expect(validSignature(Buffer.from(JSON.stringify(got.json)), got.signature)).toBe(false);
 	const value = got.json.entry[0].changes[0].value;
-	expect(value.contacts[0]).toEqual({ profile: { name: 'राम' }, wa_id: '919833333333' });
+	// Since April 2026 every contact carries the citizen's business-scoped user id.
+	expect(value.contacts[0]).toEqual({ profile: { name: 'राम' }, wa_id: '919833333333', user_id: expect.stringMatching(/^IN\.\d{16}$/) });
 	expect(value.messages[0]).toMatchObject({ from: '919833333333', id: inj.body.wamid, type: 'text', text: { body: text } });
 });
 
