@@ -40,7 +40,10 @@ export interface ClaimedMessage {
 	wamid: string;
 	districtId: number;
 	/** The citizen's number, E.164: where a reply goes. */
-	from: string;
+	/** E.164 of the sender; null when Meta withheld the number (then fromUserId says who wrote). */
+	from: string | null;
+	/** The sender's business-scoped user id, when Meta sent it: replies go there without a number. */
+	fromUserId: string | null;
 	type: string;
 	text: string | null;
 	/** The subscriber's language, else guessed from the script of the message. */
@@ -81,7 +84,8 @@ function toClaimed(r: Row): ClaimedMessage {
 		id: Number(r.id),
 		wamid: r.wamid as string,
 		districtId: Number(r.district_id),
-		from: r.from_phone as string,
+		from: (r.from_phone as string | null) ?? null,
+		fromUserId: (r.from_user_id as string | null) ?? null,
 		type: r.type as string,
 		text,
 		language: subscriber?.language ?? (text && /[\u0900-\u097f]/.test(text) ? 'hi' : text ? 'en' : 'hi'),
@@ -127,7 +131,7 @@ export async function claimInbound(db: Queryable, filter: InboundFilter, o: Clai
        )
        RETURNING m.*
      )
-     SELECT c.id, c.wamid, c.district_id, c.from_phone, c.type, c.body, c.payload, c.sent_at, c.received_at, c.attempts,
+     SELECT c.id, c.wamid, c.district_id, c.from_phone, c.from_user_id, c.type, c.body, c.payload, c.sent_at, c.received_at, c.attempts,
             c.claimed_by, c.phone_number_id,
             s.id AS s_id, s.name AS s_name, s.language AS s_language, s.police_station AS s_police_station,
             s.block AS s_block, s.village AS s_village, s.tags AS s_tags, s.status AS s_status

@@ -99,6 +99,7 @@ function fromTrigger(json: IDataObject): IntakeInput {
 		wamid: typeof json.id !== 'number' && typeof json.wamid === 'string' ? json.wamid : undefined,
 		body: typeof json.text === 'string' ? json.text : typeof json.body === 'string' ? json.body : undefined,
 		fromPhone: typeof json.from === 'string' ? json.from : undefined,
+		fromUserId: typeof json.fromUserId === 'string' ? json.fromUserId : undefined,
 		subscriberId: sub && typeof sub.id === 'number' ? sub.id : undefined,
 		policeStation: sub && typeof sub.policeStation === 'string' ? sub.policeStation : undefined,
 		districtId: typeof json.districtId === 'number' ? json.districtId : undefined,
