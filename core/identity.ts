@@ -114,11 +114,10 @@ async function linkAudit(tx: Queryable, districtId: number, id: number, by: stri
 async function rehashComplaints(tx: Queryable, userId: string | null, phone: string | null, subscriberId: number | null): Promise<void> {
 	const from = citizenHash({ userId });
 	if (!from || !phone) return;
-	await tx.query('UPDATE complaints SET citizen_hash = $2, subscriber_id = coalesce(subscriber_id, $3), updated_at = now() WHERE citizen_hash = $1', [
-		from,
-		citizenHash({ phone }),
-		subscriberId,
-	]);
+	await tx.query(
+		'UPDATE complaints SET citizen_hash = $2, subscriber_id = coalesce(subscriber_id, $3), updated_at = now() WHERE citizen_hash = $1',
+		[from, citizenHash({ phone }), subscriberId],
+	);
 }
 
 /** Two rows, one person: the phone's row keeps everything; opting out on either side wins. */

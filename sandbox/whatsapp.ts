@@ -9,7 +9,7 @@
 import type { PhoneNumberConfig, TemplateConfig } from './config';
 import { GraphError, invalidParam, MM_API_NOT_ONBOARDED_CODE, waError, WA_TITLES } from './errors';
 import { pickFields, requireToken, unknownEdge, type GraphHandler, type GraphRequest, type GraphResult } from './graph';
-import { phoneShown, recordContact, userIdOf, waIdOfUserId } from './identities';
+import { phoneShown, recordContact, waIdOfUserId } from './identities';
 import { decideFailure } from './populations';
 import { emitStatuses } from './wa-statuses';
 import type { SandboxState } from './state';

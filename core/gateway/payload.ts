@@ -341,7 +341,14 @@ function parsePreferences(value: Obj, at: string, phoneNumberId: string, out: Pa
 			bump(out.ignored, `preference:${v.slice(0, 40)}`);
 			return;
 		}
-		out.preferences.push({ phoneNumberId, waId, userId: userIdOf, value: v, category: optStr(p.category, `${f}.category`, 60), occurredAt });
+		out.preferences.push({
+			phoneNumberId,
+			waId,
+			userId: userIdOf,
+			value: v,
+			category: optStr(p.category, `${f}.category`, 60),
+			occurredAt,
+		});
 	});
 }
 

@@ -124,7 +124,9 @@ export class WhatsAppWebhookService {
 		}
 		const ignored = { ...parsed.ignored };
 		const districtOf = new Map<string, number | null>();
-		for (const id of new Set([...parsed.statuses, ...parsed.messages, ...parsed.preferences, ...parsed.userIdChanges].map((x) => x.phoneNumberId))) {
+		for (const id of new Set(
+			[...parsed.statuses, ...parsed.messages, ...parsed.preferences, ...parsed.userIdChanges].map((x) => x.phoneNumberId),
+		)) {
 			districtOf.set(id, await this.router.resolve(id));
 		}
 		const routed = <T extends { phoneNumberId: string }>(list: T[]): (T & { districtId: number })[] => {

@@ -109,9 +109,13 @@ export class RosterService {
 		return this.db.transaction(async (tx) => {
 			const existing = await repo.findByUserId(tx, this.districtId, input.waUserId);
 			if (!existing && !row.consent_source)
-				throw new MitanError('CONSENT_REQUIRED', `a new subscriber needs a consent source (where and how ${maskUserId(input.waUserId)} agreed)`, {
-					field: 'consentSource',
-				});
+				throw new MitanError(
+					'CONSENT_REQUIRED',
+					`a new subscriber needs a consent source (where and how ${maskUserId(input.waUserId)} agreed)`,
+					{
+						field: 'consentSource',
+					},
+				);
 			const waUsername = cleanText('waUsername', input.waUsername);
 			const outcome = await repo.upsertByUserId(tx, this.districtId, { ...row, wa_user_id: input.waUserId, wa_username: waUsername });
 			const subscriber = (await repo.findByUserId(tx, this.districtId, input.waUserId))!;
@@ -188,7 +192,9 @@ export class RosterService {
 			const existing = e164 ? await repo.findByPhone(q, this.districtId, e164) : await repo.findById(q, who as number);
 			const named = e164 ? maskPhone(e164) : `#${who}`;
 			if (!existing || existing.districtId !== this.districtId)
-				throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber ${e164 ? 'with phone ' : ''}${named}`, { field: e164 ? 'phone' : 'subscriberId' });
+				throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber ${e164 ? 'with phone ' : ''}${named}`, {
+					field: e164 ? 'phone' : 'subscriberId',
+				});
 			if (existing.status === to) return existing; // idempotent: STOP twice is one opt-out
 			const updated = await repo.setStatus(q, existing.id, to, reason, from);
 			if (!updated) throw new MitanError('SUBSCRIBER_ERASED', `subscriber ${named} was erased and cannot be changed`);
@@ -199,7 +205,12 @@ export class RosterService {
 				action,
 				entity: 'subscriber',
 				entityId: existing.id,
-				details: { phone: maskCitizen({ phone: existing.phone, userId: existing.waUserId }), reason, source: by.source, from: existing.status },
+				details: {
+					phone: maskCitizen({ phone: existing.phone, userId: existing.waUserId }),
+					reason,
+					source: by.source,
+					from: existing.status,
+				},
 			});
 			return updated;
 		};

@@ -99,7 +99,10 @@ describeEachEngine('gateway /webhooks/whatsapp: citizens by phone, BSUID or both
 
 	test('a status with number and BSUID links them on the roster once; a failed status with neither number nor contacts still counts', async () => {
 		const { deliveryIds } = await seedBroadcast(ctx.db, [{ phone: '+919876502001' }], 'identst', ['wamid.identst.0']);
-		const st = (status: string, extra: Record<string, unknown>) => ({ ...statusObj({ id: 'wamid.identst.0', status, recipient: '919876502001' }), ...extra });
+		const st = (status: string, extra: Record<string, unknown>) => ({
+			...statusObj({ id: 'wamid.identst.0', status, recipient: '919876502001' }),
+			...extra,
+		});
 		expect((await post(envelope('messages', { statuses: [st('sent', { recipient_user_id: uid(5) })] }))).status).toBe(200);
 		expect((await post(envelope('messages', { statuses: [st('delivered', { recipient_user_id: uid(5) })] }))).status).toBe(200);
 		expect(await byPhone('+919876502001')).toMatchObject({ wa_user_id: uid(5) });

@@ -11,9 +11,13 @@ import type { TemplateMessage } from './types';
 export function toWaDigits(to: string): string {
 	const digits = waDigits(to);
 	if (digits === null)
-		throw new MitanError('WHATSAPP_RECIPIENT_INVALID', `recipient "${String(to)}" is not an E.164 number or a WhatsApp user id (field "to")`, {
-			field: 'to',
-		});
+		throw new MitanError(
+			'WHATSAPP_RECIPIENT_INVALID',
+			`recipient "${String(to)}" is not an E.164 number or a WhatsApp user id (field "to")`,
+			{
+				field: 'to',
+			},
+		);
 	return digits;
 }
 

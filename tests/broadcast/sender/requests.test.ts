@@ -19,7 +19,14 @@ beforeEach(async () => {
 	await resetSandbox(sb.url, 1000);
 });
 
-const row = (id: number, language = 'hi'): ClaimedRow => ({ id, subscriberId: id, language, phone: phoneOf(id), address: phoneOf(id), rank: id });
+const row = (id: number, language = 'hi'): ClaimedRow => ({
+	id,
+	subscriberId: id,
+	language,
+	phone: phoneOf(id),
+	address: phoneOf(id),
+	rank: id,
+});
 
 /** A Requests part whose answers are collected; `answers(n)` resolves once n have come. */
 function requests(token?: string, maxInFlight = 2) {
