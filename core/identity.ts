@@ -152,6 +152,35 @@ async function merge(tx: Queryable, districtId: number, keep: Citizen, gone: Cit
 	return { ...keep, waUserId: userId, status: optOut ? 'opted_out' : keep.status };
 }
 
+const PAIRS = `jsonb_to_recordset($2::jsonb) AS i(phone text, user_id text, masked_user_id text, masked_phone text, from_hash text, to_hash text)`;
+
+/** Links and audits every simple pair of a batch at once; masked values and hashes come from the owners (phone.ts, citizenHash). */
+const BULK_LINK = `
+WITH i AS (SELECT DISTINCT ON (user_id) * FROM (SELECT DISTINCT ON (phone) * FROM ${PAIRS} ORDER BY phone) p ORDER BY user_id),
+upd AS (
+  UPDATE subscribers s SET wa_user_id = i.user_id, updated_at = now()
+  FROM i
+  WHERE s.district_id = $1 AND s.phone = i.phone AND s.wa_user_id IS NULL AND s.status <> 'erased'
+    AND NOT EXISTS (SELECT 1 FROM subscribers t WHERE t.district_id = $1 AND t.wa_user_id = i.user_id)
+  RETURNING s.id, i.masked_user_id, i.masked_phone, i.from_hash, i.to_hash),
+aud AS (
+  INSERT INTO audit_log (district_id, actor, action, entity, entity_id, details)
+  SELECT $1, 'system:gateway', 'subscriber.identity_linked', 'subscriber', upd.id::text,
+         jsonb_build_object('userId', upd.masked_user_id, 'phone', upd.masked_phone, 'source', 'status webhook')
+  FROM upd),
+cmp AS (
+  UPDATE complaints c SET citizen_hash = upd.to_hash, subscriber_id = coalesce(c.subscriber_id, upd.id), updated_at = now()
+  FROM upd WHERE c.citizen_hash = upd.from_hash)
+SELECT count(*)::int AS n FROM upd`;
+
+/** What is left of a batch after the bulk link: already linked, a case for resolveCitizen, or nobody on the roster. */
+const SORT_PAIRS = `
+SELECT i.phone, i.user_id,
+       CASE WHEN EXISTS (SELECT 1 FROM subscribers s WHERE s.district_id = $1 AND s.phone = i.phone AND s.wa_user_id = i.user_id) THEN 'linked'
+            WHEN EXISTS (SELECT 1 FROM subscribers s WHERE s.district_id = $1 AND (s.phone = i.phone OR s.wa_user_id = i.user_id)) THEN 'todo'
+            ELSE 'unknown' END AS state
+FROM ${PAIRS} ORDER BY i.phone`;
+
 /**
  * Phone ↔ BSUID pairs seen together (a status webhook carrying recipient_id and
  * recipient_user_id, Meta's own record of the pair): links the ones the roster does not have yet.
@@ -176,15 +205,21 @@ export async function linkFromStatuses(
 	}
 	let n = 0;
 	for (const [districtId, pairs] of byDistrict) {
+		const input = [...pairs.values()].map((p) => ({
+			...p,
+			masked_user_id: maskUserId(p.user_id),
+			masked_phone: maskPhone(p.phone),
+			from_hash: citizenHash({ userId: p.user_id }),
+			to_hash: citizenHash({ phone: p.phone }),
+		}));
 		const rows = await db.transaction(async (tx) => {
-			const sorted = await tx.query<{ phone: string; user_id: string; state: 'linked' | 'todo' | 'unknown' }>(
-				`SELECT i.phone, i.user_id,
-                CASE WHEN EXISTS (SELECT 1 FROM subscribers s WHERE s.district_id = $1 AND s.phone = i.phone AND s.wa_user_id = i.user_id) THEN 'linked'
-                     WHEN EXISTS (SELECT 1 FROM subscribers s WHERE s.district_id = $1 AND (s.phone = i.phone OR s.wa_user_id = i.user_id)) THEN 'todo'
-                     ELSE 'unknown' END AS state
-         FROM jsonb_to_recordset($2::jsonb) AS i(phone text, user_id text) ORDER BY i.phone`,
-				[districtId, JSON.stringify([...pairs.values()])],
-			);
+			// The common case in one statement: a number on the roster without a BSUID, the BSUID nobody's.
+			const [bulk] = await tx.query<{ n: number }>(BULK_LINK, [districtId, JSON.stringify(input)]);
+			n += Number(bulk.n);
+			const sorted = await tx.query<{ phone: string; user_id: string; state: 'linked' | 'todo' | 'unknown' }>(SORT_PAIRS, [
+				districtId,
+				JSON.stringify(input),
+			]);
 			for (const r of sorted) if (r.state === 'todo') await resolveCitizen(tx, districtId, { phone: r.phone, userId: r.user_id });
 			return sorted;
 		});
