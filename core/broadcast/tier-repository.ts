@@ -173,7 +173,7 @@ export async function applyTierAllowance(db: Queryable, broadcastId: number, lim
 }
 
 export interface Coverage {
-	/** Active citizens of the district with a phone. */
+	/** Active citizens of the district with a phone or a BSUID (both can be sent to). */
 	roster: number;
 	reachedLast7Days: number;
 	/** reachedLast7Days / roster (0 for an empty roster), 4 decimals. */
@@ -184,7 +184,7 @@ export interface Coverage {
 export async function coverage(db: Queryable, districtId: number): Promise<Coverage> {
 	const [r] = await db.query<{ roster: number; reached: number }>(
 		`SELECT count(*)::int AS roster, count(*) FILTER (WHERE last_reached_at > now() - interval '7 days')::int AS reached
-     FROM subscribers WHERE district_id = $1 AND status = 'active' AND phone IS NOT NULL`,
+     FROM subscribers WHERE district_id = $1 AND status = 'active' AND (phone IS NOT NULL OR wa_user_id IS NOT NULL)`,
 		[districtId],
 	);
 	const roster = Number(r.roster);
