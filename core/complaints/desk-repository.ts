@@ -71,7 +71,7 @@ export async function queue(db: Queryable, f: QueueFilter): Promise<{ rows: Queu
 	const [rows, [count]] = await Promise.all([
 		db.query(
 			`SELECT c.id, c.ref, c.created_at, coalesce(c.category_override, c.category) AS category, c.police_station, c.assigned_officer,
-              c.status, c.money_loss, c.sensitive, c.summary, coalesce(im.from_phone, s.phone) AS phone, c.first_response_at,
+              c.status, c.money_loss, c.sensitive, c.summary, coalesce(im.from_phone, s.phone, im.from_user_id, s.wa_user_id) AS phone, c.first_response_at,
               c.closed_at, c.message_count
          FROM complaints c
          LEFT JOIN inbound_messages im ON im.id = c.inbound_message_id
@@ -184,11 +184,16 @@ export async function insertReply(db: Queryable, r: NewReply): Promise<number> {
 	return Number(row.id);
 }
 
-/** When the citizen last wrote to the business (the 24-hour window opens there). */
-export async function lastInboundAt(db: Queryable, districtId: number, phone: string): Promise<Date | null> {
+/** When the citizen last wrote to the business (the 24-hour window opens there), by number or BSUID. */
+export async function lastInboundAt(
+	db: Queryable,
+	districtId: number,
+	phone: string | null,
+	userId: string | null = null,
+): Promise<Date | null> {
 	const [r] = await db.query<{ at: string | null }>(
-		'SELECT max(received_at) AS at FROM inbound_messages WHERE district_id = $1 AND from_phone = $2',
-		[districtId, phone],
+		'SELECT max(received_at) AS at FROM inbound_messages WHERE district_id = $1 AND (from_phone = $2 OR from_user_id = $3)',
+		[districtId, phone, userId],
 	);
 	return r?.at ? new Date(r.at) : null;
 }

@@ -5,6 +5,7 @@ import { isWindowOpen } from '../channels/whatsapp/window';
 import { looksLikeFormula } from '../csv';
 import type { Db, Queryable } from '../db';
 import { isMitanError, MitanError } from '../errors';
+import { sendAddress } from '../identity';
 import { consentRecord, type ConsentRecord } from '../roster/consent';
 import { isComplaintCategory } from './categories';
 import * as desk from './desk-repository';
@@ -111,10 +112,17 @@ export class DeskService {
 			desk.deskFields(this.db, c.id),
 			threadOf(this.db, c),
 			c.subscriberId === null ? Promise.resolve(undefined) : consentRecord(this.db, c.subscriberId),
-			c.citizenPhone ? desk.lastInboundAt(this.db, c.districtId, c.citizenPhone) : Promise.resolve(null),
+			c.citizenPhone || c.citizenUserId
+				? desk.lastInboundAt(this.db, c.districtId, c.citizenPhone, c.citizenUserId)
+				: Promise.resolve(null),
 		]);
 		return {
-			complaint: { ...c, ...fields, citizenPhone: showPhone(viewer.role, c.citizenPhone) },
+			complaint: {
+				...c,
+				...fields,
+				citizenPhone: showPhone(viewer.role, c.citizenPhone),
+				citizenUserId: showPhone(viewer.role, c.citizenUserId),
+			},
 			thread,
 			consent: consent ?? null,
 			window: { open: isWindowOpen(last), lastInboundAt: last },
@@ -267,8 +275,12 @@ export class DeskService {
 	 * template with the text inside its body. Sent after the step committed; recorded either way.
 	 */
 	private async deliver(c: Complaint, purpose: desk.NewReply['purpose'], text: string, by: Actor): Promise<Sent> {
-		const phone = (await repo.findById(this.db, c.id))?.citizenPhone ?? null;
-		const open = phone ? isWindowOpen(await desk.lastInboundAt(this.db, c.districtId, phone)) : false;
+		const cur = await repo.findById(this.db, c.id);
+		// The number, else the BSUID (sent with recipient; core/identity.ts sendAddress).
+		const phone = sendAddress({ phone: cur?.citizenPhone, waUserId: cur?.citizenUserId });
+		const open = phone
+			? isWindowOpen(await desk.lastInboundAt(this.db, c.districtId, cur?.citizenPhone ?? null, cur?.citizenUserId ?? null))
+			: false;
 		const via: Sent['via'] = open ? 'text' : 'template';
 		const msg = complaintUpdateMessage(c.ref, text, c.language);
 		const record = (wamid: string | null, error: Sent['error'] | null) =>
