@@ -10,6 +10,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { createBroadcast, runSender, startBroadcast } from '../../core/broadcast';
 import { ComplaintService } from '../../core/complaints';
+import { DeskService } from '../../core/complaints/desk';
 import { RosterService } from '../../core/roster/service';
 import type { GatewayRouter } from '../../dashboard/gateway';
 import { TEMPLATES, waClient } from '../broadcast/helpers';
@@ -129,7 +130,24 @@ describeEachEngine('hidden identity: a citizen known by BSUID only', (ctx) => {
 		complaintRef = intake.complaint.ref;
 		const client = waClient(sb.url);
 		await complaints.sendReply(client, intake, { actor: 'n8n:complaints' });
+		// An officer answers from the desk: the case shows the BSUID masked, the window is open, the reply goes by recipient.
+		await later();
+		const desk = new DeskService(ctx.db, complaints, { districtId: 1, sender: () => client });
+		const view = await desk.caseOf(intake.complaint.ref, { role: 'editor' });
+		expect(view.complaint.citizenPhone).toBeNull();
+		expect(view.complaint.citizenUserId).toMatch(/^IN\.\d{2}X+\d{3}$/);
+		expect(view.window.open).toBe(true);
+		const desked = await desk.reply(
+			intake.complaint.ref,
+			'Aapka case Kawardha thane ko bheja gaya hai',
+			{ role: 'editor' },
+			{ actor: 'user:asha' },
+		);
+		expect(desked).toMatchObject({ ok: true, via: 'text' });
 		client.close();
+		expect((await sentToRamesh()).filter((m) => m.text?.includes('Kawardha thane'))).toEqual([
+			expect.objectContaining({ addressedBy: 'recipient', input: userId }),
+		]);
 		const replies = (await sentToRamesh()).filter((m) => m.text?.includes(complaintRef));
 		expect(replies).toHaveLength(1);
 		expect(replies[0]).toMatchObject({ addressedBy: 'recipient', input: userId });
