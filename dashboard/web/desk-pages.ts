@@ -136,7 +136,7 @@ export function caseHtml(lang: Lang, timeZone: string, csrf: string, v: CaseView
 		['desk_first_response', c.firstResponseAt ? formatDateTime(lang, c.firstResponseAt, timeZone) : '—'],
 		['desk_ncrp_ack', c.ncrpAck ?? '—'],
 		['desk_outcome_label', c.outcome ? t(lang, `outcome_${c.outcome}`) : '—'],
-		['phone', c.citizenPhone ?? '—'],
+		['phone', c.citizenPhone ?? c.citizenUserId ?? '—'], // a citizen without a number: the BSUID, masked alike
 	];
 	const actions = open
 		? [
