@@ -21,7 +21,7 @@ export interface StatusEvent {
 	/** wa_id digits; Meta omits them for a citizen with a username (and often on failed statuses). */
 	recipient: string | null;
 	/** The citizen's business-scoped user id (recipient_user_id), when Meta sends it. */
-	recipientUserId: string | null;
+	recipientUserId?: string | null;
 	errorCode: number | null;
 	errorTitle: string | null;
 	priceCategory: string | null;
