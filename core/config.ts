@@ -28,8 +28,11 @@ export interface MitanConfig {
 	dataDir: string;
 	/** Port on which `npm start` serves the embedded database to n8n and the gateway. */
 	embeddedDbPort: number;
-	/** District code used for new rows when none is given (e.g. reference numbers KBD-2026-000123). */
-	defaultDistrict: string;
+	/**
+	 * MITAN_DISTRICT: the code of the district used when a caller gives none (its code starts the
+	 * reference numbers, e.g. KBD-2026-000123). Unset: the first district (core/districts.ts).
+	 */
+	defaultDistrict?: string;
 	timezone: string;
 	/** Gateway + dashboard: port and interface (HOST, default 127.0.0.1: put a proxy in front). */
 	port: number;
@@ -108,7 +111,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		databaseUrl: pick(explicit.databaseUrl, 'DATABASE_URL'),
 		dataDir: path.resolve(pick(explicit.dataDir, 'MITAN_DATA_DIR') ?? path.join(process.cwd(), '.mitan-data')),
 		embeddedDbPort: pick(explicit.embeddedDbPort, 'MITAN_DB_PORT', num) ?? 5433,
-		defaultDistrict: pick(explicit.defaultDistrict, 'MITAN_DISTRICT') ?? 'KBD',
+		defaultDistrict: pick(explicit.defaultDistrict, 'MITAN_DISTRICT'),
 		// The installation's zone; each district's own is districts.timezone (core/districts.ts).
 		timezone: pick(explicit.timezone, 'MITAN_TIMEZONE') ?? 'Asia/Kolkata',
 		port,

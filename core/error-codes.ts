@@ -176,6 +176,12 @@ export const ERROR_CODES = {
 	INBOUND_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
 	DISTRICT_NOT_FOUND: { action: 'configure' },
 
+	// Districts and their police stations (core/districts.ts).
+	DISTRICT_INVALID: { action: 'fix_input' },
+	DISTRICT_EXISTS: { action: 'fix_input', status: CONFLICT },
+	DISTRICT_CODE_IN_USE: { action: 'fix_input', status: CONFLICT },
+	POLICE_STATION_UNKNOWN: { action: 'fix_input' },
+
 	// Meta's webhooks at the gateway (core/gateway, core/statuses).
 	VERIFY_TOKEN_MISMATCH: { action: 'configure', status: 403 },
 	SIGNATURE_MISSING: { action: 'fix_input', status: 401 },

@@ -101,3 +101,18 @@ export function wallTimeToDate(value: string, timeZone: string): Date | undefine
 export function clockTimeIn(timeZone: string, at: Date): string {
 	return new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(at);
 }
+
+/**
+ * An IANA time-zone name this runtime can read days in ("Asia/Kolkata", "UTC"). Abbreviations
+ * and offsets ("IST", "+05:30") are refused: they do not follow a zone's rule changes, and
+ * PostgreSQL reads some abbreviations differently.
+ */
+export function isTimeZone(s: unknown): s is string {
+	if (typeof s !== 'string' || !/^(UTC|[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/.test(s)) return false;
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: s });
+		return true;
+	} catch {
+		return false;
+	}
+}
