@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import type { Db } from '../core/db';
 import { importRoster, type ImportResult } from '../core/roster';
 import { flag, type Args } from './args';
+import { districtFlag } from './district';
 import { MitanError } from '../core/errors';
 
 /** `mitan import <file> --consent "camp ..." [--partial] [--max-mb 10]`: for the cyber cell's own machine. */
@@ -26,6 +27,7 @@ export async function importCommand(db: Db, args: Args): Promise<ImportResult> {
 	try {
 		const r = await importRoster(db, {
 			path: file,
+			districtId: await districtFlag(db, args),
 			consentSource: flag(args, 'consent'),
 			noticeVersion: flag(args, 'notice'),
 			partial: args.flags.partial === true,

@@ -7,6 +7,7 @@ import { flag, parseArgs } from './args';
 import { generateDemo } from '../core/demo/generate';
 import { adminCreate } from './admin';
 import { eraseCommand, printErasure } from './erase';
+import { DISTRICT_USAGE as DISTRICT_HELP, districtCommand, districtFlag } from './district';
 import { importCommand, printImportResult } from './import';
 import { n8nPortFromEnv } from './n8n';
 import { ratesCommand } from './rates';
@@ -24,17 +25,21 @@ const USAGE = `Police Mitan command line
   mitan sandbox start             start the sandbox alone, joined to a running start (npm run sandbox:retry)
   mitan migrate                   apply pending database migrations
   mitan admin:create <username>   create a dashboard admin (password from MITAN_ADMIN_PASSWORD, or generated)
-  mitan demo [--citizens 50000] [--days 90] [--seed 1]
+  mitan demo [--citizens 50000] [--days 90] [--seed 1] [--district CODE]
                                   load the deterministic demo data into an empty store
-  mitan import <file> --consent "<where citizens agreed>" [--partial] [--max-mb N] [--json]
+  mitan import <file> --consent "<where citizens agreed>" [--district CODE] [--partial] [--max-mb N] [--json]
                                   import a roster CSV or .xlsx file
   mitan retention run [--days N] [--json]   anonymise raw WhatsApp records older than N days (MITAN_RETENTION_DAYS, default 365)
   mitan erase --phone <number> | --wa-id <digits> | --user-id <BSUID> [--district 1] [--vacuum full|plain|none]
                                   DPDP erasure of one citizen everywhere, and suppression against re-import
+  mitan district list | add | edit <CODE>
+                                  the districts: code (reference numbers), names, time zone, WhatsApp number id,
+                                  police stations (mitan district add --help for the flags)
   mitan rates [list]              the dated WhatsApp rate card (INR per delivered message, by category)
   mitan rates add --category marketing --from YYYY-MM-DD --inr 0.9 --source "<where the rate is published>"
                                   add a rate from a future day (past rates are never changed)
 
+Commands that work for one district take --district CODE; without it, MITAN_DISTRICT (else the first district).
 Configuration comes from the environment (see README: DATABASE_URL, MITAN_DATA_DIR, PORT, MITAN_N8N_PORT, ...).`;
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -115,6 +120,19 @@ async function main(argv: string[]): Promise<number> {
 				await db.close();
 			}
 		}
+		case 'district': {
+			if (args.flags.help === true) {
+				out(DISTRICT_HELP);
+				return 0;
+			}
+			const db = await openDb(resolveConfig());
+			try {
+				await migrate(db);
+				return await districtCommand(db, args, out);
+			} finally {
+				await db.close();
+			}
+		}
 		case 'n8n': {
 			const [sub, ...names] = args._;
 			if (sub === 'start') return retryN8n(out);
@@ -146,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
 					citizens: Number(flag(args, 'citizens') ?? 50000),
 					days: Number(flag(args, 'days') ?? 90),
 					seed: Number(flag(args, 'seed') ?? 1),
+					districtId: await districtFlag(db, args),
 					onProgress: (step, done, total) => process.stderr.write(`  ${step}: ${done}/${total}\n`),
 				});
 				out(JSON.stringify(r));

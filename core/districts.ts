@@ -347,3 +347,20 @@ export function unknownStation(field: string, raw: string): MitanError {
 		{ field },
 	);
 }
+
+/**
+ * For a service built with an optional district: the given id, else the installation's default,
+ * looked up once per service on first use.
+ */
+export function districtOrDefault(db: Queryable, given: number | undefined): (q?: Queryable) => Promise<number> {
+	let p: Promise<number> | undefined = given === undefined ? undefined : Promise.resolve(given);
+	// Inside a transaction pass it as `q`: on the embedded engine (one connection) a query on the
+	// pool would wait for the transaction that waits for it.
+	return (q) => {
+		p ??= defaultDistrictId(q ?? db).catch((e: unknown) => {
+			p = undefined; // a district added after the failure is found on the next call
+			throw e;
+		});
+		return p;
+	};
+}

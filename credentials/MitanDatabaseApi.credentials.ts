@@ -47,5 +47,14 @@ export class MitanDatabaseApi implements ICredentialType {
 			displayOptions: { show: { connectBy: ['fields'] } },
 		},
 		{ displayName: 'SSL', name: 'ssl', type: 'boolean', default: false, displayOptions: { show: { connectBy: ['fields'] } } },
+		{
+			displayName: 'District Code',
+			name: 'district',
+			type: 'string',
+			default: '',
+			placeholder: 'KBD',
+			description:
+				"The district the workflows using this credential serve: its code (KBD, RPR, …; `mitan district list`). Empty: the installation's first district. A node's own District ID option wins.",
+		},
 	];
 }

@@ -10,7 +10,7 @@ import { selectContent } from '../content/repository';
 import { assertPublishable } from '../content/gate';
 import type { Db } from '../db';
 import { MitanError } from '../errors';
-import { districtTimeZone } from '../districts';
+import { defaultDistrictId, districtTimeZone, findDistrict } from '../districts';
 import { segmentWhere } from '../roster/repository';
 import { isCalendarDate, todayIn } from '../time';
 import type { Language } from '../roster/types';
@@ -82,8 +82,9 @@ export function segmentKey(s: BroadcastSegment): string {
 export async function createBroadcast(db: Db, input: CreateBroadcastInput): Promise<{ broadcast: Broadcast; created: boolean }> {
 	const templates = validateTemplates(input.templates);
 	const segment = validateSegment(input.segment);
+	const districtId = input.districtId ?? (await defaultDistrictId(db));
 	// The broadcast day is a day of the district's calendar.
-	const date = input.date ?? todayIn(await districtTimeZone(db, input.districtId ?? 1));
+	const date = input.date ?? todayIn(await districtTimeZone(db, districtId));
 	if (!isCalendarDate(date)) throw bad('date', `must be a calendar date YYYY-MM-DD (got ${JSON.stringify(date)})`);
 	const contentId = input.contentId ?? null;
 	if (contentId !== null && (!Number.isInteger(contentId) || contentId < 1))
@@ -103,7 +104,10 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 	if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 50)
 		throw bad('maxAttempts', `must be 1..50, got ${JSON.stringify(maxAttempts)}`);
 	if (input.phoneNumberId !== undefined && !/^\d+$/.test(input.phoneNumberId)) throw bad('phoneNumberId', 'must be digits');
-	const districtId = input.districtId ?? 1;
+	// One district's citizens never hear from another district's number.
+	const owner = input.phoneNumberId ? await findDistrict(db, { phoneNumberId: input.phoneNumberId }) : undefined;
+	if (owner && owner.id !== districtId)
+		throw bad('phoneNumberId', `number ${input.phoneNumberId} serves district ${owner.code}, not the district this broadcast is for`);
 	const sKey = segmentKey(segment);
 
 	return db.transaction(async (tx) => {

@@ -8,6 +8,7 @@ import { citizenHash as identityHash } from '../identity';
 import { isUserId, maskPhone, normalisePhone } from '../phone';
 import { isComplaintCategory, isSensitiveCategory, type ComplaintCategory } from './categories';
 import { classify, type Classification } from './classify';
+import { checkPoliceStation, defaultDistrictId } from '../districts';
 import { nextReference } from './reference';
 import * as repo from './repository';
 import type { Complaint } from './repository';
@@ -104,7 +105,7 @@ export class ComplaintService {
 				if (done)
 					return this.result('existing', done.complaint, classify(input.body ?? done.complaint.summary ?? ''), done.asFollowUp, false);
 			}
-			const districtId = input.districtId ?? inbound?.districtId ?? this.opts.districtId ?? 1;
+			const districtId = input.districtId ?? inbound?.districtId ?? this.opts.districtId ?? (await defaultDistrictId(tx));
 			const body = (input.body ?? inbound?.body ?? '').trim();
 			if (body === '') throw bad('body', 'the message has no text to register as a complaint');
 			if (body.length > MAX_BODY) throw bad('body', `the message is ${body.length} characters; at most ${MAX_BODY}`);
@@ -139,6 +140,8 @@ export class ComplaintService {
 			const category = (input.category && isComplaintCategory(input.category) ? input.category : cls.category) as ComplaintCategory;
 			const sensitive = isSensitiveCategory(category);
 			const language = input.language ?? cls.language ?? sub?.language ?? 'hi';
+			// An officer's station is checked against the district's list; the roster's was checked at import.
+			const station = input.policeStation ? await checkPoliceStation(tx, districtId, input.policeStation) : null;
 			const { ref } = await nextReference(tx, districtId, at);
 			const id = await repo.insertComplaint(tx, {
 				ref,
@@ -151,7 +154,7 @@ export class ComplaintService {
 				moneyLoss: cls.moneyLoss,
 				moneyAmountInr: cls.amountInr,
 				sensitive,
-				policeStation: input.policeStation || sub?.policeStation || null,
+				policeStation: station || sub?.policeStation || null,
 				language,
 				summary: sensitive ? null : body.slice(0, 1000),
 				matchedKeywords: sensitive ? null : cls.matched,
@@ -346,7 +349,7 @@ export class ComplaintService {
 		if (filter.category && !isComplaintCategory(filter.category))
 			throw bad('category', `category "${filter.category}" is not one of the portal categories`);
 		const rows = await repo.list(this.db, {
-			districtId: this.opts.districtId ?? 1,
+			districtId: this.opts.districtId ?? (await defaultDistrictId(this.db)),
 			status: (filter.status || undefined) as ComplaintStatus | undefined,
 			category: (filter.category || undefined) as ComplaintCategory | undefined,
 			policeStation: filter.policeStation || undefined,

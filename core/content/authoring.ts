@@ -4,9 +4,9 @@
  * district's calendar) and the editor's view of problems (each at its field, in Hindi and English),
  * and starts the approval. The content rules themselves stay in validate.ts and the channels.
  */
-import type { Db } from '../db';
+import type { Db, Queryable } from '../db';
 import { isMitanError, MitanError } from '../errors';
-import { districtTimeZone } from '../districts';
+import { districtOrDefault, districtTimeZone } from '../districts';
 import type { Problem } from '../problem';
 import { addDays, isCalendarDate, todayIn } from '../time';
 import { editorPreview, type ChannelPostPreview } from './editor-preview';
@@ -68,17 +68,21 @@ function invalid(problems: FieldProblem[]): MitanError {
 
 export class Authoring {
 	private readonly content: ContentService;
+	/** The given district, else the installation's default (MITAN_DISTRICT). */
+	private readonly district: (q?: Queryable) => Promise<number>;
 
 	constructor(
 		private readonly db: Db,
-		private readonly districtId = 1,
+		districtId?: number,
 	) {
+		// The content service resolves the same default: one district per Authoring.
+		this.district = districtOrDefault(db, districtId);
 		this.content = new ContentService(db, districtId);
 	}
 
 	/** The district's today: the first day a draft may be meant for. */
 	async today(now = new Date()): Promise<string> {
-		return todayIn(await districtTimeZone(this.db, this.districtId), now);
+		return todayIn(await districtTimeZone(this.db, await this.district()), now);
 	}
 
 	/** Every problem of a draft (nothing is saved) and the preview of what each channel will post. */
@@ -140,7 +144,14 @@ export class Authoring {
 				field: 'state',
 			});
 		const from = opts.from ?? (await this.today());
-		return listBetween(this.db, this.districtId, from, opts.to ?? addDays(from, 13), opts.state as ContentState | undefined, opts.limit);
+		return listBetween(
+			this.db,
+			await this.district(),
+			from,
+			opts.to ?? addDays(from, 13),
+			opts.state as ContentState | undefined,
+			opts.limit,
+		);
 	}
 
 	/**

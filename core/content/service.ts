@@ -1,10 +1,10 @@
 import { audit } from '../audit';
-import type { Db } from '../db';
+import type { Db, Queryable } from '../db';
 import { MitanError } from '../errors';
 import { voidOpenApprovals } from '../approvals/repository';
 import { assertPublishable } from './gate';
 import { contentHash } from './hash';
-import { districtTimeZone } from '../districts';
+import { districtOrDefault, districtTimeZone } from '../districts';
 import { isCalendarDate, todayIn } from '../time';
 import { insertContent, listContent, listForDay, selectContent, setState, updateContentFields } from './repository';
 import { allowedFrom, nextState } from './state';
@@ -19,18 +19,23 @@ export { assertPublishable } from './gate';
  * publishing requires the approved hash to equal the hash of the text being published.
  */
 export class ContentService {
+	/** The given district, else the installation's default (MITAN_DISTRICT). */
+	private readonly district: (q?: Queryable) => Promise<number>;
+
 	constructor(
 		private readonly db: Db,
-		private readonly districtId = 1,
-	) {}
+		districtId?: number,
+	) {
+		this.district = districtOrDefault(db, districtId);
+	}
 
 	async create(input: unknown, actor: string, ip?: string | null): Promise<Content> {
 		const draft = validateDraft(input);
 		const hash = contentHash(draft);
 		return this.db.transaction(async (tx) => {
-			const c = await insertContent(tx, this.districtId, draft, hash, actor);
+			const c = await insertContent(tx, await this.district(tx), draft, hash, actor);
 			await audit(tx, {
-				districtId: this.districtId,
+				districtId: await this.district(tx),
 				actor,
 				action: 'content.created',
 				entity: 'content',
@@ -45,13 +50,13 @@ export class ContentService {
 
 	async get(id: number): Promise<Content> {
 		const c = await selectContent(this.db, id);
-		if (!c || c.districtId !== this.districtId)
+		if (!c || c.districtId !== (await this.district()))
 			throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, { contentId: id });
 		return c;
 	}
 
-	list(opts: { state?: ContentState; limit?: number } = {}): Promise<Content[]> {
-		return listContent(this.db, this.districtId, opts);
+	async list(opts: { state?: ContentState; limit?: number } = {}): Promise<Content[]> {
+		return listContent(this.db, await this.district(), opts);
 	}
 
 	/**
@@ -59,13 +64,13 @@ export class ContentService {
 	 * with `includePublished` also what was published already (a re-run of the day finds it again).
 	 */
 	async listApprovedFor(day: string | undefined, opts: { includePublished?: boolean } = {}): Promise<Content[]> {
-		const date = day ?? todayIn(await districtTimeZone(this.db, this.districtId));
+		const date = day ?? todayIn(await districtTimeZone(this.db, await this.district()));
 		if (!isCalendarDate(date))
 			throw new MitanError('CONTENT_DATE_INVALID', `Date (parameter "date"): "${date}" is not a calendar date YYYY-MM-DD`, {
 				field: 'date',
 			});
 		const states: ContentState[] = opts.includePublished === false ? ['approved'] : ['approved', 'published'];
-		return listForDay(this.db, this.districtId, date, states);
+		return listForDay(this.db, await this.district(), date, states);
 	}
 
 	/**
@@ -78,13 +83,13 @@ export class ContentService {
 		const hash = contentHash(draft);
 		return this.db.transaction(async (tx) => {
 			const before = await selectContent(tx, id, { forUpdate: true });
-			if (!before || before.districtId !== this.districtId)
+			if (!before || before.districtId !== (await this.district(tx)))
 				throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, { contentId: id });
 			if (before.contentHash === hash) return before;
 			const state = nextState(before.state, 'edit', id);
 			const after = await updateContentFields(tx, id, draft, hash, state);
 			await audit(tx, {
-				districtId: this.districtId,
+				districtId: await this.district(tx),
 				actor,
 				action: 'content.edited',
 				entity: 'content',
@@ -95,7 +100,7 @@ export class ContentService {
 			});
 			if (before.state === 'approved') {
 				await audit(tx, {
-					districtId: this.districtId,
+					districtId: await this.district(tx),
 					actor,
 					action: 'approval.voided',
 					entity: 'content',
@@ -108,7 +113,7 @@ export class ContentService {
 			const voided = await voidOpenApprovals(tx, id);
 			for (const a of voided) {
 				await audit(tx, {
-					districtId: this.districtId,
+					districtId: await this.district(tx),
 					actor,
 					action: 'approval.voided',
 					entity: 'content',
@@ -129,7 +134,7 @@ export class ContentService {
 	async markPublished(id: number, expectedHash: string, actor: string): Promise<Content> {
 		return this.db.transaction(async (tx) => {
 			const c = await selectContent(tx, id, { forUpdate: true });
-			if (!c || c.districtId !== this.districtId)
+			if (!c || c.districtId !== (await this.district(tx)))
 				throw new MitanError('CONTENT_NOT_FOUND', `no content with id ${id} in this district`, { contentId: id });
 			if (c.state === 'published' && c.approvedHash === expectedHash) return c;
 			assertPublishable(c, expectedHash);
@@ -137,7 +142,7 @@ export class ContentService {
 			const after = await setState(tx, id, allowedFrom('publish'), 'published', c.contentHash);
 			if (!after) throw new MitanError('CONTENT_CHANGED', `content ${id} changed while it was being published`, { contentId: id });
 			await audit(tx, {
-				districtId: this.districtId,
+				districtId: await this.district(tx),
 				actor,
 				action: 'content.published',
 				entity: 'content',

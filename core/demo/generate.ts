@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../db';
-import { districtTimeZone } from '../districts';
+import { defaultDistrictId, districtTimeZone } from '../districts';
 import { MitanError } from '../errors';
 import { bindNamed } from '../metrics/named';
 import { refreshRollups } from '../metrics/refresh';
@@ -70,8 +70,8 @@ export async function generateDemo(db: Db, opts: DemoOptions = {}): Promise<Demo
 	const citizens = opts.citizens ?? 50_000;
 	const days = opts.days ?? 90;
 	const seed = opts.seed ?? 1;
-	const endDate = opts.endDate ?? addDays(todayIn(await districtTimeZone(db, opts.districtId ?? 1)), -1);
-	const districtId = opts.districtId ?? 1;
+	const districtId = opts.districtId ?? (await defaultDistrictId(db));
+	const endDate = opts.endDate ?? addDays(todayIn(await districtTimeZone(db, districtId)), -1);
 	const complaintsPerDay = opts.complaintsPerDay ?? Math.max(2, Math.round(citizens * 0.0006));
 	check({ citizens, days, seed, endDate, complaintsPerDay });
 	const progress = opts.onProgress ?? (() => undefined);

@@ -3,6 +3,7 @@ import { MitanError } from '../errors';
 import { CATEGORY_INFO, isComplaintCategory } from '../complaints/categories';
 import { channelMetricLabel, METRIC_LABELS, type Bilingual, type MetricKey } from '../labels';
 import { addDays, isCalendarDate, isoWeekStart, monthEnd, monthStart } from '../time';
+import { defaultDistrictId } from '../districts';
 
 /**
  * The morning question, "how many did we reach and what are people reporting?", for a day,
@@ -55,7 +56,7 @@ const labelled = (l: Bilingual): Pick<ReportItem, 'labelEn' | 'labelHi'> => ({ l
 
 export async function buildReport(db: Queryable, o: { period: ReportPeriod; date: string; districtId?: number }): Promise<Report> {
 	const r = periodRange(o.period, o.date);
-	const district = o.districtId ?? 1;
+	const district = o.districtId ?? (await defaultDistrictId(db));
 	const args = [district, r.from, r.to, r.previousFrom, r.previousTo];
 	const cur = `day BETWEEN $2::date AND $3::date`;
 	const prev = `day BETWEEN $4::date AND $5::date`;

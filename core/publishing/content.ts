@@ -18,7 +18,8 @@ export interface PublishableContent extends SocialContent {
 	contentId: number | null;
 	/** Idempotency key: "content:<id>" or "inline:<sha256 of the canonical inline content>". */
 	contentKey: string;
-	districtId: number;
+	/** Unset for inline content given no district: the installation's default (core/districts.ts) at publish. */
+	districtId?: number;
 	contentHash: string | null;
 	/** The channels the content is meant for; null = every channel (inline content, content from before the choice). */
 	channels: string[] | null;
@@ -85,7 +86,7 @@ export function inlineContent(input: InlineContentInput): PublishableContent {
 	return {
 		contentId: null,
 		contentKey: `inline:${hash}`,
-		districtId: input.districtId ?? 1,
+		districtId: input.districtId,
 		contentHash: hash,
 		bodyHi,
 		bodyEn,

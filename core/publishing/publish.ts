@@ -12,6 +12,7 @@ import { createPublisher, type PublisherOptions, type SocialCredentials } from '
 import type { SocialChannel } from '../channels/types';
 import type { PublishableContent } from './content';
 import { claimPost, markAttempt, markNotPublished, markPublished, releaseLease, type SocialPostRow } from './posts';
+import { defaultDistrictId } from '../districts';
 
 export interface PublishOutcome {
 	channel: SocialChannel;
@@ -85,7 +86,7 @@ export async function publishOnce(
 		contentKey: content.contentKey,
 		contentId: content.contentId,
 		channel: publisher.channel,
-		districtId: content.districtId,
+		districtId: content.districtId ?? (await defaultDistrictId(db)),
 		worker: opts.worker ?? `pid-${process.pid}-${randomUUID().slice(0, 8)}`,
 		leaseSeconds: opts.leaseSeconds ?? 600,
 	});

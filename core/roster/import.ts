@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Readable } from 'stream';
 import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
+import { defaultDistrictId, policeStationChecker } from '../districts';
 import { MitanError } from '../errors';
 import { maskPhone, normalisePhone } from '../phone';
 import { fieldForHeader, looksLikeFormula, normaliseHeader, parseLanguage, parseTags, type RosterField } from './fields';
@@ -135,9 +136,12 @@ function readHeader(rec: SheetRecord, label: string, hasFileConsent: boolean): H
 	return { index, width: rec.cells.length, columns, ignored };
 }
 
+/** The district's spelling of a station, undefined when the district lists others (core/districts.ts). */
+type StationOf = (raw: string) => string | undefined;
+
 type RowOutcome = { row: UpsertRow } | { reject: Omit<RejectedRow, 'line'> };
 
-function readRow(rec: SheetRecord, h: Header, fileConsent: string | undefined): RowOutcome {
+function readRow(rec: SheetRecord, h: Header, fileConsent: string | undefined, stationOf: StationOf): RowOutcome {
 	const extra = rec.cells.slice(h.width).filter((c) => isFormula(c) || String(c).trim() !== '');
 	if (extra.length > 0) {
 		return {
@@ -195,12 +199,22 @@ function readRow(rec: SheetRecord, h: Header, fileConsent: string | undefined): 
 		consentAt = d.toISOString();
 	}
 	const text = (f: RosterField) => get(f) || null;
+	const rawStation = text('police_station');
+	const station = rawStation === null ? null : stationOf(rawStation);
+	if (station === undefined)
+		return {
+			reject: {
+				code: 'police_station',
+				column: h.columns.police_station,
+				reason: `police station "${rawStation!.slice(0, 40)}" is not one of the district's stations (mitan district list) / थाना जिले की सूची में नहीं है`,
+			},
+		};
 	return {
 		row: {
 			phone: phone.e164,
 			name: text('name'),
 			language: language ?? null,
-			police_station: text('police_station'),
+			police_station: station,
 			block: text('block'),
 			village: text('village'),
 			tags: parseTags(get('tags')),
@@ -230,7 +244,8 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 	const started = process.hrtime.bigint();
 	const label = opts.fileName ?? (opts.path ? path.basename(opts.path) : 'the file');
 	const maxBytes = opts.maxBytes ?? DEFAULT_MAX_IMPORT_BYTES;
-	const districtId = opts.districtId ?? 1;
+	const districtId = opts.districtId ?? (await defaultDistrictId(db));
+	const stationOf = await policeStationChecker(db, districtId);
 	const partial = opts.partial === true;
 	if (!opts.path && !opts.buffer) throw new MitanError('IMPORT_NO_FILE', 'give a file path or the file bytes');
 
@@ -307,7 +322,7 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 			}
 			if (rec.cells.every((c) => !isFormula(c) && String(c).trim() === '')) continue;
 			result.rows++;
-			const out = readRow(rec, header, opts.consentSource);
+			const out = readRow(rec, header, opts.consentSource, stationOf);
 			if ('row' in out && opts.noticeVersion) out.row.consent_notice_version = opts.noticeVersion;
 			if ('reject' in out) {
 				rejectedCount++;

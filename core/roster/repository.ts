@@ -1,5 +1,6 @@
 import type { Queryable, Row } from '../db';
 import type { SegmentDimension, SegmentFilter, Subscriber, SubscriberStatus } from './types';
+import { MitanError } from '../errors';
 
 /** All roster SQL lives here. Rows cross this boundary as camelCase Subscriber objects. */
 
@@ -165,7 +166,10 @@ export function segmentWhere(f: SegmentFilter, params: unknown[]): string {
 		params.push(v);
 		parts.push(sql.replace('?', `$${params.length}`));
 	};
-	add('district_id = ?', f.districtId ?? 1);
+	// Every segment is one district's; which one is the caller's to say (core/districts.ts).
+	if (f.districtId === undefined)
+		throw new MitanError('DISTRICT_NOT_FOUND', 'segment: no district given (districtId)', { field: 'districtId' });
+	add('district_id = ?', f.districtId);
 	if (f.status !== undefined) add('status = ANY(?::text[])', Array.isArray(f.status) ? f.status : [f.status]);
 	if (f.policeStation) add('police_station = ?', f.policeStation);
 	if (f.block) add('block = ?', f.block);

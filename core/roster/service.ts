@@ -7,6 +7,7 @@ import { isUserId, maskPhone, maskUserId, normalisePhone } from '../phone';
 import { looksLikeFormula } from './fields';
 import * as repo from './repository';
 import type { SegmentDimension, SegmentFilter, Subscriber, SubscriberInput, UserIdInput } from './types';
+import { checkPoliceStation, districtOrDefault } from '../districts';
 
 export interface Actor {
 	/** 'user:asha', 'citizen', 'system:gateway', 'n8n:<workflow>' */
@@ -55,17 +56,24 @@ function fieldsOf(input: Omit<SubscriberInput, 'phone' | 'waId'>, defaultConsent
 }
 
 export class RosterService {
+	/** The given district, else the installation's default (MITAN_DISTRICT). */
+	private readonly district: (q?: Queryable) => Promise<number>;
+
 	constructor(
 		private readonly db: Db,
-		private readonly districtId = 1,
-	) {}
+		districtId?: number,
+	) {
+		this.district = districtOrDefault(db, districtId);
+	}
 
 	/** Adds or updates one citizen; a new number needs a consent source. */
 	async upsert(input: SubscriberInput, by: Actor): Promise<{ subscriber: Subscriber; outcome: 'inserted' | 'updated' | 'unchanged' }> {
 		const row = toUpsertRow(input);
 		return this.db.transaction(async (tx) => {
-			const existing = await repo.findByPhone(tx, this.districtId, row.phone);
-			if (!existing && (await isSuppressed(tx, this.districtId, { phone: row.phone, waId: row.wa_id }))) {
+			if (row.police_station)
+				row.police_station = await checkPoliceStation(tx, await this.district(tx), row.police_station, 'policeStation');
+			const existing = await repo.findByPhone(tx, await this.district(tx), row.phone);
+			if (!existing && (await isSuppressed(tx, await this.district(tx), { phone: row.phone, waId: row.wa_id }))) {
 				throw new MitanError(
 					'CITIZEN_SUPPRESSED',
 					`${maskPhone(row.phone)} asked to be erased and cannot be added again without their own new consent (liftSuppression)`,
@@ -77,12 +85,12 @@ export class RosterService {
 					field: 'consentSource',
 				});
 			}
-			const r = await repo.upsertBatch(tx, this.districtId, [row]);
-			const subscriber = (await repo.findByPhone(tx, this.districtId, row.phone))!;
+			const r = await repo.upsertBatch(tx, await this.district(tx), [row]);
+			const subscriber = (await repo.findByPhone(tx, await this.district(tx), row.phone))!;
 			const outcome = r.inserted ? 'inserted' : r.updated ? 'updated' : 'unchanged';
 			if (outcome !== 'unchanged') {
 				await audit(tx, {
-					districtId: this.districtId,
+					districtId: await this.district(tx),
 					actor: by.actor,
 					ip: by.ip,
 					action: `subscriber.${outcome}`,
@@ -107,7 +115,9 @@ export class RosterService {
 			});
 		const row = fieldsOf(input);
 		return this.db.transaction(async (tx) => {
-			const existing = await repo.findByUserId(tx, this.districtId, input.waUserId);
+			if (row.police_station)
+				row.police_station = await checkPoliceStation(tx, await this.district(tx), row.police_station, 'policeStation');
+			const existing = await repo.findByUserId(tx, await this.district(tx), input.waUserId);
 			if (!existing && !row.consent_source)
 				throw new MitanError(
 					'CONSENT_REQUIRED',
@@ -117,11 +127,15 @@ export class RosterService {
 					},
 				);
 			const waUsername = cleanText('waUsername', input.waUsername);
-			const outcome = await repo.upsertByUserId(tx, this.districtId, { ...row, wa_user_id: input.waUserId, wa_username: waUsername });
-			const subscriber = (await repo.findByUserId(tx, this.districtId, input.waUserId))!;
+			const outcome = await repo.upsertByUserId(tx, await this.district(tx), {
+				...row,
+				wa_user_id: input.waUserId,
+				wa_username: waUsername,
+			});
+			const subscriber = (await repo.findByUserId(tx, await this.district(tx), input.waUserId))!;
 			if (outcome !== 'unchanged')
 				await audit(tx, {
-					districtId: this.districtId,
+					districtId: await this.district(tx),
 					actor: by.actor,
 					ip: by.ip,
 					action: `subscriber.${outcome}`,
@@ -134,7 +148,7 @@ export class RosterService {
 	}
 
 	async getByPhone(raw: string): Promise<Subscriber | undefined> {
-		return repo.findByPhone(this.db, this.districtId, requirePhone(raw));
+		return repo.findByPhone(this.db, await this.district(), requirePhone(raw));
 	}
 
 	async search(
@@ -145,13 +159,13 @@ export class RosterService {
 		if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
 			throw new MitanError('LIMIT_OUT_OF_RANGE', `limit must be 1..1000, got ${limit}`, { field: 'limit' });
 		const after = decodeCursor(cursor);
-		const items = await repo.search(this.db, { ...filter, districtId: this.districtId }, after, limit);
+		const items = await repo.search(this.db, { ...filter, districtId: await this.district() }, after, limit);
 		const nextCursor = items.length === limit ? encodeCursor(items[items.length - 1].id) : null;
 		return { items, nextCursor };
 	}
 
 	async countBy(dim: SegmentDimension, filter: SegmentFilter = {}): Promise<{ key: string; count: number }[]> {
-		return repo.countBy(this.db, dim, { ...filter, districtId: this.districtId });
+		return repo.countBy(this.db, dim, { ...filter, districtId: await this.district() });
 	}
 
 	/** Opt-out wins over everything: imports and broadcasts check status, never resubscribe. */
@@ -168,7 +182,7 @@ export class RosterService {
 		const s = await repo.setStatus(db, subscriberId, 'invalid', reason, ['active']);
 		if (s)
 			await audit(db, {
-				districtId: this.districtId,
+				districtId: await this.district(db),
 				actor: by.actor,
 				action: 'subscriber.invalid',
 				entity: 'subscriber',
@@ -189,9 +203,9 @@ export class RosterService {
 	): Promise<Subscriber> {
 		const run = async (q: Queryable) => {
 			const e164 = typeof who === 'number' ? null : requirePhone(who);
-			const existing = e164 ? await repo.findByPhone(q, this.districtId, e164) : await repo.findById(q, who as number);
+			const existing = e164 ? await repo.findByPhone(q, await this.district(q), e164) : await repo.findById(q, who as number);
 			const named = e164 ? maskPhone(e164) : `#${who}`;
-			if (!existing || existing.districtId !== this.districtId)
+			if (!existing || existing.districtId !== (await this.district(q)))
 				throw new MitanError('SUBSCRIBER_NOT_FOUND', `no subscriber ${e164 ? 'with phone ' : ''}${named}`, {
 					field: e164 ? 'phone' : 'subscriberId',
 				});
@@ -199,7 +213,7 @@ export class RosterService {
 			const updated = await repo.setStatus(q, existing.id, to, reason, from);
 			if (!updated) throw new MitanError('SUBSCRIBER_ERASED', `subscriber ${named} was erased and cannot be changed`);
 			await audit(q, {
-				districtId: this.districtId,
+				districtId: await this.district(q),
 				actor: by.actor,
 				ip: by.ip,
 				action,
@@ -223,7 +237,7 @@ export class RosterService {
 		by: Actor,
 		opts: { vacuum?: VacuumMode } = {},
 	): Promise<{ erased: boolean; subscriberId?: number; receipt: ErasureReceipt }> {
-		const receipt = await eraseCitizen(this.db, { phone: requirePhone(phone), districtId: this.districtId }, by, opts);
+		const receipt = await eraseCitizen(this.db, { phone: requirePhone(phone), districtId: await this.district() }, by, opts);
 		const subscriberId = receipt.subscriberIds[0];
 		return { erased: receipt.erased, subscriberId, receipt };
 	}

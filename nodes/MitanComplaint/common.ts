@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { ComplaintService, type Complaint, type Viewer } from '../../core/complaints';
 import { CATEGORY_INFO, COMPLAINT_CATEGORIES } from '../../core/complaints/categories';
-import { getDb } from '../shared/db';
+import { districtIdFor, getDb } from '../shared/db';
 
 export async function serviceFor(ctx: IExecuteFunctions): Promise<ComplaintService> {
-	return new ComplaintService(await getDb(ctx));
+	const db = await getDb(ctx);
+	return new ComplaintService(db, { districtId: await districtIdFor(ctx, db) });
 }
 
 export function actorFor(ctx: IExecuteFunctions): { actor: string } {

@@ -3,11 +3,12 @@ import { CATEGORY_LABEL } from '../../core/approvals/preview';
 import { allChannels } from '../../core/channels/registry';
 import { Authoring } from '../../core/content/authoring';
 import { CATEGORIES, type Content } from '../../core/content/types';
-import { getDb } from '../shared/db';
+import { districtIdFor, getDb } from '../shared/db';
 
 export async function authoringFor(ctx: IExecuteFunctions, i: number): Promise<Authoring> {
-	const district = (ctx.getNodeParameter('options', i, {}) as { districtId?: number }).districtId ?? 1;
-	return new Authoring(await getDb(ctx), district);
+	const db = await getDb(ctx);
+	const given = (ctx.getNodeParameter('options', i, {}) as { districtId?: number }).districtId;
+	return new Authoring(db, await districtIdFor(ctx, db, given));
 }
 
 export function actorFor(ctx: IExecuteFunctions): string {

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { RosterService, type SegmentFilter, type Subscriber } from '../../core/roster';
 import { maskPhone } from '../../core/phone';
-import { getDb } from '../shared/db';
+import { districtIdFor, getDb } from '../shared/db';
 
 export async function rosterFor(ctx: IExecuteFunctions): Promise<RosterService> {
-	return new RosterService(await getDb(ctx));
+	const db = await getDb(ctx);
+	return new RosterService(db, await districtIdFor(ctx, db));
 }
 
 export function actorFor(ctx: IExecuteFunctions): { actor: string; source: string } {

@@ -6,6 +6,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 import { migratingOnFirstUse, schemaStatus, type SchemaStatus } from '../../core/db/migrate';
+import { resolveDistrict } from '../../core/districts';
 import { openPostgres } from '../../core/db/postgres';
 import type { Db } from '../../core/db/types';
 
@@ -46,6 +47,18 @@ export function poolCount(): number {
 export async function getDb(ctx: IExecuteFunctions): Promise<Db> {
 	const c = await ctx.getCredentials('mitanDatabaseApi');
 	return dbFromCredential(c);
+}
+
+/**
+ * The district a node works for: its own District ID option when it has one and it is set, else
+ * the Mitan Database credential's District Code, else the installation's first district. Nodes
+ * never read MITAN_DISTRICT (no process.env in nodes): the credential is its n8n counterpart.
+ */
+export async function districtIdFor(ctx: IExecuteFunctions, db: Db, given?: number | null): Promise<number> {
+	if (typeof given === 'number' && given > 0) return given;
+	const c = await ctx.getCredentials('mitanDatabaseApi');
+	const code = typeof c.district === 'string' ? c.district : undefined;
+	return (await resolveDistrict(db, code, 'Mitan Database credential: District Code')).id;
 }
 
 /** Closes every pool (tests, and a worker shutting down). */

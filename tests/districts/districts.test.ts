@@ -90,7 +90,7 @@ describeEachEngine('districts', (ctx) => {
 	])('refuses %s, naming the field, and saves nothing', async (_what, over, field) => {
 		const before = await counts(db());
 		await expect(
-			createDistrict(db(), { code: 'DRG', name: 'Durg', nameHi: 'दुर्ग', timezone: 'Asia/Kolkata', ...over } as never, by),
+			createDistrict(db(), { ...{ code: 'DRG', name: 'Durg', nameHi: 'दुर्ग', timezone: 'Asia/Kolkata' }, ...over } as never, by),
 		).rejects.toMatchObject({ code: 'DISTRICT_INVALID', action: 'fix_input', details: { field } });
 		expect(await counts(db())).toEqual(before);
 	});

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { broadcastTemplates } from '../../../core/broadcast/templates';
 import { ContentService, type Content } from '../../../core/content';
-import { getDb } from '../../shared/db';
+import { districtIdFor, getDb } from '../../shared/db';
 import { runPerItem } from '../../shared/router';
 
 const show = { show: { resource: ['content'], operation: ['getApprovedForDate'] } };
@@ -57,7 +57,10 @@ async function forItem(this: IExecuteFunctions, i: number): Promise<IDataObject[
 	const raw = String(this.getNodeParameter('date', i, '') ?? '').trim();
 	const includePublished = this.getNodeParameter('includePublished', i, true) as boolean;
 	const fallback = String(this.getNodeParameter('fallbackTemplate', i, 'daily_awareness') || 'daily_awareness').trim();
-	const rows = await new ContentService(await getDb(this)).listApprovedFor(raw === '' ? undefined : raw, { includePublished });
+	const db = await getDb(this);
+	const rows = await new ContentService(db, await districtIdFor(this, db)).listApprovedFor(raw === '' ? undefined : raw, {
+		includePublished,
+	});
 	return rows.map((c) => contentJson(c, fallback));
 }
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { createBroadcast } from '../../../core/broadcast';
 import { WHATSAPP_THROUGHPUT } from '../../../core/channels/whatsapp/rules';
 import { credentialOfKind } from '../../shared/credentials';
-import { getDb } from '../../shared/db';
+import { districtIdFor, getDb } from '../../shared/db';
 import { summary } from '../common';
 
 const show = { show: { operation: ['create'] } };
@@ -114,6 +114,7 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const contentId = this.getNodeParameter('contentId', i, 0) as number;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const { broadcast, created } = await createBroadcast(db, {
+		districtId: await districtIdFor(this, db),
 		contentId: contentId ? contentId : null,
 		contentKey: (this.getNodeParameter('contentKey', i, '') as string) || undefined,
 		templates: this.getNodeParameter('templates', i) as string,

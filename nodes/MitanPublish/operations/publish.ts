@@ -6,7 +6,7 @@ import { inlineContent, loadPublishableContent, type PublishableContent } from '
 import { OWN_MEDIA_RE, requestContentJpegUrl } from '../../../core/publishing/media-link';
 import { publishToChannels, type ChannelResult } from '../../../core/publishing/publish';
 import { channelCredentials, postChannelsParameter, readPostChannels } from '../../shared/channels';
-import { getDb } from '../../shared/db';
+import { districtIdFor, getDb } from '../../shared/db';
 import { errorJson } from '../../shared/errors';
 
 const show = { resource: ['post'], operation: ['publish'] };
@@ -122,7 +122,9 @@ async function readContent(ctx: IExecuteFunctions, i: number): Promise<Publishab
 		const v = ctx.getNodeParameter('variants', i, {}) as IDataObject;
 		const s = (k: string) => (typeof v[k] === 'string' && v[k] !== '' ? (v[k] as string) : undefined);
 		const [xText, caption, fbText, fbLink] = [s('xText'), s('instagramCaption'), s('facebookText'), s('facebookLink')];
+		const db = await getDb(ctx);
 		return inlineContent({
+			districtId: await districtIdFor(ctx, db),
 			bodyHi: ctx.getNodeParameter('bodyHi', i, '') as string,
 			bodyEn: ctx.getNodeParameter('bodyEn', i, '') as string,
 			imageUrl: (ctx.getNodeParameter('imageUrl', i, '') as string) || null,

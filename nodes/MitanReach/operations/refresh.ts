@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { refreshDays, refreshRollups, type RollupKind } from '../../../core/metrics';
-import { getDb } from '../../shared/db';
+import { districtIdFor, getDb } from '../../shared/db';
 
 const show = { operation: ['refresh'] };
 
@@ -50,7 +50,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const kinds = this.getNodeParameter('kinds', i) as RollupKind[];
 	const r =
 		mode === 'day'
-			? await refreshDays(db, [{ day: String(this.getNodeParameter('day', i)).trim(), districtId: 1 }], { kinds })
+			? await refreshDays(db, [{ day: String(this.getNodeParameter('day', i)).trim(), districtId: await districtIdFor(this, db) }], {
+					kinds,
+				})
 			: await refreshRollups(db, { mode, kinds });
 	return {
 		mode,

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { buildReport, type ReportPeriod } from '../../../core/metrics';
-import { getDb } from '../../shared/db';
+import { districtIdFor, getDb } from '../../shared/db';
 
 const show = { operation: ['report'] };
 
@@ -39,7 +39,9 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject | IDataObject[]> {
-	const r = await buildReport(await getDb(this), {
+	const db = await getDb(this);
+	const r = await buildReport(db, {
+		districtId: await districtIdFor(this, db),
 		period: this.getNodeParameter('period', i) as ReportPeriod,
 		date: String(this.getNodeParameter('date', i)).trim(),
 	});

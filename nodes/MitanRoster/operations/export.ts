@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { exportSegmentCsv } from '../../../core/roster';
-import { getDb } from '../../shared/db';
+import { districtIdFor, getDb } from '../../shared/db';
 import { readFilters, segmentFilters } from '../common';
 
 export const description: INodeProperties[] = [
@@ -17,7 +17,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, i: number) {
 	let csv = '';
 	let rows = -1;
-	for await (const line of exportSegmentCsv(await getDb(this), { ...readFilters(this, i) })) {
+	const db = await getDb(this);
+	for await (const line of exportSegmentCsv(db, { ...readFilters(this, i), districtId: await districtIdFor(this, db) })) {
 		csv += line;
 		rows++;
 	}

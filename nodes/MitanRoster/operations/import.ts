@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { importRoster } from '../../../core/roster';
-import { getDb } from '../../shared/db';
+import { districtIdFor, getDb } from '../../shared/db';
 import { actorFor } from '../common';
 
 const show = { resource: ['roster'], operation: ['import'] };
@@ -39,7 +39,9 @@ export async function execute(this: IExecuteFunctions, i: number) {
 	const field = this.getNodeParameter('binaryPropertyName', i) as string;
 	const bin = this.helpers.assertBinaryData(i, field);
 	const buffer = await this.helpers.getBinaryDataBuffer(i, field);
-	const r = await importRoster(await getDb(this), {
+	const db = await getDb(this);
+	const r = await importRoster(db, {
+		districtId: await districtIdFor(this, db),
 		buffer,
 		fileName: bin.fileName,
 		consentSource: (this.getNodeParameter('consentSource', i, '') as string) || undefined,
