@@ -10,3 +10,4 @@ export * from './broadcast';
 export * from './report';
 export * from './fresh';
 export * from './spend';
+export * from './state';

@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { AppDeps } from '../deps';
 import { adminRouter } from './admin';
+import { districtsAdminRouter } from './districts-admin';
+import { stateRouter } from './state-page';
 import { apiRouter } from './api';
 import { contentApiRouter } from './content-api';
 import { authRouter } from './auth';
@@ -77,6 +79,7 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	const config = resolveConfig({}, deps.env ?? process.env);
 	const zone = config.timezone;
 	// Mounted before apiRouter, whose last route answers every other /api path with "not found".
+	web.use(stateRouter(deps.db, zone));
 	web.use(
 		'/api',
 		contentApiRouter(deps.db, cache as TtlCache<unknown>, deps.publicUrl, {
@@ -86,6 +89,7 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	);
 	web.use('/api', apiRouter(deps.db, cache, zone));
 	web.use(adminRouter(deps.db, zone));
+	web.use(districtsAdminRouter(deps.db));
 	web.use(approvalImageRouter(deps));
 	web.use(deskRouter(deps, cache as TtlCache<unknown>, zone));
 	web.use(pagesRouter(deps.db, cache as TtlCache<unknown>, zone, deps.startProblems));

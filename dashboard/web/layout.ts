@@ -5,9 +5,22 @@ import { DICTIONARY, labeler, t, type Lang } from './i18n';
 
 /** The HTML shell every page shares: header with the district in Hindi and English, nav, filters. */
 
-export type PageId = 'overview' | 'reach' | 'complaints' | 'roster' | 'content' | 'approvals' | 'broadcast' | 'report' | 'users' | 'desk';
+export type PageId =
+	| 'overview'
+	| 'reach'
+	| 'complaints'
+	| 'roster'
+	| 'content'
+	| 'approvals'
+	| 'broadcast'
+	| 'report'
+	| 'users'
+	| 'desk'
+	| 'districts'
+	| 'state';
 
-const NAV: Array<{ id: PageId; href: string; key: string; admin?: boolean; staff?: boolean }> = [
+/** `stateLevel`: shown to users of no one district (the state view). */
+const NAV: Array<{ id: PageId; href: string; key: string; admin?: boolean; staff?: boolean; stateLevel?: boolean }> = [
 	{ id: 'overview', href: '/', key: 'nav_overview' },
 	{ id: 'reach', href: '/reach', key: 'nav_reach' },
 	{ id: 'complaints', href: '/complaints', key: 'nav_complaints' },
@@ -19,6 +32,8 @@ const NAV: Array<{ id: PageId; href: string; key: string; admin?: boolean; staff
 	{ id: 'broadcast', href: '/broadcast', key: 'nav_broadcast' },
 	{ id: 'report', href: '/report/monthly', key: 'nav_report' },
 	{ id: 'users', href: '/admin/users', key: 'nav_users', admin: true },
+	{ id: 'districts', href: '/admin/districts', key: 'nav_districts', admin: true },
+	{ id: 'state', href: '/state', key: 'nav_state', stateLevel: true },
 ];
 
 export interface ShellInput {
@@ -47,11 +62,14 @@ export function shell(p: ShellInput): string {
 			: '';
 	const nav = p.user
 		? `<nav class="tabs no-print" aria-label="main">${NAV.filter(
-				(n) => (!n.admin || p.user!.role === 'admin') && (!n.staff || p.user!.role !== 'viewer'),
+				(n) =>
+					(!n.admin || p.user!.role === 'admin') &&
+					(!n.staff || p.user!.role !== 'viewer') &&
+					(!n.stateLevel || p.user!.districtId === null),
 			)
 				.map(
 					(n) =>
-						`<a href="${n.href}${n.id === 'users' ? '' : esc(keep)}"${n.id === p.page ? ' aria-current="page" class="on"' : ''}>${label(n.key)}</a>`,
+						`<a href="${n.href}${n.id === 'users' || n.id === 'districts' || n.id === 'state' ? '' : esc(keep)}"${n.id === p.page ? ' aria-current="page" class="on"' : ''}>${label(n.key)}</a>`,
 				)
 				.join('')}</nav>`
 		: '';
