@@ -9,7 +9,7 @@ import {
 	type PoliceStation,
 } from '../core/districts';
 import { MitanError } from '../core/errors';
-import { flag, type Args } from './args';
+import type { Args } from './args';
 
 /**
  * `mitan district list | add | edit`: the installation's districts. Every check is core's
