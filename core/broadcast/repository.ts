@@ -70,7 +70,7 @@ export async function insertBroadcast(db: Queryable, b: InsertBroadcast): Promis
 		`INSERT INTO broadcasts (district_id, content_id, content_key, channel, broadcast_date, segment_key, segment, templates,
        phone_number_id, rate_limit_per_second, pacing_factor, max_attempts, created_by)
      VALUES ($1, $2, $3, 'whatsapp', $4::date, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12)
-     ON CONFLICT (content_key, channel, broadcast_date, segment_key) DO NOTHING
+     ON CONFLICT (district_id, content_key, channel, broadcast_date, segment_key) DO NOTHING
      RETURNING id`,
 		[
 			b.districtId,
@@ -90,10 +90,16 @@ export async function insertBroadcast(db: Queryable, b: InsertBroadcast): Promis
 	return r ? Number(r.id) : undefined;
 }
 
-export async function findByKey(db: Queryable, contentKey: string, date: string, segmentKey: string): Promise<Broadcast | undefined> {
+export async function findByKey(
+	db: Queryable,
+	districtId: number,
+	contentKey: string,
+	date: string,
+	segmentKey: string,
+): Promise<Broadcast | undefined> {
 	const [r] = await db.query(
-		`SELECT ${COLS} FROM broadcasts WHERE content_key = $1 AND channel = 'whatsapp' AND broadcast_date = $2::date AND segment_key = $3`,
-		[contentKey, date, segmentKey],
+		`SELECT ${COLS} FROM broadcasts WHERE district_id = $4 AND content_key = $1 AND channel = 'whatsapp' AND broadcast_date = $2::date AND segment_key = $3`,
+		[contentKey, date, segmentKey, districtId],
 	);
 	return r ? toBroadcast(r) : undefined;
 }

@@ -40,18 +40,18 @@ export async function claimPost(
 ): Promise<ClaimResult> {
 	await db.query(
 		`INSERT INTO social_posts (district_id, content_id, content_key, channel) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (content_key, channel) DO NOTHING`,
+     ON CONFLICT (district_id, content_key, channel) DO NOTHING`,
 		[p.districtId, p.contentId, p.contentKey, p.channel],
 	);
 	// One UPDATE decides: under concurrency the loser re-reads the row after the winner's lease.
 	const [claimed] = await db.query<SocialPostRow & Record<string, unknown>>(
 		`UPDATE social_posts SET claimed_by = $3, lease_until = now() + make_interval(secs => $4), updated_at = now()
-      WHERE content_key = $1 AND channel = $2 AND state <> 'published' AND (lease_until IS NULL OR lease_until < now())
+      WHERE district_id = $5 AND content_key = $1 AND channel = $2 AND state <> 'published' AND (lease_until IS NULL OR lease_until < now())
       RETURNING *`,
-		[p.contentKey, p.channel, p.worker, p.leaseSeconds],
+		[p.contentKey, p.channel, p.worker, p.leaseSeconds, p.districtId],
 	);
 	if (claimed) return { kind: 'claimed', row: claimed };
-	const row = await getPost(db, p.contentKey, p.channel);
+	const row = await getPost(db, p.contentKey, p.channel, p.districtId);
 	if (!row)
 		throw new MitanError('SOCIAL_POST_VANISHED', 'social_posts row vanished between insert and read', {
 			contentKey: p.contentKey,
@@ -60,10 +60,16 @@ export async function claimPost(
 	return row.state === 'published' ? { kind: 'published', row } : { kind: 'busy', row };
 }
 
-export async function getPost(db: Queryable, contentKey: string, channel: SocialChannel): Promise<SocialPostRow | undefined> {
+/** `districtId`: the post of that district (a content key can be the same in two); omitted, the key's only post. */
+export async function getPost(
+	db: Queryable,
+	contentKey: string,
+	channel: SocialChannel,
+	districtId?: number,
+): Promise<SocialPostRow | undefined> {
 	const [row] = await db.query<SocialPostRow & Record<string, unknown>>(
-		'SELECT * FROM social_posts WHERE content_key = $1 AND channel = $2',
-		[contentKey, channel],
+		'SELECT * FROM social_posts WHERE content_key = $1 AND channel = $2 AND ($3::int IS NULL OR district_id = $3) ORDER BY id LIMIT 1',
+		[contentKey, channel, districtId ?? null],
 	);
 	return row;
 }

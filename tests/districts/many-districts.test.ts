@@ -12,6 +12,7 @@ import { importCommand } from '../../cli/import';
 import { createBroadcast } from '../../core/broadcast';
 import { ComplaintService } from '../../core/complaints';
 import { findDistrict } from '../../core/districts';
+import { claimPost } from '../../core/publishing/posts';
 import { importRoster, RosterService } from '../../core/roster';
 import { TEMPLATES } from '../broadcast/helpers';
 import { describeEachEngine } from '../helpers/db';
@@ -157,5 +158,29 @@ describeEachEngine('many districts', (ctx) => {
 			[rpr.id],
 		);
 		expect(n.n).toBe(active.n);
+	});
+
+	test('the same content key in two districts is two broadcasts and two posts (idempotency is per district)', async () => {
+		const rpr = (await findDistrict(ctx.db, { code: 'RPR' }))!;
+		const k = 'daily:state-wide:2030-02-01';
+		const a = await createBroadcast(ctx.db, { contentKey: k, templates: TEMPLATES, date: '2030-02-01', districtId: 1 });
+		const b = await createBroadcast(ctx.db, { contentKey: k, templates: TEMPLATES, date: '2030-02-01', districtId: rpr.id });
+		expect(b.created).toBe(true);
+		expect(b.broadcast.id).not.toBe(a.broadcast.id);
+		expect(b.broadcast.districtId).toBe(rpr.id);
+		const again = await createBroadcast(ctx.db, { contentKey: k, templates: TEMPLATES, date: '2030-02-01', districtId: rpr.id });
+		expect(again).toMatchObject({ created: false, broadcast: { id: b.broadcast.id } });
+		const post = (districtId: number) =>
+			claimPost(ctx.db, {
+				contentKey: 'inline:same',
+				contentId: null,
+				channel: 'facebook',
+				districtId,
+				worker: `w${districtId}`,
+				leaseSeconds: 60,
+			});
+		const [p1, p2] = [await post(1), await post(rpr.id)];
+		expect([p1.kind, p2.kind]).toEqual(['claimed', 'claimed']);
+		expect(p1.row.id).not.toBe(p2.row.id);
 	});
 });
