@@ -9,6 +9,7 @@ import { keptSecret } from '../core/kept-secret';
 import { startServer } from '../dashboard/server';
 import type { StartProblem } from '../dashboard/deps';
 import { generateDemo } from '../core/demo/generate';
+import { defaultDistrictId } from '../core/districts';
 import { firstAdminLogin, type FirstLogin } from './admin';
 import { n8nFolders, startN8n, type StartedN8n } from './n8n';
 import { createSandbox } from '../sandbox/server';
@@ -106,7 +107,11 @@ async function startSandbox(base: MitanConfig, db: Db, stops: Stop[], problems: 
 		log(`sandbox: FAILED to start: ${(e as Error).message}`);
 	}
 	const phoneNumberId = cfg.whatsapp.phoneNumbers[0].id;
-	await db.query('UPDATE districts SET wa_phone_number_id = $1 WHERE id = 1 AND wa_phone_number_id IS NULL', [phoneNumberId]);
+	// The training number serves the installation's default district (MITAN_DISTRICT), until it has its own.
+	await db.query('UPDATE districts SET wa_phone_number_id = $1 WHERE id = $2 AND wa_phone_number_id IS NULL', [
+		phoneNumberId,
+		await defaultDistrictId(db, base),
+	]);
 	const env: NodeJS.ProcessEnv = {
 		WHATSAPP_ACCESS_TOKEN: cfg.whatsapp.accessTokens[0],
 		WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,

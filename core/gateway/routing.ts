@@ -1,12 +1,14 @@
 import type { Queryable } from '../db';
+import { defaultDistrictId } from '../districts';
 
 /**
  * Which district a webhook belongs to, from metadata.phone_number_id (one Meta app can serve
  * several numbers, one per district: districts.wa_phone_number_id).
  *
  * Unknown number: when it is the number this installation is configured with
- * (resolveConfig().whatsapp.phoneNumberId), it belongs to district 1, and it is written into
- * districts.wa_phone_number_id once (if district 1 has none yet) so the mapping is visible and
+ * (resolveConfig().whatsapp.phoneNumberId), it belongs to the installation's default district
+ * (MITAN_DISTRICT, core/districts.ts), and it is written into districts.wa_phone_number_id once (if
+ * that district has none yet) so the mapping is visible and
  * survives a config change. Any other unknown number is ignored: answered 200 (Meta would retry
  * a refusal for seven days), counted, nothing stored.
  *
@@ -35,14 +37,15 @@ export class DistrictRouter {
 			if (again !== undefined) return again;
 		}
 		if (this.configuredPhoneNumberId && phoneNumberId === this.configuredPhoneNumberId) {
+			const id = await defaultDistrictId(this.db);
 			await this.db.query(
 				`UPDATE districts SET wa_phone_number_id = $1
-         WHERE id = 1 AND wa_phone_number_id IS NULL
+         WHERE id = $2 AND wa_phone_number_id IS NULL
            AND NOT EXISTS (SELECT 1 FROM districts WHERE wa_phone_number_id = $1)`,
-				[phoneNumberId],
+				[phoneNumberId, id],
 			);
-			this.cache.set(phoneNumberId, 1);
-			return 1;
+			this.cache.set(phoneNumberId, id);
+			return id;
 		}
 		return null;
 	}
