@@ -37,7 +37,13 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'District ID', name: 'districtId', type: 'number', default: 1, description: 'The district the content belongs to' },
+			{
+				displayName: 'District ID',
+				name: 'districtId',
+				type: 'number',
+				default: 0,
+				description: "The district the content belongs to. 0: the Mitan Database credential's District Code (else the first district).",
+			},
 		],
 	},
 ];

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import type { IDataObject, IRun, ITriggerFunctions } from 'n8n-workflow';
 import { InboundConsumer, type ConsumerOptions } from '../../core/inbound/consumer';
 import type { ClaimedMessage, InboundFilter } from '../../core/inbound/queue';
+import { resolveDistrict } from '../../core/districts';
 import { dbFromCredential } from '../shared/db';
 
 interface TriggerOptions {
@@ -35,13 +36,19 @@ export function readFilter(ctx: ITriggerFunctions): InboundFilter {
  * when the node is set to acknowledge on start.
  */
 export async function createConsumer(ctx: ITriggerFunctions, extra: Partial<ConsumerOptions> = {}): Promise<InboundConsumer> {
-	const db = dbFromCredential(await ctx.getCredentials('mitanDatabaseApi'));
+	const cred = await ctx.getCredentials('mitanDatabaseApi');
+	const db = dbFromCredential(cred);
 	const o = ctx.getNodeParameter('options', {}) as TriggerOptions;
+	const filter = readFilter(ctx);
+	// A credential with a District Code consumes that district's messages only: their replies go out
+	// from that district's number. Without one (a single-district installation): every district's.
+	if (filter.districtId === undefined && typeof cred.district === 'string' && cred.district.trim() !== '')
+		filter.districtId = (await resolveDistrict(db, cred.district, 'Mitan Database credential: District Code')).id;
 	const ackOnStart = o.acknowledge === 'started';
 	const workerId = `${ctx.getWorkflow().id ?? 'wf'}:${ctx.getNode().id}:${process.pid}:${randomBytes(3).toString('hex')}`;
 	return new InboundConsumer(db, {
 		workerId,
-		filter: readFilter(ctx),
+		filter,
 		batchSize: o.maxConcurrent ?? 5,
 		maxInFlight: o.maxConcurrent ?? 5,
 		leaseSeconds: Math.round((o.leaseMinutes ?? 10) * 60),

@@ -70,7 +70,8 @@ export const properties: INodeProperties[] = [
 				name: 'districtId',
 				type: 'number',
 				default: 0,
-				description: "Only messages to this district's number. 0: every district.",
+				description:
+					"Only messages to this district's number. 0: the Mitan Database credential's District Code, or every district when it has none.",
 			},
 			{
 				displayName: 'Lease (Minutes)',
