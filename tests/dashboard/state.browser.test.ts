@@ -1,0 +1,102 @@
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as path from 'path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createApp } from '../../dashboard/app';
+import { createTestDb, postgresReachable, type TestDb } from '../helpers/db';
+import { PASSWORD, seedDashboard, type Seeded } from './seed';
+
+/**
+ * The state view in a real browser (Debian's chromium): a state-level user sees the seed's two
+ * districts side by side, in Hindi and English, and a district row opens that district's own
+ * dashboard with its name in the header; a district's user has no State tab. Screenshots go to
+ * test-output/screenshots/state-*.png.
+ */
+const CHROMIUM = process.env.MITAN_CHROMIUM ?? '/usr/bin/chromium';
+const OUT = path.join(__dirname, '../../test-output/screenshots');
+const ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+describe('state view in a real browser', () => {
+	let t: TestDb;
+	let seed: Seeded;
+	let server: http.Server;
+	let base: string;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		fs.mkdirSync(OUT, { recursive: true });
+		t = await createTestDb((await postgresReachable()) ? 'postgres' : 'pglite');
+		seed = await seedDashboard(t.db);
+		server = http.createServer(createApp({ db: t.db, publicUrl: 'http://127.0.0.1' }));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+	}, 120_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await new Promise((resolve) => server?.close(resolve));
+		await t?.drop();
+	});
+
+	async function login(context: BrowserContext, username: string): Promise<{ page: Page; errors: string[] }> {
+		const page = await context.newPage();
+		const errors: string[] = [];
+		page.on('pageerror', (e) => errors.push(String(e)));
+		await page.goto(`${base}/login`);
+		await page.fill('input[name=username]', username);
+		await page.fill('input[name=password]', PASSWORD);
+		await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+		return { page, errors };
+	}
+
+	test('two districts side by side; a row opens its own dashboard; Hindi; no State tab for a district user', async () => {
+		const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+		const { page, errors } = await login(ctx, seed.users.viewer);
+		await page.click('nav a[href="/state"]');
+		await page.waitForURL(`${base}/state`);
+		const rows = await page.$$eval('table.state-view tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-district')));
+		expect(rows.sort()).toEqual(['KBD', 'RJN']);
+		// Every figure is filled in (no "…" placeholders: the page is rendered on the server).
+		const cells = await page.$$eval('table.state-view tbody td', (tds) => tds.map((td) => td.textContent?.trim() ?? ''));
+		expect(cells.length).toBe(12);
+		expect(cells.every((c) => c !== '' && c !== '…')).toBe(true);
+		// Both languages: the page as the user's language has it, then the other one.
+		const first = (await page.getAttribute('html', 'lang')) as 'hi' | 'en';
+		const other = first === 'hi' ? 'en' : 'hi';
+		const title = { hi: 'राज्य दृश्य', en: 'State view' };
+		expect(await page.textContent('h1')).toContain(title[first]);
+		await page.screenshot({ path: path.join(OUT, `state-desktop-${first}.png`), fullPage: true });
+		await page.click('#lang-switch');
+		await page.waitForSelector(`html[lang="${other}"]`, { state: 'attached' });
+		expect(await page.textContent('h1')).toContain(title[other]);
+		await page.screenshot({ path: path.join(OUT, `state-desktop-${other}.png`), fullPage: true });
+		if (other === 'en') {
+			await page.click('#lang-switch');
+			await page.waitForSelector('html[lang="hi"]', { state: 'attached' });
+		}
+
+		// Drill down: the district's own overview, its name in the header.
+		await Promise.all([page.waitForURL(new RegExp(`/\\?district=${seed.district2}$`)), page.click('tr[data-district="RJN"] th a')]);
+		expect(await page.textContent('header')).toContain('राजनांदगांव');
+		await page.waitForFunction(() => Number(document.body.getAttribute('data-charts-ready') ?? 0) >= 1, undefined, { timeout: 20_000 });
+		expect(errors).toEqual([]);
+		await ctx.close();
+
+		const dctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+		const d = await login(dctx, seed.users.district_viewer);
+		expect(await d.page.$('nav a[href="/state"]')).toBeNull();
+		const res = await d.page.goto(`${base}/state`);
+		expect(res?.status()).toBe(403);
+		await dctx.close();
+	});
+});
