@@ -1,9 +1,11 @@
 import { MitanError } from '../core/errors';
 import type { Db } from '../core/db';
 import { eraseCitizen, type ErasureReceipt, type VacuumMode } from '../core/erasure';
+import { defaultDistrictId } from '../core/districts';
 import { flag, type Args } from './args';
+import { districtFlag } from './district';
 
-const USAGE = 'usage: mitan erase --phone <number> | --wa-id <digits> | --user-id <BSUID> [--district 1] [--vacuum full|plain|none]';
+const USAGE = 'usage: mitan erase --phone <number> | --wa-id <digits> | --user-id <BSUID> [--district CODE] [--vacuum full|plain|none]';
 const MODES: VacuumMode[] = ['full', 'plain', 'none'];
 
 /** `mitan erase`: a DPDP erasure request handled at the desk, through core/erasure like every other caller. */
@@ -12,9 +14,8 @@ export async function eraseCommand(db: Db, args: Args): Promise<ErasureReceipt> 
 	const waId = flag(args, 'wa-id');
 	const waUserId = flag(args, 'user-id');
 	if (!phone && !waId && !waUserId) throw new MitanError('CLI_USAGE', USAGE);
-	const district = Number(flag(args, 'district') ?? 1);
-	if (!Number.isInteger(district) || district < 1)
-		throw new MitanError('CLI_USAGE', `--district: a district id, got "${flag(args, 'district')}"`);
+	// The district's code, like every command (core/districts.ts); none: MITAN_DISTRICT, else the first.
+	const district = (await districtFlag(db, args)) ?? (await defaultDistrictId(db));
 	const vacuum = (flag(args, 'vacuum') ?? 'full') as VacuumMode;
 	if (!MODES.includes(vacuum)) throw new MitanError('CLI_USAGE', `--vacuum: one of ${MODES.join(', ')}, got "${vacuum}"`);
 	return eraseCitizen(db, { phone, waId, waUserId, districtId: district }, { actor: 'system:cli', source: 'mitan erase' }, { vacuum });

@@ -30,7 +30,7 @@ const USAGE = `Police Mitan command line
   mitan import <file> --consent "<where citizens agreed>" [--district CODE] [--partial] [--max-mb N] [--json]
                                   import a roster CSV or .xlsx file
   mitan retention run [--days N] [--json]   anonymise raw WhatsApp records older than N days (MITAN_RETENTION_DAYS, default 365)
-  mitan erase --phone <number> | --wa-id <digits> | --user-id <BSUID> [--district 1] [--vacuum full|plain|none]
+  mitan erase --phone <number> | --wa-id <digits> | --user-id <BSUID> [--district CODE] [--vacuum full|plain|none]
                                   DPDP erasure of one citizen everywhere, and suppression against re-import
   mitan district list | add | edit <CODE>
                                   the districts: code (reference numbers), names, time zone, WhatsApp number id,
