@@ -139,7 +139,7 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 			createdBy: input.createdBy ?? null,
 		});
 		if (id === undefined) {
-			const existing = await repo.findByKey(tx, districtId, contentKey, date, sKey);
+			const existing = await repo.findByKey(tx, { districtId, contentKey, date, segmentKey: sKey });
 			if (!existing) throw new MitanError('BROADCAST_RACE', 'broadcast key conflict but no row found');
 			return { broadcast: existing, created: false };
 		}

@@ -90,16 +90,12 @@ export async function insertBroadcast(db: Queryable, b: InsertBroadcast): Promis
 	return r ? Number(r.id) : undefined;
 }
 
-export async function findByKey(
-	db: Queryable,
-	districtId: number,
-	contentKey: string,
-	date: string,
-	segmentKey: string,
-): Promise<Broadcast | undefined> {
+/** A broadcast's idempotency key: per district (migration 136). */
+export type BroadcastKey = { districtId: number; contentKey: string; date: string; segmentKey: string };
+export async function findByKey(db: Queryable, k: BroadcastKey): Promise<Broadcast | undefined> {
 	const [r] = await db.query(
 		`SELECT ${COLS} FROM broadcasts WHERE district_id = $4 AND content_key = $1 AND channel = 'whatsapp' AND broadcast_date = $2::date AND segment_key = $3`,
-		[contentKey, date, segmentKey, districtId],
+		[k.contentKey, k.date, k.segmentKey, k.districtId],
 	);
 	return r ? toBroadcast(r) : undefined;
 }
