@@ -90,8 +90,7 @@ export async function insertBroadcast(db: Queryable, b: InsertBroadcast): Promis
 	return r ? Number(r.id) : undefined;
 }
 
-/** A broadcast's idempotency key: per district (migration 136). */
-export type BroadcastKey = { districtId: number; contentKey: string; date: string; segmentKey: string };
+export type BroadcastKey = { districtId: number; contentKey: string; date: string; segmentKey: string }; // per district: migration 136
 export async function findByKey(db: Queryable, k: BroadcastKey): Promise<Broadcast | undefined> {
 	const [r] = await db.query(
 		`SELECT ${COLS} FROM broadcasts WHERE district_id = $4 AND content_key = $1 AND channel = 'whatsapp' AND broadcast_date = $2::date AND segment_key = $3`,
