@@ -15,18 +15,6 @@ export interface NumberRule {
 }
 
 export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
-export type TemplateStatus = 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED';
-
-export interface TemplateConfig {
-	name: string;
-	/** Meta language code, case-sensitive, underscore (hi, en, en_US). */
-	language: string;
-	category: TemplateCategory;
-	/** Number of {{n}} placeholders in the body. */
-	bodyParams: number;
-	status: TemplateStatus;
-}
-
 /** Meta's messaging-limit tiers: unique business-initiated recipients per day. */
 export type MessagingTier = 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED';
 
@@ -43,7 +31,14 @@ export interface WhatsAppConfig {
 	wabaId: string;
 	accessTokens: string[];
 	phoneNumbers: PhoneNumberConfig[];
-	templates: TemplateConfig[];
+	/** How long Meta's review of a new template takes here (real time, ms). */
+	templateReviewMs: number;
+	/**
+	 * Training / demo only: at start (and after a reset that clears templates) create the training
+	 * templates (sandbox/training-templates.ts) through the same API and review. Off by default:
+	 * like a new WABA, the sandbox has no template until one is created.
+	 */
+	seedTemplates: boolean;
 	/** Shared by all numbers of the portfolio, as Meta does since Oct 2025. */
 	messagingTier: MessagingTier;
 	/** Error code of the failed webhook for recipients beyond the tier (Meta documents none). */
@@ -201,15 +196,8 @@ export function defaultConfig(): SandboxConfig {
 					throughputPerSecond: 80,
 				},
 			],
-			templates: [
-				{ name: 'daily_awareness', language: 'hi', category: 'MARKETING', bodyParams: 1, status: 'APPROVED' },
-				{ name: 'daily_awareness', language: 'en', category: 'MARKETING', bodyParams: 1, status: 'APPROVED' },
-				{ name: 'complaint_ack', language: 'hi', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
-				{ name: 'complaint_ack', language: 'en', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
-				// Staff alerts (Mitan Notify): "पुलिस मितान सूचना / Police Mitan alert: {{1}}".
-				{ name: 'mitan_alert', language: 'hi', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
-				{ name: 'mitan_alert', language: 'en', category: 'UTILITY', bodyParams: 1, status: 'APPROVED' },
-			],
+			templateReviewMs: 3_000,
+			seedTemplates: false,
 			// A new business portfolio starts at 250 distinct recipients a day (Meta, since Oct 2025):
 			// a training district meets the tier on its first broadcast. Raise it in the config file
 			// or with PATCH /_sandbox/config to model an established number.

@@ -9,7 +9,7 @@ import { GraphError, noSuchObject } from './errors';
 import type { SandboxState } from './state';
 
 export interface GraphRequest {
-	method: 'GET' | 'POST';
+	method: 'GET' | 'POST' | 'DELETE';
 	version: string;
 	id: string;
 	edge?: string;
@@ -118,7 +118,15 @@ export function graphRouter(state: SandboxState, handlers: GraphHandler[]): Rout
 		const body: unknown = req.body;
 		const params: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
 		if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
-		const r: GraphRequest = { method: req.method === 'GET' ? 'GET' : 'POST', version: served, id, edge, token: tokenOf(req), params, req };
+		const r: GraphRequest = {
+			method: req.method === 'GET' ? 'GET' : req.method === 'DELETE' ? 'DELETE' : 'POST',
+			version: served,
+			id,
+			edge,
+			token: tokenOf(req),
+			params,
+			req,
+		};
 		try {
 			for (const h of handlers) {
 				const result = await h(r);
@@ -139,6 +147,8 @@ export function graphRouter(state: SandboxState, handlers: GraphHandler[]): Rout
 	router.get('/:version/:id/:edge', dispatch);
 	router.post('/:version/:id', dispatch);
 	router.post('/:version/:id/:edge', dispatch);
+	router.delete('/:version/:id', dispatch);
+	router.delete('/:version/:id/:edge', dispatch);
 	return router;
 }
 

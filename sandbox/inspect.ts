@@ -17,7 +17,9 @@ import {
 } from './inject';
 import { phoneShown, userIdOf, usernameOf } from './identities';
 import { normaliseTo } from './whatsapp';
+import { templateRoutes } from './inspect-templates';
 import { TIER_LIMITS } from './limits';
+import { seedTrainingTemplates } from './training-templates';
 import { containerStatus } from './instagram';
 import type { SandboxState } from './state';
 import type { WebhookDispatcher } from './webhooks';
@@ -137,6 +139,11 @@ export function inspectRouter(state: SandboxState, webhooks: WebhookDispatcher, 
 			if (req.query['config'] === 'initial' || body(req)['config'] === 'initial') state.config = structuredClone(initialConfig);
 			state.reset();
 			webhooks.resetStats();
+			// Templates are the WABA's configuration, not traffic: kept unless asked (then re-seeded if configured).
+			if (req.query['templates'] === 'clear' || body(req)['templates'] === 'clear') {
+				state.templates.clear();
+				if (state.config.whatsapp.seedTemplates) seedTrainingTemplates(state, webhooks);
+			}
 			return { ok: true };
 		}),
 	);
@@ -280,6 +287,7 @@ export function inspectRouter(state: SandboxState, webhooks: WebhookDispatcher, 
 		'/inject/phone-quality',
 		h((req) => injectQualityUpdate(state, webhooks, body(req) as QualityUpdateRequest)),
 	);
+	templateRoutes(r, h, state, webhooks);
 	r.post(
 		'/inject/verify',
 		h((req) => verifyHandshake(state, body(req) as { callbackUrl?: string; verifyToken?: string })),

@@ -18,6 +18,7 @@ import { inspectRouter } from './inspect';
 import { inspectGuard } from './inspect-guard';
 import { instagramGraph } from './instagram';
 import { SandboxState } from './state';
+import { seedTrainingTemplates } from './training-templates';
 import { WebhookDispatcher } from './webhooks';
 import { whatsappGraph } from './whatsapp';
 import { xRouter } from './x';
@@ -93,6 +94,7 @@ export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfi
 	const initial = structuredClone(resolved);
 	const state = new SandboxState(resolved);
 	const webhooks = new WebhookDispatcher(state);
+	if (resolved.whatsapp.seedTemplates) seedTrainingTemplates(state, webhooks);
 	const app = express();
 	app.disable('x-powered-by');
 	app.set('etag', false);

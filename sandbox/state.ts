@@ -10,6 +10,7 @@ import { WaStore } from './wa-store';
 import { DailyRecipients, PairLimiter, ThroughputWindow } from './limits';
 import { SocialStore } from './social-store';
 import { IdentityMemory } from './identities';
+import { TemplateStore } from './wa-templates';
 
 export class SandboxState {
 	config: SandboxConfig;
@@ -33,6 +34,8 @@ export class SandboxState {
 	/** Usernames adopted, BSUIDs changed, the contact book (sandbox/identities.ts). */
 	identities = new IdentityMemory();
 	social!: SocialStore;
+	/** The WABA's message templates: account configuration, so a traffic reset keeps them. */
+	readonly templates = new TemplateStore(() => String(TEMPLATE_ID_BASE + this.nextSeq()));
 	/** Graph calls that named an expired API version (answered as the oldest served one). */
 	expiredVersionCalls = 0;
 
@@ -104,6 +107,9 @@ export class SandboxState {
 		return this.config.expiredTokens.includes(token);
 	}
 }
+
+/** Template ids stay below 2^53 (webhooks carry them as numbers) and differ across restarts. */
+const TEMPLATE_ID_BASE = Math.floor(Date.now() / 1000) * 100_000;
 
 /** Graph-style numeric ids: unique across restarts (seconds at boot + random) and ordered. */
 const ID_PREFIX = String(Math.floor(Date.now() / 1000)) + String(Math.floor(Math.random() * 900) + 100);

@@ -21,6 +21,12 @@ export interface WaMessageRecord {
 	language?: string;
 	category?: string;
 	params?: string[];
+	/** Template header parameter (media link / id, or header text). */
+	header?: string;
+	/** Template URL buttons as the recipient opens them (variable suffix filled in). */
+	urls?: string[];
+	/** Template body with its parameters filled in, as the recipient reads it. */
+	rendered?: string;
 	/** Text body, cut at 1,024 characters to keep the ring's size predictable. */
 	text?: string;
 	bizOpaqueCallbackData?: string;

@@ -6,8 +6,11 @@
  * Everything that Meta decides after accepting (131026, 131047, 131048, 131049, 131050,
  * 131000) comes back as a failed status webhook (see populations.ts, wa-statuses.ts).
  */
-import type { PhoneNumberConfig, TemplateConfig } from './config';
+import type { PhoneNumberConfig } from './config';
 import { GraphError, invalidParam, MM_API_NOT_ONBOARDED_CODE, waError, WA_TITLES } from './errors';
+import { validateTemplateSend, type TemplateSend } from './template-send';
+import { sweepPauses } from './template-review';
+import { templateById, templatesEdge } from './wa-templates-graph';
 import { pickFields, requireToken, unknownEdge, type GraphHandler, type GraphRequest, type GraphResult } from './graph';
 import { phoneShown, recordContact, waIdOfUserId } from './identities';
 import { decideFailure } from './populations';
@@ -58,8 +61,7 @@ interface Validated {
 	waId: string;
 	addressedBy: 'to' | 'recipient';
 	type: string;
-	template?: TemplateConfig;
-	params?: string[];
+	template?: TemplateSend;
 	text?: string;
 	bizOpaque?: string;
 }
@@ -94,10 +96,10 @@ function validate(state: SandboxState, p: Record<string, unknown>, marketingOnly
 		if (!isObj(p[type])) throw invalidParam(`The parameter ${type} is required.`, true);
 		return { to: toRaw, waId, addressedBy, type, bizOpaque };
 	}
-	const { template, params } = validateTemplate(state, p['template'], marketingOnly);
-	if (addressedBy === 'recipient' && template.category === 'AUTHENTICATION')
+	const template = validateTemplateSend(state, p['template'], marketingOnly);
+	if (addressedBy === 'recipient' && template.template.category === 'AUTHENTICATION')
 		throw invalidParam('Invalid parameter', true, 'Authentication templates need the phone number: use to, not recipient');
-	return { to: toRaw, waId, addressedBy, type, template, params, bizOpaque };
+	return { to: toRaw, waId, addressedBy, type, template, bizOpaque };
 }
 
 const USER_ID = /^[A-Z]{2}\.([A-Z]{3}\.)?[A-Za-z0-9]{1,128}$/;
@@ -131,55 +133,6 @@ function addressee(state: SandboxState, p: Record<string, unknown>): { to: strin
 	if (!waId)
 		throw invalidParam('Invalid parameter', true, `Invalid phone number: ${toRaw}. Expected E.164 digits (8-15), leading + allowed.`);
 	return { to: toRaw, waId, addressedBy: 'to' };
-}
-
-function validateTemplate(state: SandboxState, t: unknown, marketingOnly: boolean): { template: TemplateConfig; params: string[] } {
-	if (!isObj(t)) throw invalidParam('The parameter template is required.', true);
-	const name = t['name'];
-	if (typeof name !== 'string' || !name) throw invalidParam("The parameter template['name'] is required.", true);
-	const lang = t['language'];
-	const code = isObj(lang) ? lang['code'] : undefined;
-	if (typeof code !== 'string' || !code) throw invalidParam("The parameter template['language']['code'] is required.", true);
-	const tpl = state.config.whatsapp.templates.find((x) => x.name === name && x.language === code);
-	if (!tpl || tpl.status === 'PENDING' || tpl.status === 'REJECTED') {
-		throw waError(404, 132001, WA_TITLES[132001], `template name (${name}) does not exist in ${code}`);
-	}
-	if (tpl.status === 'PAUSED') throw waError(400, 132015, 'Template is Paused', `Template ${name} is paused due to low quality`);
-	if (tpl.status === 'DISABLED') throw waError(400, 132016, 'Template was disabled', `Template ${name} was disabled due to low quality`);
-	if (marketingOnly && tpl.category !== 'MARKETING') {
-		throw invalidParam('Invalid parameter', true, `Template ${name} is not a marketing template`);
-	}
-	const components = t['components'] === undefined ? [] : t['components'];
-	if (!Array.isArray(components)) throw invalidParam("Param template['components'] must be an array.", true);
-	const params: string[] = [];
-	components.forEach((c: unknown, i: number) => {
-		if (!isObj(c) || typeof c['type'] !== 'string') throw invalidParam(`Param template['components'][${i}]['type'] is required.`, true);
-		if (c['type'].toLowerCase() !== 'body') return;
-		const ps = c['parameters'] ?? [];
-		if (!Array.isArray(ps)) throw invalidParam(`Param template['components'][${i}]['parameters'] must be an array.`, true);
-		ps.forEach((param: unknown, j: number) => {
-			if (!isObj(param) || typeof param['type'] !== 'string') {
-				throw waError(400, 131008, 'Required parameter is missing', `Parameter type is missing at body parameter ${j + 1}`);
-			}
-			if (param['type'] === 'text') {
-				if (typeof param['text'] !== 'string' || !param['text']) {
-					throw waError(400, 131008, 'Required parameter is missing', `Parameter text is missing at body parameter ${j + 1}`);
-				}
-				params.push(param['text']);
-			} else {
-				params.push(JSON.stringify(param[param['type']] ?? null));
-			}
-		});
-	});
-	if (params.length !== tpl.bodyParams) {
-		throw waError(
-			400,
-			132000,
-			WA_TITLES[132000],
-			`body: number of localizable_params (${params.length}) does not match the expected number of params (${tpl.bodyParams})`,
-		);
-	}
-	return { template: tpl, params };
 }
 
 function sendMessage(
@@ -230,10 +183,13 @@ function sendMessage(
 		addressedBy: v.addressedBy,
 		waId: v.waId,
 		type: v.type,
-		template: v.template?.name,
-		language: v.template?.language,
-		category: v.template?.category,
-		params: v.params,
+		template: v.template?.template.name,
+		language: v.template?.template.language,
+		category: v.template?.template.category,
+		params: v.template?.params,
+		header: v.template?.header,
+		urls: v.template?.urls.length ? v.template.urls : undefined,
+		rendered: v.template?.rendered,
 		text: v.text,
 		bizOpaqueCallbackData: v.bizOpaque,
 		endpoint: marketingOnly ? 'marketing_messages' : 'messages',
@@ -247,7 +203,12 @@ function sendMessage(
 	// Asked whether the number is shown before this message puts the pair in the contact book.
 	const numberShown = v.addressedBy === 'to' || phoneShown(state, v.waId, nowMs, lastIn);
 	recordContact(state, v.waId);
-	const failCode = decideFailure(state, { waId: v.waId, category: v.template?.category, nowMs, viaMarketingMessages: marketingOnly });
+	const failCode = decideFailure(state, {
+		waId: v.waId,
+		category: v.template?.template.category,
+		nowMs,
+		viaMarketingMessages: marketingOnly,
+	});
 	emitStatuses(state, webhooks, rec, failCode, windowOpen);
 	return {
 		body: {
@@ -296,6 +257,7 @@ export function whatsappGraph(state: SandboxState, webhooks: WebhookDispatcher):
 		if (phone && r.method === 'POST' && (r.edge === 'messages' || r.edge === 'marketing_messages')) {
 			try {
 				requireToken(state, r, wa.accessTokens);
+				sweepPauses(state, webhooks);
 				return sendMessage(state, webhooks, phone, r, r.edge === 'marketing_messages');
 			} catch (err) {
 				// Every synchronous refusal is counted by code, so a test can assert "no 130429 storm".
@@ -320,8 +282,14 @@ export function whatsappGraph(state: SandboxState, webhooks: WebhookDispatcher):
 			}
 			throw unknownEdge(r);
 		}
-		if (r.id !== wa.wabaId) return undefined;
+		if (r.id !== wa.wabaId) {
+			if (!state.templates.get(r.id)) return undefined;
+			requireToken(state, r, wa.accessTokens);
+			return templateById(state, webhooks, r);
+		}
 		requireToken(state, r, wa.accessTokens);
+		const templates = templatesEdge(state, webhooks, r);
+		if (templates) return templates;
 		if (r.method !== 'GET') throw unknownEdge(r);
 		if (!r.edge) {
 			return {
@@ -339,21 +307,6 @@ export function whatsappGraph(state: SandboxState, webhooks: WebhookDispatcher):
 					data: wa.phoneNumbers.map((p) =>
 						pickFields(phoneInfo(state, p), r.params['fields'], PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber'),
 					),
-					paging: { cursors: { before: 'QVFIU', after: 'QVFIU' } },
-				},
-			};
-		}
-		if (r.edge === 'message_templates') {
-			return {
-				body: {
-					data: wa.templates.map((t, i) => ({
-						name: t.name,
-						language: t.language,
-						status: t.status,
-						category: t.category,
-						id: String(600000000000001 + i),
-						components: [{ type: 'BODY', text: Array.from({ length: t.bodyParams }, (_, k) => `{{${k + 1}}}`).join(' ') || t.name }],
-					})),
 					paging: { cursors: { before: 'QVFIU', after: 'QVFIU' } },
 				},
 			};
