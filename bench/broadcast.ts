@@ -17,6 +17,7 @@
  * The baseline loads n8n-nodes-base from the n8n install in the cache (scripts/n8n/install.js,
  * installed on first use if `npm start` or CI has not done it yet).
  */
+import { approveTrainingTemplates } from './templates';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -65,6 +66,7 @@ async function startSandbox(): Promise<Sandbox> {
 		child.once('message', (m: { url: string }) => resolve(m.url));
 		child.once('exit', (c) => reject(new Error(`sandbox exited ${c}`)));
 	});
+	await approveTrainingTemplates(url, INSPECT_TOKEN);
 	return { url, child };
 }
 

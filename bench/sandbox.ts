@@ -6,6 +6,7 @@
  *
  *   node dist/bench/sandbox.js [--messages 20000] [--concurrency 64] [--paced-seconds 10]
  */
+import { approveTrainingTemplates } from './templates';
 import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -78,7 +79,7 @@ function message(i: number, run: number): unknown {
 }
 
 /** Starts the compiled sandbox in a child process and learns its port. */
-function startChild(): Promise<{ child: ChildProcess; url: string }> {
+async function startChild(): Promise<{ child: ChildProcess; url: string }> {
 	const entry = path.join(__dirname, '..', 'sandbox', 'server.js');
 	if (!fs.existsSync(entry)) throw new Error(`build first: ${entry} not found`);
 	const child = fork(entry, [], {
@@ -86,10 +87,12 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
 		env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_CONFIG: '', SANDBOX_TOKEN: INSPECT_TOKEN },
 		stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 	});
-	return new Promise((resolve, reject) => {
+	const started = await new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
 		child.once('message', (m: { url: string }) => resolve({ child, url: m.url }));
 		child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
 	});
+	await approveTrainingTemplates(started.url, INSPECT_TOKEN);
+	return started;
 }
 
 /** A gateway stand-in that answers 200 to every webhook. */

@@ -70,6 +70,8 @@ export async function retryN8n(out: (s: string) => void): Promise<number> {
 export async function retrySandbox(out: (s: string) => void): Promise<number> {
 	const run = readRunFile();
 	const cfg = sandboxConfig();
+	// Training mode is the demo: the training templates are created through the sandbox's API and review.
+	cfg.whatsapp.seedTemplates = true;
 	cfg.webhook.callbackUrl = `${run.appUrl}/webhooks/whatsapp`;
 	// The token the running start made (kept in the data folder), so its inspection links keep working.
 	const token = resolveConfig().sandboxToken ?? keptSecret(run.dataDir, 'sandbox.token');

@@ -92,6 +92,8 @@ async function openStore(base: MitanConfig, log: (s: string) => void, stops: Sto
 /** The sandbox and the environment the gateway gets from it. Never throws: a failure is a problem. */
 async function startSandbox(base: MitanConfig, db: Db, stops: Stop[], problems: StartProblem[], log: (s: string) => void) {
 	const cfg = sandboxConfig();
+	// Training mode is the demo: the training templates are created through the sandbox's API and review.
+	cfg.whatsapp.seedTemplates = true;
 	cfg.webhook.callbackUrl = `http://127.0.0.1:${base.port}/webhooks/whatsapp`;
 	// Where a retried sandbox will listen: the credentials and the gateway point there either way.
 	let url = base.sandboxPort ? `http://127.0.0.1:${base.sandboxPort}` : '';

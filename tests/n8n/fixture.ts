@@ -19,6 +19,7 @@ import { createPgDatabase, n8nDatabase, PG_ADMIN_URL } from '../helpers/db';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { gatewayApp, gatewayEnv } from '../gateway/helpers';
+import { approveTemplates } from '../helpers/templates';
 import { call, trustSandbox } from '../sandbox/helpers';
 import { REPO_ROOT, type WorkflowJson } from '../helpers/n8n';
 
@@ -83,10 +84,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 		cleanups.push(() => db.close());
 		await migrate(db);
 
-		const sandbox = createSandbox(opts.sandbox);
+		const sandbox = createSandbox({ ...opts.sandbox, whatsapp: { templateReviewMs: 10, ...opts.sandbox?.whatsapp } });
 		const running: RunningSandbox = await sandbox.start(0);
 		trustSandbox(running);
 		cleanups.push(() => running.close());
+		// The district's templates, created through the API and approved by review before the gateway listens.
+		await approveTemplates(running.url);
 		if (opts.gateway) {
 			// The gateway the citizens' messages reach: the sandbox signs its webhooks to it.
 			const built = gatewayApp(db, { env: gatewayEnv({ WHATSAPP_ACCESS_TOKEN: 'sandbox-token', GRAPH_BASE_URL: running.url }) });

@@ -9,6 +9,7 @@ import { inspectHeaders } from '../../sandbox/inspect-guard';
 import { createSandbox, type RunningSandbox, type Sandbox } from '../../sandbox/server';
 import type { DeepPartial, SandboxConfig } from '../../sandbox/config';
 import { GRAPH_API_VERSION } from '../../core/channels/api';
+import { approveTemplates, TEST_TEMPLATE_NAMES } from '../helpers/templates';
 
 export const PHONE_ID = '100000000000001';
 export const WA_TOKEN = 'sandbox-token';
@@ -31,10 +32,28 @@ export function trustSandbox(s: { url: string; token: string }): void {
 	tokens.set(s.url.replace(/\/+$/, ''), s.token);
 }
 
-export async function startSandbox(config?: DeepPartial<SandboxConfig>): Promise<Started> {
-	const sandbox = createSandbox(config);
+/**
+ * A sandbox on port 0 whose WABA holds the test templates (`templates`, default the whole
+ * training set), created through the API and approved by its review, as a district would have
+ * them. Review takes `whatsapp.templateReviewMs`, 10 ms here unless the config says otherwise.
+ * `templates: []` starts with an empty WABA, as a new one at Meta.
+ */
+export async function startSandbox(config?: DeepPartial<SandboxConfig>, opts: { templates?: string[] } = {}): Promise<Started> {
+	const templates = opts.templates ?? TEST_TEMPLATE_NAMES;
+	// The district's templates exist before the test's webhook receiver listens: their review
+	// webhooks belong to the set-up, not to what the test counts.
+	const callbackUrl = config?.webhook?.callbackUrl;
+	const sandbox = createSandbox({
+		...config,
+		whatsapp: { templateReviewMs: 10, ...config?.whatsapp },
+		webhook: { ...config?.webhook, ...(templates.length ? { callbackUrl: null } : {}) },
+	});
 	const running = await sandbox.start(0);
 	trustSandbox(running);
+	if (templates.length) {
+		await approveTemplates(running.url, templates);
+		if (callbackUrl) await call(running.url, 'PATCH', '/_sandbox/config', { body: { webhook: { callbackUrl } } });
+	}
 	return { sandbox, running, url: running.url };
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Templates for tests, the honest way: created through POST /{WABA_ID}/message_templates and
+ * reviewed by the sandbox like any other, then awaited until APPROVED (or the review's verdict).
+ * The bodies are the sandbox's training set (sandbox/training-templates.ts), which passes review.
+ */
+import { GRAPH_API_VERSION } from '../../core/channels/api';
+import { TRAINING_TEMPLATES } from '../../sandbox/training-templates';
+import { until } from './wait';
+
+export const WABA_ID = '200000000000001';
+const WA_TOKEN = 'sandbox-token';
+
+/** Names of the training set: daily_awareness, complaint_ack, mitan_alert (hi and en each). */
+export const TEST_TEMPLATE_NAMES = [...new Set(TRAINING_TEMPLATES.map((t) => String(t['name'])))];
+
+async function graph(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+	const res = await fetch(`${base}/${GRAPH_API_VERSION}${path}`, {
+		method,
+		headers: { authorization: `Bearer ${WA_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+		body: body ? JSON.stringify(body) : undefined,
+	});
+	return { status: res.status, body: await res.json() };
+}
+
+export interface TemplateInfo {
+	id: string;
+	name: string;
+	language: string;
+	status: string;
+	category: string;
+	rejected_reason: string;
+}
+
+/** Submits one template payload; answers {id, status, category} or throws with Meta's error. */
+export async function submitTemplate(
+	base: string,
+	payload: Record<string, unknown>,
+	wabaId = WABA_ID,
+): Promise<{ id: string; status: string }> {
+	const r = await graph(base, 'POST', `/${wabaId}/message_templates`, payload);
+	if (r.status !== 200)
+		throw new Error(`template ${String(payload['name'])}/${String(payload['language'])} refused: ${JSON.stringify(r.body)}`);
+	return r.body;
+}
+
+/** Waits until review decided the template (any status other than PENDING) and returns it. */
+export async function reviewed(base: string, id: string): Promise<TemplateInfo> {
+	return until(
+		async () => {
+			const r = await graph(base, 'GET', `/${id}`);
+			return r.status === 200 && r.body.status !== 'PENDING' ? (r.body as TemplateInfo) : undefined;
+		},
+		{ what: `review of template ${id}` },
+	);
+}
+
+/**
+ * Creates the named templates of the training set (every language) through the API and waits
+ * until each is APPROVED; fails the test if review rejects one.
+ */
+export async function approveTemplates(base: string, names: string[] = TEST_TEMPLATE_NAMES, wabaId = WABA_ID): Promise<TemplateInfo[]> {
+	const payloads = TRAINING_TEMPLATES.filter((t) => names.includes(String(t['name'])));
+	const missing = names.filter((n) => !payloads.some((p) => p['name'] === n));
+	if (missing.length) throw new Error(`no test template named ${missing.join(', ')}`);
+	const created = await Promise.all(payloads.map((p) => submitTemplate(base, p, wabaId)));
+	const done = await Promise.all(created.map((c) => reviewed(base, c.id)));
+	const bad = done.filter((t) => t.status !== 'APPROVED');
+	if (bad.length)
+		throw new Error(`review did not approve: ${bad.map((t) => `${t.name}/${t.language} ${t.status} ${t.rejected_reason}`).join(', ')}`);
+	return done;
+}
