@@ -229,6 +229,8 @@ export const ERROR_CODES = {
 	NOTIFY_FAILED: { action: 'retry_soon' },
 	/** A placeholder staff number (+91 00000 00xxx) still configured while the WhatsApp credential is live. */
 	STAFF_PHONE_PLACEHOLDER: { action: 'configure' },
+	/** The address the staff templates' URL button starts with is not an http(s) base ending in "/". */
+	STAFF_TEMPLATE_LINK_BASE_INVALID: { action: 'fix_input' },
 
 	// The channel registry (core/channels/registry.ts).
 	CHANNEL_UNKNOWN: { action: 'fix_input' },

@@ -1,17 +1,20 @@
 import type { Queryable } from '../db';
 import { districtTimeZone } from '../districts';
-import { shortHash } from '../content/hash';
+import { approvalTemplateSend } from '../channels/whatsapp/staff-templates';
+import { serviceWindowOpen } from '../channels/whatsapp/window';
 import { approvalRequestText, type ContentPreview } from './preview';
 import type { Approval } from './types';
 
 /**
- * What the approver gets on WhatsApp: free text is what the approver can read and tap, but
- * WhatsApp only delivers it inside the 24-hour window after the approver last wrote to the
- * number. Deployments where the approver does not write daily choose "template" and register a
- * UTILITY template (default name 'approval_request') whose body takes {{1}} title, {{2}} content
- * hash, {{3}} approve link, {{4}} request-changes link, {{5}} reject link.
+ * What the approver gets on WhatsApp. Free text is what the approver reads and taps best, but
+ * WhatsApp delivers it only inside the 24-hour window after the approver last wrote to the
+ * number (core/channels/whatsapp/window.ts decides); outside it, and whenever the request says
+ * "template", it is the shipped UTILITY template `mitan_approval_request`
+ * (core/channels/whatsapp/staff-templates.ts): title and date in the body, the signed decision
+ * link as its URL button, so it arrives whenever it is sent.
  */
-export type ApprovalMessage = { kind: 'text'; text: string } | { kind: 'template'; name: string; language: string; params: string[] };
+export type ApprovalMessage =
+	{ kind: 'text'; text: string } | { kind: 'template'; name: string; language: string; params: string[]; urlButtonParams?: string[] };
 
 /** Sends a message to an approver's phone (the caller's WhatsApp credential); answers the wamid. */
 export type ApproverMessenger = (to: string, message: ApprovalMessage) => Promise<string>;
@@ -21,15 +24,21 @@ export async function approvalMessage(
 	a: Approval,
 	preview: ContentPreview,
 	kind: { reminder?: boolean } = {},
+	now = new Date(),
 ): Promise<ApprovalMessage> {
 	const opts = a.messageOptions;
-	if (opts.messageType === 'template') {
-		return {
-			kind: 'template',
-			name: opts.templateName || 'approval_request',
-			language: opts.templateLanguage || 'en',
-			params: [preview.title, shortHash(preview.contentHash), a.links.approve!, a.links.changes!, a.links.reject!],
-		};
+	const text = opts.messageType !== 'template' && a.approverPhone && (await serviceWindowOpen(db, a.districtId, a.approverPhone, now));
+	if (!text) {
+		const t = approvalTemplateSend({
+			name: opts.templateName,
+			language: opts.templateLanguage,
+			title: preview.title,
+			targetDate: preview.targetDate,
+			link: a.links.approve!,
+			reminder: kind.reminder,
+			level: a.level,
+		});
+		return { kind: 'template', name: t.name, language: t.language, params: t.params, urlButtonParams: t.urlButtonParams };
 	}
 	const timeZone = await districtTimeZone(db, a.districtId);
 	return {

@@ -64,6 +64,7 @@ export interface Approval {
 
 /** How the approver is messaged (see core/approvals/message.ts). */
 export interface MessageOptions {
+	/** 'text': free text inside the approver's 24-hour window, else the template; 'template': always the template. */
 	messageType?: 'text' | 'template';
 	templateName?: string;
 	templateLanguage?: string;

@@ -14,7 +14,12 @@ export async function sendApprovalMessage(
 	return withWhatsAppClient(ctx, { timeoutMs: 20_000, maxSockets: 2 }, async (wa) => {
 		const r =
 			message.kind === 'template'
-				? await wa.sendTemplate(to, { name: message.name, language: message.language, bodyParams: message.params })
+				? await wa.sendTemplate(to, {
+						name: message.name,
+						language: message.language,
+						bodyParams: message.params,
+						urlButtonParams: message.urlButtonParams,
+					})
 				: await wa.sendText(to, message.text, { previewUrl: false });
 		return r.wamid;
 	});

@@ -14,6 +14,17 @@ import { WaitingWebhookServer } from './webhook-helper';
  * webhook server that resumes executions, a request helper, the links' GET / POST, the sweep.
  * Call it inside describeEachEngine: it registers its own beforeAll / afterAll.
  */
+/** A message as the sandbox recorded it: free text, or a template with its filled-in body and URL buttons. */
+export interface SentMessage {
+	waId?: string;
+	input?: string;
+	type?: string;
+	text?: string;
+	template?: string;
+	rendered?: string;
+	urls?: string[];
+}
+
 export interface ApprovalRig {
 	readonly sb: Started;
 	readonly srv: WaitingWebhookServer;
@@ -25,7 +36,7 @@ export interface ApprovalRig {
 	): Promise<{ c: Awaited<ReturnType<ContentService['create']>>; run: RunResult; a: Approval }>;
 	post(link: string, form: Record<string, string>): Promise<{ status: number; text: string }>;
 	get(link: string): Promise<{ status: number; text: string }>;
-	messagesTo(digits: string): Promise<{ waId?: string; input?: string; text?: string }[]>;
+	messagesTo(digits: string): Promise<SentMessage[]>;
 	actions(contentId: number): Promise<string[]>;
 	latest(run: RunResult): RunResult;
 	sweep(): Promise<Record<string, unknown>[]>;
@@ -39,9 +50,10 @@ export function approvalRig(ctx: { readonly db: Db; readonly t: TestDb }): Appro
 	let content: ContentService;
 
 	beforeAll(async () => {
-		sb = await startSandbox({ whatsapp: { pairLimitSeconds: 0 } });
 		srv = new WaitingWebhookServer();
 		const url = await srv.start();
+		// The approval template's button opens this server's links (submitted for its address).
+		sb = await startSandbox({ whatsapp: { pairLimitSeconds: 0 } }, { staffLinkBase: `${url}/webhook-waiting/` });
 		h = new N8nHarness({
 			webhookWaitingBaseUrl: `${url}/webhook-waiting`,
 			credentials: {
@@ -79,7 +91,7 @@ export function approvalRig(ctx: { readonly db: Db; readonly t: TestDb }): Appro
 	};
 	const messagesTo = async (digits: string) => {
 		const r = (await call(sb.url, 'GET', '/_sandbox/whatsapp/messages?limit=1000')).body as {
-			data: { waId?: string; input?: string; text?: string }[];
+			data: SentMessage[];
 		};
 		return r.data.filter((m) => (m.waId ?? m.input ?? '').replace(/\D/g, '').endsWith(digits));
 	};

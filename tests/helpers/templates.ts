@@ -4,6 +4,7 @@
  * The bodies are the sandbox's training set (sandbox/training-templates.ts), which passes review.
  */
 import { GRAPH_API_VERSION } from '../../core/channels/api';
+import { submitStaffTemplates } from '../../core/channels/whatsapp/staff-submit';
 import { TRAINING_TEMPLATES } from '../../sandbox/training-templates';
 import { until } from './wait';
 
@@ -64,6 +65,27 @@ export async function approveTemplates(base: string, names: string[] = TEST_TEMP
 	if (missing.length) throw new Error(`no test template named ${missing.join(', ')}`);
 	const created = await Promise.all(payloads.map((p) => submitTemplate(base, p, wabaId)));
 	const done = await Promise.all(created.map((c) => reviewed(base, c.id)));
+	const bad = done.filter((t) => t.status !== 'APPROVED');
+	if (bad.length)
+		throw new Error(`review did not approve: ${bad.map((t) => `${t.name}/${t.language} ${t.status} ${t.rejected_reason}`).join(', ')}`);
+	return done;
+}
+
+/** The n8n default the staff templates are submitted for when a test does not say (alerts only need the body). */
+export const DEFAULT_STAFF_LINK_BASE = 'http://localhost:5678/webhook-waiting/';
+
+/**
+ * The shipped staff templates (mitan_approval_request, mitan_staff_alert), submitted the product's
+ * way (core/channels/whatsapp/staff-submit.ts) for links starting `linkBase`, awaited until APPROVED.
+ */
+export async function approveStaffTemplates(base: string, linkBase = DEFAULT_STAFF_LINK_BASE): Promise<TemplateInfo[]> {
+	const states = await submitStaffTemplates(
+		{ accessToken: WA_TOKEN, phoneNumberId: '100000000000001', wabaId: WABA_ID, baseUrl: base },
+		linkBase,
+	);
+	const refused = states.filter((s) => !s.id);
+	if (refused.length) throw new Error(`staff templates refused: ${refused.map((s) => `${s.name}/${s.language}: ${s.reason}`).join('; ')}`);
+	const done = await Promise.all(states.map((s) => reviewed(base, s.id!)));
 	const bad = done.filter((t) => t.status !== 'APPROVED');
 	if (bad.length)
 		throw new Error(`review did not approve: ${bad.map((t) => `${t.name}/${t.language} ${t.status} ${t.rejected_reason}`).join(', ')}`);

@@ -9,7 +9,7 @@ import { inspectHeaders } from '../../sandbox/inspect-guard';
 import { createSandbox, type RunningSandbox, type Sandbox } from '../../sandbox/server';
 import type { DeepPartial, SandboxConfig } from '../../sandbox/config';
 import { GRAPH_API_VERSION } from '../../core/channels/api';
-import { approveTemplates, TEST_TEMPLATE_NAMES } from '../helpers/templates';
+import { approveStaffTemplates, approveTemplates, TEST_TEMPLATE_NAMES } from '../helpers/templates';
 
 export const PHONE_ID = '100000000000001';
 export const WA_TOKEN = 'sandbox-token';
@@ -36,9 +36,14 @@ export function trustSandbox(s: { url: string; token: string }): void {
  * A sandbox on port 0 whose WABA holds the test templates (`templates`, default the whole
  * training set), created through the API and approved by its review, as a district would have
  * them. Review takes `whatsapp.templateReviewMs`, 10 ms here unless the config says otherwise.
- * `templates: []` starts with an empty WABA, as a new one at Meta.
+ * The shipped staff templates are submitted too (the product's way), for approval links starting
+ * `staffLinkBase` (default n8n's localhost:5678). `templates: []` starts with an empty WABA, as a
+ * new one at Meta (no staff templates either).
  */
-export async function startSandbox(config?: DeepPartial<SandboxConfig>, opts: { templates?: string[] } = {}): Promise<Started> {
+export async function startSandbox(
+	config?: DeepPartial<SandboxConfig>,
+	opts: { templates?: string[]; staffLinkBase?: string } = {},
+): Promise<Started> {
 	const templates = opts.templates ?? TEST_TEMPLATE_NAMES;
 	// The district's templates exist before the test's webhook receiver listens: their review
 	// webhooks belong to the set-up, not to what the test counts.
@@ -52,6 +57,7 @@ export async function startSandbox(config?: DeepPartial<SandboxConfig>, opts: { 
 	trustSandbox(running);
 	if (templates.length) {
 		await approveTemplates(running.url, templates);
+		await approveStaffTemplates(running.url, opts.staffLinkBase);
 		if (callbackUrl) await call(running.url, 'PATCH', '/_sandbox/config', { body: { webhook: { callbackUrl } } });
 	}
 	return { sandbox, running, url: running.url };

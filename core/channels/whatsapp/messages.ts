@@ -40,6 +40,9 @@ export function templateMessage(to: string, template: TemplateMessage): Record<s
 		throw new MitanError('WHATSAPP_TEMPLATE_INVALID', 'template.callbackData must be text of at most 512 characters', {
 			field: 'template.callbackData',
 		});
+	(template.urlButtonParams ?? []).forEach((text, index) =>
+		components.push({ type: 'button', sub_type: 'url', index: String(index), parameters: [{ type: 'text', text: String(text) }] }),
+	);
 	return {
 		...recipientField(to),
 		type: 'template',

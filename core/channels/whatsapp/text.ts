@@ -155,7 +155,8 @@ export function toFreeText(message: string): FittedText {
 }
 
 /**
- * The room `mitan_alert`'s one parameter has: its fixed words ("पुलिस मितान सूचना / Police Mitan
- * alert: {{1}}", about 40 characters) share the 1,024 of the body; 64 leaves a margin.
+ * The room the staff alert template's one parameter has (`mitan_staff_alert`,
+ * core/channels/whatsapp/staff-templates.ts): its fixed words (under 64 characters, a test checks)
+ * share the 1,024 of the body.
  */
 export const ALERT_PARAM_MAX = WHATSAPP_LIMITS.templateBody - 64;

@@ -30,6 +30,8 @@ export interface TemplateMessage {
 	callbackData?: string;
 	/** A MARKETING-category template: may go through the Marketing Messages API (WhatsAppConfig.marketingMessages). */
 	marketing?: boolean;
+	/** The variable suffix of each URL button, by button index (the approval link: staff-templates.ts). */
+	urlButtonParams?: string[];
 }
 
 export interface SendResult {

@@ -122,25 +122,34 @@ export const description: INodeProperties[] = [
 		default: 'text',
 		displayOptions: show,
 		options: [
-			{ name: 'Text (Approver Wrote in the Last 24 h)', value: 'text' },
-			{ name: 'Utility Template', value: 'template' },
+			{
+				name: 'Text if the Approver Wrote in 24 h, Else the Template',
+				value: 'text',
+				description: 'The full preview as text inside the 24-hour window; outside it the utility template, which always arrives',
+			},
+			{ name: 'Always the Utility Template', value: 'template' },
 		],
 		description:
-			"WhatsApp delivers free text only within 24 hours of the approver's last message; otherwise use an approved utility template",
+			"WhatsApp delivers free text only within 24 hours of the approver's last message; outside it the request goes as the approved utility template with the link as its button (submit it with `mitan templates submit`)",
 	},
 	{
 		displayName: 'Template Name',
 		name: 'templateName',
 		type: 'string',
-		default: 'approval_request',
-		displayOptions: { show: { ...show.show, messageType: ['template'] } },
+		default: 'mitan_approval_request',
+		description: 'The approved UTILITY template: body {{1}} title, {{2}} date; a URL button whose suffix {{1}} is the decision link',
+		displayOptions: show,
 	},
 	{
 		displayName: 'Template Language',
 		name: 'templateLanguage',
-		type: 'string',
-		default: 'en',
-		displayOptions: { show: { ...show.show, messageType: ['template'] } },
+		type: 'options',
+		default: 'hi',
+		options: [
+			{ name: 'Hindi', value: 'hi' },
+			{ name: 'English', value: 'en' },
+		],
+		displayOptions: show,
 	},
 ];
 
@@ -208,14 +217,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				workflowId: workflow.id ? String(workflow.id) : null,
 				nonce,
 				links: signLinks(this, nonce),
-				messageOptions:
-					messageType === 'template'
-						? {
-								messageType,
-								templateName: String(this.getNodeParameter('templateName', 0)),
-								templateLanguage: String(this.getNodeParameter('templateLanguage', 0)),
-							}
-						: { messageType },
+				messageOptions: {
+					messageType,
+					templateName: String(this.getNodeParameter('templateName', 0, 'mitan_approval_request')),
+					templateLanguage: String(this.getNodeParameter('templateLanguage', 0, 'hi')),
+				},
 				actor: `n8n:${workflow.name ?? workflow.id}`,
 			},
 			(to, message) => sendApprovalMessage(this, to, message),
