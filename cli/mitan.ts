@@ -14,6 +14,7 @@ import { ratesCommand } from './rates';
 import { retentionCommand } from './retention';
 import { retryN8n, retrySandbox, updateWorkflows } from './retry';
 import { maskDbUrl, startAll, type Started } from './start';
+import { templatesCommand } from './templates';
 
 const USAGE = `Police Mitan command line
 
@@ -23,6 +24,9 @@ const USAGE = `Police Mitan command line
   mitan n8n update [name ...]     with Police Mitan stopped: apply the updated exported workflows,
                                   keeping each one's Settings values (npm run n8n:update)
   mitan sandbox start             start the sandbox alone, joined to a running start (npm run sandbox:retry)
+  mitan templates submit [--link-base URL] [--json]
+                                  submit the staff utility templates (approval request, staff alert) to the WABA
+  mitan templates status [--json] where each staff template stands at Meta (approved, in review, rejected …)
   mitan migrate                   apply pending database migrations
   mitan admin:create <username>   create a dashboard admin (password from MITAN_ADMIN_PASSWORD, or generated)
   mitan demo [--citizens 50000] [--days 90] [--seed 1] [--district CODE]
@@ -140,6 +144,8 @@ async function main(argv: string[]): Promise<number> {
 			process.stderr.write(`usage: mitan n8n start | mitan n8n update [name ...]\n`);
 			return 64;
 		}
+		case 'templates':
+			return templatesCommand(args, out);
 		case 'sandbox': {
 			if (args._[0] === 'start') return retrySandbox(out);
 			process.stderr.write(`usage: mitan sandbox start\n`);

@@ -13,6 +13,7 @@ import { defaultDistrictId } from '../core/districts';
 import { firstAdminLogin, type FirstLogin } from './admin';
 import { n8nFolders, startN8n, type StartedN8n } from './n8n';
 import { createSandbox } from '../sandbox/server';
+import { submitStaffTemplates } from '../core/channels/whatsapp/staff-submit';
 import { sandboxConfig } from '../sandbox/config';
 
 /**
@@ -216,6 +217,26 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 		} catch (e) {
 			problems.push({ part: 'n8n', problem: firstLine(e), log: keepFailure(config.dataDir, e), retry: RETRY.n8n });
 			log(`n8n: FAILED to start: ${firstLine(e)}`);
+		}
+	}
+
+	// The demo's staff templates, submitted the way a district does (`mitan templates submit`), for
+	// this n8n's approval links: the approval request then reaches the approver outside the window.
+	if (training && sandboxUrl) {
+		const linkBase = `${(n8n?.url ?? `http://localhost:${n8nPort}`).replace(/\/+$/, '')}/webhook-waiting/`;
+		try {
+			const states = await submitStaffTemplates(
+				{
+					accessToken: env.WHATSAPP_ACCESS_TOKEN ?? '',
+					phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID ?? '',
+					wabaId: env.WHATSAPP_WABA_ID,
+					baseUrl: sandboxUrl,
+				},
+				linkBase,
+			);
+			log(`staff templates: ${states.map((t) => `${t.name}/${t.language} ${t.status}`).join(', ')}`);
+		} catch (e) {
+			log(`staff templates: not submitted (${firstLine(e)}); run \`mitan templates submit\``);
 		}
 	}
 

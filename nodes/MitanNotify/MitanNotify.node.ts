@@ -11,7 +11,8 @@ import { router } from './router';
 /**
  * Mitan Notify: a WhatsApp alert to one or more staff numbers (cyber cell, duty officer,
  * leadership). Staff rarely wrote to the number in the last 24 hours, so by default it sends the
- * approved UTILITY template `mitan_alert` with the text as its one parameter; free text is an option.
+ * approved UTILITY template `mitan_staff_alert` (core/channels/whatsapp/staff-templates.ts, submitted
+ * with the "Staff Template" resource) with the text as its one parameter; free text is an option.
  */
 export class MitanNotify implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import * as send from './operations/send';
+import * as templates from './operations/templates';
 
 export const properties: INodeProperties[] = [
 	{
@@ -7,7 +8,10 @@ export const properties: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'Staff Alert', value: 'alert' }],
+		options: [
+			{ name: 'Staff Alert', value: 'alert' },
+			{ name: 'Staff Template', value: 'staffTemplates' },
+		],
 		default: 'alert',
 	},
 	{
@@ -26,5 +30,28 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'send',
 	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['staffTemplates'] } },
+		options: [
+			{
+				name: 'Submit',
+				value: 'submit',
+				action: 'Submit the staff templates to meta',
+				description: 'Create the shipped approval-request and staff-alert templates (Hindi, English) not yet on the WABA',
+			},
+			{
+				name: 'Get Status',
+				value: 'status',
+				action: 'Get the staff templates status',
+				description: "Where each staff template stands in Meta's review",
+			},
+		],
+		default: 'status',
+	},
 	...send.description,
+	...templates.description,
 ];

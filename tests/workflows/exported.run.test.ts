@@ -46,10 +46,10 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 			expect(r.error?.message).toBeUndefined();
 			expect(r.ran('Create broadcast')).toBe(false);
 			expect(r.output('Nothing approved today')).toEqual([
-				expect.objectContaining({ sent: true, messageType: 'template', template: 'mitan_alert' }),
+				expect.objectContaining({ sent: true, messageType: 'template', template: 'mitan_staff_alert' }),
 			]);
 			const [m] = await sandboxMessages(sb.url, STAFF.cyberCell);
-			expect(m).toMatchObject({ template: 'mitan_alert', language: 'hi' });
+			expect(m).toMatchObject({ template: 'mitan_staff_alert', language: 'hi' });
 			expect(alertText(m)).toMatch(/कोई स्वीकृत सामग्री नहीं.*No approved content for today/);
 			expect(await ctx.db.query(`SELECT id FROM broadcasts`)).toEqual([]);
 		});

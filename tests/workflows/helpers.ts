@@ -50,6 +50,10 @@ export interface SandboxMessage {
 	params?: string[];
 	text?: string;
 	day?: string;
+	/** Template URL buttons as the recipient opens them; the body filled in. */
+	urls?: string[];
+	rendered?: string;
+	status?: string;
 }
 
 /** Every message the sandbox accepted (optionally to one number, digits only). */

@@ -37,16 +37,16 @@ describe('Mitan Notify', () => {
 	});
 	afterAll(() => sb.running.close());
 
-	test('the mitan_alert template to each staff number, new lines flattened, long text cut to the limit', async () => {
+	test('the mitan_staff_alert template to each staff number, new lines flattened, long text cut to the limit', async () => {
 		const long = `पहली पंक्ति / first line\n\n\tदूसरी    पंक्ति\n${'अ'.repeat(2000)}`;
 		const r = await h.run(wf({ recipients: '98000 11111, +91 98000 11112,9800011111', message: long }));
 		expect(r.error?.message).toBeUndefined();
 		expect(r.output('Notify')).toEqual([
-			expect.objectContaining({ to: '+91 98XXXXX111', sent: true, template: 'mitan_alert', language: 'hi', truncated: true }),
+			expect.objectContaining({ to: '+91 98XXXXX111', sent: true, template: 'mitan_staff_alert', language: 'hi', truncated: true }),
 			expect.objectContaining({ to: '+91 98XXXXX112', sent: true }),
 		]);
 		const [m] = await sandboxMessages(sb.url, '919800011111');
-		expect(m).toMatchObject({ type: 'template', template: 'mitan_alert', language: 'hi' });
+		expect(m).toMatchObject({ type: 'template', template: 'mitan_staff_alert', language: 'hi' });
 		const text = alertText(m);
 		expect(text.startsWith('पहली पंक्ति / first line | दूसरी पंक्ति | अअअ')).toBe(true);
 		expect(text).toHaveLength(ALERT_PARAM_MAX); // UTF-16 units, WhatsApp's counting unit

@@ -54,8 +54,8 @@ export const description: INodeProperties[] = [
 		displayName: 'Template Name',
 		name: 'templateName',
 		type: 'string',
-		default: 'mitan_alert',
-		description: 'An approved UTILITY template whose body has exactly one parameter {{1}}',
+		default: 'mitan_staff_alert',
+		description: 'An approved UTILITY template whose body has exactly one parameter {{1}} (the shipped one: Staff Template → Submit)',
 		displayOptions: { show: { ...show.show, messageType: ['template'] } },
 	},
 	{
@@ -117,7 +117,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	if (message.trim() === '') throw new MitanError('NOTIFY_EMPTY', 'Message (parameter "message") is empty', { field: 'message' });
 	const kind = this.getNodeParameter('messageType', i, 'template') as 'template' | 'text';
 	const tpl = {
-		name: String(this.getNodeParameter('templateName', i, 'mitan_alert')).trim(),
+		name: String(this.getNodeParameter('templateName', i, 'mitan_staff_alert')).trim(),
 		language: String(this.getNodeParameter('templateLanguage', i, 'hi')),
 	};
 	const retries = Number(this.getNodeParameter('pairRetries', i, 2));
