@@ -19,7 +19,7 @@ import { createPgDatabase, n8nDatabase, PG_ADMIN_URL } from '../helpers/db';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { gatewayApp, gatewayEnv } from '../gateway/helpers';
-import { approveTemplates } from '../helpers/templates';
+import { approveStaffTemplates, approveTemplates } from '../helpers/templates';
 import { call, trustSandbox } from '../sandbox/helpers';
 import { REPO_ROOT, type WorkflowJson } from '../helpers/n8n';
 
@@ -119,6 +119,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 		});
 		cleanups.push(() => (process.env.MITAN_N8N_KEEP === '1' ? undefined : n8n.cleanup()));
 		cleanups.push(() => n8n.stop());
+		// The staff templates, submitted the product's way for this n8n's approval links.
+		await approveStaffTemplates(running.url, `${n8n.publicUrl}/webhook-waiting/`);
 		const t = tarball();
 		installPackage(n8n.userFolder, t.tarball, { onlyPresent: t.partial });
 		await n8n.importCredentials(sandboxCredentials({ dbUrl: mitanPg.url, sandboxUrl: running.url }));

@@ -22,16 +22,13 @@ import { ERROR_WORKFLOW_ID, rosterWebhookWorkflow, withWebhookTrigger } from './
 const IDS = { approval: 'MitanApproval001', broadcast: 'MitanBroadcast01', complaint: 'MitanComplaint01', roster: 'TestRosterHook01' };
 const CITIZENS = 40;
 
-describe('real n8n, single process: the exported workflows (RELAXED world: 24-hour window off for the free-text approval preview, until issue 15 §7 makes it a template)', () => {
+describe('real n8n, single process: the exported workflows (the 24-hour window enforced as at Meta)', () => {
 	let s: Stack;
 	beforeAll(async () => {
 		s = await startStack({
 			gateway: true,
 			// The suite watches runs finish in n8n's execution list; the product keeps no successful run.
 			keepSuccessfulExecutions: true,
-			// The approver's "hello" would otherwise be a citizen message to the complaint flow (this
-			// stack runs the gateway): the preview goes out as free text without that window here.
-			sandbox: { whatsapp: { enforceCustomerServiceWindow: false } },
 			workflows: [
 				readWorkflow('workflows/error-alert.json'),
 				readWorkflow('workflows/content-approval.json'),
@@ -71,8 +68,11 @@ describe('real n8n, single process: the exported workflows (RELAXED world: 24-ho
 		await waitFor(async () => (await executions(s, IDS.approval)).find((e) => e.status === 'waiting'), {
 			describe: () => 'the waiting execution',
 		});
+		// The approver has not written to the number: the request arrives as the utility template,
+		// its URL button the signed link (free text would fail with 131047 outside the window).
 		const preview = (await sandboxMessages(s.sandboxUrl, STAFF.approver)).pop()!;
-		expect(preview.text).toContain(a.links.approve);
+		expect(preview).toMatchObject({ type: 'template', template: 'mitan_approval_request', urls: [a.links.approve] });
+		expect(preview.status).not.toBe('failed');
 
 		const page = await fetch(a.links.approve!);
 		expect(page.status).toBe(200);
