@@ -25,9 +25,10 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 	beforeAll(async () => {
 		// The pair limit (one message per number per 6 s) is covered by the Notify tests; here a
 		// staff number receives several alerts in a row.
-		sb = await startSandbox({ whatsapp: { pairLimitSeconds: 0 } });
 		srv = new WaitingWebhookServer();
 		const url = await srv.start();
+		// The approval template's button opens this server's signed links.
+		sb = await startSandbox({ whatsapp: { pairLimitSeconds: 0 } }, { staffLinkBase: `${url}/webhook-waiting/` });
 		h = harness(ctx.t.url, sb.url, `${url}/webhook-waiting`);
 		srv.attach(h);
 	});
@@ -122,8 +123,9 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 
 		test('approved through the signed link: the content is approved for its date and the author is told', async () => {
 			const { c, run, a } = await submit();
+			// The approver has not written in 24 h: the request is the template, the link its button.
 			const preview = (await sandboxMessages(sb.url, STAFF.approver)).pop()!;
-			expect(preview.text).toContain(a.links.approve);
+			expect(preview).toMatchObject({ type: 'template', template: 'mitan_approval_request', urls: [a.links.approve] });
 			const page = await fetch(a.links.approve!);
 			expect(page.status).toBe(200);
 			const res = await fetch(a.links.approve!, {
