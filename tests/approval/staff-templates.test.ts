@@ -60,14 +60,16 @@ test("the alert template's fixed words leave the room the alert parameter is cut
 	expect(ALERT_PARAM_MAX).toBeLessThanOrEqual(STAFF_ALERT_PARAM_MAX);
 });
 
-test('status before: MISSING; submit creates all four once, review approves them; a second submit creates nothing', async () => {
-	expect((await staffTemplateStatus(wa())).map((t) => t.status)).toEqual(['MISSING', 'MISSING', 'MISSING', 'MISSING']);
+test('status before: MISSING; submit creates all six once, review approves them; a second submit creates nothing', async () => {
+	expect((await staffTemplateStatus(wa())).map((t) => t.status)).toEqual(Array(6).fill('MISSING'));
 	const first = await submitStaffTemplates(wa(), BASE);
 	expect(first.map((t) => `${t.name}/${t.language} ${t.status} ${t.created}`)).toEqual([
 		'mitan_approval_request/hi PENDING true',
 		'mitan_staff_alert/hi PENDING true',
+		'mitan_complaint_update/hi PENDING true',
 		'mitan_approval_request/en PENDING true',
 		'mitan_staff_alert/en PENDING true',
+		'mitan_complaint_update/en PENDING true',
 	]);
 	for (const t of first) expect(await reviewed(s.url, t.id!)).toMatchObject({ status: 'APPROVED', category: 'UTILITY' });
 	const again = await submitStaffTemplates(wa(), BASE);

@@ -3,11 +3,9 @@ import sharp from 'sharp';
 import type express from 'express';
 import { hashPassword, insertUser } from '../../core/auth';
 import { createWhatsAppClient } from '../../core/channels/whatsapp/client';
-import { COMPLAINT_UPDATE_TEMPLATE } from '../../core/complaints/update-template';
 import { ComplaintService, type IntakeResult } from '../../core/complaints/service';
 import type { Db } from '../../core/db';
 import { createApp } from '../../dashboard/app';
-import { sandboxConfig } from '../../sandbox/config';
 import { call, PHONE_ID, startSandbox, WA_TOKEN, type Started } from '../sandbox/helpers';
 
 /**
@@ -22,17 +20,8 @@ export async function startDeskWorld(
 	db: Db,
 	opts: { whatsapp?: boolean } = {},
 ): Promise<{ sb: Started; app: express.Express; intake: IntakeFn }> {
-	const templates = [
-		...sandboxConfig().whatsapp.templates,
-		...(['hi', 'en'] as const).map((language) => ({
-			name: COMPLAINT_UPDATE_TEMPLATE.name,
-			language,
-			category: COMPLAINT_UPDATE_TEMPLATE.category,
-			bodyParams: COMPLAINT_UPDATE_TEMPLATE.bodyParams,
-			status: 'APPROVED' as const,
-		})),
-	];
-	const sb = await startSandbox({ whatsapp: { templates } });
+	// The update template ships with the staff templates; startSandbox submits them and waits for review.
+	const sb = await startSandbox();
 	const env =
 		opts.whatsapp === false ? {} : { WHATSAPP_ACCESS_TOKEN: WA_TOKEN, WHATSAPP_PHONE_NUMBER_ID: PHONE_ID, GRAPH_BASE_URL: sb.url };
 	const app = createApp({ db, publicUrl: 'http://localhost:3000', env });

@@ -37,15 +37,17 @@ describe('Mitan Notify: Staff Template', () => {
 	});
 	afterAll(() => sb.running.close());
 
-	test('Submit creates the four staff templates once; Get Status follows the review to APPROVED', async () => {
+	test('Submit creates the six shipped templates once; Get Status follows the review to APPROVED', async () => {
 		const base = 'https://n8n.kabirdham.example/webhook-waiting/';
 		const r = await h.run(wf('submit', { linkBase: base }));
 		expect(r.error?.message).toBeUndefined();
 		expect(r.output('Templates').map((t) => `${String(t.name)}/${String(t.language)} ${String(t.status)} ${String(t.created)}`)).toEqual([
 			'mitan_approval_request/hi PENDING true',
 			'mitan_staff_alert/hi PENDING true',
+			'mitan_complaint_update/hi PENDING true',
 			'mitan_approval_request/en PENDING true',
 			'mitan_staff_alert/en PENDING true',
+			'mitan_complaint_update/en PENDING true',
 		]);
 		const approved = await until(async () => {
 			const s = await h.run(wf('status'));

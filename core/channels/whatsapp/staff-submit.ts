@@ -10,6 +10,7 @@ import { whatsappErrorFrom } from './errors';
 import {
 	staffTemplatePayloads,
 	APPROVAL_TEMPLATE,
+	COMPLAINT_UPDATE_TEMPLATE,
 	STAFF_ALERT_TEMPLATE,
 	STAFF_LANGUAGES,
 	type StaffTemplatePayload,
@@ -99,7 +100,7 @@ async function withTransport<T>(
 export async function staffTemplateStatus(config: WhatsAppConfig, options: TransportOptions = {}): Promise<StaffTemplateState[]> {
 	return withTransport(config, options, async (t, path) => {
 		const out: StaffTemplateState[] = [];
-		for (const name of [APPROVAL_TEMPLATE, STAFF_ALERT_TEMPLATE]) {
+		for (const name of [APPROVAL_TEMPLATE, STAFF_ALERT_TEMPLATE, COMPLAINT_UPDATE_TEMPLATE.name]) {
 			const found = await existing(t, path, name);
 			for (const language of STAFF_LANGUAGES) {
 				out.push(

@@ -1,9 +1,10 @@
 /**
  * The UTILITY templates Police Mitan sends to staff, shipped with the package so a district
  * submits exactly these to its WABA (`mitan templates submit`, or the Mitan Notify node's
- * "Submit Staff Templates"). Staff rarely write to the number, so outside the 24-hour window
+ * "Staff Template" resource). Staff rarely write to the number, so outside the 24-hour window
  * only a template reaches them: the approval request to the Additional SP (its signed link as a
- * URL button with a variable suffix) and staff alerts. Fixed words around the variables, as
+ * URL button with a variable suffix) and staff alerts; and the complaint desk's update to a
+ * citizen whose window has closed. Fixed words around the variables, as
  * Meta's review requires (no variable at the start or end, enough words per variable).
  */
 import { MitanError } from '../../errors';
@@ -40,6 +41,20 @@ const ALERT_TEXT: Record<StaffLanguage, string> = {
 	hi: 'पुलिस मितान स्टाफ सूचना: {{1}} कृपया डैशबोर्ड देखें।',
 	en: 'Police Mitan staff alert: {{1}} Please check the dashboard.',
 };
+
+/**
+ * The complaint desk's update to a citizen whose 24-hour window has closed (core/complaints/desk.ts
+ * sends it): {{1}} the complaint reference, {{2}} the officer's text.
+ */
+export const COMPLAINT_UPDATE_TEMPLATE = Object.freeze({
+	name: 'mitan_complaint_update',
+	category: 'UTILITY' as const,
+	bodyParams: 2,
+	bodies: Object.freeze({
+		hi: 'आपकी शिकायत {{1}} पर अपडेट: {{2}} — पुलिस मितान',
+		en: 'Update on your complaint {{1}}: {{2}} — Police Mitan',
+	}),
+});
 
 /** What the fixed words leave of the 1,024-character body for the alert's one parameter. */
 export const STAFF_ALERT_PARAM_MAX = WHATSAPP_LIMITS.templateBody - 64;
@@ -111,6 +126,18 @@ export function staffTemplatePayloads(base: string): StaffTemplatePayload[] {
 					type: 'BODY',
 					text: ALERT_TEXT[language],
 					example: { body_text: [[language === 'hi' ? 'आज का प्रसारण रुका है।' : "Today's broadcast is paused."]] },
+				},
+			],
+		},
+		{
+			name: COMPLAINT_UPDATE_TEMPLATE.name,
+			language,
+			category: 'UTILITY',
+			components: [
+				{
+					type: 'BODY',
+					text: COMPLAINT_UPDATE_TEMPLATE.bodies[language],
+					example: { body_text: [['KBD-2026-000123', language === 'hi' ? 'थाना कल आपसे संपर्क करेगा' : 'The station will call you tomorrow']] },
 				},
 			],
 		},
