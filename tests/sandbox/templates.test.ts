@@ -203,6 +203,8 @@ test('category change: template_category_update webhook; the send is priced and 
 	expect(c.body.category).toBe('MARKETING');
 	await rx.waitFor(() => templateEvents('template_category_update').length === 1);
 	expect(templateEvents('template_category_update')[0]).toMatchObject({ previous_category: 'UTILITY', new_category: 'MARKETING' });
+	// The Marketing Messages API needs the portfolio to have accepted its terms (main's sandbox rule).
+	await call(s.url, 'PATCH', '/_sandbox/config', { body: { whatsapp: { marketingMessages: { onboarded: true } } } });
 	const sent = await send({ name: 'staff_notice', language: { code: 'en' }, components: bodyParams('08:00') }, true);
 	expect(sent.status).toBe(200);
 	const msg = await call(s.url, 'GET', `/_sandbox/whatsapp/messages/${sent.body.messages[0].id}`);
