@@ -23,6 +23,7 @@ describeEachEngine('Mitan Approval: the 24-hour window', (ctx) => {
 			wamid: r.body.wamid,
 			subscriberId: null,
 			fromPhone: `+91${APPROVER}`,
+			fromUserId: null,
 			type: 'text',
 			body: text,
 			payload: {},
