@@ -10,6 +10,7 @@ import { WaStore } from './wa-store';
 import { DailyRecipients, PairLimiter, ThroughputWindow } from './limits';
 import { SocialStore } from './social-store';
 import { IdentityMemory } from './identities';
+import { MediaStore } from './wa-media';
 
 export class SandboxState {
 	config: SandboxConfig;
@@ -33,6 +34,8 @@ export class SandboxState {
 	/** Usernames adopted, BSUIDs changed, the contact book (sandbox/identities.ts). */
 	identities = new IdentityMemory();
 	social!: SocialStore;
+	/** Media citizens sent (injected), served by GET /{v}/{media-id} and its download URL. */
+	media = new MediaStore();
 	/** Graph calls that named an expired API version (answered as the oldest served one). */
 	expiredVersionCalls = 0;
 
@@ -83,6 +86,7 @@ export class SandboxState {
 		this.stoppedAtRuntime.clear();
 		this.lastInboundMs.clear();
 		this.identities = new IdentityMemory();
+		this.media.clear();
 		this.clockOffsetMs = 0;
 		this.expiredVersionCalls = 0;
 		this.prng = new Prng(this.config.seed);
