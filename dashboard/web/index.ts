@@ -7,6 +7,7 @@ import { adminRouter } from './admin';
 import { districtsAdminRouter } from './districts-admin';
 import { stateRouter } from './state-page';
 import { apiRouter } from './api';
+import { attachmentsRouter } from './attachments';
 import { contentApiRouter } from './content-api';
 import { authRouter } from './auth';
 import { secondFactorRouter } from './second-factor';
@@ -87,6 +88,7 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 			token: config.approvalWebhookToken,
 		}),
 	);
+	web.use('/api', attachmentsRouter(deps.db));
 	web.use('/api', apiRouter(deps.db, cache, zone));
 	web.use(adminRouter(deps.db, zone));
 	web.use(districtsAdminRouter(deps.db));

@@ -39,6 +39,8 @@ export function complaintJson(c: Complaint): IDataObject {
 		forwardedAt: c.forwardedAt?.toISOString() ?? null,
 		closedAt: c.closedAt?.toISOString() ?? null,
 		replyWamid: c.replyWamid,
+		replyState: c.replyState,
+		replyErrorCode: c.replyErrorCode,
 	};
 }
 
