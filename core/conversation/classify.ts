@@ -123,6 +123,8 @@ const T = {
 	delete_my_data: table(DELETE_MY_DATA),
 };
 
+const HONORIFIC = /(^|\s)(sir|sirji|ji|madam|mam|bhai|saheb|sahab|सर|जी|मैडम|भाई|साहब|साहेब)(?=\s|$)/gu;
+
 /** Emoji-only text ("👍", "🙏🙏") says thanks; it is never a complaint. */
 const EMOJI_ONLY = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\s]+$/u;
 
@@ -161,6 +163,11 @@ export function classifyMessage(
 		for (const k of ['delete_my_data', 'my_data', 'join', 'greeting', 'acknowledgement'] as const) {
 			if (T[k].has(text)) return { kind: k, language };
 		}
+		// "namaste sir", "धन्यवाद जी": the same words with a courtesy around them.
+		const bare = text.replace(HONORIFIC, ' ').replace(/\s+/g, ' ').trim();
+		// Only a courtesy ("sir ji", "सर"): someone calling for attention, answered with the menu.
+		if (bare === '') return { kind: 'greeting', language };
+		if (bare !== text) for (const k of ['greeting', 'acknowledgement'] as const) if (T[k].has(bare)) return { kind: k, language };
 	}
 	if (text === '') return { kind: 'acknowledgement', language };
 	return { kind: 'complaint', language };
