@@ -180,6 +180,7 @@ export const ERROR_CODES = {
 	ATTACHMENT_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
 	MEDIA_FETCH_FAILED: { action: 'retry_soon' },
 	MEDIA_HASH_MISMATCH: { action: 'retry_soon' },
+	JOIN_NUMBER_INVALID: { action: 'fix_input' },
 	DISTRICT_NOT_FOUND: { action: 'configure' },
 
 	// Districts and their police stations (core/districts.ts).
