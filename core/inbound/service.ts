@@ -3,7 +3,7 @@ import { attachmentOf, insertAttachment } from '../conversation/attachments';
 import { classifyMessage, COMPLAINT_KINDS } from '../conversation/classify';
 import { converse, type ConversationAction } from '../conversation/service';
 import type { Db, Queryable } from '../db';
-import { matchKeyword, type Keyword } from '../gateway/keywords';
+import type { Keyword } from '../gateway/keywords';
 import type { InboundMessage, PreferenceEvent } from '../gateway/payload';
 import { resolveCitizen } from '../identity';
 import { maskPhone, phoneFromWaId } from '../phone';
