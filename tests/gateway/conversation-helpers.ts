@@ -15,6 +15,8 @@ export interface Conversation {
 	sb: Started;
 	router: GatewayRouter;
 	client: WhatsAppClient;
+	/** The gateway's HTTP server (for a hand-made signed POST). */
+	server: http.Server;
 	/** The citizen (digits or +E.164) sends a message; resolves once the gateway has handled it and its after-work is done. */
 	send(body: Record<string, unknown>): Promise<{ wamid: string }>;
 	/** What the sandbox accepted for this number (newest first). */
@@ -48,6 +50,7 @@ export async function startConversation(ctx: { readonly db: Db }): Promise<Conve
 		sb,
 		router: built.router,
 		client,
+		server,
 		async send(body) {
 			// The citizen reads the last answer before writing again: past Meta's 6-second pair limit
 			// (131056), which the sandbox keeps, so each answer can be sent.

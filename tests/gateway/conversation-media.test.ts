@@ -10,8 +10,10 @@ import { attachmentsOfComplaint, readAttachment } from '../../core/conversation/
 import { ComplaintService } from '../../core/complaints';
 import { describeEachEngine } from '../helpers/db';
 import { call } from '../sandbox/helpers';
+import { envelope, metaBytes, signed } from './helpers';
 import { startConversation, type Conversation } from './conversation-helpers';
 import { seedBroadcast } from './helpers';
+import request from 'supertest';
 
 describeEachEngine('conversation: media and replies', (ctx) => {
 	let c: Conversation;
@@ -114,6 +116,51 @@ describeEachEngine('conversation: media and replies', (ctx) => {
 			[phone],
 		);
 		expect(refs).toHaveLength(1);
+	});
+
+	test('media Meta no longer has: the complaint stands, the attachment says why it has no bytes, staff are not shown bytes', async () => {
+		const phone = '919876542031';
+		const body = envelope('messages', {
+			contacts: [{ profile: { name: 'नागरिक' }, wa_id: phone }],
+			messages: [
+				{
+					from: phone,
+					id: 'wamid.media.gone.1',
+					timestamp: String(Math.floor(Date.now() / 1000)),
+					type: 'image',
+					image: { id: '987654321000', mime_type: 'image/jpeg', sha256: Buffer.alloc(32, 1).toString('base64') },
+				},
+			],
+		});
+		const raw = metaBytes(body);
+		const res = await request(c.server)
+			.post('/webhooks/whatsapp')
+			.set('content-type', 'application/json')
+			.set('x-hub-signature-256', signed(raw))
+			.send(raw.toString('utf8'));
+		expect(res.status).toBe(200);
+		await c.router.gateway.idle();
+		const row = await c.inbound('wamid.media.gone.1');
+		const [att] = await ctx.db.query<{ fetch_state: string; fetch_error: string; bytes: unknown }>(
+			'SELECT fetch_state, fetch_error, bytes FROM inbound_attachments WHERE inbound_message_id = $1',
+			[row.id],
+		);
+		expect(att.fetch_state).toBe('failed');
+		expect(att.fetch_error).toMatch(/^WHATSAPP_100/);
+		expect(att.bytes).toBeNull();
+		const r = await svc.intake({ inboundMessageId: row.id }, by);
+		expect(r.outcome).toBe('created');
+		const [a] = await attachmentsOfComplaint(ctx.db, r.complaint.id);
+		expect(a).toMatchObject({ fetchState: 'failed' });
+		await expect(
+			readAttachment(ctx.db, { districtId: 1, complaintId: r.complaint.id, attachmentId: a.id }, 'admin', { actor: 'x' }),
+		).rejects.toMatchObject({
+			code: 'ATTACHMENT_NOT_FOUND',
+		});
+		const [audit] = await ctx.db.query(`SELECT 1 FROM audit_log WHERE action = 'attachment.fetch_failed' AND entity_id = $1`, [
+			String(a.id),
+		]);
+		expect(audit).toBeDefined();
 	});
 
 	test('a reply WhatsApp fails after accepting it (131047, the window had closed) marks the complaint reply failed', async () => {
