@@ -122,6 +122,14 @@ export function alreadyJoined(lang: Lang): Outgoing {
 	);
 }
 
+export function joinNotPossible(lang: Lang): Outgoing {
+	return text(
+		lang === 'en'
+			? 'Police Mitan daily messages are for Indian mobile numbers only. You can still write your complaint here.'
+			: 'पुलिस मितान के दैनिक संदेश केवल भारतीय मोबाइल नंबरों के लिए हैं। आप यहाँ अपनी शिकायत फिर भी लिख सकते हैं।',
+	);
+}
+
 export function joinDeclined(lang: Lang): Outgoing {
 	return text(lang === 'en' ? 'Fine, you have not been added. Send JOIN any time.' : 'ठीक है, आपको नहीं जोड़ा गया। कभी भी "जुड़ें" भेजें।');
 }

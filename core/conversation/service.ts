@@ -1,6 +1,6 @@
 import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
-import { maskPhone } from '../phone';
+import { e164FromWaId, maskPhone } from '../phone';
 import { applyRosterChange } from '../roster/effects';
 import * as roster from '../roster/repository';
 import { toUpsertRow } from '../roster/service';
@@ -122,6 +122,8 @@ async function startJoin(
 	send: (o: Outgoing, purpose: string) => ConversationAction[],
 ): Promise<ConversationAction[]> {
 	if (record && record.status === 'active') return send(say.alreadyJoined(record.language), 'already_joined');
+	// The roster holds Indian mobiles only (core/phone.ts): anyone else is told, not asked to agree.
+	if (!e164FromWaId(m.from)) return send(say.joinNotPossible(lang), 'join_not_possible');
 	await askQuestion(tx, m.districtId, phone, 'join_confirm', lang, say.JOIN_NOTICE_VERSION);
 	return send(say.joinConfirm(lang), 'join_confirm');
 }

@@ -5,6 +5,7 @@ import { converse, type ConversationAction } from '../conversation/service';
 import type { Db, Queryable } from '../db';
 import type { Keyword } from '../gateway/keywords';
 import type { InboundMessage, PreferenceEvent } from '../gateway/payload';
+import { MitanError } from '../errors';
 import { resolveCitizen } from '../identity';
 import { maskPhone, phoneFromWaId } from '../phone';
 import { applyRosterChange, describeCause } from '../roster/effects';
@@ -200,7 +201,21 @@ async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundO
 		return;
 	}
 	if (!keyword) {
-		out.actions.push(...(await converse(db, tx, m, c, address)));
+		try {
+			out.actions.push(...(await converse(db, tx, m, c, address)));
+		} catch (e) {
+			// What the citizen sent cannot be acted on (a rule refused it before any write): the
+			// message stays stored and the refusal on record; Meta must not retry it for days.
+			if (!(e instanceof MitanError) || e.action !== 'fix_input') throw e;
+			await audit(tx, {
+				districtId: m.districtId,
+				actor: 'system:gateway',
+				action: 'citizen.conversation_refused',
+				entity: 'phone',
+				entityId: maskPhone(address),
+				details: { kind: c.kind, code: e.code },
+			});
+		}
 		return;
 	}
 	const who = { fromPhone, fromUserId, subscriberId: subscriber?.id ?? null };

@@ -140,6 +140,16 @@ describeEachEngine('conversation over WhatsApp', (ctx) => {
 		await noReference(phone);
 	});
 
+	test('JOIN from a number the roster cannot hold (not an Indian mobile) is told so, nothing stored, the webhook acknowledged', async () => {
+		const phone = '+447700900123';
+		const j = await c.send({ from: phone, text: 'JOIN' });
+		expect((await c.inbound(j.wamid)).conversation_kind).toBe('join');
+		expect((await c.sentTo(phone))[0].text).toMatch(/Indian mobile numbers|भारतीय मोबाइल/);
+		expect(await ctx.db.query('SELECT 1 FROM conversation_pending WHERE phone = $1', [phone])).toHaveLength(0);
+		await c.send({ from: phone, type: 'interactive', payload: 'join.yes', title: 'Yes, join' });
+		expect(await ctx.db.query('SELECT 1 FROM subscribers WHERE phone = $1', [phone])).toHaveLength(0);
+	});
+
 	test('a staff number is never a complaint, whatever it writes (the registry in the store)', async () => {
 		const staff = '+919876541041';
 		await addStaff(ctx.db, { phone: staff, name: 'SI Verma', duty: 'duty_officer' }, { actor: 'test' });
