@@ -9,9 +9,16 @@ import type { Queryable } from '../db';
  */
 export async function applyReplyStatuses(
 	db: Queryable,
-	statuses: { wamid: string; status: string; errorCode: number | null; occurredAt: string }[],
+	statuses: { wamid: string; status: string; errorCode: number | null; occurredAt: string; priceCategory?: string | null }[],
 ): Promise<number> {
-	const relevant = statuses.filter((s) => s.status === 'failed' || s.status === 'delivered' || s.status === 'read');
+	// A reply is free-form (category "service") or a utility template: the daily broadcast's
+	// delivered / read statuses (marketing, thousands a minute) are never a complaint's reply, so
+	// they cost no query here. Failed ones carry no pricing and are all looked at.
+	const relevant = statuses.filter(
+		(s) =>
+			s.status === 'failed' ||
+			((s.status === 'delivered' || s.status === 'read') && s.priceCategory !== 'marketing' && s.priceCategory !== 'authentication'),
+	);
 	if (relevant.length === 0) return 0;
 	const rows = await db.query(
 		`WITH s AS (
