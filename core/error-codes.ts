@@ -177,7 +177,6 @@ export const ERROR_CODES = {
 	// The conversation (issue 17): staff registry, citizens' media.
 	STAFF_BAD_INPUT: { action: 'fix_input' },
 	STAFF_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
-	ATTACHMENT_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
 	MEDIA_FETCH_FAILED: { action: 'retry_soon' },
 	MEDIA_HASH_MISMATCH: { action: 'retry_soon' },
 	JOIN_NUMBER_INVALID: { action: 'fix_input' },

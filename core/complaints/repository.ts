@@ -33,9 +33,6 @@ export interface Complaint {
 	statusNote: string | null;
 	replyWamid: string | null;
 	repliedAt: Date | null;
-	/** The reply's fate after WhatsApp accepted it (core/complaints/reply-status.ts); failed = the citizen was not told. */
-	replyState: 'sent' | 'delivered' | 'read' | 'failed' | null;
-	replyErrorCode: number | null;
 	/** Where replies go: the first message's sender, else the subscriber's number. */
 	citizenPhone: string | null;
 	/** The citizen's BSUID (the first message's, else the subscriber's): where replies go when there is no number. */
@@ -79,8 +76,6 @@ export function toComplaint(r: Row): Complaint {
 		statusNote: (r.status_note as string | null) ?? null,
 		replyWamid: (r.reply_wamid as string | null) ?? null,
 		repliedAt: d(r.replied_at),
-		replyState: (r.reply_state as Complaint['replyState']) ?? null,
-		replyErrorCode: r.reply_error_code === null || r.reply_error_code === undefined ? null : Number(r.reply_error_code),
 		citizenPhone: (r.citizen_phone as string | null) ?? null,
 		citizenUserId: (r.citizen_user_id as string | null) ?? null,
 	};

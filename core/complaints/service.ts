@@ -272,7 +272,7 @@ export class ComplaintService {
 			const cur = (await repo.findById(tx, r.complaint.id, true))!;
 			if (r.outcome !== 'follow_up' && cur.repliedAt === null) {
 				await tx.query(
-					`UPDATE complaints SET reply_wamid = $2, replied_at = now(), reply_state = 'sent', updated_at = now() WHERE id = $1`,
+					'UPDATE complaints SET reply_wamid = $2, replied_at = now(), updated_at = now() WHERE id = $1',
 					[cur.id, sent.wamid],
 				);
 				if (cur.status === 'new') await this.moveStatus(tx, cur, 'acknowledged', by, {});

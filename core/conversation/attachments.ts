@@ -4,7 +4,6 @@ import { hexSha256 } from '../channels/whatsapp/media';
 import type { MediaReader } from '../channels/whatsapp/types';
 import type { Queryable } from '../db';
 import { MitanError } from '../errors';
-import { canSee, type Role, type Viewer } from '../complaints/visibility';
 
 /**
  * Media citizens send (voice notes, screenshots, documents, video, a location): one row per
@@ -12,7 +11,8 @@ import { canSee, type Role, type Viewer } from '../complaints/visibility';
  * transaction, fetched after the commit through the Graph media endpoint and kept with its
  * SHA-256 (checked against the hash Meta stated in the webhook and on the media endpoint).
  * The complaint reaches its attachments through complaint_messages.inbound_message_id, so a
- * follow-up's media joins the complaint the follow-up joined.
+ * follow-up's media joins the complaint the follow-up joined; the desk lists and serves them
+ * (core/complaints/thread.ts, DeskService.attachment).
  */
 export type AttachmentKind = 'audio' | 'image' | 'document' | 'video' | 'sticker' | 'location';
 
@@ -137,107 +137,6 @@ export async function fetchAttachment(db: Queryable, reader: MediaReader, id: nu
 		});
 		return 'failed';
 	}
-}
-
-export interface AttachmentSummary {
-	id: number;
-	kind: AttachmentKind;
-	mimeType: string | null;
-	byteSize: number | null;
-	sha256: string | null;
-	caption: string | null;
-	latitude: number | null;
-	longitude: number | null;
-	fetchState: string;
-	fetchError: string | null;
-}
-
-/** The attachments of a complaint's messages (what a case page lists; bytes are read one by one). */
-export async function attachmentsOfComplaint(db: Queryable, complaintId: number): Promise<AttachmentSummary[]> {
-	const rows = await db.query<Record<string, unknown>>(
-		`SELECT a.id, a.kind, a.mime_type, a.byte_size, a.sha256, a.caption, a.latitude, a.longitude, a.fetch_state, a.fetch_error
-     FROM inbound_attachments a JOIN complaint_messages cm ON cm.inbound_message_id = a.inbound_message_id
-     WHERE cm.complaint_id = $1 ORDER BY a.id`,
-		[complaintId],
-	);
-	return rows.map((r) => ({
-		id: Number(r.id),
-		kind: r.kind as AttachmentKind,
-		mimeType: (r.mime_type as string) ?? null,
-		byteSize: r.byte_size === null ? null : Number(r.byte_size),
-		sha256: (r.sha256 as string) ?? null,
-		caption: (r.caption as string) ?? null,
-		latitude: (r.latitude as number) ?? null,
-		longitude: (r.longitude as number) ?? null,
-		fetchState: r.fetch_state as string,
-		fetchError: (r.fetch_error as string) ?? null,
-	}));
-}
-
-export interface AttachmentBytes {
-	id: number;
-	complaintRef: string;
-	kind: AttachmentKind;
-	mimeType: string;
-	fileName: string | null;
-	sha256: string | null;
-	bytes: Buffer;
-}
-
-/**
- * One attachment's bytes for staff, under the complaint's visibility (core/complaints/visibility.ts):
- * a complaint the viewer may not see answers "not found", as does an attachment of another
- * complaint, one not fetched yet or erased. Each read is audited (who listened to which voice note).
- */
-export async function readAttachment(
-	db: Queryable,
-	q: { districtId: number | null; complaintId: number; attachmentId: number },
-	viewer: Role | Viewer,
-	by: { actor: string; ip?: string },
-): Promise<AttachmentBytes> {
-	const [r] = await db.query<{
-		id: number;
-		ref: string;
-		district_id: number;
-		sensitive: boolean;
-		kind: AttachmentKind;
-		mime_type: string | null;
-		file_name: string | null;
-		sha256: string | null;
-		bytes: Buffer | Uint8Array | null;
-		fetch_state: string;
-	}>(
-		`SELECT a.id, c.ref, c.district_id, c.sensitive, a.kind, a.mime_type, a.file_name, a.sha256, a.bytes, a.fetch_state
-     FROM inbound_attachments a
-     JOIN complaint_messages cm ON cm.inbound_message_id = a.inbound_message_id
-     JOIN complaints c ON c.id = cm.complaint_id
-     WHERE a.id = $1 AND c.id = $2 AND ($3::int IS NULL OR c.district_id = $3)`,
-		[q.attachmentId, q.complaintId, q.districtId],
-	);
-	const notFound = () =>
-		new MitanError('ATTACHMENT_NOT_FOUND', `complaint ${q.complaintId} has no attachment ${q.attachmentId} that can be shown`, {
-			field: 'attachmentId',
-		});
-	if (!r || !canSee(viewer, { sensitive: r.sensitive })) throw notFound();
-	if (r.fetch_state !== 'fetched' || !r.bytes) throw notFound();
-	await audit(db, {
-		districtId: r.district_id,
-		actor: by.actor,
-		ip: by.ip,
-		action: 'attachment.viewed',
-		entity: 'complaint',
-		entityId: r.ref,
-		details: { attachmentId: Number(r.id), kind: r.kind },
-	});
-	return {
-		id: Number(r.id),
-		complaintRef: r.ref,
-		kind: r.kind,
-		mimeType: r.mime_type ?? 'application/octet-stream',
-		fileName: r.file_name,
-		sha256: r.sha256,
-		bytes: Buffer.from(r.bytes),
-	};
 }
 
 /** The media of one inbound message (what a message without words is about). */

@@ -154,11 +154,20 @@ async function subscribe(
 		return;
 	}
 	const afterErasure = await isSuppressedNumber(tx, m.districtId, phone);
-	await roster.upsertBatch(tx, m.districtId, [
-		toUpsertRow({ phone, language: lang, consentSource: 'whatsapp:join', consentAt: at, consentEvidence: evidence, waId: m.from }),
-	]);
+	const row = toUpsertRow({
+		phone,
+		language: lang,
+		consentSource: 'whatsapp:join',
+		consentAt: at,
+		consentEvidence: evidence,
+		waId: m.from,
+	});
+	row.consent_notice_version = notice;
+	await roster.upsertBatch(tx, m.districtId, [row]);
 	const sub = await roster.findByPhone(tx, m.districtId, phone);
 	if (!sub) return;
+	// The consent's time is the citizen's own message's (migration 131: 'message'), not a file's.
+	await tx.query(`UPDATE subscribers SET consent_at_source = 'message' WHERE id = $1`, [sub.id]);
 	// The conversation that led here is the citizen's: linked, it is erased with them.
 	await tx.query('UPDATE inbound_messages SET subscriber_id = $1 WHERE district_id = $2 AND from_phone = $3 AND subscriber_id IS NULL', [
 		sub.id,

@@ -1,7 +1,6 @@
 import { audit } from '../audit';
 import { createWhatsAppClient, type WhatsAppClient } from '../channels/whatsapp/client';
 import type { ConversationSender, MediaReader } from '../channels/whatsapp/types';
-import { applyReplyStatuses } from '../complaints/reply-status';
 import { runConversationActions } from '../conversation/after-commit';
 import type { ConversationAction } from '../conversation/service';
 import type { WhatsAppSettings } from '../config';
@@ -173,7 +172,6 @@ export class WhatsAppWebhookService {
 				// Who is who (core/identity.ts): pairs statuses reveal, and Meta's BSUID changes.
 				linkFromStatuses(this.options.db, statuses, this.linkedPairs),
 				applyUserIdChanges(this.options.db, userIdChanges),
-				applyReplyStatuses(this.options.db, statuses),
 			]);
 			inbound = ib;
 			numbers = n;

@@ -7,7 +7,6 @@ import { adminRouter } from './admin';
 import { districtsAdminRouter } from './districts-admin';
 import { stateRouter } from './state-page';
 import { apiRouter } from './api';
-import { attachmentsRouter } from './attachments';
 import { joinPosterRouter } from './join-poster';
 import { contentApiRouter } from './content-api';
 import { authRouter } from './auth';
@@ -89,7 +88,6 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 			token: config.approvalWebhookToken,
 		}),
 	);
-	web.use('/api', attachmentsRouter(deps.db));
 	web.use('/api', apiRouter(deps.db, cache, zone));
 	web.use(adminRouter(deps.db, zone));
 	web.use(districtsAdminRouter(deps.db));

@@ -39,8 +39,6 @@ export function complaintJson(c: Complaint): IDataObject {
 		forwardedAt: c.forwardedAt?.toISOString() ?? null,
 		closedAt: c.closedAt?.toISOString() ?? null,
 		replyWamid: c.replyWamid,
-		replyState: c.replyState,
-		replyErrorCode: c.replyErrorCode,
 	};
 }
 

@@ -108,6 +108,11 @@ describeEachEngine('conversation over WhatsApp', (ctx) => {
 		expect(sub.consent_evidence).toContain(yes.wamid);
 		expect(sub.consent_evidence).toContain(JOIN_NOTICE_VERSION);
 		expect(sub.consent_evidence).toContain('(hi)');
+		const [rec] = await ctx.db.query<{ consent_at_source: string; consent_notice_version: string; consent_language: string }>(
+			'SELECT consent_at_source, consent_notice_version, consent_language FROM subscribers WHERE id = $1',
+			[sub.id],
+		);
+		expect(rec).toEqual({ consent_at_source: 'message', consent_notice_version: JOIN_NOTICE_VERSION, consent_language: 'hi' });
 		expect(Math.abs(new Date(sub.consent_at).getTime() - Date.now())).toBeLessThan(10 * 60_000);
 		// The conversation that led here belongs to the citizen now (erased with them).
 		expect((await c.inbound(j.wamid)).subscriber_id).toBe(Number(sub.id));

@@ -31,11 +31,3 @@ CREATE TABLE conversation_pending (
   expires_at     timestamptz NOT NULL,
   PRIMARY KEY (district_id, phone)
 );
-
--- The reply the citizen was promised: its fate after WhatsApp accepted it. A failed status
--- (131047 window closed, 131026 ...) is shown on the complaint instead of "acknowledged".
-ALTER TABLE complaints
-  ADD COLUMN reply_state      text CHECK (reply_state IN ('sent', 'delivered', 'read', 'failed')),
-  ADD COLUMN reply_error_code integer,
-  ADD COLUMN reply_failed_at  timestamptz;
-CREATE INDEX complaints_reply_wamid ON complaints (reply_wamid) WHERE reply_wamid IS NOT NULL;
