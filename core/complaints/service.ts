@@ -271,10 +271,10 @@ export class ComplaintService {
 		const c = await this.db.transaction(async (tx) => {
 			const cur = (await repo.findById(tx, r.complaint.id, true))!;
 			if (r.outcome !== 'follow_up' && cur.repliedAt === null) {
-				await tx.query(
-					'UPDATE complaints SET reply_wamid = $2, replied_at = now(), updated_at = now() WHERE id = $1',
-					[cur.id, sent.wamid],
-				);
+				await tx.query('UPDATE complaints SET reply_wamid = $2, replied_at = now(), updated_at = now() WHERE id = $1', [
+					cur.id,
+					sent.wamid,
+				]);
 				if (cur.status === 'new') await this.moveStatus(tx, cur, 'acknowledged', by, {});
 			}
 			return (await repo.findById(tx, cur.id))!;
