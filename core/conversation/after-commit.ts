@@ -61,7 +61,7 @@ export async function runConversationActions(actions: ConversationAction[], d: A
 		let message: Outgoing;
 		let purpose: string;
 		if (a.kind === 'erase') {
-			// The one erasure function (SEAM, erasure.ts); the citizen is told once it is done.
+			// The one erasure (core/erasure, through erasure.ts); the citizen is told once it is done.
 			try {
 				await eraseCitizenOnRequest(d.db, a.districtId, a.to);
 			} catch (e) {

@@ -1,35 +1,35 @@
 import type { Db, Queryable } from '../db';
-import { maskPhone } from '../phone';
-import { RosterService } from '../roster';
+import { eraseCitizen, isSuppressed, liftSuppression, type ErasureReceipt } from '../erasure';
+import { e164FromWaId, maskPhone } from '../phone';
 import { forgetQuestions } from './repository';
 
 /**
- * SEAM (issue 17 §3 → issue 18's erasure): a citizen's own "DELETE MY DATA", confirmed with a
- * button, ends here and only here. Today it calls the roster's erasure on main
- * (RosterService.erase → roster/repository.erase), which erases a citizen on the roster; the
- * complete erasure (every table, citizens not on the roster, BSUIDs, n8n's execution data) is
- * being rewritten as one function in core/roster. At merge, point this call at it: nothing else
- * in the conversation erases anything.
+ * The conversation's two calls into the erasure (core/erasure owns it): a citizen's own "DELETE MY
+ * DATA", confirmed with a button, and a JOIN from a number that was erased before. Nothing else in
+ * the conversation erases or suppresses anything.
  */
-export async function eraseCitizenOnRequest(
-	db: Db,
-	districtId: number,
-	phone: string,
-): Promise<{ erased: boolean; subscriberId?: number }> {
-	const r = await new RosterService(db, districtId).erase(phone, {
-		actor: `citizen:${maskPhone(phone)}`,
-		source: 'whatsapp DELETE MY DATA',
-	});
-	await forgetQuestions(db, districtId, phone);
-	return r;
+
+/** The citizen's identifiers as the erasure takes them: the roster's E.164 when it is an Indian mobile, and the WhatsApp id. */
+function idsOf(phone: string): { phone?: string; waId: string } {
+	const waId = phone.replace(/^\+/, '');
+	const e164 = e164FromWaId(waId);
+	return e164 ? { phone: e164, waId } : { waId };
 }
 
 /**
- * SEAM (issue 18's suppression list of erased citizens, core/roster `isSuppressed`): not on main
- * yet, so nobody is suppressed. A citizen's own JOIN + "yes" is fresh consent either way; the
- * answer is recorded with the subscription (audit detail `afterErasure`) so the suppression work
- * can lift its entry there.
+ * DELETE MY DATA, confirmed: every place the citizen is named (eraseCitizen: every identifier,
+ * every table, the suppression list, then the vacuum), and the conversation's open question.
  */
-export async function isSuppressedNumber(_db: Queryable, _districtId: number, _phone: string): Promise<boolean> {
-	return false;
+export async function eraseCitizenOnRequest(db: Db, districtId: number, phone: string): Promise<ErasureReceipt> {
+	await forgetQuestions(db, districtId, phone);
+	return eraseCitizen(db, { districtId, ...idsOf(phone) }, { actor: `citizen:${maskPhone(phone)}`, source: 'whatsapp DELETE MY DATA' });
+}
+
+export async function isSuppressedNumber(q: Queryable, districtId: number, phone: string): Promise<boolean> {
+	return isSuppressed(q, districtId, idsOf(phone));
+}
+
+/** A citizen who was erased answers "yes" to the notice: their own new consent lifts the suppression. */
+export async function liftOnOwnConsent(q: Queryable, districtId: number, phone: string, evidence: string, at: Date): Promise<boolean> {
+	return liftSuppression(q, districtId, idsOf(phone), { source: 'whatsapp JOIN', evidence, at }, { actor: `citizen:${maskPhone(phone)}` });
 }

@@ -5,7 +5,7 @@ import { applyRosterChange } from '../roster/effects';
 import * as roster from '../roster/repository';
 import { toUpsertRow } from '../roster/service';
 import type { ClassifiedMessage } from './classify';
-import { isSuppressedNumber } from './erasure';
+import { isSuppressedNumber, liftOnOwnConsent } from './erasure';
 import * as say from './messages';
 import type { Lang, Outgoing } from './messages';
 import { myData } from './my-data';
@@ -153,7 +153,9 @@ async function subscribe(
 		});
 		return;
 	}
-	const afterErasure = await isSuppressedNumber(tx, m.districtId, phone);
+	// Erased before: this "yes" is their own new consent, which lifts the suppression (core/erasure).
+	const afterErasure =
+		(await isSuppressedNumber(tx, m.districtId, phone)) && (await liftOnOwnConsent(tx, m.districtId, phone, evidence, new Date(at)));
 	const row = toUpsertRow({
 		phone,
 		language: lang,

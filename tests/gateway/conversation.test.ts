@@ -180,6 +180,7 @@ describeEachEngine('conversation over WhatsApp', (ctx) => {
 		expect(mine.text).toMatch(/नाम: Ramesh/);
 		expect(mine.text).toMatch(/थाना: Pandariya/);
 
+		const [{ id: subId }] = await ctx.db.query<{ id: number }>('SELECT id FROM subscribers WHERE phone = $1', [phone]);
 		const ask = await c.send({ from: phone, text: 'DELETE MY DATA' });
 		expect((await c.inbound(ask.wamid)).conversation_kind).toBe('delete_my_data');
 		expect((await c.sentTo(phone))[0].text).toMatch(/delete\.yes=.* \| delete\.no=/);
@@ -187,15 +188,27 @@ describeEachEngine('conversation over WhatsApp', (ctx) => {
 		expect((await ctx.db.query<{ status: string }>('SELECT status FROM subscribers WHERE phone = $1', [phone]))[0].status).toBe('active');
 		const yes = await c.send({ from: phone, type: 'interactive', payload: 'delete.yes', title: 'हाँ, हटाएँ' });
 		const [erased] = await ctx.db.query<{ phone: string | null; name: string | null; status: string }>(
-			`SELECT s.phone, s.name, s.status FROM subscribers s JOIN inbound_messages i ON i.subscriber_id = s.id WHERE i.wamid = $1`,
-			[ask.wamid],
+			`SELECT phone, name, status FROM subscribers WHERE id = $1`,
+			[subId],
 		);
 		expect(erased).toEqual({ phone: null, name: null, status: 'erased' });
-		expect((await c.inbound(yes.wamid)).from_phone).toBeNull();
+		// Meta's wamid carries the number: the erasure rewrites it too.
+		expect(await ctx.db.query('SELECT 1 FROM inbound_messages WHERE wamid = $1', [yes.wamid])).toHaveLength(0);
 		expect(await ctx.db.query('SELECT 1 FROM inbound_messages WHERE from_phone = $1', [phone])).toHaveLength(0);
 		expect(await ctx.db.query('SELECT 1 FROM conversation_pending WHERE phone = $1', [phone])).toHaveLength(0);
 		expect((await c.sentTo(phone))[0].text).toMatch(/आपका डेटा हटा दिया गया है/);
 		expect(c.router.gateway.stats().erasures).toBeGreaterThanOrEqual(1);
+		expect(await ctx.db.query(`SELECT 1 FROM audit_log WHERE action = 'citizen.erase'`)).not.toHaveLength(0);
+
+		// Months later the same citizen joins again on their own: their new consent lifts the suppression.
+		await c.send({ from: phone, text: 'JOIN' });
+		await c.send({ from: phone, type: 'interactive', payload: 'join.yes', title: 'हाँ, जुड़ें' });
+		const [again] = await ctx.db.query<{ status: string; consent_source: string }>(
+			'SELECT status, consent_source FROM subscribers WHERE phone = $1',
+			[phone],
+		);
+		expect(again).toEqual({ status: 'active', consent_source: 'whatsapp:join' });
+		expect(await ctx.db.query(`SELECT 1 FROM audit_log WHERE action = 'citizen.suppression_lifted'`)).not.toHaveLength(0);
 	});
 
 	test('"No, keep" erases nothing; a delete button with no open question is refused as expired', async () => {
