@@ -52,7 +52,6 @@ const GREETINGS = [
 	'good morning',
 	'good evening',
 	'menu',
-	'help',
 	'नमस्ते',
 	'नमस्कार',
 	'प्रणाम',
@@ -63,7 +62,6 @@ const GREETINGS = [
 	'हेलो',
 	'हैलो',
 	'मेनू',
-	'सहायता',
 ];
 const ACKNOWLEDGEMENTS = [
 	'thanks',

@@ -9,9 +9,14 @@ import { forgetQuestions } from './repository';
  * the conversation erases or suppresses anything.
  */
 
-/** The citizen's identifiers as the erasure takes them: the roster's E.164 when it is an Indian mobile, and the WhatsApp id. */
-function idsOf(phone: string): { phone?: string; waId: string } {
-	const waId = phone.replace(/^\+/, '');
+/**
+ * The citizen's identifiers as the erasure takes them, from the address the conversation answers:
+ * a number (the roster's E.164 when it is an Indian mobile, and the WhatsApp id), or a BSUID when
+ * Meta withheld the number.
+ */
+function idsOf(address: string): { phone?: string; waId?: string; waUserId?: string } {
+	if (!address.startsWith('+')) return { waUserId: address };
+	const waId = address.slice(1);
 	const e164 = e164FromWaId(waId);
 	return e164 ? { phone: e164, waId } : { waId };
 }

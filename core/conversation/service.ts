@@ -30,8 +30,8 @@ export interface ConversationMessage {
 	phoneNumberId: string;
 	type: string;
 	sentAt: string | null;
-	/** The WhatsApp id (digits) the message came from. */
-	from: string;
+	/** The WhatsApp id (digits) the message came from; null when Meta withheld the number (BSUID only). */
+	from: string | null;
 }
 
 const ROW_ID_STATION = 'station:';
@@ -123,7 +123,8 @@ async function startJoin(
 ): Promise<ConversationAction[]> {
 	if (record && record.status === 'active') return send(say.alreadyJoined(record.language), 'already_joined');
 	// The roster holds Indian mobiles only (core/phone.ts): anyone else is told, not asked to agree.
-	if (!e164FromWaId(m.from)) return send(say.joinNotPossible(lang), 'join_not_possible');
+	// (A citizen known only by a BSUID registers through the workflow, core/identity.ts.)
+	if (!m.from || !e164FromWaId(m.from)) return send(say.joinNotPossible(lang), 'join_not_possible');
 	await askQuestion(tx, m.districtId, phone, 'join_confirm', lang, say.JOIN_NOTICE_VERSION);
 	return send(say.joinConfirm(lang), 'join_confirm');
 }

@@ -166,9 +166,11 @@ async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundO
 	let keyword: Keyword | null = c.kind === 'stop' || c.kind === 'start' ? c.kind : c.replyId === 'menu.stop' ? 'stop' : null;
 	if (keyword === 'start' && !subscriber) {
 		keyword = null;
-		c.kind = 'join';
+		// With a number: the start of joining (the notice, then consent). Known by a BSUID only:
+		// queued as before for the registration workflow (core/identity.ts registers by BSUID).
+		if (fromPhone) c.kind = 'join';
 	}
-	const queued = COMPLAINT_KINDS.has(c.kind);
+	const queued = COMPLAINT_KINDS.has(c.kind) || (c.kind === 'start' && !keyword);
 	const id = await insertInbound(tx, {
 		districtId: m.districtId,
 		wamid: m.wamid,

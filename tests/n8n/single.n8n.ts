@@ -155,7 +155,7 @@ describe('real n8n, single process: the exported workflows (RELAXED world: 24-ho
 		// The citizen reads each answer before writing again (Meta's 6-second pair limit, kept by the sandbox).
 		const say = async (body: Record<string, unknown>) => {
 			await call(s.sandboxUrl, 'POST', '/_sandbox/clock', { body: { advanceMs: 7_000 } });
-			const r = await call(s.sandboxUrl, 'POST', '/_sandbox/inject/inbound', { body });
+			const r = await call(s.sandboxUrl, 'POST', '/_sandbox/inject/inbound', { body: { identity: 'phone', ...body } });
 			expect(r.status).toBe(200);
 			return r.body.wamid as string;
 		};

@@ -9,7 +9,7 @@
  */
 import type { Problem } from '../../problem';
 import { refuse } from './text';
-import { toWaDigits } from './messages';
+import { recipientField } from './messages';
 
 export const INTERACTIVE_LIMITS = Object.freeze({
 	body: 1024,
@@ -93,5 +93,5 @@ export function interactiveMessage(to: string, m: Interactive): Record<string, u
 					action: { buttons: m.buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })) },
 				}
 			: { type: 'list', body: { text: m.body }, action: { button: m.button, sections: m.sections } };
-	return { to: toWaDigits(to), type: 'interactive', interactive };
+	return { ...recipientField(to), type: 'interactive', interactive };
 }
