@@ -12,6 +12,7 @@ import { importCommand, printImportResult } from './import';
 import { n8nPortFromEnv } from './n8n';
 import { ratesCommand } from './rates';
 import { retentionCommand } from './retention';
+import { staffCommand, STAFF_USAGE } from './staff';
 import { retryN8n, retrySandbox, updateWorkflows } from './retry';
 import { maskDbUrl, startAll, type Started } from './start';
 import { templatesCommand } from './templates';
@@ -42,6 +43,7 @@ const USAGE = `Police Mitan command line
   mitan rates [list]              the dated WhatsApp rate card (INR per delivered message, by category)
   mitan rates add --category marketing --from YYYY-MM-DD --inr 0.9 --source "<where the rate is published>"
                                   add a rate from a future day (past rates are never changed)
+${STAFF_USAGE}
 
 Commands that work for one district take --district CODE; without it, MITAN_DISTRICT (else the first district).
 Configuration comes from the environment (see README: DATABASE_URL, MITAN_DATA_DIR, PORT, MITAN_N8N_PORT, ...).`;
@@ -133,6 +135,15 @@ async function main(argv: string[]): Promise<number> {
 			try {
 				await migrate(db);
 				return await districtCommand(db, args, out);
+			} finally {
+				await db.close();
+			}
+		}
+		case 'staff': {
+			const db = await openDb(resolveConfig());
+			try {
+				await migrate(db);
+				return await staffCommand(db, args, out);
 			} finally {
 				await db.close();
 			}

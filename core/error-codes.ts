@@ -174,6 +174,12 @@ export const ERROR_CODES = {
 	// Retention (core/retention.ts).
 	RETENTION_BAD_PERIOD: { action: 'configure' },
 	INBOUND_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	// The conversation (issue 17): staff registry, citizens' media.
+	STAFF_BAD_INPUT: { action: 'fix_input' },
+	STAFF_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
+	MEDIA_FETCH_FAILED: { action: 'retry_soon' },
+	MEDIA_HASH_MISMATCH: { action: 'retry_soon' },
+	JOIN_NUMBER_INVALID: { action: 'fix_input' },
 	DISTRICT_NOT_FOUND: { action: 'configure' },
 
 	// Districts and their police stations (core/districts.ts).

@@ -3,7 +3,7 @@
  * message (any script, emoji, button reply, image), a "Stop promotions" / resume preference,
  * and Meta's GET verification handshake against the callback.
  */
-import { randomBytes, createHash } from 'crypto';
+import { randomBytes } from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
 import type { MessagingTier, PhoneNumberConfig } from './config';
@@ -18,6 +18,7 @@ import {
 	type Envelope,
 	type QualityEvent,
 } from './webhook-payloads';
+import { sampleBytes, storeMedia } from './wa-media';
 import type { WebhookDispatcher } from './webhooks';
 import type { SandboxState } from './state';
 
@@ -35,17 +36,36 @@ export interface InboundRequest {
 	identity?: 'auto' | 'bsuid' | 'phone';
 	phoneNumberId?: string;
 	name?: string;
-	type?: 'text' | 'button' | 'interactive' | 'image';
+	type?: 'text' | 'button' | 'interactive' | 'image' | 'audio' | 'document' | 'video' | 'sticker' | 'location' | 'reaction';
 	text?: string;
-	/** For type button (template quick reply) or interactive (button_reply). */
+	/** For type button (template quick reply) or interactive (button_reply, or list_reply with `list`). */
 	payload?: string;
 	title?: string;
-	/** For type image. */
+	/** For type interactive: the citizen picked a row of a list message (list_reply), not a button. */
+	list?: boolean;
+	/** For media types: caption (image, video, document), the file's bytes (base64; default: sample bytes of the type). */
 	caption?: string;
 	mimeType?: string;
+	dataBase64?: string;
+	fileName?: string;
+	/** For type location. */
+	latitude?: number;
+	longitude?: number;
+	locationName?: string;
+	/** For type reaction: the emoji and the wamid of the business message reacted to. */
+	emoji?: string;
+	reactedWamid?: string;
 	/** wamid of the business message being replied to (fills `context`). */
 	contextWamid?: string;
 }
+
+const MEDIA_DEFAULT_MIME: Record<string, string> = {
+	image: 'image/jpeg',
+	audio: 'audio/ogg; codecs=opus',
+	document: 'application/pdf',
+	video: 'video/mp4',
+	sticker: 'image/webp',
+};
 
 function phoneOf(state: SandboxState, id?: string): PhoneNumberConfig {
 	const phones = state.config.whatsapp.phoneNumbers;
@@ -92,15 +112,30 @@ export function injectInbound(
 	} else if (type === 'button') {
 		message['button'] = { payload: r.payload ?? r.title ?? '', text: r.title ?? r.payload ?? '' };
 	} else if (type === 'interactive') {
-		message['interactive'] = { type: 'button_reply', button_reply: { id: r.payload ?? 'button-0', title: r.title ?? r.payload ?? '' } };
-	} else if (type === 'image') {
+		const reply = { id: r.payload ?? 'button-0', title: r.title ?? r.payload ?? '' };
+		message['interactive'] = r.list ? { type: 'list_reply', list_reply: reply } : { type: 'button_reply', button_reply: reply };
+	} else if (MEDIA_DEFAULT_MIME[type] !== undefined) {
+		// Meta stores the file and sends its id and hash (base64 in the webhook, hex on GET /{media-id}).
 		const id = String(900000000000000 + state.nextSeq());
-		message['image'] = {
-			...(r.caption ? { caption: r.caption } : {}),
-			mime_type: r.mimeType ?? 'image/jpeg',
-			sha256: createHash('sha256').update(id).digest('base64'),
+		const bytes = r.dataBase64 ? Buffer.from(r.dataBase64, 'base64') : sampleBytes(type);
+		if (bytes.length === 0) throw new ConfigError('dataBase64 decodes to no bytes');
+		const mimeType = r.mimeType ?? MEDIA_DEFAULT_MIME[type];
+		const stored = storeMedia(state, { id, mimeType, bytes, fileName: r.fileName });
+		message[type] = {
+			...(r.caption && type !== 'audio' && type !== 'sticker' ? { caption: r.caption } : {}),
+			...(type === 'document' ? { filename: r.fileName ?? 'document.pdf' } : {}),
+			...(type === 'audio' ? { voice: true } : {}),
+			mime_type: mimeType,
+			sha256: Buffer.from(stored.sha256Hex, 'hex').toString('base64'),
 			id,
 		};
+	} else if (type === 'location') {
+		if (typeof r.latitude !== 'number' || typeof r.longitude !== 'number')
+			throw new ConfigError('latitude and longitude are required for a location');
+		message['location'] = { latitude: r.latitude, longitude: r.longitude, ...(r.locationName ? { name: r.locationName } : {}) };
+	} else if (type === 'reaction') {
+		if (!r.reactedWamid) throw new ConfigError('reactedWamid (the business message reacted to) is required for a reaction');
+		message['reaction'] = { message_id: r.reactedWamid, emoji: r.emoji ?? '👍' };
 	} else {
 		throw new ConfigError(`unsupported inbound type ${String(type)}`);
 	}

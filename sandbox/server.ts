@@ -4,6 +4,7 @@
  * its own file. Run directly (`npm run sandbox`) it listens on SANDBOX_HOST:SANDBOX_PORT (default
  * 127.0.0.1:3900) with the config from SANDBOX_CONFIG or sandbox/sandbox.config.json.
  */
+import { mediaDownloadRouter } from './wa-media';
 import { randomBytes } from 'crypto';
 import express, { type Express, type Request, type Response, type NextFunction } from 'express';
 import * as fs from 'fs';
@@ -104,6 +105,7 @@ export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfi
 	app.use(express.urlencoded({ extended: false, limit: '5mb' }));
 	app.use('/_sandbox', inspectRouter(state, webhooks, initial));
 	app.use(xRouter(state));
+	app.use(mediaDownloadRouter(state));
 	app.use(graphRouter(state, [whatsappGraph(state, webhooks), facebookGraph(state), instagramGraph(state)]));
 	app.use(notFound);
 	app.use(errorHandler);

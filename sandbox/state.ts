@@ -11,6 +11,7 @@ import { DailyRecipients, PairLimiter, ThroughputWindow } from './limits';
 import { SocialStore } from './social-store';
 import { IdentityMemory } from './identities';
 import { TemplateStore } from './wa-templates';
+import { MediaStore } from './wa-media';
 
 export class SandboxState {
 	config: SandboxConfig;
@@ -36,6 +37,8 @@ export class SandboxState {
 	social!: SocialStore;
 	/** The WABA's message templates: account configuration, so a traffic reset keeps them. */
 	readonly templates = new TemplateStore(() => String(TEMPLATE_ID_BASE + this.nextSeq()));
+	/** Media citizens sent (injected), served by GET /{v}/{media-id} and its download URL. */
+	media = new MediaStore();
 	/** Graph calls that named an expired API version (answered as the oldest served one). */
 	expiredVersionCalls = 0;
 
@@ -86,6 +89,7 @@ export class SandboxState {
 		this.stoppedAtRuntime.clear();
 		this.lastInboundMs.clear();
 		this.identities = new IdentityMemory();
+		this.media.clear();
 		this.clockOffsetMs = 0;
 		this.expiredVersionCalls = 0;
 		this.prng = new Prng(this.config.seed);

@@ -18,6 +18,8 @@ import { emitStatuses } from './wa-statuses';
 import type { SandboxState } from './state';
 import type { WaMessageRecord } from './wa-store';
 import type { WebhookDispatcher } from './webhooks';
+import { mediaInfo } from './wa-media';
+import { interactiveProblem } from './wa-interactive';
 
 const FREE_FORM_TYPES = new Set([
 	'text',
@@ -94,6 +96,11 @@ function validate(state: SandboxState, p: Record<string, unknown>, marketingOnly
 	}
 	if (type !== 'template') {
 		if (!isObj(p[type])) throw invalidParam(`The parameter ${type} is required.`, true);
+		if (type === 'interactive') {
+			const problem = interactiveProblem(p[type] as Record<string, unknown>);
+			if (problem) throw invalidParam('Invalid parameter', true, problem);
+			return { to: toRaw, waId, addressedBy, type, text: interactiveText(p[type] as Record<string, unknown>), bizOpaque };
+		}
 		return { to: toRaw, waId, addressedBy, type, bizOpaque };
 	}
 	const template = validateTemplateSend(state, p['template'], marketingOnly);
@@ -133,6 +140,18 @@ function addressee(state: SandboxState, p: Record<string, unknown>): { to: strin
 	if (!waId)
 		throw invalidParam('Invalid parameter', true, `Invalid phone number: ${toRaw}. Expected E.164 digits (8-15), leading + allowed.`);
 	return { to: toRaw, waId, addressedBy: 'to' };
+}
+
+/** What a test reads back of an interactive message: the body, then each button / row as "id=title". */
+function interactiveText(i: Record<string, unknown>): string {
+	const action = (i['action'] ?? {}) as Record<string, unknown>;
+	const body = ((i['body'] ?? {}) as Record<string, unknown>)['text'];
+	const items: string[] = [];
+	for (const b of (action['buttons'] as Record<string, Record<string, unknown>>[] | undefined) ?? [])
+		items.push(`${b['reply']?.['id']}=${b['reply']?.['title']}`);
+	for (const sct of (action['sections'] as Record<string, unknown>[] | undefined) ?? [])
+		for (const r of (sct['rows'] as Record<string, unknown>[] | undefined) ?? []) items.push(`${r['id']}=${r['title']}`);
+	return `${String(body)}\n[${items.join(' | ')}]`.slice(0, 1024);
 }
 
 function sendMessage(
@@ -274,6 +293,11 @@ export function whatsappGraph(state: SandboxState, webhooks: WebhookDispatcher):
 				}
 				throw err;
 			}
+		}
+		const media = r.method === 'GET' && !r.edge ? state.media.get(r.id) : undefined;
+		if (media) {
+			requireToken(state, r, wa.accessTokens);
+			return { body: mediaInfo(state, media, r.req) };
 		}
 		if (phone) {
 			requireToken(state, r, wa.accessTokens);

@@ -1,4 +1,5 @@
 import { audit } from '../audit';
+import { mediaOfInbound, mediaSummary } from '../conversation/attachments';
 import { WHATSAPP_LIMITS } from '../channels/whatsapp/text';
 import type { WhatsAppSender } from '../channels/whatsapp/types';
 import { looksLikeFormula } from '../csv';
@@ -106,8 +107,11 @@ export class ComplaintService {
 					return this.result('existing', done.complaint, classify(input.body ?? done.complaint.summary ?? ''), done.asFollowUp, false);
 			}
 			const districtId = input.districtId ?? inbound?.districtId ?? this.opts.districtId ?? (await defaultDistrictId(tx));
-			const body = (input.body ?? inbound?.body ?? '').trim();
-			if (body === '') throw bad('body', 'the message has no text to register as a complaint');
+			const words = (input.body ?? inbound?.body ?? '').trim();
+			// A voice note or an uncaptioned screenshot is a complaint too: its media say what it is.
+			const mediaOnly = words === '' && inbound ? mediaSummary(await mediaOfInbound(tx, inbound.id)) : '';
+			const body = words || mediaOnly;
+			if (body === '') throw bad('body', 'the message has no text or media to register as a complaint');
 			if (body.length > MAX_BODY) throw bad('body', `the message is ${body.length} characters; at most ${MAX_BODY}`);
 			const rawPhone = input.fromPhone ?? inbound?.fromPhone ?? null;
 			let phone: string | null = null;
@@ -139,7 +143,7 @@ export class ComplaintService {
 
 			const category = (input.category && isComplaintCategory(input.category) ? input.category : cls.category) as ComplaintCategory;
 			const sensitive = isSensitiveCategory(category);
-			const language = input.language ?? cls.language ?? sub?.language ?? 'hi';
+			const language = input.language ?? (mediaOnly ? null : cls.language) ?? sub?.language ?? 'hi';
 			// An officer's station is checked against the district's list; the roster's was checked at import.
 			const station = input.policeStation ? await checkPoliceStation(tx, districtId, input.policeStation) : null;
 			const { ref } = await nextReference(tx, districtId, at);

@@ -1,6 +1,8 @@
 import { audit } from '../audit';
 import { createWhatsAppClient, type WhatsAppClient } from '../channels/whatsapp/client';
-import type { WhatsAppSender } from '../channels/whatsapp/types';
+import type { ConversationSender, MediaReader } from '../channels/whatsapp/types';
+import { runConversationActions } from '../conversation/after-commit';
+import type { ConversationAction } from '../conversation/service';
 import type { WhatsAppSettings } from '../config';
 import type { Db, Queryable } from '../db';
 import { httpErrorOf, MitanError } from '../errors';
@@ -28,8 +30,10 @@ import { tokensEqual, verifySignature } from './signature';
 export interface GatewayOptions {
 	db: Db;
 	whatsapp: WhatsAppSettings;
-	/** Sends confirmations; default: a client per business number from `whatsapp` settings, or none. */
-	senderFor?: (phoneNumberId: string) => WhatsAppSender | null;
+	/** Sends confirmations and the conversation's answers; default: a client per business number from `whatsapp` settings, or none. */
+	senderFor?: (phoneNumberId: string) => ConversationSender | null;
+	/** Reads citizens' media; default: the same client as senderFor's default. */
+	mediaFor?: (phoneNumberId: string) => MediaReader | null;
 	writer?: StatusWriterOptions;
 	onError?: (e: unknown, where: string) => void;
 }
@@ -52,6 +56,13 @@ export interface GatewayCounters {
 	confirmationsSent: number;
 	confirmationsFailed: number;
 	confirmationsSkipped: number;
+	/** The conversation's answers (menu, join, my data ...) and media fetched after the commit. */
+	answersSent: number;
+	answersFailed: number;
+	answersSkipped: number;
+	mediaFetched: number;
+	mediaFailed: number;
+	erasures: number;
 }
 
 export class WhatsAppWebhookService {
@@ -72,6 +83,12 @@ export class WhatsAppWebhookService {
 		confirmationsSent: 0,
 		confirmationsFailed: 0,
 		confirmationsSkipped: 0,
+		answersSent: 0,
+		answersFailed: 0,
+		answersSkipped: 0,
+		mediaFetched: 0,
+		mediaFailed: 0,
+		erasures: 0,
 	};
 
 	constructor(private readonly options: GatewayOptions) {
@@ -167,6 +184,7 @@ export class WhatsAppWebhookService {
 		}
 		this.counters.accepted++;
 		const confirmations = inbound.confirmations;
+		const actions = inbound.actions;
 		return {
 			status: 200,
 			body: {
@@ -178,12 +196,28 @@ export class WhatsAppWebhookService {
 				replays: inbound.replays,
 				ignored,
 			},
-			after: confirmations.length ? () => this.confirm(confirmations) : undefined,
+			after: confirmations.length || actions.length ? () => this.afterCommit(confirmations, actions) : undefined,
 		};
 	}
 
-	private senderFor(phoneNumberId: string): WhatsAppSender | null {
+	private async afterCommit(confirmations: Confirmation[], actions: ConversationAction[]): Promise<void> {
+		if (confirmations.length) await this.confirm(confirmations);
+		if (actions.length)
+			await runConversationActions(actions, {
+				db: this.options.db,
+				senderFor: (id) => this.senderFor(id),
+				mediaFor: (id) => (this.options.mediaFor ? this.options.mediaFor(id) : this.client(id)),
+				counters: this.counters,
+				onError: (e, where) => this.options.onError?.(e, where),
+			});
+	}
+
+	private senderFor(phoneNumberId: string): ConversationSender | null {
 		if (this.options.senderFor) return this.options.senderFor(phoneNumberId);
+		return this.client(phoneNumberId);
+	}
+
+	private client(phoneNumberId: string): WhatsAppClient | null {
 		const w = this.options.whatsapp;
 		if (!w.accessToken) return null;
 		let c = this.clients.get(phoneNumberId);

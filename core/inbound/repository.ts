@@ -20,14 +20,16 @@ export interface InboundRow {
 	keyword: 'stop' | 'start' | null;
 	/** 'queued' for the trigger; 'done' when the gateway handled it itself (keywords, preferences). */
 	queueState: 'queued' | 'done';
+	/** What the conversation made of it (core/conversation/classify.ts); null for preferences. */
+	conversationKind?: string | null;
 }
 
 /** Inserts once by wamid; returns the new id, or null when the wamid was already stored (a replay). */
 export async function insertInbound(db: Queryable, r: InboundRow): Promise<number | null> {
 	const [row] = await db.query<{ id: number }>(
 		`INSERT INTO inbound_messages (district_id, wamid, subscriber_id, from_phone, type, body, payload, sent_at,
-                                   queue_state, keyword, phone_number_id, handled_at, from_user_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, CASE WHEN $9 = 'done' THEN now() END, $12)
+                                   queue_state, keyword, phone_number_id, handled_at, from_user_id, conversation_kind)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, CASE WHEN $9 = 'done' THEN now() END, $12, $13)
      ON CONFLICT (wamid) DO NOTHING
      RETURNING id`,
 		[
@@ -43,6 +45,7 @@ export async function insertInbound(db: Queryable, r: InboundRow): Promise<numbe
 			r.keyword,
 			r.phoneNumberId,
 			r.fromUserId,
+			r.conversationKind ?? null,
 		],
 	);
 	return row ? row.id : null;

@@ -1,10 +1,15 @@
 import { audit } from '../audit';
+import { attachmentOf, insertAttachment } from '../conversation/attachments';
+import { classifyMessage, COMPLAINT_KINDS } from '../conversation/classify';
+import { converse, type ConversationAction } from '../conversation/service';
 import type { Db, Queryable } from '../db';
-import { matchKeyword, type Keyword } from '../gateway/keywords';
+import type { Keyword } from '../gateway/keywords';
 import type { InboundMessage, PreferenceEvent } from '../gateway/payload';
+import { MitanError } from '../errors';
 import { resolveCitizen } from '../identity';
 import { maskPhone, phoneFromWaId } from '../phone';
 import { applyRosterChange, describeCause } from '../roster/effects';
+import { isStaffNumber } from '../staff';
 import { insertDeadLetter } from './dead-letters';
 import { insertInbound, newerChoiceExists, notifyInbound } from './repository';
 import { Repairs, safeJson, safeOptionalText, safeText } from './safe-form';
@@ -22,10 +27,14 @@ import { Repairs, safeJson, safeOptionalText, safeText } from './safe-form';
  *   already told the citizen). It is stored as an inbound_messages row of type
  *   'user_preferences' with wamid 'user_preferences:<wa_id>:<unix s>:<value>', which makes it
  *   replay-safe and lets a late event be recognised as older than a newer choice;
- * - every other message is queued for the Mitan Trigger node (NOTIFY at commit).
+ * - every other message is classified first (core/conversation/classify.ts): only complaints
+ *   (words, or media: a voice note, a screenshot, a location) are queued for the Mitan Trigger
+ *   node (NOTIFY at commit), with their media rows; reactions, thanks, staff numbers are recorded;
+ *   greetings, menu and button replies, JOIN, MY DATA, DELETE MY DATA are answered by the
+ *   conversation (core/conversation/service.ts) after the commit.
  *
  * START from a number not on the roster is not a subscription (there is no consent record, no
- * police station): it is queued like any message, so a workflow can register the citizen.
+ * police station): it is the start of joining (asked to confirm the notice, like JOIN).
  */
 export interface RoutedMessage extends InboundMessage {
 	districtId: number;
@@ -54,6 +63,8 @@ export interface InboundOutcome {
 	/** Messages repaired or refused, kept in inbound_dead_letters. */
 	deadLetters: number;
 	confirmations: Confirmation[];
+	/** What the conversation sends or does after the commit. */
+	actions: ConversationAction[];
 }
 
 const emptyOutcome = (): InboundOutcome => ({
@@ -65,11 +76,13 @@ const emptyOutcome = (): InboundOutcome => ({
 	stale: 0,
 	deadLetters: 0,
 	confirmations: [],
+	actions: [],
 });
 
 function merge(out: InboundOutcome, part: InboundOutcome): void {
 	for (const k of ['stored', 'replays', 'queued', 'optOuts', 'optIns', 'stale', 'deadLetters'] as const) out[k] += part[k];
 	out.confirmations.push(...part.confirmations);
+	out.actions.push(...part.actions);
 }
 
 /**
@@ -82,9 +95,6 @@ export function isDataRefusal(e: unknown): boolean {
 	const code = (e as { code?: unknown } | null)?.code;
 	return typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code);
 }
-
-/** Types whose words can be a keyword (a quick-reply button "रोकें" counts like typing it). */
-const KEYWORD_TYPES = new Set(['text', 'button', 'interactive']);
 
 /** `delivery`: the webhook body as Meta signed it, kept with any dead letter. */
 export async function handleInbound(
@@ -152,8 +162,15 @@ async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundO
 	// Who wrote, by number, BSUID or both (linking them when both come): core/identity.ts.
 	const subscriber = await resolveCitizen(tx, m.districtId, { waId: m.from, userId: fromUserId, username: m.username });
 	const address = (fromPhone ?? fromUserId) as string;
-	let keyword = KEYWORD_TYPES.has(m.type) ? matchKeyword(m.body) : null;
-	if (keyword === 'start' && !subscriber) keyword = null;
+	const c = classifyMessage(m, fromPhone !== null && (await isStaffNumber(tx, m.districtId, fromPhone)));
+	let keyword: Keyword | null = c.kind === 'stop' || c.kind === 'start' ? c.kind : c.replyId === 'menu.stop' ? 'stop' : null;
+	if (keyword === 'start' && !subscriber) {
+		keyword = null;
+		// With a number: the start of joining (the notice, then consent). Known by a BSUID only:
+		// queued as before for the registration workflow (core/identity.ts registers by BSUID).
+		if (fromPhone) c.kind = 'join';
+	}
+	const queued = COMPLAINT_KINDS.has(c.kind) || (c.kind === 'start' && !keyword);
 	const id = await insertInbound(tx, {
 		districtId: m.districtId,
 		wamid: m.wamid,
@@ -166,16 +183,41 @@ async function oneMessage(db: Db, tx: Queryable, m: RoutedMessage, out: InboundO
 		sentAt: m.sentAt,
 		phoneNumberId: m.phoneNumberId,
 		keyword,
-		queueState: keyword ? 'done' : 'queued',
+		queueState: queued ? 'queued' : 'done',
+		conversationKind: c.kind,
 	});
 	if (id === null) {
 		out.replays++;
 		return;
 	}
 	out.stored++;
-	if (!keyword) {
+	if (queued) {
+		const a = attachmentOf(m.type, m.raw);
+		if (a) {
+			const aid = await insertAttachment(tx, m.districtId, id, a);
+			if (a.metaMediaId)
+				out.actions.push({ kind: 'fetch_media', phoneNumberId: m.phoneNumberId, districtId: m.districtId, attachmentIds: [aid] });
+		}
 		await notifyInbound(tx, id);
 		out.queued++;
+		return;
+	}
+	if (!keyword) {
+		try {
+			out.actions.push(...(await converse(db, tx, m, c, address)));
+		} catch (e) {
+			// What the citizen sent cannot be acted on (a rule refused it before any write): the
+			// message stays stored and the refusal on record; Meta must not retry it for days.
+			if (!(e instanceof MitanError) || e.action !== 'fix_input') throw e;
+			await audit(tx, {
+				districtId: m.districtId,
+				actor: 'system:gateway',
+				action: 'citizen.conversation_refused',
+				entity: 'phone',
+				entityId: maskPhone(address),
+				details: { kind: c.kind, code: e.code },
+			});
+		}
 		return;
 	}
 	const who = { fromPhone, fromUserId, subscriberId: subscriber?.id ?? null };

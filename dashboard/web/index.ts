@@ -7,6 +7,7 @@ import { adminRouter } from './admin';
 import { districtsAdminRouter } from './districts-admin';
 import { stateRouter } from './state-page';
 import { apiRouter } from './api';
+import { joinPosterRouter } from './join-poster';
 import { contentApiRouter } from './content-api';
 import { authRouter } from './auth';
 import { secondFactorRouter } from './second-factor';
@@ -92,6 +93,7 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	web.use(districtsAdminRouter(deps.db));
 	web.use(approvalImageRouter(deps));
 	web.use(deskRouter(deps, cache as TtlCache<unknown>, zone));
+	web.use(joinPosterRouter(deps.db));
 	web.use(pagesRouter(deps.db, cache as TtlCache<unknown>, zone, deps.startProblems));
 	web.use(webErrorHandler(errorPage));
 	app.use(web);

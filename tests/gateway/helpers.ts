@@ -3,7 +3,8 @@ import express from 'express';
 import request from 'supertest';
 import type { Db } from '../../core/db';
 import { signBody } from '../../core/gateway/signature';
-import type { SendResult, WhatsAppSender } from '../../core/channels/whatsapp/types';
+import type { Interactive } from '../../core/channels/whatsapp/interactive';
+import type { ConversationSender, SendResult } from '../../core/channels/whatsapp/types';
 import { errorHandler } from '../../dashboard/app';
 import { gatewayRouter, type GatewayDeps, type GatewayRouter } from '../../dashboard/gateway';
 
@@ -138,8 +139,9 @@ export async function seedBroadcast(
 }
 
 /** A confirmation sender that records what it was asked to send (or fails, to prove nothing is undone). */
-export class FakeSender implements WhatsAppSender {
+export class FakeSender implements ConversationSender {
 	sent: { to: string; body: string }[] = [];
+	interactive: { to: string; message: Interactive }[] = [];
 	constructor(private readonly fail = false) {}
 	async sendTemplate(): Promise<SendResult> {
 		throw new Error('not used');
@@ -148,6 +150,11 @@ export class FakeSender implements WhatsAppSender {
 		if (this.fail) throw Object.assign(new Error('network down'), { code: 'WHATSAPP_NETWORK' });
 		this.sent.push({ to, body });
 		return { wamid: `wamid.confirm.${this.sent.length}` };
+	}
+	async sendInteractive(to: string, message: Interactive): Promise<SendResult> {
+		if (this.fail) throw Object.assign(new Error('network down'), { code: 'WHATSAPP_NETWORK' });
+		this.interactive.push({ to, message });
+		return { wamid: `wamid.interactive.${this.interactive.length}` };
 	}
 }
 

@@ -146,6 +146,65 @@ describe('real n8n, single process: the exported workflows (the 24-hour window e
 		expect(ex.map((e) => e.status)).toEqual(['success']);
 	});
 
+	test('the conversation in front of the workflow: 👍, thanks, a greeting and a staff message make no complaint; a voice note gets a reference and its audio', async () => {
+		const from = '919876512399';
+		const staff = '919876512398';
+		await s.db.query(`INSERT INTO staff_numbers (phone, name, duty, added_by) VALUES ($1, 'SI Verma', 'duty_officer', 'test')`, [
+			'+' + staff,
+		]);
+		// The citizen reads each answer before writing again (Meta's 6-second pair limit, kept by the sandbox).
+		const say = async (body: Record<string, unknown>) => {
+			await call(s.sandboxUrl, 'POST', '/_sandbox/clock', { body: { advanceMs: 7_000 } });
+			const r = await call(s.sandboxUrl, 'POST', '/_sandbox/inject/inbound', { body: { identity: 'phone', ...body } });
+			expect(r.status).toBe(200);
+			return r.body.wamid as string;
+		};
+		const kinds = async (wamids: string[]) =>
+			(
+				await s.db.query<{ wamid: string; conversation_kind: string }>(
+					`SELECT wamid, conversation_kind FROM inbound_messages WHERE wamid = ANY($1::text[])`,
+					[wamids],
+				)
+			).length === wamids.length;
+		const early = [
+			await say({ from, type: 'reaction', emoji: '👍', reactedWamid: 'wamid.daily' }),
+			await say({ from, text: 'धन्यवाद' }),
+			await say({ from, text: 'नमस्ते' }),
+			await say({ from: staff, text: 'मेरे खाते से 5000 रुपये कट गए' }),
+		];
+		await waitFor(() => kinds(early), { describe: async () => 'the four messages stored' });
+		const menu = await waitFor(async () =>
+			(await sandboxMessages(s.sandboxUrl, from)).find((m: { type: string }) => m.type === 'interactive'),
+		);
+		expect(menu.text).toMatch(/menu\.fraud=/);
+		const voice = await say({ from, type: 'audio' });
+		const complaint = await waitFor(async () =>
+			(
+				await s.db.query<{ id: number; ref: string; reply_wamid: string | null }>(
+					`SELECT c.id, c.ref, c.reply_wamid FROM complaints c JOIN inbound_messages i ON i.id = c.inbound_message_id WHERE i.wamid = $1`,
+					[voice],
+				)
+			).find((x) => x.reply_wamid),
+		);
+		const reply = (await sandboxMessages(s.sandboxUrl, from)).pop()!;
+		expect(reply.text).toContain(`संदर्भ संख्या: ${complaint.ref}`);
+		const att = await waitFor(async () =>
+			(
+				await s.db.query<{ fetch_state: string }>(
+					`SELECT a.fetch_state FROM inbound_attachments a JOIN inbound_messages i ON i.id = a.inbound_message_id WHERE i.wamid = $1`,
+					[voice],
+				)
+			).find((a) => a.fetch_state === 'fetched'),
+		);
+		expect(att.fetch_state).toBe('fetched');
+		const all = await s.db.query(
+			`SELECT c.ref FROM complaints c JOIN complaint_messages m ON m.complaint_id = c.id JOIN inbound_messages i ON i.id = m.inbound_message_id
+       WHERE i.from_phone = ANY($1::text[])`,
+			[['+' + from, '+' + staff]],
+		);
+		expect(all).toHaveLength(1);
+	});
+
 	test('a failing run starts the error workflow, which sends the cyber cell the execution link', async () => {
 		const r = await callWebhook(s, 'roster-upsert', { phone: '12345' });
 		expect(r.status).toBe(500);

@@ -210,6 +210,27 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 			expect(r.ran('Alert the duty officer')).toBe(false);
 			expect(await sandboxMessages(sb.url, STAFF.dutyOfficer)).toHaveLength(before);
 		});
+
+		test('a voice note (no words): a reference number and the same reply as text, not COMPLAINT_BAD_INPUT', async () => {
+			const from = '+919876512347';
+			await inject(sb, from.slice(1), 'नमस्ते');
+			const [m] = await ctx.db.query<{ id: number }>(
+				`INSERT INTO inbound_messages (wamid, from_phone, type, body) VALUES ('wamid.exp.3', $1, 'audio', NULL) RETURNING id`,
+				[from],
+			);
+			await ctx.db.query(
+				`INSERT INTO inbound_attachments (inbound_message_id, kind, meta_media_id, mime_type, fetch_state) VALUES ($1, 'audio', '900000000000777', 'audio/ogg', 'pending')`,
+				[m.id],
+			);
+			const item = { id: m.id, wamid: 'wamid.exp.3', districtId: 1, from, type: 'audio', text: null, subscriber: null };
+			const r = await h.run(wf(), { startNode: 'Settings', input: [item] });
+			expect(r.error?.message).toBeUndefined();
+			const [out] = r.output('Register and reply');
+			expect(out).toMatchObject({ outcome: 'created', reply: { sent: true } });
+			expect(String(out.summary)).toContain('voice note');
+			const reply = (await sandboxMessages(sb.url, from.slice(1))).pop()!;
+			expect(reply.text).toContain(`संदर्भ संख्या: ${String(out.ref)}`);
+		});
 	});
 
 	test('reach-metrics.json: rollups refreshed, insights pulled, leadership gets the bilingual summary', async () => {
@@ -220,7 +241,8 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 			const text = (await sandboxMessages(sb.url, to)).map(alertText).pop()!;
 			expect(text).toContain(`Police Mitan ${districtToday()}`);
 			expect(text).toMatch(/लक्षित \/ targeted 30, भेजे \/ sent \d+/);
-			expect(text).toMatch(/शिकायतें \/ complaints 2, पैसे गंवाए \(1930\) \/ money lost 1/);
+			// The complaint-intake runs above: money lost, phone lost, a voice note.
+			expect(text).toMatch(/शिकायतें \/ complaints 3, पैसे गंवाए \(1930\) \/ money lost 1/);
 		}
 	});
 

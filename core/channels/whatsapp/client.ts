@@ -5,10 +5,12 @@
  */
 import { resolveWhatsAppConfig } from './config';
 import { MM_API_NOT_ONBOARDED_CODE, whatsappErrorFrom, WhatsAppApiError } from './errors';
+import { interactiveMessage, type Interactive } from './interactive';
+import { downloadMedia, mediaInfoFrom, type MediaInfo } from './media';
 import { templateMessage, textMessage } from './messages';
 import { limitsFromPhoneNumber, NUMBER_LIMIT_FIELDS, type NumberLimits } from './limits';
 import { createTransport, type TransportOptions } from './transport';
-import type { SendResult, TemplateMessage, WhatsAppConfig, WhatsAppSender } from './types';
+import type { ConversationSender, MediaReader, SendResult, TemplateMessage, WhatsAppConfig } from './types';
 
 export { WhatsAppApiError, isWhatsAppApiError, whatsappAction } from './errors';
 
@@ -23,7 +25,7 @@ export interface PhoneNumberInfo {
 	[key: string]: unknown;
 }
 
-export interface WhatsAppClient extends WhatsAppSender {
+export interface WhatsAppClient extends ConversationSender, MediaReader {
 	readonly baseUrl: string;
 	readonly graphVersion: string;
 	readonly phoneNumberId: string;
@@ -86,6 +88,14 @@ export function createWhatsAppClient(config: WhatsAppConfig, options: WhatsAppCl
 		},
 		sendTemplate,
 		sendText: async (to: string, body: string, opts: { previewUrl?: boolean } = {}) => send(textMessage(to, body, opts)),
+		sendInteractive: async (to: string, m: Interactive) => send(interactiveMessage(to, m)),
+		async getMedia(mediaId: string): Promise<MediaInfo> {
+			const path = `/${c.graphVersion}/${encodeURIComponent(mediaId)}`;
+			const res = await transport.request('GET', path);
+			if (!ok(res.status)) throw whatsappErrorFrom(res.status, res.body, `GET ${path}`);
+			return mediaInfoFrom(res.body, mediaId);
+		},
+		downloadMedia: (info: MediaInfo) => downloadMedia(c.base, c.token, info),
 		async getPhoneNumber(): Promise<PhoneNumberInfo> {
 			const path = `/${c.graphVersion}/${c.phoneNumberId}`;
 			const res = await transport.request('GET', path);

@@ -46,3 +46,14 @@ export interface WhatsAppSender {
 	/** Free text: only inside the 24 h customer-service window (replies to a citizen). */
 	sendText(to: string, body: string, opts?: { previewUrl?: boolean }): Promise<SendResult>;
 }
+
+/** What the conversation sends besides text: reply buttons and list messages (free-form, 24 h window). */
+export interface ConversationSender extends WhatsAppSender {
+	sendInteractive(to: string, message: import('./interactive').Interactive): Promise<SendResult>;
+}
+
+/** Reads media a citizen sent (core/channels/whatsapp/media.ts). */
+export interface MediaReader {
+	getMedia(mediaId: string): Promise<import('./media').MediaInfo>;
+	downloadMedia(info: import('./media').MediaInfo): Promise<Buffer>;
+}

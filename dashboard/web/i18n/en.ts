@@ -309,6 +309,12 @@ export const en = {
 	state_title: 'State view: districts side by side',
 	state_drill: 'Open a district to see its own dashboard.',
 	state_total: 'All districts',
+	join_poster_title: 'Join poster (WhatsApp link and QR)',
+	join_poster_hint: 'Print on A4 for police stations and camps. Citizens scan, press send, and confirm the notice on WhatsApp.',
+	join_poster_no_number:
+		"This district's WhatsApp number is not known yet (it is read before the first broadcast). Type it to make the poster.",
+	join_poster_number: 'Business WhatsApp number (digits, with 91)',
+	join_poster_make: 'Make the poster',
 	...coreLabels('en'),
 	...(deskLabels('en') as Record<DeskKey, string>),
 };

@@ -291,6 +291,11 @@ export const hi: Record<MessageKey, string> = {
 	state_title: 'राज्य दृश्य: सभी जिले साथ-साथ',
 	state_drill: 'किसी जिले का अपना डैशबोर्ड देखने के लिए उसे खोलें।',
 	state_total: 'सभी जिले',
+	join_poster_title: 'जुड़ने का पोस्टर (WhatsApp लिंक और QR)',
+	join_poster_hint: 'थानों और शिविरों के लिए A4 पर छापें। नागरिक स्कैन करें, भेजें दबाएँ और WhatsApp पर सूचना की पुष्टि करें।',
+	join_poster_no_number: 'इस ज़िले का WhatsApp नंबर अभी ज्ञात नहीं है (पहले प्रसारण से पहले पढ़ा जाता है)। पोस्टर बनाने के लिए नंबर लिखें।',
+	join_poster_number: 'व्यावसायिक WhatsApp नंबर (अंकों में, 91 सहित)',
+	join_poster_make: 'पोस्टर बनाएँ',
 	...coreLabels('hi'),
 	...(deskLabels('hi') as Record<DeskKey, string>),
 };

@@ -1,0 +1,185 @@
+import { createHash } from 'crypto';
+import { audit } from '../audit';
+import { hexSha256 } from '../channels/whatsapp/media';
+import type { MediaReader } from '../channels/whatsapp/types';
+import type { Queryable } from '../db';
+import { MitanError } from '../errors';
+
+/**
+ * Media citizens send (voice notes, screenshots, documents, video, a location): one row per
+ * message in inbound_attachments (migration 101), written with the message in the webhook's
+ * transaction, fetched after the commit through the Graph media endpoint and kept with its
+ * SHA-256 (checked against the hash Meta stated in the webhook and on the media endpoint).
+ * The complaint reaches its attachments through complaint_messages.inbound_message_id, so a
+ * follow-up's media joins the complaint the follow-up joined; the desk lists and serves them
+ * (core/complaints/thread.ts, DeskService.attachment).
+ */
+export type AttachmentKind = 'audio' | 'image' | 'document' | 'video' | 'sticker' | 'location';
+
+export interface AttachmentInput {
+	kind: AttachmentKind;
+	metaMediaId: string | null;
+	mimeType: string | null;
+	sha256: string | null;
+	caption: string | null;
+	fileName: string | null;
+	latitude: number | null;
+	longitude: number | null;
+}
+
+const KINDS: ReadonlySet<string> = new Set(['audio', 'image', 'document', 'video', 'sticker', 'location']);
+
+type Obj = Record<string, unknown>;
+const s = (v: unknown, max = 512): string | null => (typeof v === 'string' && v !== '' ? v.slice(0, max) : null);
+const n = (v: unknown): number | null =>
+	typeof v === 'number' && Number.isFinite(v)
+		? v
+		: typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+			? Number(v)
+			: null;
+
+/** The attachment a webhook message carries, or null (a text, a reply, a media object without an id). */
+export function attachmentOf(type: string, raw: Obj): AttachmentInput | null {
+	if (!KINDS.has(type)) return null;
+	const o = (raw[type] ?? {}) as Obj;
+	if (type === 'location') {
+		const latitude = n(o.latitude);
+		const longitude = n(o.longitude);
+		if (latitude === null || longitude === null || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return null;
+		const label = [s(o.name, 200), s(o.address, 300)].filter(Boolean).join(', ');
+		return {
+			kind: 'location',
+			metaMediaId: null,
+			mimeType: null,
+			sha256: null,
+			caption: label || null,
+			fileName: null,
+			latitude,
+			longitude,
+		};
+	}
+	const id = s(o.id, 128);
+	if (!id) return null;
+	return {
+		kind: type as AttachmentKind,
+		metaMediaId: id,
+		mimeType: s(o.mime_type, 120),
+		sha256: hexSha256(o.sha256),
+		caption: s(o.caption, 1024),
+		fileName: s(o.filename, 240),
+		latitude: null,
+		longitude: null,
+	};
+}
+
+export async function insertAttachment(db: Queryable, districtId: number, inboundMessageId: number, a: AttachmentInput): Promise<number> {
+	const [r] = await db.query<{ id: number }>(
+		`INSERT INTO inbound_attachments (district_id, inbound_message_id, kind, meta_media_id, mime_type, sha256, caption, file_name,
+                                      latitude, longitude, fetch_state, fetched_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $11 = 'fetched' THEN now() END)
+     ON CONFLICT (inbound_message_id, meta_media_id) DO UPDATE SET kind = EXCLUDED.kind RETURNING id`,
+		[
+			districtId,
+			inboundMessageId,
+			a.kind,
+			a.metaMediaId,
+			a.mimeType,
+			a.sha256,
+			a.caption,
+			a.fileName,
+			a.latitude,
+			a.longitude,
+			// A location has no bytes: nothing to fetch.
+			a.kind === 'location' ? 'fetched' : 'pending',
+		],
+	);
+	return Number(r.id);
+}
+
+/**
+ * Fetches one pending attachment's bytes. A failure is recorded on the row (fetch_state
+ * 'failed', the reason), never thrown past here: the complaint stands without its bytes, and
+ * staff see why. Meta keeps media 30 days, so a later sweep can try a failed one again.
+ */
+export async function fetchAttachment(db: Queryable, reader: MediaReader, id: number): Promise<'fetched' | 'failed' | 'skipped'> {
+	const [a] = await db.query<{ meta_media_id: string | null; sha256: string | null; fetch_state: string; district_id: number }>(
+		'SELECT meta_media_id, sha256, fetch_state, district_id FROM inbound_attachments WHERE id = $1',
+		[id],
+	);
+	if (!a || !a.meta_media_id || (a.fetch_state !== 'pending' && a.fetch_state !== 'failed')) return 'skipped';
+	try {
+		const info = await reader.getMedia(a.meta_media_id);
+		if (a.sha256 && info.sha256 && info.sha256 !== a.sha256)
+			throw new MitanError('MEDIA_HASH_MISMATCH', `media ${a.meta_media_id}: the media endpoint's SHA-256 is not the webhook's`, {
+				field: 'sha256',
+			});
+		const bytes = await reader.downloadMedia({ ...info, sha256: info.sha256 ?? a.sha256 });
+		const rows = await db.query(
+			`UPDATE inbound_attachments SET bytes = $2, byte_size = $3, sha256 = $4, mime_type = coalesce(mime_type, $5),
+              fetch_state = 'fetched', fetch_error = NULL, fetched_at = now()
+       WHERE id = $1 AND fetch_state IN ('pending', 'failed') RETURNING id`,
+			[id, bytes, bytes.length, createHash('sha256').update(bytes).digest('hex'), info.mimeType],
+		);
+		return rows.length ? 'fetched' : 'skipped';
+	} catch (e) {
+		const code = (e as MitanError).code ?? 'unknown';
+		await db.query(`UPDATE inbound_attachments SET fetch_state = 'failed', fetch_error = $2 WHERE id = $1 AND fetch_state = 'pending'`, [
+			id,
+			`${code}: ${String((e as Error).message ?? e).slice(0, 300)}`,
+		]);
+		await audit(db, {
+			districtId: a.district_id,
+			actor: 'system:gateway',
+			action: 'attachment.fetch_failed',
+			entity: 'inbound_attachment',
+			entityId: id,
+			details: { code },
+		});
+		return 'failed';
+	}
+}
+
+/** The media of one inbound message (what a message without words is about). */
+export async function mediaOfInbound(
+	db: Queryable,
+	inboundMessageId: number,
+): Promise<Pick<AttachmentInput, 'kind' | 'caption' | 'fileName' | 'latitude' | 'longitude'>[]> {
+	const rows = await db.query<{
+		kind: AttachmentKind;
+		caption: string | null;
+		file_name: string | null;
+		latitude: number | null;
+		longitude: number | null;
+	}>('SELECT kind, caption, file_name, latitude, longitude FROM inbound_attachments WHERE inbound_message_id = $1 ORDER BY id', [
+		inboundMessageId,
+	]);
+	return rows.map((r) => ({ kind: r.kind, caption: r.caption, fileName: r.file_name, latitude: r.latitude, longitude: r.longitude }));
+}
+
+const LABEL: Record<AttachmentKind, string> = {
+	audio: 'वॉइस नोट / voice note',
+	image: 'तस्वीर / image',
+	document: 'दस्तावेज़ / document',
+	video: 'वीडियो / video',
+	sticker: 'स्टिकर / sticker',
+	location: 'स्थान / location',
+};
+
+/**
+ * The words a complaint made of media alone carries (a voice note, an uncaptioned screenshot):
+ * what was sent, in Hindi and English, so the complaint, its list and its export say it; '' when
+ * the message has no media.
+ */
+export function mediaSummary(media: Pick<AttachmentInput, 'kind' | 'caption' | 'fileName' | 'latitude' | 'longitude'>[]): string {
+	return media
+		.map((a) => {
+			const extra =
+				a.kind === 'location' && a.latitude !== null && a.longitude !== null
+					? `: ${a.latitude.toFixed(5)}, ${a.longitude.toFixed(5)}${a.caption ? ` (${a.caption})` : ''}`
+					: a.fileName
+						? `: ${a.fileName}`
+						: '';
+			return `[${LABEL[a.kind]}${extra}]`;
+		})
+		.join(' ');
+}
