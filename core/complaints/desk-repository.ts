@@ -183,17 +183,3 @@ export async function insertReply(db: Queryable, r: NewReply): Promise<number> {
 		]);
 	return Number(row.id);
 }
-
-/** When the citizen last wrote to the business (the 24-hour window opens there), by number or BSUID. */
-export async function lastInboundAt(
-	db: Queryable,
-	districtId: number,
-	phone: string | null,
-	userId: string | null = null,
-): Promise<Date | null> {
-	const [r] = await db.query<{ at: string | null }>(
-		'SELECT max(received_at) AS at FROM inbound_messages WHERE district_id = $1 AND (from_phone = $2 OR from_user_id = $3)',
-		[districtId, phone, userId],
-	);
-	return r?.at ? new Date(r.at) : null;
-}

@@ -1,7 +1,7 @@
 import { audit } from '../audit';
 import { freeTextProblems, refuse } from '../channels/whatsapp/text';
 import type { WhatsAppSender } from '../channels/whatsapp/types';
-import { isWindowOpen } from '../channels/whatsapp/window';
+import { isWindowOpen, lastMessageFrom } from '../channels/whatsapp/window';
 import { looksLikeFormula } from '../csv';
 import type { Db, Queryable } from '../db';
 import { isMitanError, MitanError } from '../errors';
@@ -113,7 +113,7 @@ export class DeskService {
 			threadOf(this.db, c),
 			c.subscriberId === null ? Promise.resolve(undefined) : consentRecord(this.db, c.subscriberId),
 			c.citizenPhone || c.citizenUserId
-				? desk.lastInboundAt(this.db, c.districtId, c.citizenPhone, c.citizenUserId)
+				? lastMessageFrom(this.db, c.districtId, { phone: c.citizenPhone, userId: c.citizenUserId })
 				: Promise.resolve(null),
 		]);
 		return {
@@ -279,7 +279,7 @@ export class DeskService {
 		// The number, else the BSUID (sent with recipient; core/identity.ts sendAddress).
 		const phone = sendAddress({ phone: cur?.citizenPhone, waUserId: cur?.citizenUserId });
 		const open = phone
-			? isWindowOpen(await desk.lastInboundAt(this.db, c.districtId, cur?.citizenPhone ?? null, cur?.citizenUserId ?? null))
+			? isWindowOpen(await lastMessageFrom(this.db, c.districtId, { phone: cur?.citizenPhone ?? null, userId: cur?.citizenUserId ?? null }))
 			: false;
 		const via: Sent['via'] = open ? 'text' : 'template';
 		const msg = complaintUpdateMessage(c.ref, text, c.language);
