@@ -16,6 +16,8 @@ import { isCalendarDate, todayIn } from '../time';
 import type { Language } from '../roster/types';
 import * as repo from './repository';
 import * as snapshot from './snapshot-repository';
+import { approvedTemplatesOf } from '../templates/for-broadcast';
+import { isHttpUrl } from '../url';
 import type { Broadcast, BroadcastSegment, BroadcastTemplates, CreateBroadcastInput, EmergencyOverride, TemplateChoice } from './types';
 
 const LANGUAGES: Language[] = ['hi', 'en'];
@@ -53,6 +55,11 @@ export function validateTemplates(raw: unknown): BroadcastTemplates {
 		if (problem) throw bad(problem.field, problem.message);
 		const choice: TemplateChoice = { name: c.name, params: strs };
 		if (typeof c.language === 'string') choice.language = c.language;
+		if (c.headerImageUrl !== undefined) {
+			if (typeof c.headerImageUrl !== 'string' || !isHttpUrl(c.headerImageUrl))
+				throw bad(`templates.${lang}.headerImageUrl`, `must be an http(s) URL (got ${JSON.stringify(c.headerImageUrl)})`);
+			choice.headerImageUrl = c.headerImageUrl;
+		}
 		out[lang as Language] = choice;
 	}
 	if (Object.keys(out).length === 0) throw bad('templates', 'at least one language is needed');
@@ -99,7 +106,7 @@ export function segmentKey(s: BroadcastSegment): string {
 }
 
 export async function createBroadcast(db: Db, input: CreateBroadcastInput): Promise<{ broadcast: Broadcast; created: boolean }> {
-	const templates = validateTemplates(input.templates);
+	let templates = validateTemplates(input.templates);
 	const segment = validateSegment(input.segment);
 	const districtId = input.districtId ?? (await defaultDistrictId(db));
 	const override = validateOverride(input.emergencyOverride);
@@ -143,6 +150,8 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 					`content ${contentId} is meant for ${c.channels.join(', ')}, not WhatsApp: nothing is broadcast / यह सामग्री WhatsApp के लिए नहीं है`,
 					{ field: 'contentId', contentId, channels: c.channels },
 				);
+			// Once the content's own templates went to Meta, only they are sent, and only approved.
+			templates = (await approvedTemplatesOf(tx, contentId)) ?? templates;
 		}
 		const id = await repo.insertBroadcast(tx, {
 			districtId,

@@ -14,6 +14,8 @@ export interface TemplateChoice {
 	language?: string;
 	/** Body parameters {{1}}, {{2}}… in order. */
 	params?: string[];
+	/** The header image link of a template with an IMAGE header (the content's media store URL). */
+	headerImageUrl?: string;
 }
 
 /** Subscriber language → template to send them. */
