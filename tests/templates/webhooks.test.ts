@@ -17,7 +17,9 @@ import type { Db } from '../../core/db';
 import { recordSubmitted, templatesOfContent, upsertPlanned } from '../../core/templates/repository';
 import type { GatewayRouter } from '../../dashboard/gateway';
 import { describeEachEngine } from '../helpers/db';
-import { approvedContent } from '../workflows/helpers';
+import { approvedContent, districtToday } from '../workflows/helpers';
+import { contentCalendar } from '../../core/content/calendar';
+import { addDays } from '../../core/time';
 import { gatewayApp, metaBytes, signed, WABA_ID } from '../gateway/helpers';
 import { seedRoster, TEMPLATES } from '../broadcast/helpers';
 
@@ -184,6 +186,21 @@ describeEachEngine('template webhooks through the gateway', (ctx) => {
 		await post(quality(b.ids.en, 'GREEN', ++t));
 		expect(await broadcastStatus(ctx.db, b.id)).toMatchObject({ status: 'running', pending: 6 });
 		expect(restarted.slice(n)).toEqual([b.id]);
+	});
+
+	test('the calendar shows Meta’s side: waiting for the template review, then rejected with Meta’s reason', async () => {
+		const day = addDays(districtToday(), 3);
+		const c = await approvedContent(ctx.db, { targetDate: day, title: 'calendar-template' });
+		const entry = async () =>
+			(await contentCalendar(ctx.db, 1)).days.find((d) => d.day === day)!.channels.whatsapp.find((e) => e.contentId === c.id)!;
+		expect(await entry()).toMatchObject({ state: 'approved' });
+		const { ids } = await submitted(ctx.db, c);
+		expect(await entry()).toMatchObject({ state: 'template_review', reason: null });
+		await post(status(ids.en, 'REJECTED', ++t, 'TAG_CONTENT_MISMATCH'));
+		expect(await entry()).toMatchObject({ state: 'template_rejected', reason: 'Meta (en): TAG_CONTENT_MISMATCH' });
+		// The other networks are not Meta's template business: still approved there.
+		const fb = (await contentCalendar(ctx.db, 1)).days.find((d) => d.day === day)!.channels.facebook.find((e) => e.contentId === c.id);
+		expect(fb?.state).toBe('approved');
 	});
 
 	test('a bad signature stores nothing; a malformed template change is refused naming the field', async () => {
