@@ -12,8 +12,16 @@ import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
 import type { TemplateEvent } from '../gateway/template-events';
 import * as repo from './repository';
+import { remoteErrorCode } from '../error-codes';
 
 export const TEMPLATE_PAUSED = 'template_paused';
+
+/**
+ * A sender may meet the pause before its webhook does: Meta answers 132015 (paused) or 132016
+ * (disabled) and the sender stops the campaign with that code. The webhook then turns such a stop
+ * into this pause, so reinstatement resumes it like any other.
+ */
+const TEMPLATE_STOP_CODES = [remoteErrorCode('whatsapp', 132015), remoteErrorCode('whatsapp', 132016)];
 
 /** Meta's status events → the row's status; other events (LOCKED …) are stored, not applied. */
 const STATUS_OF: Record<string, string> = {
@@ -53,8 +61,9 @@ async function pauseSending(tx: Queryable, row: repo.AwarenessTemplateRow, why: 
 	const reason = `Meta: template ${row.name} (${row.language}) ${why}; sending waits, nobody is written off / Meta ने टेम्पलेट रोका, भेजना रुका है`;
 	const rows = await tx.query<{ id: number }>(
 		`UPDATE broadcasts b SET status = 'paused', stop_code = '${TEMPLATE_PAUSED}', stop_reason = $3, updated_at = now()
-     WHERE b.status = 'running' AND b.district_id = $4 AND ${SENDS_TEMPLATE} RETURNING b.id`,
-		[row.name, row.language, reason, row.districtId],
+     WHERE (b.status = 'running' OR (b.status = 'stopped' AND b.stop_code = ANY($5::text[])))
+       AND b.district_id = $4 AND ${SENDS_TEMPLATE} RETURNING b.id`,
+		[row.name, row.language, reason, row.districtId, TEMPLATE_STOP_CODES],
 	);
 	for (const r of rows)
 		await audit(tx, {
