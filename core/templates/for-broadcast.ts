@@ -29,6 +29,11 @@ export async function approvedTemplatesOf(db: Queryable, contentId: number): Pro
 			{ field: 'contentId', contentId, templates: notReady.map((r) => ({ language: r.language, status: r.status, reason: r.reason })) },
 		);
 	}
+	return templateChoices(rows);
+}
+
+/** The stored templates as the broadcast sends them (no body parameter; the header image link). */
+export function templateChoices(rows: AwarenessTemplateRow[]): BroadcastTemplates {
 	const out: BroadcastTemplates = {};
 	for (const r of rows) {
 		const header = (r.payload.components as { type: string; example?: { header_handle?: string[] } }[]).find((c) => c.type === 'HEADER');
