@@ -9,7 +9,14 @@ import type { BroadcastTemplates } from '../broadcast/types';
 import type { Queryable } from '../db';
 import { MitanError } from '../errors';
 import type { Language } from '../roster/types';
-import { templatesOfContent, type AwarenessTemplateRow } from './repository';
+import { templatesOfContent, templatesOfContents, type AwarenessTemplateRow } from './repository';
+
+export type { AwarenessTemplateRow };
+
+/** The submitted templates of these contents, with Meta's last word on each (the daily workflow shows it). */
+export function ownTemplatesOf(db: Queryable, contentIds: number[]): Promise<AwarenessTemplateRow[]> {
+	return templatesOfContents(db, contentIds);
+}
 
 export function isSendable(t: Pick<AwarenessTemplateRow, 'status' | 'quality'>): boolean {
 	return (t.status === 'APPROVED' || t.status === 'FLAGGED') && t.quality !== 'RED';

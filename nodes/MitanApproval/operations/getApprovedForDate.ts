@@ -2,8 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { broadcastTemplates } from '../../../core/broadcast/templates';
 import { ContentService, type Content } from '../../../core/content';
 import { districtIdFor, getDb } from '../../shared/db';
-import { templatesOfContents, type AwarenessTemplateRow } from '../../../core/templates/repository';
-import { isSendable, templateChoices } from '../../../core/templates/for-broadcast';
+import { isSendable, ownTemplatesOf, templateChoices, type AwarenessTemplateRow } from '../../../core/templates/for-broadcast';
 import { runPerItem } from '../../shared/router';
 
 const show = { show: { resource: ['content'], operation: ['getApprovedForDate'] } };
@@ -73,7 +72,7 @@ async function forItem(this: IExecuteFunctions, i: number): Promise<IDataObject[
 	const rows = await new ContentService(db, await districtIdFor(this, db)).listApprovedFor(raw === '' ? undefined : raw, {
 		includePublished,
 	});
-	const own = await templatesOfContents(
+	const own = await ownTemplatesOf(
 		db,
 		rows.map((c) => c.id),
 	);
