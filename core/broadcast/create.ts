@@ -151,6 +151,9 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 					{ field: 'contentId', contentId, channels: c.channels },
 				);
 			// Once the content's own templates went to Meta, only they are sent, and only approved.
+			// A re-run of the day finds the broadcast it made, whatever Meta said since (a pause is the gateway's).
+			const existing = await repo.findByKey(tx, contentKey, date, sKey);
+			if (existing) return { broadcast: existing, created: false };
 			templates = (await approvedTemplatesOf(tx, contentId)) ?? templates;
 		}
 		const id = await repo.insertBroadcast(tx, {

@@ -97,6 +97,8 @@ describeEachEngine('template webhooks through the gateway', (ctx) => {
 		await router.gateway.idle();
 		return r;
 	};
+	const contentOf = async (broadcastId: number) =>
+		Number((await ctx.db.query<{ c: number }>(`SELECT content_id AS c FROM broadcasts WHERE id = $1`, [broadcastId]))[0].c);
 	const rows = async (contentId: number) => Object.fromEntries((await templatesOfContent(ctx.db, contentId)).map((r) => [r.language, r]));
 
 	test('PENDING refuses the broadcast; APPROVED lets it through with the content’s own templates', async () => {
@@ -164,6 +166,9 @@ describeEachEngine('template webhooks through the gateway', (ctx) => {
 		const p = await broadcastStatus(ctx.db, id);
 		expect(p).toMatchObject({ status: 'paused', stopCode: 'template_paused', pending: 6, sent: 0, failed: 0, skipped: 0 });
 		expect(p.stopReason).toMatch(/\(en\) PAUSED/);
+		// The daily workflow run again meanwhile finds its broadcast (paused), not a refusal.
+		const again = await createBroadcast(ctx.db, { contentId: await contentOf(id), templates: TEMPLATES, date: '2031-03-03' });
+		expect(again).toMatchObject({ created: false, broadcast: { id, status: 'paused' } });
 		await post(status(ids.en, 'REINSTATED', ++t));
 		expect(await broadcastStatus(ctx.db, id)).toMatchObject({ status: 'running', stopCode: null, pending: 6 });
 		expect(restarted).toContain(id);
