@@ -152,7 +152,7 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 				);
 			// Once the content's own templates went to Meta, only they are sent, and only approved.
 			// A re-run of the day finds the broadcast it made, whatever Meta said since (a pause is the gateway's).
-			const existing = await repo.findByKey(tx, contentKey, date, sKey);
+			const existing = await repo.findByKey(tx, { districtId, contentKey, date, segmentKey: sKey });
 			if (existing) return { broadcast: existing, created: false };
 			templates = (await approvedTemplatesOf(tx, contentId)) ?? templates;
 		}
