@@ -66,6 +66,8 @@ export interface StartN8nOptions {
 	onProgress?: (line: string) => void;
 	/** Publish (activate) the workflows imported by this start; failures are reported, not fatal. Default true. */
 	publish?: boolean;
+	/** The approval webhook's bearer secret (MITAN_APPROVAL_WEBHOOK_TOKEN) for its Header Auth credential. */
+	approvalToken?: string;
 }
 
 export interface StartedN8n {
@@ -155,7 +157,7 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 
 	const dbUrl = opts.dbUrl ?? 'postgres://postgres@127.0.0.1:5433/postgres';
 	const sandboxUrl = opts.sandboxUrl ?? `http://127.0.0.1:${SANDBOX_DEFAULT_PORT}`;
-	const creds = sandboxCredentials({ dbUrl, sandboxUrl });
+	const creds = sandboxCredentials({ dbUrl, sandboxUrl, approvalToken: opts.approvalToken });
 	const exported = exportedWorkflows();
 	let record = readRecord(userFolder);
 	const inventory = await n8n.inventory({ nodesOf: opts.sandboxUrl ? [] : exported.map((w) => w.id) });

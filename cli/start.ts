@@ -210,6 +210,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 				port: n8nPort,
 				dbUrl,
 				sandboxUrl: sandboxUrl || undefined,
+				approvalToken: config.approvalWebhookToken,
 				onProgress: (l) => log(`  ${l}`),
 			});
 			stops.unshift(() => n8n!.stop());

@@ -60,6 +60,12 @@ export interface MitanConfig {
 	 */
 	approvalWebhookUrl?: string;
 	approvalWebhookToken?: string;
+	/**
+	 * Staff told at once when Meta rejects the day's template (MITAN_STAFF_ALERT_PHONES, numbers
+	 * separated by commas), with the approved UTILITY alert template (MITAN_STAFF_ALERT_TEMPLATE).
+	 */
+	staffAlertPhones?: string;
+	staffAlertTemplate: string;
 	/** Seconds between the server's incremental rollup refreshes (MITAN_REFRESH_SECONDS; 0 = none). */
 	refreshSeconds: number;
 	/** n8n's port for `npm start` and its commands (MITAN_N8N_PORT, else n8n's usual 5678). */
@@ -126,6 +132,8 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		sandboxToken: pick(explicit.sandboxToken, 'SANDBOX_TOKEN'),
 		approvalWebhookUrl: pick(explicit.approvalWebhookUrl, 'MITAN_APPROVAL_WEBHOOK_URL'),
 		approvalWebhookToken: pick(explicit.approvalWebhookToken, 'MITAN_APPROVAL_WEBHOOK_TOKEN'),
+		staffAlertPhones: pick(explicit.staffAlertPhones, 'MITAN_STAFF_ALERT_PHONES'),
+		staffAlertTemplate: pick(explicit.staffAlertTemplate, 'MITAN_STAFF_ALERT_TEMPLATE') ?? 'mitan_staff_alert',
 		// Within a minute of the events (issue 19 §2), without recomputing a day more than twice a minute.
 		refreshSeconds: pick(explicit.refreshSeconds, 'MITAN_REFRESH_SECONDS', seconds) ?? 30,
 		n8nPort: pick(explicit.n8nPort, 'MITAN_N8N_PORT', num) ?? 5678,

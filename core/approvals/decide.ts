@@ -7,6 +7,7 @@ import type { Content } from '../content/types';
 import { lockContent } from './content-lock';
 import { markResumed, recordOutcome, selectApproval } from './repository';
 import { DECISIONS, OUTPUT_OF, type Approval, type Decision } from './types';
+import { recordApprovedTemplates } from '../templates/approval';
 
 /**
  * The approver's decision. The Mitan Approval node (links on WhatsApp) and the dashboard (buttons)
@@ -106,6 +107,8 @@ export async function decide(db: Db, input: DecideInput): Promise<DecideResult> 
 			input.decision === 'approved' ? { by: input.actor } : undefined,
 		);
 		if (!moved) throw new MitanError('CONTENT_CHANGED', `content ${content.id} changed while the decision was being recorded`);
+		// The approval covers what goes to Meta too: the hash of the WhatsApp templates built from this text.
+		const templateHash = input.decision === 'approved' ? await recordApprovedTemplates(tx, content) : null;
 		const decided = await recordOutcome(tx, a.id, {
 			decision: input.decision,
 			comment,
@@ -126,7 +129,15 @@ export async function decide(db: Db, input: DecideInput): Promise<DecideResult> 
 			entityId: a.contentId,
 			ip: input.ip,
 			contentHash: a.contentHash,
-			details: { approvalId: a.id, level: a.level, decision: input.decision, comment, via: input.via, executionId: a.executionId },
+			details: {
+				approvalId: a.id,
+				level: a.level,
+				decision: input.decision,
+				comment,
+				via: input.via,
+				executionId: a.executionId,
+				...(templateHash ? { templateHash } : {}),
+			},
 		});
 		return {
 			approval: decided,

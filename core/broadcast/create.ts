@@ -15,7 +15,10 @@ import { segmentWhere } from '../roster/repository';
 import { isCalendarDate, todayIn } from '../time';
 import type { Language } from '../roster/types';
 import * as repo from './repository';
-import type { Broadcast, BroadcastSegment, BroadcastTemplates, CreateBroadcastInput, TemplateChoice } from './types';
+import * as snapshot from './snapshot-repository';
+import { approvedTemplatesOf } from '../templates/for-broadcast';
+import { isHttpUrl } from '../url';
+import type { Broadcast, BroadcastSegment, BroadcastTemplates, CreateBroadcastInput, EmergencyOverride, TemplateChoice } from './types';
 
 const LANGUAGES: Language[] = ['hi', 'en'];
 const bad = (field: string, message: string) => new MitanError('BROADCAST_INPUT_INVALID', `${field}: ${message}`, { field });
@@ -52,6 +55,11 @@ export function validateTemplates(raw: unknown): BroadcastTemplates {
 		if (problem) throw bad(problem.field, problem.message);
 		const choice: TemplateChoice = { name: c.name, params: strs };
 		if (typeof c.language === 'string') choice.language = c.language;
+		if (c.headerImageUrl !== undefined) {
+			if (typeof c.headerImageUrl !== 'string' || !isHttpUrl(c.headerImageUrl))
+				throw bad(`templates.${lang}.headerImageUrl`, `must be an http(s) URL (got ${JSON.stringify(c.headerImageUrl)})`);
+			choice.headerImageUrl = c.headerImageUrl;
+		}
 		out[lang as Language] = choice;
 	}
 	if (Object.keys(out).length === 0) throw bad('templates', 'at least one language is needed');
@@ -73,6 +81,24 @@ export function validateSegment(s: unknown): BroadcastSegment {
 	return out;
 }
 
+/**
+ * The emergency override of the one-message-a-day rule: who and why, both stated. The store holds
+ * the rule (migration 115); this only refuses an override nobody can account for.
+ */
+export function validateOverride(o: unknown): EmergencyOverride | null {
+	if (o === undefined || o === null) return null;
+	if (typeof o !== 'object' || Array.isArray(o)) throw bad('emergencyOverride', 'must be an object with "by" and "reason"');
+	const { by, reason } = o as Record<string, unknown>;
+	if (typeof by !== 'string' || by.trim() === '')
+		throw bad('emergencyOverride.by', 'name the officer who decided the emergency message / आपात संदेश का निर्णय किसने लिया');
+	if (typeof reason !== 'string' || reason.trim().length < 10)
+		throw bad(
+			'emergencyOverride.reason',
+			'say why citizens get a second message today, in at least 10 characters / आज दूसरा संदेश क्यों, कम से कम 10 अक्षरों में',
+		);
+	return { by: by.trim(), reason: reason.trim() };
+}
+
 /** Canonical key of a segment: the same filter always gives the same key. */
 export function segmentKey(s: BroadcastSegment): string {
 	const keys = Object.keys(s).sort() as (keyof BroadcastSegment)[];
@@ -80,9 +106,10 @@ export function segmentKey(s: BroadcastSegment): string {
 }
 
 export async function createBroadcast(db: Db, input: CreateBroadcastInput): Promise<{ broadcast: Broadcast; created: boolean }> {
-	const templates = validateTemplates(input.templates);
+	let templates = validateTemplates(input.templates);
 	const segment = validateSegment(input.segment);
 	const districtId = input.districtId ?? (await defaultDistrictId(db));
+	const override = validateOverride(input.emergencyOverride);
 	// The broadcast day is a day of the district's calendar.
 	const date = input.date ?? todayIn(await districtTimeZone(db, districtId));
 	if (!isCalendarDate(date)) throw bad('date', `must be a calendar date YYYY-MM-DD (got ${JSON.stringify(date)})`);
@@ -123,6 +150,11 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 					`content ${contentId} is meant for ${c.channels.join(', ')}, not WhatsApp: nothing is broadcast / यह सामग्री WhatsApp के लिए नहीं है`,
 					{ field: 'contentId', contentId, channels: c.channels },
 				);
+			// Once the content's own templates went to Meta, only they are sent, and only approved.
+			// A re-run of the day finds the broadcast it made, whatever Meta said since (a pause is the gateway's).
+			const existing = await repo.findByKey(tx, { districtId, contentKey, date, segmentKey: sKey });
+			if (existing) return { broadcast: existing, created: false };
+			templates = (await approvedTemplatesOf(tx, contentId)) ?? templates;
 		}
 		const id = await repo.insertBroadcast(tx, {
 			districtId,
@@ -137,6 +169,7 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 			pacingFactor: pacing,
 			maxAttempts,
 			createdBy: input.createdBy ?? null,
+			override,
 		});
 		if (id === undefined) {
 			const existing = await repo.findByKey(tx, { districtId, contentKey, date, segmentKey: sKey });
@@ -147,8 +180,8 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 		// are unambiguous in the snapshot query (subscribers s, broadcasts b).
 		const params: unknown[] = [];
 		const where = segmentWhere({ ...segment, districtId }, params);
-		const targeted = await repo.snapshotRecipients(tx, id, where, params);
-		const missing = await repo.languagesWithout(tx, id, Object.keys(templates));
+		const targeted = await snapshot.snapshotRecipients(tx, id, where, params);
+		const missing = await snapshot.languagesWithout(tx, id, Object.keys(templates));
 		if (missing.length > 0) {
 			throw bad(
 				'templates',
@@ -163,6 +196,16 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput): Prom
 			entityId: id,
 			details: { contentKey, date, segment: sKey, targeted },
 		});
+		if (override) {
+			await audit(tx, {
+				districtId,
+				actor: override.by,
+				action: 'broadcast.override_daily_limit',
+				entity: 'broadcast',
+				entityId: id,
+				details: { contentKey, date, reason: override.reason, createdBy: input.createdBy ?? null },
+			});
+		}
 		return { broadcast: (await repo.findBroadcast(tx, id))!, created: true };
 	});
 }

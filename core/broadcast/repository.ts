@@ -4,14 +4,14 @@
  */
 import { sendAddress } from '../identity';
 import type { Queryable, Row } from '../db';
-import type { Broadcast, BroadcastProgress, BroadcastSegment, BroadcastStatus, BroadcastTemplates } from './types';
+import type { Broadcast, BroadcastProgress, BroadcastSegment, BroadcastStatus, BroadcastTemplates, EmergencyOverride } from './types';
 import { MitanError } from '../errors';
 import { WHATSAPP_NOT_TODAY_CODES } from '../channels/graph/errors';
 import { coverage, HELD_FOR_TIER } from './tier-repository';
 
 const COLS = `id, district_id, content_id, content_key, channel, broadcast_date::text AS broadcast_date, segment_key, segment, templates,
   status, stop_code, stop_reason, targeted, phone_number_id, rate_limit_per_second, pacing_factor, max_attempts,
-  created_at, started_at, finished_at`;
+  override_by, override_reason, day_taken, created_at, started_at, finished_at`;
 
 export function toBroadcast(r: Row): Broadcast {
 	return {
@@ -32,6 +32,8 @@ export function toBroadcast(r: Row): Broadcast {
 		rateLimitPerSecond: Number(r.rate_limit_per_second),
 		pacingFactor: Number(r.pacing_factor),
 		maxAttempts: Number(r.max_attempts),
+		override: r.override_by ? { by: String(r.override_by), reason: String(r.override_reason) } : null,
+		dayTaken: Number(r.day_taken ?? 0),
 		createdAt: r.created_at as Date,
 		startedAt: (r.started_at as Date | null) ?? null,
 		finishedAt: (r.finished_at as Date | null) ?? null,
@@ -42,7 +44,7 @@ export function toBroadcast(r: Row): Broadcast {
  * Who may be sent a broadcast message now (subscribers aliased s): an active citizen with a
  * number or a BSUID (sent with `recipient`, core/identity.ts sendAddress). Checked at the snapshot and again just before each group leaves (a STOP since wins).
  */
-const SENDABLE = `s.status = 'active' AND (s.phone IS NOT NULL OR s.wa_user_id IS NOT NULL)`;
+export const SENDABLE = `s.status = 'active' AND (s.phone IS NOT NULL OR s.wa_user_id IS NOT NULL)`;
 
 export async function findBroadcast(db: Queryable, id: number): Promise<Broadcast | undefined> {
 	const [r] = await db.query(`SELECT ${COLS} FROM broadcasts WHERE id = $1`, [id]);
@@ -62,14 +64,15 @@ export interface InsertBroadcast {
 	pacingFactor: number;
 	maxAttempts: number;
 	createdBy: string | null;
+	override: EmergencyOverride | null;
 }
 
 /** Inserts the broadcast unless its key exists; returns the new id, or undefined. */
 export async function insertBroadcast(db: Queryable, b: InsertBroadcast): Promise<number | undefined> {
 	const [r] = await db.query<{ id: number }>(
 		`INSERT INTO broadcasts (district_id, content_id, content_key, channel, broadcast_date, segment_key, segment, templates,
-       phone_number_id, rate_limit_per_second, pacing_factor, max_attempts, created_by)
-     VALUES ($1, $2, $3, 'whatsapp', $4::date, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12)
+       phone_number_id, rate_limit_per_second, pacing_factor, max_attempts, created_by, override_by, override_reason)
+     VALUES ($1, $2, $3, 'whatsapp', $4::date, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14)
      ON CONFLICT (district_id, content_key, channel, broadcast_date, segment_key) DO NOTHING
      RETURNING id`,
 		[
@@ -85,6 +88,8 @@ export async function insertBroadcast(db: Queryable, b: InsertBroadcast): Promis
 			b.pacingFactor,
 			b.maxAttempts,
 			b.createdBy,
+			b.override?.by ?? null,
+			b.override?.reason ?? null,
 		],
 	);
 	return r ? Number(r.id) : undefined;
@@ -97,47 +102,6 @@ export async function findByKey(db: Queryable, k: BroadcastKey): Promise<Broadca
 		[k.contentKey, k.date, k.segmentKey, k.districtId],
 	);
 	return r ? toBroadcast(r) : undefined;
-}
-
-/**
- * The snapshot, in one statement: every eligible citizen of the segment (active, with a recorded
- * consent, a phone) who has no delivery of the same content and day in another live broadcast
- * (overlapping segments never message a citizen twice), ranked in the fair order: the citizen not
- * reached for longest first (the tier lets only the first ones through, tier-repository.ts).
- */
-export async function snapshotRecipients(db: Queryable, broadcastId: number, where: string, params: unknown[]): Promise<number> {
-	const n = params.length;
-	const rows = await db.query<{ n: number }>(
-		`WITH b AS (SELECT id, content_key, channel, broadcast_date FROM broadcasts WHERE id = $${n + 1}),
-     ins AS (
-       INSERT INTO deliveries (broadcast_id, subscriber_id, language, police_station, fair_rank)
-       SELECT b.id, s.id, s.language, s.police_station, row_number() OVER (ORDER BY s.last_reached_at ASC NULLS FIRST, s.id)
-       FROM subscribers s, b
-       WHERE ${where} AND ${SENDABLE} AND s.consent_source IS NOT NULL
-         AND NOT EXISTS (
-           SELECT 1 FROM deliveries d2 JOIN broadcasts b2 ON b2.id = d2.broadcast_id
-           WHERE d2.subscriber_id = s.id AND b2.id <> b.id AND b2.content_key = b.content_key
-             AND b2.channel = b.channel AND b2.broadcast_date = b.broadcast_date AND b2.status <> 'cancelled')
-       ORDER BY s.id
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM ins`,
-		[...params, broadcastId],
-	);
-	const count = Number(rows[0].n);
-	await db.query(`UPDATE broadcasts SET targeted = $2, updated_at = now() WHERE id = $1`, [broadcastId, count]);
-	return count;
-}
-
-export async function languagesWithout(
-	db: Queryable,
-	broadcastId: number,
-	languages: string[],
-): Promise<{ language: string; count: number }[]> {
-	const rows = await db.query<{ language: string; n: number }>(
-		`SELECT language, count(*)::int AS n FROM deliveries WHERE broadcast_id = $1 AND NOT (language = ANY($2::text[])) GROUP BY 1 ORDER BY 1`,
-		[broadcastId, languages],
-	);
-	return rows.map((r) => ({ language: r.language, count: Number(r.n) }));
 }
 
 /** Moves a broadcast between statuses; returns the row when the transition applied. */
@@ -381,6 +345,8 @@ export async function progress(db: Queryable, b: Broadcast): Promise<BroadcastPr
 		stopCode: b.stopCode,
 		stopReason: b.stopReason,
 		targeted: b.targeted,
+		override: b.override,
+		dayTaken: b.dayTaken,
 		pending,
 		inFlight,
 		sent: (by.sent ?? 0) + (by.delivered ?? 0) + (by.read ?? 0),

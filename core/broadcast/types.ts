@@ -14,6 +14,8 @@ export interface TemplateChoice {
 	language?: string;
 	/** Body parameters {{1}}, {{2}}… in order. */
 	params?: string[];
+	/** The header image link of a template with an IMAGE header (the content's media store URL). */
+	headerImageUrl?: string;
 }
 
 /** Subscriber language → template to send them. */
@@ -42,6 +44,16 @@ export interface CreateBroadcastInput {
 	pacingFactor?: number;
 	maxAttempts?: number;
 	createdBy?: string;
+	/**
+	 * An emergency message that may reach citizens who already had today's awareness message:
+	 * who decided it and why (at least 10 characters). Audited and shown in the summary.
+	 */
+	emergencyOverride?: EmergencyOverride;
+}
+
+export interface EmergencyOverride {
+	by: string;
+	reason: string;
 }
 
 export interface Broadcast {
@@ -62,6 +74,10 @@ export interface Broadcast {
 	rateLimitPerSecond: number;
 	pacingFactor: number;
 	maxAttempts: number;
+	/** Set on an emergency broadcast that overrode the one-message-a-day rule. */
+	override: EmergencyOverride | null;
+	/** Citizens of the segment left out because they already had that day's awareness message. */
+	dayTaken: number;
 	createdAt: Date;
 	startedAt: Date | null;
 	finishedAt: Date | null;
@@ -73,6 +89,10 @@ export interface BroadcastProgress {
 	stopCode: string | null;
 	stopReason: string | null;
 	targeted: number;
+	/** Emergency override of the one-message-a-day rule (who, why), or null. */
+	override: EmergencyOverride | null;
+	/** Left out at creation: they already had that day's awareness message. */
+	dayTaken: number;
 	pending: number;
 	inFlight: number;
 	/** Accepted by WhatsApp (sent + delivered + read). */

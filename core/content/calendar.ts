@@ -9,6 +9,8 @@ import type { Db } from '../db';
 import { districtTimeZone } from '../districts';
 import { addDays, todayIn, wallTimeToDate } from '../time';
 import { lastRefusals, sentRecords } from './calendar-repository';
+import { templatesOfContents, type AwarenessTemplateRow } from '../templates/repository';
+import { isSendable } from '../templates/for-broadcast';
 import { listBetween } from './repository';
 import type { Content, ContentState } from './types';
 
@@ -19,7 +21,11 @@ export const CALENDAR_DAYS = 14;
  */
 const APPROVE_BY_HOUR = '18:00';
 
-export type CalendarState = ContentState | 'sent';
+/**
+ * WhatsApp also shows Meta's side once the approved text went to Meta as templates: waiting for
+ * Meta's review, rejected by Meta (with its reason), paused / disabled by Meta (with its reason).
+ */
+export type CalendarState = ContentState | 'sent' | 'template_review' | 'template_rejected' | 'template_paused';
 
 export interface CalendarEntry {
 	contentId: number;
@@ -44,6 +50,17 @@ export interface CalendarDay {
 
 const READY: readonly CalendarState[] = ['approved', 'published', 'sent'];
 
+/** Meta's side of an approved WhatsApp message: null when its templates are all sendable (or none was made). */
+function templateState(rows: AwarenessTemplateRow[]): { state: CalendarState; reason: string | null } | null {
+	const why = (r: AwarenessTemplateRow) => `Meta (${r.language}): ${r.reason ?? r.status}${r.quality === 'RED' ? ' (quality RED)' : ''}`;
+	const rejected = rows.find((r) => r.status === 'REJECTED');
+	if (rejected) return { state: 'template_rejected', reason: why(rejected) };
+	const stopped = rows.find((r) => ['PAUSED', 'DISABLED'].includes(r.status) || r.quality === 'RED');
+	if (stopped) return { state: 'template_paused', reason: why(stopped) };
+	if (rows.some((r) => !isSendable(r))) return { state: 'template_review', reason: null };
+	return null;
+}
+
 export async function contentCalendar(
 	db: Db,
 	districtId: number,
@@ -54,16 +71,17 @@ export async function contentCalendar(
 	const last = addDays(today, CALENDAR_DAYS - 1);
 	const contents = await listBetween(db, districtId, today, last);
 	const ids = contents.map((c) => c.id);
-	const [refusals, sent] = await Promise.all([lastRefusals(db, ids), sentRecords(db, ids)]);
+	const [refusals, sent, templates] = await Promise.all([lastRefusals(db, ids), sentRecords(db, ids), templatesOfContents(db, ids)]);
 	const reason = new Map(refusals.map((r) => [r.contentId, r.comment]));
 	const entry = (c: Content, channel: Channel): CalendarEntry => {
 		const out = sent.find((s) => s.contentId === c.id && s.channel === channel && (s.day === null || s.day === c.targetDate));
 		const wentOut = out && ['running', 'paused', 'completed', 'published'].includes(out.status);
+		const meta = channel === 'whatsapp' && c.state === 'approved' ? templateState(templates.filter((t) => t.contentId === c.id)) : null;
 		return {
 			contentId: c.id,
 			title: c.title,
-			state: wentOut ? 'sent' : c.state,
-			reason: c.state === 'rejected' || c.state === 'changes_requested' ? (reason.get(c.id) ?? null) : null,
+			state: meta && (!wentOut || meta.state === 'template_paused') ? meta.state : wentOut ? 'sent' : c.state,
+			reason: meta?.reason ?? (c.state === 'rejected' || c.state === 'changes_requested' ? (reason.get(c.id) ?? null) : null),
 			sent: wentOut ? out.sent : null,
 			reach: wentOut ? out.reach : null,
 			url: out?.url ?? null,

@@ -2,6 +2,7 @@ import { limitsFromQualityUpdate, type NumberLimits } from '../channels/whatsapp
 import { WHATSAPP_LIMITS } from '../channels/whatsapp/text';
 import { MitanError } from '../errors';
 import { isUserId } from '../phone';
+import { isTemplateField, parseTemplateChange, type TemplateEvent } from './template-events';
 
 /**
  * Meta's webhook envelope → typed events. The whole body is checked before anything is
@@ -85,6 +86,8 @@ export interface ParsedWebhook {
 	userIdChanges: UserIdChange[];
 	preferences: PreferenceEvent[];
 	qualityUpdates: QualityUpdateEvent[];
+	/** Template status, quality and category changes (template-events.ts). */
+	templateEvents: TemplateEvent[];
 	/** reason → count of parts deliberately not processed. */
 	ignored: Record<string, number>;
 }
@@ -158,7 +161,15 @@ export function parseWebhookJson(raw: Buffer): unknown {
 }
 
 export function parseWebhook(body: unknown): ParsedWebhook {
-	const out: ParsedWebhook = { statuses: [], messages: [], userIdChanges: [], preferences: [], qualityUpdates: [], ignored: {} };
+	const out: ParsedWebhook = {
+		statuses: [],
+		messages: [],
+		userIdChanges: [],
+		preferences: [],
+		qualityUpdates: [],
+		templateEvents: [],
+		ignored: {},
+	};
 	const root = obj(body, 'body');
 	if (root.object !== 'whatsapp_business_account') {
 		bump(out.ignored, `object:${typeof root.object === 'string' ? root.object.slice(0, 40) : 'missing'}`);
@@ -175,6 +186,11 @@ export function parseWebhook(body: unknown): ParsedWebhook {
 			if (field === 'phone_number_quality_update') {
 				const time = entry.time === undefined ? null : unixTime(entry.time, `entry[${ei}].time`);
 				parseQualityUpdate(obj(change.value, `${at}.value`), `${at}.value`, time, out);
+				return;
+			}
+			if (isTemplateField(field)) {
+				const time = entry.time === undefined ? null : unixTime(entry.time, `entry[${ei}].time`);
+				out.templateEvents.push(parseTemplateChange(field, change.value, `${at}.value`, time));
 				return;
 			}
 			if (field !== 'messages' && field !== 'user_preferences') {

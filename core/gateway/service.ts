@@ -14,6 +14,10 @@ import { StatusBatchWriter, type StatusWriterOptions } from '../statuses/writer'
 import { CONFIRMATIONS } from './keywords';
 import { parseWebhook, parseWebhookJson, type ParsedWebhook, type QualityUpdateEvent } from './payload';
 import { applyQualityUpdate } from '../broadcast/tier-repository';
+import { findBroadcast } from '../broadcast/repository';
+import { runSender } from '../broadcast/sender';
+import { ALERT_PARAM_MAX, toTemplateParam } from '../channels/whatsapp/text';
+import { applyTemplateEvents, type TemplateOutcome } from '../templates/lifecycle';
 import { DistrictRouter } from './routing';
 import { tokensEqual, verifySignature } from './signature';
 
@@ -36,6 +40,10 @@ export interface GatewayOptions {
 	mediaFor?: (phoneNumberId: string) => MediaReader | null;
 	writer?: StatusWriterOptions;
 	onError?: (e: unknown, where: string) => void;
+	/** Staff told at once when Meta rejects a template (the approved UTILITY alert template). */
+	staffAlerts?: { phones: string[]; template: string };
+	/** Runs a broadcast Meta's reinstatement resumed; default: a sender on the business number. */
+	restartSender?: (broadcastId: number) => Promise<void>;
 }
 
 export interface GatewayAnswer {
@@ -63,6 +71,9 @@ export interface GatewayCounters {
 	mediaFetched: number;
 	mediaFailed: number;
 	erasures: number;
+	templateEvents: number;
+	templateAlertsSent: number;
+	templateAlertsFailed: number;
 }
 
 export class WhatsAppWebhookService {
@@ -89,6 +100,9 @@ export class WhatsAppWebhookService {
 		mediaFetched: 0,
 		mediaFailed: 0,
 		erasures: 0,
+		templateEvents: 0,
+		templateAlertsSent: 0,
+		templateAlertsFailed: 0,
 	};
 
 	constructor(private readonly options: GatewayOptions) {
@@ -164,17 +178,20 @@ export class WhatsAppWebhookService {
 
 		let inbound: InboundOutcome;
 		let numbers = 0;
+		let templates: TemplateOutcome;
 		try {
-			const [, ib, n] = await Promise.all([
+			const [, ib, n, , , t] = await Promise.all([
 				this.writer.write(statuses),
 				handleInbound(this.options.db, messages, preferences, raw),
 				storeQualityUpdates(this.options.db, parsed.qualityUpdates),
 				// Who is who (core/identity.ts): pairs statuses reveal, and Meta's BSUID changes.
 				linkFromStatuses(this.options.db, statuses, this.linkedPairs),
 				applyUserIdChanges(this.options.db, userIdChanges),
+				applyTemplateEvents(this.options.db, parsed.templateEvents),
 			]);
 			inbound = ib;
 			numbers = n;
+			templates = t;
 		} catch (e) {
 			// Nothing is acknowledged that is not durable: Meta retries, and what did commit dedupes.
 			this.counters.failed++;
@@ -183,8 +200,12 @@ export class WhatsAppWebhookService {
 			return refuse(busy ? e : new MitanError('STORE_UNAVAILABLE', 'the events could not be stored; retry later'));
 		}
 		this.counters.accepted++;
+		this.counters.templateEvents += templates.stored;
 		const confirmations = inbound.confirmations;
 		const actions = inbound.actions;
+		const after: (() => Promise<void>)[] = [];
+		if (confirmations.length || actions.length) after.push(() => this.afterCommit(confirmations, actions));
+		if (templates.alerts.length || templates.resumed.length) after.push(() => this.followTemplates(templates));
 		return {
 			status: 200,
 			body: {
@@ -194,9 +215,14 @@ export class WhatsAppWebhookService {
 				preferences: preferences.length,
 				numbersUpdated: numbers,
 				replays: inbound.replays,
+				templates: { stored: templates.stored, replays: templates.replays, paused: templates.paused, resumed: templates.resumed },
 				ignored,
 			},
-			after: confirmations.length || actions.length ? () => this.afterCommit(confirmations, actions) : undefined,
+			after: after.length
+				? async () => {
+						for (const f of after) await f();
+					}
+				: undefined,
 		};
 	}
 
@@ -255,6 +281,57 @@ export class WhatsAppWebhookService {
 					details: { keyword: c.keyword, code: (e as MitanError).code ?? 'unknown' },
 				}).catch((e2) => this.options.onError?.(e2, 'confirmation audit'));
 			}
+		}
+	}
+
+	/**
+	 * After the commit: staff hear of a rejection with Meta's reason, and a broadcast Meta's
+	 * reinstatement resumed is sent on (its rows waited, pending). A failed alert is recorded.
+	 */
+	private async followTemplates(t: TemplateOutcome): Promise<void> {
+		const alerts = this.options.staffAlerts;
+		for (const a of t.alerts) {
+			const sender = this.senderFor(this.options.whatsapp.phoneNumberId ?? '');
+			for (const to of alerts?.phones ?? []) {
+				try {
+					if (!sender) throw new MitanError('WHATSAPP_CONFIG_INVALID', 'no WhatsApp access token: staff alert not sent');
+					const param = toTemplateParam(a.text, { max: ALERT_PARAM_MAX }).text;
+					await sender.sendTemplate(to, { name: alerts!.template, language: 'hi', bodyParams: [param] });
+					this.counters.templateAlertsSent++;
+				} catch (e) {
+					this.counters.templateAlertsFailed++;
+					this.options.onError?.(e, 'template alert');
+					await audit(this.options.db, {
+						districtId: a.districtId,
+						actor: 'system:gateway',
+						action: 'template.alert_failed',
+						entity: 'phone',
+						entityId: maskPhone(to),
+						details: { code: (e as MitanError).code ?? 'unknown' },
+					}).catch((e2) => this.options.onError?.(e2, 'template alert audit'));
+				}
+			}
+		}
+		for (const id of t.resumed) {
+			try {
+				await (this.options.restartSender ?? ((b) => this.runBroadcast(b)))(id);
+			} catch (e) {
+				this.options.onError?.(e, 'resume broadcast');
+			}
+		}
+	}
+
+	/** Sends a resumed broadcast from its business number until it completes or halts again. */
+	private async runBroadcast(broadcastId: number): Promise<void> {
+		const b = await findBroadcast(this.options.db, broadcastId);
+		const w = this.options.whatsapp;
+		const phoneNumberId = b?.phoneNumberId ?? w.phoneNumberId;
+		if (!b || !phoneNumberId || !w.accessToken) return;
+		const client = createWhatsAppClient({ accessToken: w.accessToken, phoneNumberId, baseUrl: w.baseUrl, graphVersion: w.graphVersion });
+		try {
+			await runSender(this.options.db, client, broadcastId);
+		} finally {
+			client.close();
 		}
 	}
 

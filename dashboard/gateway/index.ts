@@ -3,6 +3,7 @@ import { resolveConfig } from '../../core/config';
 import { httpErrorOf, MitanError } from '../../core/errors';
 import { WhatsAppWebhookService, type GatewayOptions } from '../../core/gateway/service';
 import type { AppDeps } from '../deps';
+import { parseRecipients } from '../../core/channels/whatsapp/recipients';
 
 /**
  * /webhooks/whatsapp: Meta's one callback URL for the app. GET is the subscription handshake,
@@ -23,10 +24,14 @@ export interface GatewayDeps extends AppDeps {
 export type GatewayRouter = Router & { gateway: WhatsAppWebhookService };
 
 export function gatewayRouter(deps: GatewayDeps): GatewayRouter {
-	const whatsapp = resolveConfig({}, deps.env ?? process.env).whatsapp;
+	const config = resolveConfig({}, deps.env ?? process.env);
+	const whatsapp = config.whatsapp;
 	const service = new WhatsAppWebhookService({
 		db: deps.db,
 		whatsapp,
+		staffAlerts: config.staffAlertPhones
+			? { phones: parseRecipients(config.staffAlertPhones), template: config.staffAlertTemplate }
+			: undefined,
 		onError: (e, where) => console.error(`[gateway] ${where}:`, (e as Error).message ?? e),
 		...deps.gateway,
 	});

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as control from './operations/control';
 import * as create from './operations/create';
 import * as run from './operations/run';
+import * as templates from './operations/templates';
 
 export const properties: INodeProperties[] = [
 	{
@@ -26,10 +27,17 @@ export const properties: INodeProperties[] = [
 			},
 			{ name: 'Start', value: 'start', action: 'Start a broadcast' },
 			{ name: 'Status', value: 'status', action: 'Get broadcast progress', description: 'Sent, failed by class, remaining, rate, ETA' },
+			{
+				name: 'Submit Templates to Meta',
+				value: 'submitTemplates',
+				action: 'Submit the day s message as WhatsApp templates',
+				description: "After approval: the content's text goes to Meta's template review (one per language)",
+			},
 		],
 		default: 'create',
 	},
 	...create.description,
 	...control.description,
 	...run.description,
+	...templates.description,
 ];

@@ -3,6 +3,7 @@ import { runPerItem, type OperationFn } from '../shared/router';
 import * as control from './operations/control';
 import * as create from './operations/create';
 import * as run from './operations/run';
+import * as templates from './operations/templates';
 
 /** operation → the function that does it; one summary item per broadcast. */
 const operations: Record<string, OperationFn> = {
@@ -12,6 +13,7 @@ const operations: Record<string, OperationFn> = {
 	pause: control.pause,
 	cancel: control.cancel,
 	status: control.status,
+	submitTemplates: templates.submit,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

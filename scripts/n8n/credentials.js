@@ -1,4 +1,5 @@
 'use strict';
+const crypto = require('crypto');
 /**
  * The credentials the exported workflows refer to (by these names and ids), filled for the
  * sandbox: `npm start`, the demo and the real-n8n tests import them with `n8n import:credentials`.
@@ -10,10 +11,16 @@ const CREDENTIALS = {
 	mitanWhatsAppApi: { id: 'MitanWhatsApp001', name: 'Mitan WhatsApp' },
 	mitanMetaApi: { id: 'MitanMeta0000001', name: 'Mitan Meta (Facebook + Instagram)' },
 	mitanXApi: { id: 'MitanX0000000001', name: 'Mitan X' },
+	// The content-approval workflow's "Draft submitted" webhook checks this header (n8n Header Auth).
+	httpHeaderAuth: { id: 'MitanApprovalHk1', name: 'Mitan approval webhook' },
 };
 
-/** Credential objects for `n8n import:credentials` (data is encrypted by n8n on import). */
-function sandboxCredentials({ dbUrl, sandboxUrl }) {
+/**
+ * Credential objects for `n8n import:credentials` (data is encrypted by n8n on import).
+ * approvalToken: the bearer secret the dashboard sends (MITAN_APPROVAL_WEBHOOK_TOKEN); without
+ * one the webhook gets a random secret nobody holds, so it stays closed until an operator sets it.
+ */
+function sandboxCredentials({ dbUrl, sandboxUrl, approvalToken }) {
 	const base = sandboxUrl.replace(/\/$/, '');
 	return [
 		{ ...CREDENTIALS.mitanDatabaseApi, type: 'mitanDatabaseApi', data: { connectBy: 'url', url: dbUrl } },
@@ -44,6 +51,11 @@ function sandboxCredentials({ dbUrl, sandboxUrl }) {
 				accessTokenSecret: 'sandbox-access-secret',
 				baseUrl: base,
 			},
+		},
+		{
+			...CREDENTIALS.httpHeaderAuth,
+			type: 'httpHeaderAuth',
+			data: { name: 'Authorization', value: `Bearer ${approvalToken || crypto.randomBytes(24).toString('hex')}` },
 		},
 	];
 }

@@ -63,7 +63,7 @@ export class N8nInstance {
 	publish(workflowId: string): Promise<any>;
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	unpublish(workflowId: string): Promise<any>;
-	webhook(pathSuffix: string, body?: unknown, method?: string): Promise<{ status: number; body: string }>;
+	webhook(pathSuffix: string, body?: unknown, method?: string, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
 	logs(lines?: number): string;
 	cleanup(): void;
 }

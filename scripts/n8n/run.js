@@ -337,10 +337,10 @@ class N8nInstance {
 	}
 
 	/** Calls a production webhook of an active workflow. */
-	async webhook(pathSuffix, body = {}, method = 'POST') {
+	async webhook(pathSuffix, body = {}, method = 'POST', headers = {}) {
 		const r = await fetch(`${this.baseUrl}/webhook/${pathSuffix}`, {
 			method,
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': 'application/json', ...headers },
 			body: method === 'GET' ? undefined : JSON.stringify(body),
 		});
 		const text = await r.text();

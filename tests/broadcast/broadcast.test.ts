@@ -41,6 +41,9 @@ afterAll(async () => {
 
 let seq = 0;
 const key = () => `test:${++seq}:${Date.now()}`;
+// Each test's broadcast is a day of its own: a citizen gets one awareness message a day (migration 115).
+let days = 0;
+const day = () => new Date(Date.UTC(2027, 0, 1) + ++days * 86_400_000).toISOString().slice(0, 10);
 
 describeEachEngine('broadcast, on an established number (sandbox tier TIER_100K; the tier itself: tier.test.ts)', (ctx) => {
 	beforeAll(async () => {
@@ -115,6 +118,7 @@ describeEachEngine('broadcast, on an established number (sandbox tier TIER_100K;
 	test('a full run: every citizen once, in their language, wamids stored, progress reported', async () => {
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
+			date: day(),
 			templates: TEMPLATES,
 			segment: { policeStation: 'Bodla' },
 			rateLimitPerSecond: RATE,
@@ -153,6 +157,7 @@ describeEachEngine('broadcast, on an established number (sandbox tier TIER_100K;
 	test('a cancelled broadcast cannot be started', async () => {
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
+			date: day(),
 			templates: TEMPLATES,
 			segment: { policeStation: 'Bodla' },
 			rateLimitPerSecond: RATE,
@@ -169,6 +174,7 @@ describeEachEngine('broadcast, on an established number (sandbox tier TIER_100K;
 		await setThroughput(sb.url, 80);
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
+			date: day(),
 			templates: TEMPLATES,
 			segment: { policeStation: 'Kawardha' },
 			rateLimitPerSecond: 100,
@@ -201,6 +207,7 @@ describeEachEngine('broadcast, on an established number (sandbox tier TIER_100K;
 	test('token expiry (190) mid-run: stopped with the reason, nobody written off; resume finishes the rest', async () => {
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
+			date: day(),
 			templates: TEMPLATES,
 			segment: { policeStation: 'Pandariya' },
 			rateLimitPerSecond: 200,
@@ -237,6 +244,7 @@ describeEachEngine('broadcast, on an established number (sandbox tier TIER_100K;
 	test('a template WhatsApp does not know stops the campaign (fix content) without writing anyone off', async () => {
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
+			date: day(),
 			segment: { policeStation: 'Bodla', language: 'en' },
 			rateLimitPerSecond: RATE,
 			templates: { en: { name: 'no_such_template', params: ['x'] } },
@@ -258,6 +266,7 @@ describeEachEngine('broadcast, on an established number (sandbox tier TIER_100K;
 		await setThroughput(sb.url, 80);
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
+			date: day(),
 			templates: TEMPLATES,
 			segment: { policeStation: 'Kawardha', language: 'hi' },
 			rateLimitPerSecond: 100,
@@ -282,6 +291,7 @@ describeEachEngine('broadcast, on an established number (sandbox tier TIER_100K;
 	test('131056: only that citizen waits its 6 s; the rest go on; 131026 / 131050 drop the citizen and mark the roster', async () => {
 		const { broadcast } = await createBroadcast(ctx.db, {
 			contentKey: key(),
+			date: day(),
 			templates: TEMPLATES,
 			segment: { policeStation: 'Pandariya', language: 'en' },
 			rateLimitPerSecond: RATE,

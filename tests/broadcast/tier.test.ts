@@ -97,12 +97,18 @@ describeEachEngine('messaging tier', (ctx) => {
 		await call(sb.url, 'POST', '/_sandbox/inject/phone-quality', { body: { messagingTier: 'TIER_2K' } });
 		// Past the pair limit (6 s) of the run just before, which messaged the same citizens.
 		await call(sb.url, 'POST', '/_sandbox/clock', { body: { advanceMs: 7_000 } });
-		const { broadcast } = await createBroadcast(ctx.db, { contentKey: 'tier-2026-12-03-b', templates: TEMPLATES, date: '2026-12-03' });
+		// Same day, a second message: only an emergency may reach citizens twice a day (migration 115).
+		const { broadcast } = await createBroadcast(ctx.db, {
+			contentKey: 'tier-2026-12-03-b',
+			templates: TEMPLATES,
+			date: '2026-12-03',
+			emergencyOverride: { by: 'sp.test', reason: 'Emergency after the tier was raised' },
+		});
 		await startBroadcast(ctx.db, broadcast.id);
 		const client = waClient(sb.url);
 		const res = await runSender(ctx.db, client, broadcast.id);
 		client.close();
-		// Same day, another content: 2,000 − the 250 already reached today leaves room for all 600
+		// Same day, the emergency: 2,000 − the 250 already reached today leaves room for all 600
 		// (the core counts a row for a citizen already reached today too: on the safe side).
 		expect(res.tier).toMatchObject({ tier: 'TIER_2K', used: 250, held: 0 });
 		expect(res.progress).toMatchObject({ sent: N, heldForTier: 0 });

@@ -112,6 +112,8 @@ export async function seedBroadcast(
 	subs: { phone: string; policeStation?: string; language?: 'hi' | 'en' }[],
 	tag: string,
 	wamids?: (string | null)[],
+	/** The broadcast's day: a citizen holds one awareness delivery a day (migration 115). */
+	date = '2026-06-01',
 ): Promise<{ broadcastId: number; subscriberIds: number[]; deliveryIds: number[] }> {
 	const subscriberIds: number[] = [];
 	for (const s of subs) {
@@ -123,8 +125,8 @@ export async function seedBroadcast(
 		subscriberIds.push(r.id);
 	}
 	const [b] = await db.query<{ id: number }>(
-		`INSERT INTO broadcasts (content_key, broadcast_date, segment_key, templates, status) VALUES ($1, '2026-06-01', 'all', '{}'::jsonb, 'running') RETURNING id`,
-		[tag],
+		`INSERT INTO broadcasts (content_key, broadcast_date, segment_key, templates, status) VALUES ($1, $2::date, 'all', '{}'::jsonb, 'running') RETURNING id`,
+		[tag, date],
 	);
 	const deliveryIds: number[] = [];
 	for (let i = 0; i < subscriberIds.length; i++) {

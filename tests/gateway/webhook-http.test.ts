@@ -133,8 +133,9 @@ describeEachEngine('gateway /webhooks/whatsapp: HTTP contract', (ctx) => {
 		});
 
 		test('untracked statuses and fields are ignored, counted', async () => {
-			const r = await post(envelope('message_template_status_update', { event: 'APPROVED' }));
-			expect(r.body.ignored).toEqual({ 'field:message_template_status_update': 1 });
+			// (Template status, quality and category updates are tracked now: tests/templates/webhooks.test.ts.)
+			const r = await post(envelope('business_capability_update', { max_daily_conversation_per_phone: 1000 }));
+			expect(r.body.ignored).toEqual({ 'field:business_capability_update': 1 });
 			const d = await post(statusesBody([{ id: 'wamid.del.1', status: 'deleted' }]));
 			expect(d.body.ignored).toEqual({ 'status:deleted': 1 });
 		});

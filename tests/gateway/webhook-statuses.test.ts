@@ -25,6 +25,8 @@ describeEachEngine('gateway /webhooks/whatsapp: statuses', (ctx) => {
 				ctx.db,
 				phones.slice(0, 1).map((phone) => ({ phone })),
 				'turn-old',
+				undefined,
+				'2026-05-29',
 			);
 			const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
 			await ctx.db.query(`UPDATE deliveries SET sent_at = $2 WHERE id = $1`, [old.deliveryIds[0], threeDaysAgo]);

@@ -23,6 +23,11 @@ import { approveStaffTemplates, approveTemplates } from '../helpers/templates';
 import { call, trustSandbox } from '../sandbox/helpers';
 import { REPO_ROOT, type WorkflowJson } from '../helpers/n8n';
 
+/** The bearer secret the content-approval webhook's Header Auth credential holds in these stacks. */
+export const APPROVAL_HOOK_TOKEN = 'approval-hook-test-secret';
+/** The header the dashboard sends with it (core/approvals/start.ts). */
+export const APPROVAL_HOOK_HEADERS = { authorization: `Bearer ${APPROVAL_HOOK_TOKEN}` };
+
 export const REDIS = { host: process.env.MITAN_TEST_REDIS_HOST ?? '127.0.0.1', port: Number(process.env.MITAN_TEST_REDIS_PORT ?? 6379) };
 
 let packed: { tarball: string; missing: string[] } | undefined;
@@ -123,7 +128,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 		await approveStaffTemplates(running.url, `${n8n.publicUrl}/webhook-waiting/`);
 		const t = tarball();
 		installPackage(n8n.userFolder, t.tarball, { onlyPresent: t.partial });
-		await n8n.importCredentials(sandboxCredentials({ dbUrl: mitanPg.url, sandboxUrl: running.url }));
+		await n8n.importCredentials(sandboxCredentials({ dbUrl: mitanPg.url, sandboxUrl: running.url, approvalToken: APPROVAL_HOOK_TOKEN }));
 		await n8n.importWorkflows(
 			opts.keepSuccessfulExecutions
 				? opts.workflows.map((w) => ({ ...w, settings: { ...w.settings, saveDataSuccessExecution: 'all' } }))
@@ -169,10 +174,11 @@ export async function callWebhook(
 	stack: Pick<Stack, 'n8n'>,
 	pathSuffix: string,
 	body: unknown = {},
+	headers: Record<string, string> = {},
 ): Promise<{ status: number; body: string }> {
 	const until = Date.now() + 30000;
 	for (;;) {
-		const r = await stack.n8n.webhook(pathSuffix, body);
+		const r = await stack.n8n.webhook(pathSuffix, body, 'POST', headers);
 		if (r.status !== 404 || Date.now() > until) return r;
 		await new Promise((res) => setTimeout(res, 500));
 	}

@@ -16,7 +16,7 @@ import { draft } from '../approval/fixtures';
 import { readWorkflow } from '../helpers/n8n';
 import { alertText, approvedContent, sandboxMessages, seedCitizens, STAFF, districtToday } from '../workflows/helpers';
 import { call } from '../sandbox/helpers';
-import { callWebhook, executionData, executions, startStack, type Stack } from './fixture';
+import { APPROVAL_HOOK_HEADERS, callWebhook, executionData, executions, startStack, type Stack } from './fixture';
 import { ERROR_WORKFLOW_ID, rosterWebhookWorkflow, withWebhookTrigger } from './workflows';
 
 const IDS = { approval: 'MitanApproval001', broadcast: 'MitanBroadcast01', complaint: 'MitanComplaint01', roster: 'TestRosterHook01' };
@@ -59,7 +59,7 @@ describe('real n8n, single process: the exported workflows (the 24-hour window e
 
 	test('content approval: the approver opens and approves her signed link on the running n8n; the run resumes and the author is told', async () => {
 		const c = await new ContentService(s.db).create(draft({ targetDate: '2031-01-01' }), 'user:cybercell');
-		const r = await callWebhook(s, 'mitan-draft-submitted', { contentId: c.id, authorPhone: '+919811100001' });
+		const r = await callWebhook(s, 'mitan-draft-submitted', { contentId: c.id, authorPhone: '+919811100001' }, APPROVAL_HOOK_HEADERS);
 		expect(r.status).toBe(200);
 		const a = await waitFor(async () => (await approvalsOfContent(s.db, c.id)).find((x) => x.links.approve), {
 			describe: () => 'the approval request',

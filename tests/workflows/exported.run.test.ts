@@ -135,11 +135,22 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 			expect(res.status).toBe(200);
 			await srv.settled();
 			const done = srv.latest(run);
+			expect(done.error?.message).toBeUndefined();
 			expect(done.status).toBe('success');
 			expect(done.output('Tell the author: scheduled')).toEqual([expect.objectContaining({ sent: true })]);
 			expect((await new ContentService(ctx.db).get(c.id)).state).toBe('approved');
 			const told = (await sandboxMessages(sb.url, author)).map(alertText).pop()!;
 			expect(told).toMatch(/स्वीकृत \/ Approved: .*ठीक है/);
+			// The approved text went to Meta's template review, one template per language.
+			expect(done.output('Send to Meta for template review')).toEqual([
+				expect.objectContaining({
+					contentId: c.id,
+					templates: [
+						expect.objectContaining({ language: 'hi', status: 'PENDING' }),
+						expect.objectContaining({ language: 'en', status: 'PENDING' }),
+					],
+				}),
+			]);
 		});
 
 		test('changes requested: back to the author with the comment', async () => {

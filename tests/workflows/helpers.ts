@@ -27,7 +27,7 @@ export function harness(dbUrl: string, sandboxUrl: string, webhookWaitingBaseUrl
 		webhookWaitingBaseUrl,
 		credentials: {
 			mitanDatabaseApi: { connectBy: 'url', url: dbUrl },
-			mitanWhatsAppApi: { accessToken: 'sandbox-token', phoneNumberId: '100000000000001', baseUrl: sandboxUrl },
+			mitanWhatsAppApi: { accessToken: 'sandbox-token', phoneNumberId: '100000000000001', wabaId: '200000000000001', baseUrl: sandboxUrl },
 			mitanMetaApi: { pageId: '300000000000001', pageToken: 'sandbox-page-token', igUserId: '400000000000001', ...social },
 			mitanXApi: {
 				authType: 'oauth1',

@@ -17,7 +17,14 @@ export function templatesByLanguage(templates: BroadcastTemplates): Map<string, 
 	for (const [lang, t] of Object.entries(templates)) {
 		// The daily broadcast is a MARKETING template (channels.md §1.6): the client may route it
 		// through the Marketing Messages API when the number has it on.
-		if (t) out.set(lang, { name: t.name, language: t.language ?? lang, bodyParams: t.params ?? [], marketing: true });
+		if (t)
+			out.set(lang, {
+				name: t.name,
+				language: t.language ?? lang,
+				bodyParams: t.params ?? [],
+				marketing: true,
+				...(t.headerImageUrl ? { headerImageUrl: t.headerImageUrl } : {}),
+			});
 	}
 	return out;
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { broadcastTemplates } from '../../../core/broadcast/templates';
 import { ContentService, type Content } from '../../../core/content';
 import { districtIdFor, getDb } from '../../shared/db';
+import { isSendable, ownTemplatesOf, templateChoices, type AwarenessTemplateRow } from '../../../core/templates/for-broadcast';
 import { runPerItem } from '../../shared/router';
 
 const show = { show: { resource: ['content'], operation: ['getApprovedForDate'] } };
@@ -31,12 +32,17 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: 'daily_awareness',
 		description:
-			'Used when the content has no WhatsApp template variant: this approved template with the Hindi / English text as its one parameter',
+			'Only for content whose text was never submitted to Meta as its own templates (Mitan Broadcast › Submit Templates to Meta, run by the content-approval workflow): this approved template with the Hindi / English text as its one parameter',
 		displayOptions: show,
 	},
 ];
 
-export function contentJson(c: Content, fallback: string): IDataObject {
+/**
+ * One content as the daily workflow uses it. Once its text went to Meta (Submit Templates), the
+ * WhatsApp templates are its own, with Meta's status per language (the broadcast refuses any
+ * that is not APPROVED); before that, the fallback template.
+ */
+export function contentJson(c: Content, fallback: string, own: AwarenessTemplateRow[] = []): IDataObject {
 	return {
 		contentId: c.id,
 		title: c.title,
@@ -49,7 +55,12 @@ export function contentJson(c: Content, fallback: string): IDataObject {
 		contentHash: c.contentHash,
 		approvedBy: c.approvedBy,
 		approvedAt: c.approvedAt?.toISOString() ?? null,
-		whatsappTemplates: broadcastTemplates(c, fallback) as IDataObject,
+		whatsappTemplates: (own.length ? templateChoices(own) : broadcastTemplates(c, fallback)) as IDataObject,
+		whatsappTemplateStatus: own.length
+			? Object.fromEntries(
+					own.map((t) => [t.language, { status: t.status, quality: t.quality, reason: t.reason, sendable: isSendable(t) }]),
+				)
+			: null,
 	};
 }
 
@@ -61,7 +72,17 @@ async function forItem(this: IExecuteFunctions, i: number): Promise<IDataObject[
 	const rows = await new ContentService(db, await districtIdFor(this, db)).listApprovedFor(raw === '' ? undefined : raw, {
 		includePublished,
 	});
-	return rows.map((c) => contentJson(c, fallback));
+	const own = await ownTemplatesOf(
+		db,
+		rows.map((c) => c.id),
+	);
+	return rows.map((c) =>
+		contentJson(
+			c,
+			fallback,
+			own.filter((t) => t.contentId === c.id),
+		),
+	);
 }
 
 /**

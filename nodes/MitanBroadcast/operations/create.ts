@@ -104,6 +104,21 @@ export const description: INodeProperties[] = [
 				default: 6,
 				description: 'Attempts per citizen for transient errors',
 			},
+			{
+				displayName: 'Emergency Override By',
+				name: 'overrideBy',
+				type: 'string',
+				default: '',
+				description:
+					'An emergency message may reach citizens who already had today’s awareness message: the officer who decided it (audited, shown in the summary). Needs a reason too.',
+			},
+			{
+				displayName: 'Emergency Override Reason',
+				name: 'overrideReason',
+				type: 'string',
+				default: '',
+				description: 'Why citizens get a second message today (at least 10 characters)',
+			},
 		],
 	},
 ];
@@ -124,6 +139,10 @@ export async function execute(this: IExecuteFunctions, i: number) {
 		rateLimitPerSecond: Number(this.getNodeParameter('rateLimitPerSecond', i, WHATSAPP_THROUGHPUT.standard)),
 		pacingFactor: options.pacingFactor as number | undefined,
 		maxAttempts: options.maxAttempts as number | undefined,
+		emergencyOverride:
+			options.overrideBy || options.overrideReason
+				? { by: String(options.overrideBy ?? ''), reason: String(options.overrideReason ?? '') }
+				: undefined,
 		createdBy: `n8n:${this.getWorkflow().name ?? this.getWorkflow().id}`,
 	});
 	return summary(db, broadcast.id, { created });

@@ -25,7 +25,12 @@ describeEachEngine('sender parts against the store', (ctx) => {
 
 	/** A running broadcast to the 40 seeded citizens. */
 	async function running(): Promise<number> {
-		const { broadcast } = await createBroadcast(ctx.db, { contentKey: `parts:${++seq}`, templates: TEMPLATES, date: '2026-07-01' });
+		const { broadcast } = await createBroadcast(ctx.db, {
+			contentKey: `parts:${++seq}`,
+			templates: TEMPLATES,
+			// A day per broadcast: a citizen gets one awareness message a day (migration 115).
+			date: new Date(Date.UTC(2026, 6, 1) + seq * 86_400_000).toISOString().slice(0, 10),
+		});
 		await startBroadcast(ctx.db, broadcast.id);
 		return broadcast.id;
 	}
