@@ -178,6 +178,16 @@ export async function eraseCitizenIn(tx: Queryable, req: ErasureRequest, by: Act
 		).length,
 	);
 
+	// A question the conversation asked her and she has not answered (join, delete my data).
+	count(
+		'conversation_pending',
+		(
+			await tx.query(
+				'DELETE FROM conversation_pending WHERE district_id = $1 AND (phone = ANY($2::text[]) OR phone = ANY($3::text[])) RETURNING 1',
+				[d, ids.phones, digits],
+			)
+		).length,
+	);
 	for (const p of ids.phones) count('inbound_dead_letters', await eraseDeadLettersOf(tx, p));
 	for (const u of ids.userIds) count('inbound_dead_letters', await eraseDeadLettersNaming(tx, u));
 

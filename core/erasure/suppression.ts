@@ -145,3 +145,49 @@ export async function liftSuppression(q: Queryable, districtId: number, ids: Cit
 	});
 	return true;
 }
+
+/** What a status needs for the check: the district it is for and the identifiers Meta put in it. */
+interface StatusIdentity {
+	districtId: number;
+	recipient: string | null;
+	recipientUserId?: string | null;
+	errorTitle: string | null;
+}
+
+/**
+ * Statuses Meta sends after an erasure (late ones, retries, the "your data is erased" reply's own
+ * receipts) would store the erased number or BSUID again: for a suppressed identifier the status
+ * is kept for the counts without them (and without Meta's title, which may quote the number).
+ * One EXISTS per district per batch while nobody is suppressed; one indexed lookup otherwise.
+ */
+export async function withoutSuppressed<T extends StatusIdentity>(q: Queryable, events: T[]): Promise<T[]> {
+	const districts = [...new Set(events.map((e) => e.districtId))];
+	const out = events.slice();
+	for (const d of districts) {
+		if (!(await anySuppressed(q, d))) continue;
+		let key: string;
+		try {
+			key = await checkedKey(q);
+		} catch {
+			// A gateway started without the data folder's key cannot tell: storing the status beats
+			// refusing the delivery (Meta would retry it forever); the start checks the key anyway.
+			return out;
+		}
+		const hashOf = (e: T): string[] => [
+			...(e.recipient && /^\d{8,15}$/.test(e.recipient) ? [identifierHash(key, 'phone', phoneFromWaId(e.recipient))] : []),
+			...(e.recipientUserId ? [identifierHash(key, 'bsuid', e.recipientUserId)] : []),
+		];
+		const mine = out.map((e, i) => ({ e, i })).filter((x) => x.e.districtId === d);
+		const all = [...new Set(mine.flatMap((x) => hashOf(x.e)))];
+		if (all.length === 0) continue;
+		const rows = await q.query<{ id_hash: string }>(
+			'SELECT id_hash FROM suppressed_identifiers WHERE district_id = $1 AND id_hash = ANY($2::text[])',
+			[d, all],
+		);
+		if (rows.length === 0) continue;
+		const hit = new Set(rows.map((r) => r.id_hash));
+		for (const { e, i } of mine)
+			if (hashOf(e).some((h) => hit.has(h))) out[i] = { ...e, recipient: null, recipientUserId: null, errorTitle: null };
+	}
+	return out;
+}

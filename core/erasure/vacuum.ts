@@ -28,6 +28,7 @@ export const ERASURE_TABLES = [
 	'deliveries',
 	'status_events',
 	'inbound_dead_letters',
+	'conversation_pending',
 	'audit_log',
 ] as const;
 export type ErasureTable = (typeof ERASURE_TABLES)[number];

@@ -3,6 +3,7 @@ import { MitanError } from '../errors';
 import { applyDrops } from './drops';
 import { insertStatusBatch, linkOrphanStatuses, type BatchOutcome } from './repository';
 import { toStatusRows, type RoutedStatus } from './rows';
+import { withoutSuppressed } from '../erasure/suppression';
 
 /**
  * Group commit for status webhooks.
@@ -174,7 +175,7 @@ export class StatusBatchWriter {
 	}
 
 	private async commit(events: RoutedStatus[]): Promise<BatchOutcome> {
-		const rows = toStatusRows(events);
+		const rows = toStatusRows(await withoutSuppressed(this.db, events));
 		const once = () =>
 			this.db.transaction(async (tx) => {
 				const out = await insertStatusBatch(tx, rows);

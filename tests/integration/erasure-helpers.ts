@@ -131,7 +131,7 @@ export async function seedCitizen(db: Db, gw: Gateway): Promise<{ complaintRefs:
 		}),
 	);
 
-	// 4. A follow-up with a photo (the attachment's bytes as the media fetch keeps them).
+	// 4. A follow-up with a photo: the gateway files the attachment; its bytes as the media fetch keeps them.
 	const photo = wamidOf(X.digits, 3);
 	await ok(
 		message(X.digits, X.name, {
@@ -142,7 +142,9 @@ export async function seedCitizen(db: Db, gw: Gateway): Promise<{ complaintRefs:
 	);
 	await db.query(
 		`INSERT INTO inbound_attachments (inbound_message_id, kind, meta_media_id, mime_type, sha256, byte_size, bytes, caption, file_name, fetch_state, fetched_at)
-     VALUES ($1, 'image', '998877', 'image/jpeg', $2, 64, $3, $4, $5, 'fetched', now())`,
+     VALUES ($1, 'image', '998877', 'image/jpeg', $2, 64, $3, $4, $5, 'fetched', now())
+     ON CONFLICT (inbound_message_id, meta_media_id) DO UPDATE SET sha256 = EXCLUDED.sha256, byte_size = EXCLUDED.byte_size,
+       bytes = EXCLUDED.bytes, caption = EXCLUDED.caption, file_name = EXCLUDED.file_name, fetch_state = 'fetched', fetched_at = now()`,
 		[
 			await inboundId(photo),
 			'a'.repeat(64),

@@ -17,7 +17,7 @@ import { eraseCitizen, isSuppressed, liftSuppression } from '../../core/erasure'
 import { checkedKey } from '../../core/erasure/key';
 import { importRoster, RosterService } from '../../core/roster';
 import { describeEachEngine } from '../helpers/db';
-import { webhookSuite } from '../gateway/helpers';
+import { envelope, webhookSuite } from '../gateway/helpers';
 import { filesHolding, needles, searchEverywhere, seedCitizen, X, Y } from './erasure-helpers';
 
 const by = { actor: 'user:clerk', source: 'erasure test' };
@@ -77,6 +77,44 @@ describeEachEngine('erasure (issue 18 §1)', (ctx) => {
 			[Y.phone, Y.name, Y.digits],
 		);
 		expect(y[0].n).toBe(3);
+	});
+
+	test('statuses Meta sends after the erasure (late receipts, retries) do not bring her identifiers back', async () => {
+		const late = `wamid.late.${Date.now()}`;
+		const r = await gw.post(
+			envelope('messages', {
+				statuses: [
+					{
+						id: late,
+						status: 'delivered',
+						timestamp: String(Math.floor(Date.now() / 1000)),
+						recipient_id: X.digits,
+						recipient_user_id: X.userId,
+					},
+					{
+						id: late,
+						status: 'failed',
+						timestamp: String(Math.floor(Date.now() / 1000) + 1),
+						recipient_id: X.digits,
+						errors: [{ code: 131026, title: `Message undeliverable to ${X.digits}`, message: 'x', error_data: { details: 'd' } }],
+					},
+					{ id: `${late}.y`, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: Y.digits },
+				],
+			}),
+		);
+		expect(r.status).toBe(200);
+		await gw.router.gateway.idle();
+		// Stored for the counts, without her number, BSUID or Meta's title naming her; Y's keeps his.
+		expect(
+			await ctx.db.query('SELECT status, recipient, recipient_user_id, error_title FROM status_events WHERE wamid = $1 ORDER BY status', [
+				late,
+			]),
+		).toEqual([
+			{ status: 'delivered', recipient: null, recipient_user_id: null, error_title: null },
+			{ status: 'failed', recipient: null, recipient_user_id: null, error_title: null },
+		]);
+		expect(await ctx.db.query('SELECT recipient FROM status_events WHERE wamid = $1', [`${late}.y`])).toEqual([{ recipient: Y.digits }]);
+		expect(await searchEverywhere(ctx.db, needles())).toEqual([]);
 	});
 
 	test('the audit log is still append-only outside an erasure, and inside one it can only lose links', async () => {
