@@ -79,9 +79,19 @@ const clientOf = (phoneNumberId: string, token: string) =>
 let seq = 0;
 async function twoBroadcasts(db: Db, raipur: District, templates: BroadcastTemplates = TEMPLATES) {
 	const k = `two:${++seq}:${Date.now()}`;
-	const a = await createBroadcast(db, { contentKey: k, templates, districtId: 1, phoneNumberId: PHONE_ID, rateLimitPerSecond: LIMIT_1 });
+	// Each pair on its own day: a citizen gets one awareness message a day (migration 115).
+	const date = `2026-07-${String(seq).padStart(2, '0')}`;
+	const a = await createBroadcast(db, {
+		contentKey: k,
+		templates,
+		date,
+		districtId: 1,
+		phoneNumberId: PHONE_ID,
+		rateLimitPerSecond: LIMIT_1,
+	});
 	const b = await createBroadcast(db, {
 		contentKey: k,
+		date,
 		templates,
 		districtId: raipur.id,
 		phoneNumberId: PHONE_2,

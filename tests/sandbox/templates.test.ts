@@ -53,7 +53,12 @@ test('no template exists until one is created: a fresh WABA refuses every templa
 });
 
 test('create answers PENDING; review approves after the delay with a signed status webhook; then it sends', async () => {
+	// Meta's review takes a while (the sandbox's default, 3 s): long enough that the send right
+	// after the create meets a PENDING template even on a loaded machine; the others run at 10 ms.
+	const slow = await call(s.url, 'PATCH', '/_sandbox/config', { body: { whatsapp: { templateReviewMs: 3000 } } });
+	expect(slow.status).toBe(200);
 	const r = await create(tpl());
+	await call(s.url, 'PATCH', '/_sandbox/config', { body: { whatsapp: { templateReviewMs: 10 } } });
 	expect(r.status).toBe(200);
 	expect(r.body).toEqual({ id: expect.stringMatching(/^\d+$/), status: 'PENDING', category: 'UTILITY' });
 	const pending = await send({ name: 'staff_notice', language: { code: 'en' }, components: bodyParams('08:00') });
