@@ -174,13 +174,16 @@ function runChild(script: string, job: unknown): Promise<any> {
 	});
 }
 
+/** Each run on its own day: a citizen gets one awareness message a day (migration 115). */
+let runDay = 0;
+
 async function senderRun(sandbox: Sandbox, d: { db: Db; url: string }, limit: number, recipients: number, key: string, tier = TIER) {
 	await configureSandbox(sandbox.url, limit, tier);
 	const { broadcast } = await createBroadcast(d.db, {
 		contentKey: key,
 		templates: TEMPLATES,
 		rateLimitPerSecond: limit,
-		date: '2026-08-01',
+		date: `2026-08-${String(++runDay).padStart(2, '0')}`,
 	});
 	await startBroadcast(d.db, broadcast.id);
 	log(`sender: ${broadcast.targeted} recipients at ${limit}/s`);
