@@ -1,9 +1,8 @@
 import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createApp } from '../../dashboard/app';
+import { collectErrors, launchChromium, loginAs, SCREENSHOTS as OUT, serve, type Served } from '../helpers/browser';
 import { createTestDb, postgresReachable, type TestDb } from '../helpers/db';
 import { PASSWORD, seedDashboard, type Seeded } from './seed';
 
@@ -12,19 +11,6 @@ import { PASSWORD, seedDashboard, type Seeded } from './seed';
  * chart paints, the language switch, an approval, a CSV download, the print view. Screenshots
  * of each page go to test-output/screenshots/ (desktop and 375 px phone width).
  */
-const CHROMIUM = process.env.MITAN_CHROMIUM ?? '/usr/bin/chromium';
-const OUT = path.join(__dirname, '../../test-output/screenshots');
-const ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
-
 const PAGES: Array<{ name: string; path: string; charts: number }> = [
 	{ name: 'overview', path: '/', charts: 3 },
 	{ name: 'reach', path: '/reach?days=30', charts: 5 },
@@ -38,38 +24,28 @@ const PAGES: Array<{ name: string; path: string; charts: number }> = [
 describe('dashboard in a real browser', () => {
 	let t: TestDb;
 	let seed: Seeded;
-	let server: http.Server;
+	let server: Served;
 	let base: string;
 	let browser: Browser;
 
 	beforeAll(async () => {
-		fs.mkdirSync(OUT, { recursive: true });
 		t = await createTestDb((await postgresReachable()) ? 'postgres' : 'pglite');
 		seed = await seedDashboard(t.db);
-		server = http.createServer(createApp({ db: t.db, publicUrl: 'http://127.0.0.1' }));
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+		server = await serve(createApp({ db: t.db, publicUrl: 'http://127.0.0.1' }));
+		base = server.base;
+		browser = await launchChromium();
 	}, 120_000);
 
 	afterAll(async () => {
 		await browser?.close();
-		await new Promise((resolve) => server?.close(resolve));
+		await server?.close();
 		await t?.drop();
 	});
 
 	async function login(context: BrowserContext, username: string): Promise<Page> {
 		const page = await context.newPage();
-		const errors: string[] = [];
-		page.on('pageerror', (e) => errors.push(String(e)));
-		page.on('console', (m) => {
-			if (m.type() === 'error') errors.push(m.text());
-		});
-		(page as Page & { jsErrors?: string[] }).jsErrors = errors;
-		await page.goto(`${base}/login`);
-		await page.fill('input[name=username]', username);
-		await page.fill('input[name=password]', PASSWORD);
-		await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+		(page as Page & { jsErrors?: string[] }).jsErrors = collectErrors(page);
+		await loginAs(page, base, username, PASSWORD);
 		return page;
 	}
 

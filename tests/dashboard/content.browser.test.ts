@@ -1,13 +1,13 @@
-import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { createApp } from '../../dashboard/app';
 import { hashPassword, insertUser } from '../../core/auth';
 import { newNonce, requestApproval } from '../../core/approvals';
 import { addDays, todayIn } from '../../core/time';
+import { collectErrors, launchChromium, loginAs, SCREENSHOTS as OUT, serve, type Served } from '../helpers/browser';
 import { createTestDb, postgresReachable, type TestDb } from '../helpers/db';
 import { PASSWORD } from './seed';
 
@@ -17,29 +17,16 @@ import { PASSWORD } from './seed';
  * saves, sends it for approval (the workflow webhook stand-in makes the request) and sees it
  * waiting in the 14-day calendar. Screenshots go to test-output/screenshots/content-*.png.
  */
-const CHROMIUM = process.env.MITAN_CHROMIUM ?? '/usr/bin/chromium';
-const OUT = path.join(__dirname, '../../test-output/screenshots');
-const ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
-
 describe('Content page in a real browser', () => {
 	let t: TestDb;
-	let server: http.Server;
+	let server: Served;
 	let hook: http.Server;
 	let base: string;
 	let browser: Browser;
 	let page: Page;
-	const errors: string[] = [];
+	let errors: string[] = [];
 
 	beforeAll(async () => {
-		fs.mkdirSync(OUT, { recursive: true });
 		t = await createTestDb((await postgresReachable()) ? 'postgres' : 'pglite');
 		await insertUser(t.db, {
 			username: 'cybercell',
@@ -69,25 +56,18 @@ describe('Content page in a real browser', () => {
 			MITAN_APPROVAL_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/webhook/x`,
 			MITAN_APPROVAL_WEBHOOK_TOKEN: 's3cret',
 		};
-		server = http.createServer(createApp({ db: t.db, publicUrl: 'http://127.0.0.1', env }));
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+		server = await serve(createApp({ db: t.db, publicUrl: 'http://127.0.0.1', env }));
+		base = server.base;
+		browser = await launchChromium();
 		page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-		page.on('pageerror', (e) => errors.push(String(e)));
-		page.on('console', (m) => {
-			// The page's own API answers (422 for a refused draft) are expected; script errors are not.
-			if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-		});
-		await page.goto(`${base}/login`);
-		await page.fill('input[name=username]', 'cybercell');
-		await page.fill('input[name=password]', PASSWORD);
-		await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+		// The page's own API answers (422 for a refused draft) are expected; script errors are not.
+		errors = collectErrors(page, /status of 4\d\d/);
+		await loginAs(page, base, 'cybercell', PASSWORD);
 	}, 120_000);
 
 	afterAll(async () => {
 		await browser?.close();
-		await new Promise((resolve) => server?.close(resolve));
+		await server?.close();
 		await new Promise((resolve) => hook?.close(resolve));
 		await t?.drop();
 	});

@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { refreshRollups } from '../../core/metrics/refresh';
+import { launchChromium, loginAs, SCREENSHOTS as OUT, serve, type Served } from '../helpers/browser';
 import { createTestDb, postgresReachable, type TestDb } from '../helpers/db';
 import { until } from '../helpers/wait';
 import type { Started } from '../sandbox/helpers';
@@ -24,50 +22,32 @@ import {
  * note, assigns the case, replies (the sandbox shows the message), closes it; the thread shows
  * each step; the complaints chart counts it as closed. Screenshots in test-output/screenshots/.
  */
-const CHROMIUM = process.env.MITAN_CHROMIUM ?? '/usr/bin/chromium';
-const OUT = path.join(__dirname, '../../test-output/screenshots');
-const ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--autoplay-policy=no-user-gesture-required',
-];
-
 describe('complaint desk in a real browser', () => {
 	let t: TestDb;
 	let sb: Started;
 	let intake: IntakeFn;
-	let server: http.Server;
+	let server: Served;
 	let base: string;
 	let browser: Browser;
 
 	beforeAll(async () => {
-		fs.mkdirSync(OUT, { recursive: true });
 		t = await createTestDb((await postgresReachable()) ? 'postgres' : 'pglite');
 		const w = await startDeskWorld(t.db);
 		sb = w.sb;
 		intake = w.intake;
-		server = http.createServer(w.app);
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+		server = await serve(w.app);
+		base = server.base;
+		browser = await launchChromium();
 	}, 120_000);
 
 	afterAll(async () => {
 		await browser?.close();
-		await new Promise((resolve) => server?.close(resolve));
+		await server?.close();
 		await sb?.running.close();
 		await t?.drop();
 	});
 
-	async function login(page: Page, username: string): Promise<void> {
-		await page.goto(`${base}/login`);
-		await page.fill('input[name=username]', username);
-		await page.fill('input[name=password]', PASSWORD);
-		await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
-	}
+	const login = (page: Page, username: string) => loginAs(page, base, username, PASSWORD);
 
 	test('open the desk, play the voice note, assign, reply, close; the thread and the chart show it', async () => {
 		const from = '+919770099001';

@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createApp } from '../../dashboard/app';
+import { collectErrors, launchChromium, loginAs, SCREENSHOTS as OUT, serve, type Served } from '../helpers/browser';
 import { createTestDb, postgresReachable, type TestDb } from '../helpers/db';
 import { PASSWORD, seedDashboard, type Seeded } from './seed';
 
@@ -13,49 +11,31 @@ import { PASSWORD, seedDashboard, type Seeded } from './seed';
  * dashboard with its name in the header; a district's user has no State tab. Screenshots go to
  * test-output/screenshots/state-*.png.
  */
-const CHROMIUM = process.env.MITAN_CHROMIUM ?? '/usr/bin/chromium';
-const OUT = path.join(__dirname, '../../test-output/screenshots');
-const ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
-
 describe('state view in a real browser', () => {
 	let t: TestDb;
 	let seed: Seeded;
-	let server: http.Server;
+	let server: Served;
 	let base: string;
 	let browser: Browser;
 
 	beforeAll(async () => {
-		fs.mkdirSync(OUT, { recursive: true });
 		t = await createTestDb((await postgresReachable()) ? 'postgres' : 'pglite');
 		seed = await seedDashboard(t.db);
-		server = http.createServer(createApp({ db: t.db, publicUrl: 'http://127.0.0.1' }));
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+		server = await serve(createApp({ db: t.db, publicUrl: 'http://127.0.0.1' }));
+		base = server.base;
+		browser = await launchChromium();
 	}, 120_000);
 
 	afterAll(async () => {
 		await browser?.close();
-		await new Promise((resolve) => server?.close(resolve));
+		await server?.close();
 		await t?.drop();
 	});
 
 	async function login(context: BrowserContext, username: string): Promise<{ page: Page; errors: string[] }> {
 		const page = await context.newPage();
-		const errors: string[] = [];
-		page.on('pageerror', (e) => errors.push(String(e)));
-		await page.goto(`${base}/login`);
-		await page.fill('input[name=username]', username);
-		await page.fill('input[name=password]', PASSWORD);
-		await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+		const errors = collectErrors(page);
+		await loginAs(page, base, username, PASSWORD);
 		return { page, errors };
 	}
 
