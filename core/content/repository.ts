@@ -47,23 +47,16 @@ export function toContent(r: ContentRow): Content {
 	};
 }
 
+/** The draft's columns in the order both statements below bind them (title … content_hash). */
+function draftParams(d: ContentDraft, hash: string): unknown[] {
+	return [d.title, d.bodyHi, d.bodyEn, d.imageUrl ?? null, d.category, d.targetDate ?? null, JSON.stringify(d.variants ?? {}), hash];
+}
+
 export async function insertContent(db: Queryable, districtId: number, d: ContentDraft, hash: string, createdBy: string): Promise<Content> {
 	const [r] = await db.query<ContentRow>(
 		`INSERT INTO content (district_id, title, body_hi, body_en, image_url, category, target_date, variants, content_hash, created_by, channels)
      VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8::jsonb, $9, $10, $11::text[]) RETURNING *`,
-		[
-			districtId,
-			d.title,
-			d.bodyHi,
-			d.bodyEn,
-			d.imageUrl ?? null,
-			d.category,
-			d.targetDate ?? null,
-			JSON.stringify(d.variants ?? {}),
-			hash,
-			createdBy,
-			d.channels ?? null,
-		],
+		[districtId, ...draftParams(d, hash), createdBy, d.channels ?? null],
 	);
 	return toContent(r);
 }
@@ -79,19 +72,7 @@ export async function updateContentFields(db: Queryable, id: number, d: ContentD
 		`UPDATE content SET title = $2, body_hi = $3, body_en = $4, image_url = $5, category = $6, target_date = $7::date,
        variants = $8::jsonb, content_hash = $9, state = $10, channels = $11::text[], approved_hash = NULL, approved_by = NULL, approved_at = NULL, updated_at = now()
      WHERE id = $1 RETURNING *`,
-		[
-			id,
-			d.title,
-			d.bodyHi,
-			d.bodyEn,
-			d.imageUrl ?? null,
-			d.category,
-			d.targetDate ?? null,
-			JSON.stringify(d.variants ?? {}),
-			hash,
-			state,
-			d.channels ?? null,
-		],
+		[id, ...draftParams(d, hash), state, d.channels ?? null],
 	);
 	return toContent(r);
 }

@@ -9,6 +9,8 @@ import * as repo from './repository';
 import type { SegmentDimension, SegmentFilter, Subscriber, SubscriberInput, UserIdInput } from './types';
 import { checkPoliceStation, districtOrDefault } from '../districts';
 
+type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
+
 export interface Actor {
 	/** 'user:asha', 'citizen', 'system:gateway', 'n8n:<workflow>' */
 	actor: string;
@@ -67,7 +69,7 @@ export class RosterService {
 	}
 
 	/** Adds or updates one citizen; a new number needs a consent source. */
-	async upsert(input: SubscriberInput, by: Actor): Promise<{ subscriber: Subscriber; outcome: 'inserted' | 'updated' | 'unchanged' }> {
+	async upsert(input: SubscriberInput, by: Actor): Promise<{ subscriber: Subscriber; outcome: UpsertOutcome }> {
 		const row = toUpsertRow(input);
 		return this.db.transaction(async (tx) => {
 			if (row.police_station)
@@ -88,17 +90,7 @@ export class RosterService {
 			const r = await repo.upsertBatch(tx, await this.district(tx), [row]);
 			const subscriber = (await repo.findByPhone(tx, await this.district(tx), row.phone))!;
 			const outcome = r.inserted ? 'inserted' : r.updated ? 'updated' : 'unchanged';
-			if (outcome !== 'unchanged') {
-				await audit(tx, {
-					districtId: await this.district(tx),
-					actor: by.actor,
-					ip: by.ip,
-					action: `subscriber.${outcome}`,
-					entity: 'subscriber',
-					entityId: subscriber.id,
-					details: { phone: maskPhone(row.phone), source: by.source },
-				});
-			}
+			await this.auditUpsert(tx, subscriber, outcome, by, { phone: maskPhone(row.phone) });
 			return { subscriber, outcome };
 		});
 	}
@@ -108,7 +100,7 @@ export class RosterService {
 	 * registration from a citizen with a username); a new one needs a consent source like anyone.
 	 * When the number arrives later, core/identity.ts links it to this row.
 	 */
-	async upsertByUserId(input: UserIdInput, by: Actor): Promise<{ subscriber: Subscriber; outcome: 'inserted' | 'updated' | 'unchanged' }> {
+	async upsertByUserId(input: UserIdInput, by: Actor): Promise<{ subscriber: Subscriber; outcome: UpsertOutcome }> {
 		if (!isUserId(input.waUserId))
 			throw new MitanError('USER_ID_INVALID', `waUserId "${String(input.waUserId).slice(0, 40)}" is not a WhatsApp user id (IN.1502…)`, {
 				field: 'waUserId',
@@ -133,17 +125,28 @@ export class RosterService {
 				wa_username: waUsername,
 			});
 			const subscriber = (await repo.findByUserId(tx, await this.district(tx), input.waUserId))!;
-			if (outcome !== 'unchanged')
-				await audit(tx, {
-					districtId: await this.district(tx),
-					actor: by.actor,
-					ip: by.ip,
-					action: `subscriber.${outcome}`,
-					entity: 'subscriber',
-					entityId: subscriber.id,
-					details: { userId: maskUserId(input.waUserId), source: by.source },
-				});
+			await this.auditUpsert(tx, subscriber, outcome, by, { userId: maskUserId(input.waUserId) });
 			return { subscriber, outcome };
+		});
+	}
+
+	/** Audits a change made by an upsert (an unchanged row leaves no entry); `who` is masked. */
+	private async auditUpsert(
+		tx: Queryable,
+		subscriber: Subscriber,
+		outcome: UpsertOutcome,
+		by: Actor,
+		who: Record<string, string>,
+	): Promise<void> {
+		if (outcome === 'unchanged') return;
+		await audit(tx, {
+			districtId: await this.district(tx),
+			actor: by.actor,
+			ip: by.ip,
+			action: `subscriber.${outcome}`,
+			entity: 'subscriber',
+			entityId: subscriber.id,
+			details: { ...who, source: by.source },
 		});
 	}
 

@@ -106,20 +106,7 @@ function rejectionAlert(row: repo.AwarenessTemplateRow, reason: string | null): 
 
 async function applyOne(tx: Queryable, e: TemplateEvent, out: TemplateOutcome): Promise<void> {
 	const row = await repo.findForEvent(tx, e);
-	const fresh = await repo.insertEvent(tx, {
-		dedupeKey: e.dedupeKey,
-		field: e.field,
-		metaId: e.metaId,
-		name: e.name,
-		language: e.language,
-		event: e.event,
-		reason: e.reason,
-		quality: e.quality,
-		category: e.category,
-		occurredAt: e.occurredAt,
-		templateId: row?.id ?? null,
-		payload: e.raw,
-	});
+	const fresh = await repo.insertEvent(tx, e, row?.id ?? null);
 	if (!fresh) {
 		out.replays++;
 		return;

@@ -3,6 +3,7 @@
  * language, and the template webhooks stored once each.
  */
 import type { Queryable, Row } from '../db';
+import type { TemplateEvent } from '../gateway/template-events';
 
 export interface AwarenessTemplateRow {
 	id: number;
@@ -114,24 +115,8 @@ export async function findForEvent(
 	return r ? toRow(r) : undefined;
 }
 
-/** Stores one webhook change; false when it was stored before (Meta's repeat). */
-export async function insertEvent(
-	db: Queryable,
-	e: {
-		dedupeKey: string;
-		field: string;
-		metaId: string | null;
-		name: string | null;
-		language: string | null;
-		event: string | null;
-		reason: string | null;
-		quality: string | null;
-		category: string | null;
-		occurredAt: string | null;
-		templateId: number | null;
-		payload: unknown;
-	},
-): Promise<boolean> {
+/** Stores one webhook change, linked to our template row when known; false when it was stored before (Meta's repeat). */
+export async function insertEvent(db: Queryable, e: TemplateEvent, templateId: number | null): Promise<boolean> {
 	const rows = await db.query(
 		`INSERT INTO wa_template_events (dedupe_key, field, meta_id, name, language, event, reason, quality, category, occurred_at, template_id, payload)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz, $11, $12::jsonb)
@@ -147,8 +132,8 @@ export async function insertEvent(
 			e.quality,
 			e.category,
 			e.occurredAt,
-			e.templateId,
-			JSON.stringify(e.payload),
+			templateId,
+			JSON.stringify(e.raw),
 		],
 	);
 	return rows.length > 0;
