@@ -212,10 +212,11 @@ test('established number (TIER_100K): two senders on one broadcast: no citizen t
 	expect(t.accepted).toBe(N);
 	// One shared pace, measured where the senders issued their requests (the sandbox counts arrivals,
 	// which a loaded machine bunches up, and answers those with 130429, retried): together they keep
-	// the number's pace; a pace per worker would issue about twice it. Known slack (docs/benchmarks.md):
-	// a sender the machine stalled past MAX_LATE_MS restarts its reserved groups from "now", so in
-	// the second after a stall it may overlap the other's slots by up to its groups reserved ahead;
-	// the bound sits between that and a pace per worker.
+	// the number's pace; a pace per worker would issue about twice it. A sender stalled past
+	// MAX_LATE_MS takes fresh slots (it no longer moves its reserved ones onto the other's). What is
+	// left (docs/benchmarks.md): each sender maps the database's clock onto its own at the middle of
+	// a reservation's round trip, which a loaded machine makes long; the bound sits between that and
+	// a pace per worker.
 	const perSecond = new Map<string, number>();
 	for (const s of [a, b])
 		for (const [sec, n] of Object.entries(resultOf(s)!.sendsPerSecond as Record<string, number>))

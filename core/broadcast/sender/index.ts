@@ -94,5 +94,6 @@ function roundTiming(t: SenderTiming): SenderTiming {
 		claimMs: Math.round(t.claimMs),
 		pacedMs: Math.round(t.pacedMs),
 		fullMs: Math.round(t.fullMs),
+		rescheduled: t.rescheduled,
 	};
 }

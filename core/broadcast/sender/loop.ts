@@ -42,7 +42,7 @@ export interface LoopContext {
 
 export class SenderLoop {
 	readonly stats: SenderStats = { requests: 0, sent: 0, failed: 0, retried: 0, inDoubt: 0, skipped: 0 };
-	readonly timing: SenderTiming = { groups: 0, markMs: 0, claimMs: 0, pacedMs: 0, fullMs: 0 };
+	readonly timing: SenderTiming = { groups: 0, markMs: 0, claimMs: 0, pacedMs: 0, fullMs: 0, rescheduled: 0 };
 	readonly settled = { byStatus: 0, byRecipient: 0, resent: 0, left: 0 };
 	private readonly wake = new Wakeup();
 	private readonly halt = new HaltLatch(() => this.wake.notify());
@@ -164,16 +164,23 @@ export class SenderLoop {
 		while (!this.halt.reason && this.schedule.wantsMore && this.claims.length > 0)
 			this.schedule.reserveAhead(this.claims.take(settings.groupSize));
 		const marked = await marking;
-		const slots = await group.slots;
+		let slots = await group.slots;
 		this.timing.markMs += performance.now() - t0;
 		this.timing.groups++;
 		this.stats.skipped += marked.skipped.length;
-		for (const row of group.rows) {
+		for (const [i, row] of group.rows.entries()) {
 			const attempt = marked.sending.get(row.id);
 			if (attempt === undefined) continue;
 			if (!this.halt.reason) {
 				// At its slot and with room in the air (no await at all when both hold already).
-				const wait = slots.nextWaitMs(performance.now());
+				let wait = slots.nextWaitMs(performance.now());
+				if (wait === null) {
+					// Far behind its slots: the rest of the group gets fresh ones from the shared row,
+					// after everything other senders reserved meanwhile.
+					this.timing.rescheduled++;
+					slots = await this.schedule.slotsFor(group.rows.length - i);
+					wait = slots.nextWaitMs(performance.now()) ?? 0;
+				}
 				if (wait >= 1) {
 					this.timing.pacedMs += wait;
 					await sleep(wait);

@@ -32,16 +32,14 @@ export class GroupSlots {
 	) {}
 
 	/**
-	 * ms from `now` to the next slot (≤ 0: due now), and moves to the one after. Far behind (a
-	 * stalled event loop, a slow database), firing every missed slot at once would burst past the
-	 * number's limit: those slots are lost and the schedule moves on from now.
+	 * ms from `now` to the next slot (≤ 0: due now), and moves to the one after; null when the
+	 * slot is more than MAX_LATE_MS gone (a stalled event loop, a slow database). Firing missed
+	 * slots at once would burst past the number's limit, and moving this group's schedule to "now"
+	 * would overlap slots other senders reserved meanwhile: the caller reserves fresh ones instead.
 	 */
-	nextWaitMs(now: number): number {
-		let wait = this.startAt + this.slot * this.intervalMs - now;
-		if (wait < -MAX_LATE_MS) {
-			this.startAt -= wait;
-			wait = 0;
-		}
+	nextWaitMs(now: number): number | null {
+		const wait = this.startAt + this.slot * this.intervalMs - now;
+		if (wait < -MAX_LATE_MS) return null;
 		this.slot++;
 		return wait;
 	}
@@ -58,15 +56,19 @@ export class SlotScheduler {
 
 	/** Reserves slots for a group now; the answer is awaited when the group is sent. */
 	reserve(rows: repo.ClaimedRow[]): ScheduledGroup {
-		const issued = performance.now();
-		const slots = repo.reserveSlots(this.db, this.pacingKey, rows.length).then((r) => {
-			// The database measured the slot against its clock at the end of the statement: anchor it
-			// half-way through the round trip (event-loop lag must not push the whole schedule late).
-			const anchor = (issued + performance.now()) / 2;
-			return new GroupSlots(anchor + r.firstSlotInMs, r.intervalMs);
-		});
+		const slots = this.slotsFor(rows.length);
 		slots.catch(() => undefined); // awaited later; never an unhandled rejection meanwhile
 		return { rows, slots };
+	}
+
+	/** n send slots from the shared pacing row, on this process's clock. */
+	async slotsFor(n: number): Promise<GroupSlots> {
+		const issued = performance.now();
+		const r = await repo.reserveSlots(this.db, this.pacingKey, n);
+		// The database measured the slot against its clock at the end of the statement: anchor it
+		// half-way through the round trip (event-loop lag must not push the whole schedule late).
+		const anchor = (issued + performance.now()) / 2;
+		return new GroupSlots(anchor + r.firstSlotInMs, r.intervalMs);
 	}
 
 	/** True while fewer than `depth` groups are reserved ahead. */

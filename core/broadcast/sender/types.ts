@@ -64,6 +64,8 @@ export interface SenderTiming {
 	claimMs: number;
 	pacedMs: number;
 	fullMs: number;
+	/** Groups that fell more than MAX_LATE_MS behind their slots and took fresh ones. */
+	rescheduled: number;
 }
 
 export interface SenderResult extends SenderStats {
