@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { resolveConfig } from '../core/config';
-import { openDb } from '../core/db';
+import { openDb, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { isMitanError } from '../core/errors';
 import { flag, parseArgs } from './args';
@@ -50,104 +50,56 @@ Configuration comes from the environment (see README: DATABASE_URL, MITAN_DATA_D
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
+/** Runs a command against the store: opened from the environment, migrated first, always closed. */
+async function withStore<T>(run: (db: Db) => Promise<T>, opts: { migrate: boolean } = { migrate: true }): Promise<T> {
+	const db = await openDb(resolveConfig());
+	try {
+		if (opts.migrate) await migrate(db);
+		return await run(db);
+	} finally {
+		await db.close();
+	}
+}
+
 async function main(argv: string[]): Promise<number> {
 	const [cmd, ...rest] = argv;
 	const args = parseArgs(rest);
 	switch (cmd) {
-		case 'migrate': {
-			const db = await openDb(resolveConfig());
-			try {
-				const r = await migrate(db);
-				out(r.applied.length ? `applied: ${r.applied.join(', ')}` : `database is up to date (${r.alreadyApplied} migrations)`);
-			} finally {
-				await db.close();
-			}
-			return 0;
-		}
-		case 'import': {
-			const db = await openDb(resolveConfig());
-			try {
-				await migrate(db);
+		case 'migrate':
+			return withStore(
+				async (db) => {
+					const r = await migrate(db);
+					out(r.applied.length ? `applied: ${r.applied.join(', ')}` : `database is up to date (${r.alreadyApplied} migrations)`);
+					return 0;
+				},
+				{ migrate: false },
+			);
+		case 'import':
+			return withStore(async (db) => {
 				const r = await importCommand(db, args);
 				if (args.flags.json) out(JSON.stringify(r, null, 2));
 				else printImportResult(r, out);
 				return r.committed ? 0 : 2;
-			} finally {
-				await db.close();
-			}
-		}
-		case 'start': {
-			const s = await startAll(
-				out,
-				{},
-				{
-					n8n: args.flags['no-n8n'] !== true && process.env.MITAN_START_N8N !== 'false',
-					n8nPort: n8nPortFromEnv(),
-					demo:
-						args.flags['no-demo'] === true
-							? false
-							: { citizens: Number(flag(args, 'demo-citizens') ?? 5000), days: Number(flag(args, 'demo-days') ?? 30) },
-				},
-			);
-			printRunning(s);
-			await new Promise<void>((resolve) => {
-				const stop = () => void s.stop().then(resolve);
-				process.once('SIGINT', stop);
-				process.once('SIGTERM', stop);
 			});
-			return 0;
-		}
-		case 'retention': {
-			const config = resolveConfig();
-			const db = await openDb(config);
-			try {
-				await migrate(db);
-				return await retentionCommand(db, args, config.retentionDays, out);
-			} finally {
-				await db.close();
-			}
-		}
-		case 'erase': {
-			const db = await openDb(resolveConfig());
-			try {
-				await migrate(db);
+		case 'start':
+			return startCommand(args);
+		case 'retention':
+			return withStore((db) => retentionCommand(db, args, resolveConfig().retentionDays, out));
+		case 'erase':
+			return withStore(async (db) => {
 				printErasure(await eraseCommand(db, args), out);
 				return 0;
-			} finally {
-				await db.close();
-			}
-		}
-		case 'rates': {
-			const db = await openDb(resolveConfig());
-			try {
-				await migrate(db);
-				return await ratesCommand(db, args, out);
-			} finally {
-				await db.close();
-			}
-		}
-		case 'district': {
+			});
+		case 'rates':
+			return withStore((db) => ratesCommand(db, args, out));
+		case 'district':
 			if (args.flags.help === true) {
 				out(DISTRICT_HELP);
 				return 0;
 			}
-			const db = await openDb(resolveConfig());
-			try {
-				await migrate(db);
-				return await districtCommand(db, args, out);
-			} finally {
-				await db.close();
-			}
-		}
-		case 'staff': {
-			const db = await openDb(resolveConfig());
-			try {
-				await migrate(db);
-				return await staffCommand(db, args, out);
-			} finally {
-				await db.close();
-			}
-		}
+			return withStore((db) => districtCommand(db, args, out));
+		case 'staff':
+			return withStore((db) => staffCommand(db, args, out));
 		case 'n8n': {
 			const [sub, ...names] = args._;
 			if (sub === 'start') return retryN8n(out);
@@ -162,21 +114,14 @@ async function main(argv: string[]): Promise<number> {
 			process.stderr.write(`usage: mitan sandbox start\n`);
 			return 64;
 		}
-		case 'admin:create': {
-			const db = await openDb(resolveConfig());
-			try {
-				await migrate(db);
+		case 'admin:create':
+			return withStore(async (db) => {
 				const r = await adminCreate(db, args._[0], process.env.MITAN_ADMIN_PASSWORD);
 				out(`admin "${r.username}" created${r.generated ? `; password (shown once): ${r.password}` : ''}`);
-			} finally {
-				await db.close();
-			}
-			return 0;
-		}
-		case 'demo': {
-			const db = await openDb(resolveConfig());
-			try {
-				await migrate(db);
+				return 0;
+			});
+		case 'demo':
+			return withStore(async (db) => {
 				const r = await generateDemo(db, {
 					citizens: Number(flag(args, 'citizens') ?? 50000),
 					days: Number(flag(args, 'days') ?? 90),
@@ -185,11 +130,8 @@ async function main(argv: string[]): Promise<number> {
 					onProgress: (step, done, total) => process.stderr.write(`  ${step}: ${done}/${total}\n`),
 				});
 				out(JSON.stringify(r));
-			} finally {
-				await db.close();
-			}
-			return 0;
-		}
+				return 0;
+			});
 		case undefined:
 		case 'help':
 		case '--help':
@@ -199,6 +141,29 @@ async function main(argv: string[]): Promise<number> {
 			process.stderr.write(`unknown command "${cmd}"\n\n${USAGE}\n`);
 			return 64;
 	}
+}
+
+/** Starts everything and runs until SIGINT / SIGTERM, then stops it cleanly. */
+async function startCommand(args: ReturnType<typeof parseArgs>): Promise<number> {
+	const s = await startAll(
+		out,
+		{},
+		{
+			n8n: args.flags['no-n8n'] !== true && process.env.MITAN_START_N8N !== 'false',
+			n8nPort: n8nPortFromEnv(),
+			demo:
+				args.flags['no-demo'] === true
+					? false
+					: { citizens: Number(flag(args, 'demo-citizens') ?? 5000), days: Number(flag(args, 'demo-days') ?? 30) },
+		},
+	);
+	printRunning(s);
+	await new Promise<void>((resolve) => {
+		const stop = () => void s.stop().then(resolve);
+		process.once('SIGINT', stop);
+		process.once('SIGTERM', stop);
+	});
+	return 0;
 }
 
 /** The summary of a start: what runs, the logins and where they are kept, and any part that did not come up. */
