@@ -17,25 +17,27 @@
  * The baseline loads n8n-nodes-base from the n8n install in the cache (scripts/n8n/install.js,
  * installed on first use if `npm start` or CI has not done it yet).
  */
-import { approveTrainingTemplates } from './templates';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import postgres from 'postgres';
 import { createBroadcast, startBroadcast } from '../core/broadcast';
-import { openPostgres, type Db } from '../core/db';
-import { migrate } from '../core/db/migrate';
-import { repoRoot } from '../cli/n8n';
-import { randomBytes } from 'crypto';
-import { inspectHeaders } from '../sandbox/inspect-guard';
+import { type Db } from '../core/db';
+import {
+	arg,
+	configureSandbox as configure,
+	freshDb,
+	log,
+	machine,
+	n8nScripts,
+	PHONE,
+	sb,
+	seed,
+	startSandbox,
+	TEMPLATES,
+	TOKEN,
+	type Sandbox,
+} from './harness';
 
-const PHONE = '100000000000001';
-const TOKEN = 'sandbox-token';
-
-function arg(name: string, dflt: string): string {
-	const i = process.argv.indexOf(`--${name}`);
-	return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
-}
 const RECIPIENTS = Number(arg('recipients', '50000'));
 const RATES = arg('rates', '80,1000').split(',').filter(Boolean).map(Number);
 const MILLION = Number(arg('million', '1000000'));
@@ -44,110 +46,7 @@ const BASELINE = arg('baseline', '1') !== '0';
 const BASELINE_RATES = arg('baseline-rates', RATES.join(',')).split(',').filter(Boolean).map(Number);
 const ONLY = arg('only', '');
 const TIER = arg('tier', 'TIER_100K');
-const ADMIN_URL = process.env.MITAN_BENCH_PG_URL ?? process.env.MITAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const log = (m: string) => process.stderr.write(`[bench] ${new Date().toISOString()} ${m}\n`);
-
-interface Sandbox {
-	url: string;
-	child: ChildProcess;
-}
-
-/** The forked sandbox's inspection token (SANDBOX_TOKEN), sent on /_sandbox/* calls. */
-const INSPECT_TOKEN = randomBytes(24).toString('base64url');
-
-async function startSandbox(): Promise<Sandbox> {
-	const entry = path.join(__dirname, '..', 'sandbox', 'server.js');
-	const child = fork(entry, [], {
-		env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_CONFIG: '', SANDBOX_TOKEN: INSPECT_TOKEN },
-		stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-	});
-	const url = await new Promise<string>((resolve, reject) => {
-		child.once('message', (m: { url: string }) => resolve(m.url));
-		child.once('exit', (c) => reject(new Error(`sandbox exited ${c}`)));
-	});
-	await approveTrainingTemplates(url, INSPECT_TOKEN);
-	return { url, child };
-}
-
-async function sb(url: string, method: string, p: string, body?: unknown): Promise<any> {
-	const res = await fetch(url + p, {
-		method,
-		headers: {
-			...(body ? { 'content-type': 'application/json' } : {}),
-			...(p.startsWith('/_sandbox/') ? inspectHeaders(INSPECT_TOKEN) : {}),
-		},
-		body: body ? JSON.stringify(body) : undefined,
-	});
-	const text = await res.text();
-	if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-	return text ? JSON.parse(text) : undefined;
-}
-
-async function configureSandbox(url: string, limit: number, tier = TIER): Promise<void> {
-	await sb(url, 'POST', '/_sandbox/reset');
-	await sb(url, 'PATCH', '/_sandbox/config', {
-		whatsapp: {
-			phoneNumbers: [
-				{
-					id: PHONE,
-					displayPhoneNumber: '+91 70000 00001',
-					verifiedName: 'Police Mitan Sandbox',
-					qualityRating: 'GREEN',
-					throughputPerSecond: limit,
-				},
-			],
-			messagingTier: tier,
-		},
-	});
-}
-
-async function freshDb(tag: string): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
-	const name = `mitan_bench_${tag}_${process.pid}_${Date.now().toString(36)}`;
-	const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-	await admin.unsafe(`CREATE DATABASE ${name}`);
-	await admin.end();
-	const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-	const db = openPostgres({ url, max: 4 });
-	try {
-		await migrate(db);
-	} catch (e) {
-		await db.close();
-		const a = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-		await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-		await a.end();
-		throw e;
-	}
-	return {
-		db,
-		url,
-		async drop() {
-			await db.close();
-			const a = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-			await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-			await a.end();
-		},
-	};
-}
-
-async function seed(db: Db, n: number): Promise<void> {
-	for (let from = 1; from <= n; from += 200_000) {
-		const to = Math.min(n, from + 199_999);
-		await db.query(
-			`INSERT INTO subscribers (district_id, phone, language, police_station, status, consent_source, consent_at)
-       SELECT 1, '+91' || (9000000000 + i)::text, CASE WHEN i % 2 = 1 THEN 'hi' ELSE 'en' END,
-              (ARRAY['Kawardha', 'Bodla', 'Pandariya'])[1 + i % 3], 'active', 'camp', now()
-       FROM generate_series($1::int, $2::int) AS i`,
-			[from, to],
-		);
-	}
-	await db.query('ANALYZE subscribers');
-}
-
-const TEMPLATES = {
-	hi: { name: 'daily_awareness', params: ['वीडियो कॉल पर कोई अफसर पैसे नहीं माँगता'] },
-	en: { name: 'daily_awareness', params: ['No officer asks for money on a video call'] },
-};
+const configureSandbox = (url: string, limit: number, tier = TIER): Promise<void> => configure(url, limit, tier);
 
 function runChild(script: string, job: unknown): Promise<any> {
 	return new Promise((resolve, reject) => {
@@ -231,9 +130,7 @@ async function senderRun(sandbox: Sandbox, d: { db: Db; url: string }, limit: nu
  * n8n beside it. (A lone `npm install n8n-nodes-base` cannot: "Cannot find module 'n8n-core'".)
  */
 async function ensureN8nNodesBase(): Promise<string> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const install = require(path.join(repoRoot(), 'scripts', 'n8n', 'install.js')) as typeof import('../scripts/n8n/install');
-	const p = await install.ensureN8n({ log: (m) => log(`n8n install: ${m}`) });
+	const p = await n8nScripts().install.ensureN8n({ log: (m) => log(`n8n install: ${m}`) });
 	return p.nodesBase;
 }
 
@@ -276,14 +173,7 @@ async function stage<T>(name: string, fn: () => Promise<T>): Promise<T | { stage
 
 async function main(): Promise<void> {
 	const out: Record<string, unknown> = {
-		machine: {
-			loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 10) / 10),
-			cpus: os.cpus().length,
-			cpuModel: os.cpus()[0]?.model,
-			memGB: Math.round(os.totalmem() / 1e9),
-			node: process.version,
-			platform: `${os.platform()} ${os.release()}`,
-		},
+		machine: machine(),
 		params: { recipients: RECIPIENTS, rates: RATES, million: MILLION, millionRate: MILLION_RATE, baseline: BASELINE, tier: TIER },
 	};
 	const sandbox = await startSandbox();
