@@ -139,6 +139,29 @@ async function execution(w: World, id: number): Promise<{ status: string; wallMs
 	return { status: r?.status ?? 'missing', wallMs: r?.ms ?? null };
 }
 
+/**
+ * What the failed items say, counted from the execution's stored run data (kept: n8n's default).
+ * n8n stores it "flatted": one array, objects refer to their values by index.
+ */
+async function itemErrors(w: World, id: number): Promise<Record<string, number>> {
+	const [r] = await w.n8nSql<{ data: string }[]>`SELECT data FROM execution_data WHERE "executionId" = ${id}`;
+	const counts: Record<string, number> = {};
+	let flat: unknown[];
+	try {
+		flat = JSON.parse(r?.data ?? '[]') as unknown[];
+	} catch {
+		return { 'run data not readable': 1 };
+	}
+	const at = (i: unknown): unknown => flat[Number(i)];
+	for (const x of flat) {
+		if (!x || typeof x !== 'object' || !('error' in x) || !('pairedItem' in x)) continue;
+		const e = at((x as { error: unknown }).error) as Record<string, unknown> | undefined;
+		const msg = String((e && 'message' in e ? at(e.message) : e) ?? 'unknown').slice(0, 100);
+		counts[msg] = (counts[msg] ?? 0) + 1;
+	}
+	return counts;
+}
+
 const DONE = new Set(['success', 'error', 'crashed', 'canceled']);
 
 async function body(w: World, kind: Construction, rate: number): Promise<Record<string, unknown>> {
@@ -179,6 +202,9 @@ async function run(w: World, kind: Construction, rate: number) {
 	await freshN8n(w);
 	await configureSandbox(w.sandbox.url, rate, TIER);
 	const payload = await body(w, kind, rate);
+	// n8n's own footprint before the run (what every construction pays), so the growth is its own.
+	await sleep(2000);
+	const idle = treeRssBytes(mainPid(w));
 	const t0 = Date.now();
 	const id = await trigger(w, kind, payload);
 	let peak = 0;
@@ -192,6 +218,7 @@ async function run(w: World, kind: Construction, rate: number) {
 	}
 	const r = await reach(w);
 	return {
+		itemErrors: await itemErrors(w, id),
 		construction: kind,
 		limitPerSecond: rate,
 		recipients: N,
@@ -201,6 +228,8 @@ async function run(w: World, kind: Construction, rate: number) {
 		...r,
 		wallSeconds: Math.round((ex.wallMs ?? Date.now() - t0) / 100) / 10,
 		peakRssMB: Math.round(peak / 1e5) / 10,
+		idleRssMB: Math.round(idle / 1e5) / 10,
+		rssGrowthMB: Math.round((peak - idle) / 1e5) / 10,
 	};
 }
 
