@@ -6,6 +6,11 @@
  * overall. The goal (issue 10): p95 ≤ 50 ms.
  *
  *   node dist/bench/dashboard.js [--citizens 50000] [--days 90] [--clients 50] [--seconds 20] [--keep]
+ *
+ * --state (issue 19 §4): state scale instead of the demo: --districts 20 × --citizens 1000000 ×
+ * --days 30 seeded by bench/state-seed.ts (set-based SQL, about a minute), every chart API at
+ * state scope and for one district, and the state view (/api/state).
+ *   node dist/bench/dashboard.js --state [--districts 20] [--citizens 1000000] [--days 30]
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -20,6 +25,7 @@ import { loadMigrations, migrate, MIGRATIONS_DIR } from '../core/db/migrate';
 import { generateDemo } from '../core/demo/generate';
 import { createApp } from '../dashboard/app';
 import { webSettings } from '../dashboard/web/cache';
+import { seedState } from './state-seed';
 
 function arg(name: string, dflt: number): number {
 	const i = process.argv.indexOf(`--${name}`);
@@ -29,7 +35,9 @@ function arg(name: string, dflt: number): number {
 const ADMIN = process.env.MITAN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSWORD = 'load-test-secret-2026';
 
-const ENDPOINTS = [
+const STATE = process.argv.includes('--state');
+
+const DEMO_ENDPOINTS = [
 	'/api/overview',
 	'/api/reach?days=7',
 	'/api/reach?days=30',
@@ -40,6 +48,26 @@ const ENDPOINTS = [
 	'/api/broadcast',
 	'/api/reach.csv?days=90&chart=whatsapp_daily',
 ];
+
+/** State scale: every page's API for the whole state (a state-level user) and for one district, and the state view. */
+const STATE_PAGES = [
+	'/api/overview',
+	'/api/reach?days=7',
+	'/api/reach?days=30',
+	'/api/complaints?days=30',
+	'/api/roster?days=30',
+	'/api/approvals',
+	'/api/broadcast',
+	'/api/report',
+	'/api/reach.csv?days=30&chart=whatsapp_daily',
+];
+const STATE_ENDPOINTS = [
+	...STATE_PAGES,
+	...STATE_PAGES.map((e) => `${e}${e.includes('?') ? '&' : '?'}district=7`),
+	'/api/state?days=7',
+	'/api/state?days=30',
+];
+const ENDPOINTS = STATE ? STATE_ENDPOINTS : DEMO_ENDPOINTS;
 
 function request(
 	agent: http.Agent,
@@ -107,7 +135,7 @@ function runClient(
 	seconds: number,
 ): Promise<{ lat: Record<string, number[]>; errors: number; elapsed: number }> {
 	return new Promise((resolve, reject) => {
-		const child = fork(__filename, ['--client', String(port), cookie, String(clients), String(seconds)], {
+		const child = fork(__filename, ['--client', String(port), cookie, String(clients), String(seconds), ...(STATE ? ['--state'] : [])], {
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
 		child.once('message', (m) => resolve(m as { lat: Record<string, number[]>; errors: number; elapsed: number }));
@@ -119,14 +147,15 @@ function runClient(
 }
 
 async function main(): Promise<void> {
-	const citizens = arg('citizens', 50_000);
-	const days = arg('days', 90);
+	const citizens = arg('citizens', STATE ? 1_000_000 : 50_000);
+	const days = arg('days', STATE ? 30 : 90);
+	const districts = arg('districts', 20);
 	const clients = arg('clients', 50);
 	const seconds = arg('seconds', 20);
 	const keep = process.argv.includes('--keep');
 	// --db NAME reuses a database kept by an earlier --keep run (the demo load takes minutes).
 	const reuse = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
-	const name = reuse ?? `mitan_bench_dashboard_${process.pid}`;
+	const name = reuse ?? (STATE ? 'mitan_bench_dash' : `mitan_bench_dashboard_${process.pid}`);
 	const admin = postgres(ADMIN, { max: 1, onnotice: () => undefined });
 	if (!reuse) await admin.unsafe(`CREATE DATABASE ${name}`);
 	const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
@@ -140,7 +169,9 @@ async function main(): Promise<void> {
 		const demo =
 			existing > 0
 				? { citizens: existing, days, statusEvents: null, deliveries: null, complaints: null, reused: name }
-				: await generateDemo(db, { citizens, days, seed: 1 }); // ends yesterday in the district's zone
+				: STATE
+					? { ...(await seedState(db, { districts, citizens, days, stationsPerDistrict: 10 })), days, statusEvents: null }
+					: await generateDemo(db, { citizens, days, seed: 1 }); // ends yesterday in the district's zone
 		const loadMs = Date.now() - t0;
 		// What autovacuum does soon after a load: visibility map and statistics for the planner.
 		await db.query('VACUUM ANALYZE');
@@ -150,6 +181,7 @@ async function main(): Promise<void> {
 		}
 		await db.query(`UPDATE dashboard_users SET role = 'viewer', district_id = NULL WHERE username = 'bench'`);
 
+		const loadavgAtStart = os.loadavg().map((x) => Math.round(x * 10) / 10);
 		// Two passes: every request runs its rollup queries (cache off), then as deployed (10 s cache).
 		const passes: Record<string, unknown> = {};
 		for (const [label, cacheMs] of [
@@ -206,8 +238,9 @@ async function main(): Promise<void> {
 						node: process.version,
 						postgres: v,
 					},
+					scale: STATE ? { districts, citizens, days, seeded: demo } : 'demo (one district)',
 					demo: {
-						citizens: demo.citizens,
+						citizens: 'citizens' in demo ? demo.citizens : citizens,
 						days: demo.days,
 						statusEvents: demo.statusEvents,
 						deliveries: demo.deliveries,
@@ -215,6 +248,7 @@ async function main(): Promise<void> {
 						loadMs,
 					},
 					tables: Object.fromEntries(size.map((s) => [s.t, s.rows])),
+					loadavgAtStart,
 					loadavgAtEnd: os.loadavg().map((x) => Math.round(x * 10) / 10),
 					goal: { p95Ms: 50 },
 					...passes,

@@ -1,12 +1,19 @@
 /**
  * Gateway benchmark: signed WhatsApp status webhooks (sent / delivered / read of a seeded
- * broadcast, 5 % resent as duplicates) from a load generator on loopback, at rising open-loop
- * rates. Per rate: sustained accepted rate, p50 / p99 / max latency, non-200 answers; at the end
- * the rows are counted: lost = accepted (wamid, status) pairs with no row. The gateway runs in a
- * forked process (the same file with --serve) so the generator does not share its event loop.
- * Prints JSON.
+ * broadcast, 5 % resent as duplicates) from an open-loop load generator over real loopback
+ * sockets. The gateway runs in a forked process (the same file with --serve), so the generator
+ * does not share its event loop.
  *
- *   node dist/bench/gateway.js [--engine postgres|pglite] [--rates 1000,2000,3000,4000,5000] [--seconds 5]
+ * Method (issue 19 §4): a warm-up (excluded), then a stepped search. Each rate is run three times
+ * (a short pause between runs); a rate passes when the median of its three p99s is ≤ 50 ms, the
+ * median sustained accepted rate is ≥ 95 % of the offered one, and no run lost a call or got a
+ * non-200. The search climbs by --step until a rate fails, then halves the gap between the last
+ * pass and the first fail --refine times. Lost = accepted (wamid, status) pairs with no
+ * status_events row, counted after every run. Prints JSON: every run, the per-rate medians and
+ * the highest passing rate.
+ *
+ *   node dist/bench/gateway.js [--engine postgres|pglite] [--start 1000] [--step 1000] [--max 10000]
+ *        [--refine 2] [--seconds 5] [--warmup-seconds 3] [--rates 1000,2000 (fixed list, no search)]
  *   (PostgreSQL: a fresh database on MITAN_BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres)
  */
 import { fork } from 'child_process';
@@ -45,15 +52,19 @@ async function serve(): Promise<void> {
 	const router = gatewayRouter({ db, publicUrl: 'http://localhost', env: { META_APP_SECRET: SECRET, WHATSAPP_PHONE_NUMBER_ID: PHONE_ID } });
 	app.use('/webhooks', router);
 	const server = app.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
+	const count = async () => {
+		const [r] = await db.query<{ n: number; d: number }>(
+			`SELECT (SELECT count(*) FROM status_events)::int AS n, (SELECT count(*) FROM deliveries WHERE state = 'read')::int AS d`,
+		);
+		return { rows: Number(r.n), readDeliveries: Number(r.d) };
+	};
 	process.on('message', async (m: { cmd: string }) => {
-		if (m.cmd === 'count') {
+		// Every 200 is sent after its batch committed, so rows counted after a run are all there are.
+		if (m.cmd === 'count') process.send!(await count());
+		if (m.cmd === 'close') {
 			await router.gateway.close();
-			const [r] = await db.query<{ n: number; d: number }>(
-				`SELECT (SELECT count(*) FROM status_events)::int AS n, (SELECT count(*) FROM deliveries WHERE state = 'read')::int AS d`,
-			);
 			process.send!({
-				rows: Number(r.n),
-				readDeliveries: Number(r.d),
+				...(await count()),
 				stats: router.gateway.stats(),
 				cpu: process.cpuUsage(),
 				rssMb: Math.round(process.memoryUsage().rss / 1e6),
@@ -108,17 +119,67 @@ function pct(sorted: number[], p: number): number {
 	return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 100) / 100;
 }
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () => os.loadavg().map((x) => Math.round(x * 10) / 10);
+
+interface Run {
+	targetRate: number;
+	calls: number;
+	ok: number;
+	non200: number;
+	sustainedAcceptedPerSec: number;
+	p50ms: number;
+	p99ms: number;
+	maxMs: number;
+	lost: number;
+	/** The generator's longest gap between its 1 ms ticks: large means the generator, not the gateway, fell behind. */
+	generatorMaxTickGapMs: number;
+	loadavg: number[];
+}
+
+interface Child {
+	send(m: { cmd: string }): void;
+	once(ev: 'message', f: (m: unknown) => void): void;
+}
+
+const ask = <T>(child: Child, cmd: string): Promise<T> =>
+	new Promise<T>((r) => {
+		child.once('message', (m) => r(m as T));
+		child.send({ cmd });
+	});
+
+/**
+ * The calls in order: message i's sent, delivered, read (index k → message ⌊k/3⌋ + 1). Built
+ * and signed when due, so a long search does not hold a million bodies in memory; each run takes
+ * the next fresh ones, so its accepted pairs are its own.
+ */
+function shotAt(k: number, messages: number): Shot {
+	const i = (Math.floor(k / 3) % messages) + 1;
+	const j = k % 3;
+	return statusShot(`wamid.bench.${i}`, ['sent', 'delivered', 'read'][j], 1_780_000_000 + i + j);
+}
+
 async function main(): Promise<void> {
 	const engine = arg('engine', 'postgres');
-	const rates = arg('rates', '1000,2000,3000,4000,5000').split(',').map(Number);
 	const seconds = Number(arg('seconds', '5'));
-	const total = rates.reduce((a, r) => a + r * seconds, 0);
-	const messages = Math.ceil(total / 3) + 10;
+	const warmupSeconds = Number(arg('warmup-seconds', '3'));
+	const fixed = process.argv.includes('--rates') ? arg('rates', '').split(',').map(Number) : undefined;
+	const start = Number(arg('start', '1000'));
+	const step = Number(arg('step', '1000'));
+	const max = Number(arg('max', '10000'));
+	const refine = Number(arg('refine', '2'));
+	const budgetMs = Number(arg('budget-seconds', '540')) * 1000;
+	const runsPerRate = 3;
+	// Enough messages for every call the search could make (3 calls a message); beyond, pairs repeat.
+	const planned = fixed ?? Array.from({ length: Math.floor((max - start) / step) + 1 }, (_, i) => start + i * step);
+	const maxCalls =
+		warmupSeconds * start + planned.reduce((a, r) => a + r, 0) * seconds * runsPerRate + refine * max * seconds * runsPerRate;
+	const messages = Math.ceil(maxCalls / 3) + 10;
 	let url = '';
 	let drop: (() => Promise<void>) | undefined;
 	if (engine === 'postgres') {
 		const admin = process.env.MITAN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-		const name = `mitan_bench_${Date.now().toString(36)}`;
+		const name = `mitan_bench_gw_${process.pid}`;
 		const a = postgres(admin, { max: 1, onnotice: () => undefined });
 		await a.unsafe(`CREATE DATABASE ${name}`);
 		await a.end();
@@ -129,29 +190,31 @@ async function main(): Promise<void> {
 			await b.end();
 		};
 	}
+	const began = Date.now();
 	const child = fork(process.argv[1], ['--serve', '--engine', engine, '--url', url, '--messages', String(messages)], { stdio: 'inherit' });
 	const port = await new Promise<number>((r) => child.once('message', (m: { port: number }) => r(m.port)));
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-
-	// sent, delivered, read per message in order; 5 % of calls are sent a second time (Meta's at-least-once).
-	const shots: Shot[] = [];
-	for (let i = 1; shots.length < total; i++) {
-		const w = `wamid.bench.${i}`;
-		for (const [j, st] of ['sent', 'delivered', 'read'].entries()) shots.push(statusShot(w, st, 1_780_000_000 + i + j));
-	}
 	let next = 0;
 	const accepted = new Set<string>();
-	const results: unknown[] = [];
-	for (const rate of rates) {
-		const n = rate * seconds;
+
+	const runOnce = async (rate: number, secs: number): Promise<Run> => {
+		const before = await ask<{ rows: number }>(child, 'count');
+		const acceptedBefore = accepted.size;
+		const n = Math.round(rate * secs);
 		const lat: number[] = [];
 		let ok = 0;
 		let bad = 0;
 		let inFlight = 0;
 		let sentCount = 0;
-		const start = performance.now();
-		let lastDone = start;
+		let maxGap = 0;
+		const t0run = performance.now();
+		let lastDone = t0run;
+		let lastTick = t0run;
 		await new Promise<void>((resolve) => {
+			const done = () => {
+				inFlight--;
+				if (sentCount >= n && inFlight === 0) resolve();
+			};
 			const fire = (s: Shot): void => {
 				inFlight++;
 				const t0 = performance.now();
@@ -174,23 +237,26 @@ async function main(): Promise<void> {
 								ok++;
 								accepted.add(s.key);
 							} else bad++;
-							inFlight--;
-							if (sentCount >= n && inFlight === 0) resolve();
+							done();
 						});
 					},
 				);
+				// A call unanswered for 30 s counts as failed: the run ends, bounded.
+				req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
 				req.on('error', () => {
 					bad++;
-					inFlight--;
-					if (sentCount >= n && inFlight === 0) resolve();
+					done();
 				});
 				req.end(s.body);
 			};
 			// Open loop: every millisecond, send what the schedule says is due, whatever the answers do.
 			const timer = setInterval(() => {
-				const due = Math.min(n, Math.floor(((performance.now() - start) / 1000) * rate));
+				const now = performance.now();
+				maxGap = Math.max(maxGap, now - lastTick);
+				lastTick = now;
+				const due = Math.min(n, Math.floor(((now - t0run) / 1000) * rate));
 				while (sentCount < due) {
-					const s = shots[next++ % shots.length];
+					const s = shotAt(next++, messages);
 					fire(s);
 					if (Math.random() < 0.05) fire(s);
 					sentCount++;
@@ -198,23 +264,63 @@ async function main(): Promise<void> {
 				if (sentCount >= n) clearInterval(timer);
 			}, 1);
 		});
+		const after = await ask<{ rows: number }>(child, 'count');
 		lat.sort((a, b) => a - b);
-		const secs = (lastDone - start) / 1000;
-		results.push({
+		return {
 			targetRate: rate,
 			calls: lat.length,
 			ok,
 			non200: bad,
-			sustainedAcceptedPerSec: Math.round(ok / secs),
+			sustainedAcceptedPerSec: Math.round(ok / ((lastDone - t0run) / 1000)),
 			p50ms: pct(lat, 50),
 			p99ms: pct(lat, 99),
 			maxMs: pct(lat, 100),
-		});
+			lost: accepted.size - acceptedBefore - (after.rows - before.rows),
+			generatorMaxTickGapMs: Math.round(maxGap * 10) / 10,
+			loadavg: load(),
+		};
+	};
+
+	const warmup = await runOnce(start, warmupSeconds);
+	// In the order tried (a plain object would list numeric keys sorted).
+	const byRate = new Map<number, { runs: Run[]; median: Record<string, number>; pass: boolean }>();
+	const tryRate = async (rate: number): Promise<boolean> => {
+		const runs: Run[] = [];
+		for (let i = 0; i < runsPerRate; i++) {
+			runs.push(await runOnce(rate, seconds));
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+		const med = {
+			p50ms: median(runs.map((r) => r.p50ms)),
+			p99ms: median(runs.map((r) => r.p99ms)),
+			sustainedAcceptedPerSec: median(runs.map((r) => r.sustainedAcceptedPerSec)),
+		};
+		const pass = med.p99ms <= 50 && med.sustainedAcceptedPerSec >= 0.95 * rate && runs.every((r) => r.lost === 0 && r.non200 === 0);
+		byRate.set(rate, { runs, median: med, pass });
+		process.stderr.write(`rate ${rate}/s: median p99 ${med.p99ms} ms, ${med.sustainedAcceptedPerSec}/s → ${pass ? 'pass' : 'fail'}\n`);
+		return pass;
+	};
+	let lastPass = 0;
+	let firstFail: number | undefined;
+	const overBudget = () => Date.now() - began > budgetMs;
+	if (fixed) {
+		for (const r of fixed) if ((await tryRate(r)) && r > lastPass) lastPass = r;
+	} else {
+		for (let r = start; r <= max && !overBudget(); r += step) {
+			if (await tryRate(r)) lastPass = r;
+			else {
+				firstFail = r;
+				break;
+			}
+		}
+		for (let k = 0; k < refine && firstFail !== undefined && !overBudget(); k++) {
+			const mid = Math.round((lastPass + firstFail) / 2 / 100) * 100;
+			if (mid <= lastPass || mid >= firstFail) break;
+			if (await tryRate(mid)) lastPass = mid;
+			else firstFail = mid;
+		}
 	}
-	child.send({ cmd: 'count' });
-	const final = await new Promise<{ rows: number; readDeliveries: number; stats: unknown; cpu: NodeJS.CpuUsage; rssMb: number }>((r) =>
-		child.once('message', r),
-	);
+	const final = await ask<{ rows: number; readDeliveries: number; stats: unknown; cpu: NodeJS.CpuUsage; rssMb: number }>(child, 'close');
 	await drop?.();
 	agent.destroy();
 	console.log(
@@ -223,8 +329,22 @@ async function main(): Promise<void> {
 				bench: 'gateway',
 				engine,
 				machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 1e9), node: process.version },
-				secondsPerRate: seconds,
-				results,
+				method: {
+					secondsPerRun: seconds,
+					runsPerRate,
+					warmupSeconds,
+					start,
+					step,
+					max,
+					refine,
+					pass: 'median p99 ≤ 50 ms, median sustained ≥ 0.95 × rate, every run 0 lost and 0 non-200',
+				},
+				warmup: { ...warmup, excluded: true },
+				medians: [...byRate].map(([rate, v]) => ({ rate, ...v.median, pass: v.pass })),
+				highestPassingRate: lastPass,
+				firstFailingRate: firstFail ?? null,
+				goal: { rate: 5000, p99ms: 50, lost: 0 },
+				runs: [...byRate.values()].flatMap((v) => v.runs),
 				acceptedPairs: accepted.size,
 				rows: final.rows,
 				lost: accepted.size - final.rows,
@@ -232,6 +352,8 @@ async function main(): Promise<void> {
 				gatewayCpuSeconds: Math.round((final.cpu.user + final.cpu.system) / 1e4) / 100,
 				gatewayRssMb: final.rssMb,
 				gatewayStats: final.stats,
+				loadavgAtEnd: load(),
+				wallSeconds: Math.round((Date.now() - began) / 1000),
 			},
 			null,
 			2,

@@ -51,7 +51,7 @@ export async function importCommand(db: Db, args: Args): Promise<ImportResult> {
 export function printImportResult(r: ImportResult, out: (s: string) => void): void {
 	out(r.message);
 	for (const x of r.rejected.slice(0, 50)) out(`  line ${x.line}: ${x.reason}${x.column ? ` (column "${x.column}")` : ''}`);
-	if (r.rejected.length > 50) out(`  … ${r.rejected.length - 50} more rejected rows (use --json for all)`);
+	if (r.rejectedTotal > 50) out(`  … ${r.rejectedTotal - 50} more rejected rows (use --json for the first 10,000)`);
 	for (const d of r.duplicates.slice(0, 20)) out(`  line ${d.line}: ${d.phone} repeats line ${d.firstLine}`);
 	for (const k of [...r.refused, ...r.optedOut].slice(0, 50)) out(`  line ${k.line}: ${k.phone} ${k.reason} (${k.code})`);
 	if (r.ignoredColumns.length) out(`  ignored columns: ${r.ignoredColumns.join(', ')}`);

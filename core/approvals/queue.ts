@@ -24,8 +24,8 @@ export interface PendingItem {
 	preview: ContentPreview;
 }
 
-/** The dashboard's approval queue: open requests of a district, soonest deadline first. */
-export async function listPending(db: Queryable, districtId: number, now = new Date()): Promise<PendingItem[]> {
+/** The dashboard's approval queue: open requests of a district (null: all districts), soonest deadline first. */
+export async function listPending(db: Queryable, districtId: number | null, now = new Date()): Promise<PendingItem[]> {
 	const rows = await pendingRows(db, districtId);
 	const out: PendingItem[] = [];
 	for (const a of rows) {

@@ -184,9 +184,10 @@ export async function voidOpenApprovals(db: Queryable, contentId: number): Promi
 	return rows.map(toApproval);
 }
 
-export async function pendingRows(db: Queryable, districtId: number): Promise<Approval[]> {
+/** Open requests of a district, or of every district (null: the state view), soonest deadline first. */
+export async function pendingRows(db: Queryable, districtId: number | null): Promise<Approval[]> {
 	const rows = await db.query<ApprovalRow>(
-		'SELECT * FROM approvals WHERE district_id = $1 AND decision IS NULL ORDER BY deadline_at NULLS LAST, id',
+		'SELECT * FROM approvals WHERE ($1::int IS NULL OR district_id = $1) AND decision IS NULL ORDER BY deadline_at NULLS LAST, id',
 		[districtId],
 	);
 	return rows.map(toApproval);

@@ -1,6 +1,6 @@
 import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
-import { eraseCitizen, isSuppressed, type ErasureReceipt, type VacuumMode } from '../erasure';
+import { eraseCitizen, isSuppressed, type ErasureOptions, type ErasureReceipt } from '../erasure';
 import { MitanError } from '../errors';
 import { maskCitizen } from '../identity';
 import { isUserId, maskPhone, maskUserId, normalisePhone } from '../phone';
@@ -238,7 +238,7 @@ export class RosterService {
 	async erase(
 		phone: string,
 		by: Actor,
-		opts: { vacuum?: VacuumMode } = {},
+		opts: ErasureOptions = {},
 	): Promise<{ erased: boolean; subscriberId?: number; receipt: ErasureReceipt }> {
 		const receipt = await eraseCitizen(this.db, { phone: requirePhone(phone), districtId: await this.district() }, by, opts);
 		const subscriberId = receipt.subscriberIds[0];

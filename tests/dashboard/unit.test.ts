@@ -80,6 +80,15 @@ describe('pieces', () => {
 			]),
 		).toBe(100);
 	});
+	test('weighted median: summing the counts of equal medians first (what the complaints page SQL does) changes nothing', () => {
+		const rows = [300, 120, 300, 900, 120, 300, 60, 900, 900, 900].map((median, i) => ({ median, count: (i % 3) + 1 }));
+		const grouped = [...new Set(rows.map((r) => r.median))].map((median) => ({
+			median,
+			count: rows.filter((r) => r.median === median).reduce((s, r) => s + r.count, 0),
+		}));
+		expect(weightedMedian(grouped)).toBe(weightedMedian(rows));
+		expect(weightedMedian(grouped)).toBe(300);
+	});
 	test('district scope: locked users cannot widen it, state users pick', () => {
 		expect(resolveScope(3, undefined)).toEqual({ districtId: 3 });
 		expect(resolveScope(3, '3')).toEqual({ districtId: 3 });

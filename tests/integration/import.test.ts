@@ -148,4 +148,21 @@ describeEachEngine('roster import', (ctx) => {
 			importRoster(ctx.db, { buffer: Buffer.from('PK\u0003\u0004garbage'), fileName: 'bad.xlsx', consentSource: 'x' }),
 		).rejects.toMatchObject({ code: 'IMPORT_XLSX_MALFORMED' });
 	});
+
+	test('more bad rows than the list holds: every one counted and handed to onRejected with its line and column', async () => {
+		// 10,020 bad rows (the list keeps 10,000), a repeat and a good row each side of them.
+		const lines = ['name,mobile', 'A,9876500021'];
+		for (let i = 0; i < 10_020; i++) lines.push(`X${i},12345`);
+		lines.push('B,9876500022', 'C,98765 00021');
+		const p = file('many-bad.csv', lines.join('\n') + '\n');
+		const seen: { line: number; code: string; column?: string }[] = [];
+		const r = await importRoster(ctx.db, { path: p, consentSource: 'form', partial: true, onRejected: (x) => seen.push(x) });
+		expect(r).toMatchObject({ committed: true, rows: 10_023, inserted: 2, rejectedTotal: 10_020 });
+		expect(r.rejected).toHaveLength(10_000);
+		expect(seen).toHaveLength(10_020);
+		expect(seen[0]).toMatchObject({ line: 3, code: 'phone_too_short', column: 'mobile' });
+		expect(seen[10_019]).toMatchObject({ line: 10_022, code: 'phone_too_short', column: 'mobile' });
+		expect(r.duplicates).toEqual([{ line: 10_024, firstLine: 2, phone: expect.any(String) }]);
+		expect(r.message).toMatch(/10020 rejected/);
+	});
 });
