@@ -36,6 +36,15 @@ export class MitanWhatsAppApi implements ICredentialType {
 		},
 		{ displayName: 'WhatsApp Business Account ID', name: 'wabaId', type: 'string', default: '', placeholder: '200000000000001' },
 		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			placeholder: '600000000000001',
+			description:
+				"The Meta app's ID (App Dashboard): a template's header image is uploaded through its Resumable Upload API before Meta reviews the template. The sandbox's is 600000000000001",
+		},
+		{
 			displayName: 'App Secret',
 			name: 'appSecret',
 			type: 'string',

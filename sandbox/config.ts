@@ -29,6 +29,8 @@ export interface PhoneNumberConfig {
 
 export interface WhatsAppConfig {
 	wabaId: string;
+	/** The Meta app whose Resumable Upload API (POST /{app-id}/uploads) gives template header samples their handle. */
+	appId: string;
 	accessTokens: string[];
 	phoneNumbers: PhoneNumberConfig[];
 	/** How long Meta's review of a new template takes here (real time, ms). */
@@ -186,6 +188,7 @@ export function defaultConfig(): SandboxConfig {
 		buffers: { messages: 10_000, posts: 1_000, webhookLog: 1_000, rejections: 1_000, duplicatesList: 1_000 },
 		whatsapp: {
 			wabaId: '200000000000001',
+			appId: '600000000000001',
 			accessTokens: ['sandbox-token'],
 			phoneNumbers: [
 				{

@@ -117,7 +117,8 @@ export function graphRouter(state: SandboxState, handlers: GraphHandler[]): Rout
 		if (!served) return next();
 		const body: unknown = req.body;
 		const params: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
-		if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
+		// An upload's raw bytes (a Buffer) are the file, not parameters.
+		if (body && typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) Object.assign(params, body);
 		const r: GraphRequest = {
 			method: req.method === 'GET' ? 'GET' : req.method === 'DELETE' ? 'DELETE' : 'POST',
 			version: served,

@@ -15,6 +15,7 @@ import { ConfigError, DEFAULT_CONFIG_FILE, sandboxConfig, type DeepPartial, type
 import { GraphError, XError, xInvalidRequest } from './errors';
 import { facebookGraph } from './facebook';
 import { graphRouter } from './graph';
+import { uploadsGraph } from './wa-uploads';
 import { inspectRouter } from './inspect';
 import { inspectGuard } from './inspect-guard';
 import { instagramGraph } from './instagram';
@@ -103,10 +104,12 @@ export function createSandbox(config?: DeepPartial<SandboxConfig> | SandboxConfi
 	app.use('/_sandbox', inspectGuard(token));
 	app.use(express.json({ limit: '5mb' }));
 	app.use(express.urlencoded({ extended: false, limit: '5mb' }));
+	// The Resumable Upload API's file bytes arrive as the raw body, whatever their content type.
+	app.use(express.raw({ type: (req) => /^\/v\d+\.\d+\/upload:/.test(req.url ?? ''), limit: '17mb' }));
 	app.use('/_sandbox', inspectRouter(state, webhooks, initial));
 	app.use(xRouter(state));
 	app.use(mediaDownloadRouter(state));
-	app.use(graphRouter(state, [whatsappGraph(state, webhooks), facebookGraph(state), instagramGraph(state)]));
+	app.use(graphRouter(state, [uploadsGraph(state), whatsappGraph(state, webhooks), facebookGraph(state), instagramGraph(state)]));
 	app.use(notFound);
 	app.use(errorHandler);
 

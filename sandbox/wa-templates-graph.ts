@@ -8,13 +8,16 @@ import { scheduleReview, sweepPauses } from './template-review';
 import type { SandboxState } from './state';
 import { parseCreate, templateNode, type TemplateRecord } from './wa-templates';
 import type { WebhookDispatcher } from './webhooks';
+import { checkHeaderHandle } from './wa-uploads';
 
 const FIELDS = ['id', 'name', 'language', 'status', 'category', 'parameter_format', 'components', 'rejected_reason', 'quality_score'];
 const STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'];
 
 /** Creates a template as POST /{WABA_ID}/message_templates does (also the training seed's path). */
 export function createTemplate(state: SandboxState, webhooks: WebhookDispatcher, params: Record<string, unknown>): TemplateRecord {
-	const rec = state.templates.add(parseCreate(params), state.now());
+	const draft = parseCreate(params);
+	if (draft.header?.handle) checkHeaderHandle(state, draft.header.format, draft.header.handle);
+	const rec = state.templates.add(draft, state.now());
 	scheduleReview(state, webhooks, rec);
 	return rec;
 }

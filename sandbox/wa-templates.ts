@@ -34,7 +34,7 @@ export interface TemplateRecord {
 	/** The components exactly as created (what GET answers). */
 	components: Record<string, unknown>[];
 	body: { text: string; params: number };
-	header?: { format: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT'; text?: string; params: number };
+	header?: { format: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT'; text?: string; params: number; handle?: string };
 	footer?: string;
 	buttons: TemplateButton[];
 	createdAtMs: number;
@@ -190,7 +190,7 @@ export function parseCreate(p: Record<string, unknown>): TemplateDraft {
 				if (!Array.isArray(ex) || typeof ex[0] !== 'string' || !ex[0]) {
 					throw templateParamError(`${where}: a ${format} header needs example.header_handle (an uploaded sample).`, 2388041);
 				}
-				draft.header = { format, params: 1 };
+				draft.header = { format, params: 1, handle: ex[0] };
 			} else throw templateParamError(`${where}.format must be TEXT, IMAGE, VIDEO or DOCUMENT.`);
 		} else if (type === 'FOOTER') {
 			const text = c['text'];

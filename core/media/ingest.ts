@@ -10,7 +10,7 @@ import { fetchPublic } from '../net/public-fetch';
 import { trimBase } from '../url';
 import type { FailureBackoff } from './backoff';
 import { MAX_INPUT_BYTES, toInstagramJpeg } from './convert';
-import { findBySource, mediaUrl, putMedia, MEDIA_HASH_RE } from './store';
+import { findBySource, mediaUrl, putMedia, storedMediaHash } from './store';
 
 export interface IngestedMedia {
 	hash: string;
@@ -24,8 +24,7 @@ export interface IngestedMedia {
 export function ownMediaHash(url: string, publicUrl: string): string | undefined {
 	const base = trimBase(publicUrl);
 	if (!url.startsWith(`${base}/media/`)) return undefined;
-	const m = /\/media\/([0-9a-f]{64})\.jpg$/.exec(url);
-	return m && MEDIA_HASH_RE.test(m[1]) ? m[1] : undefined;
+	return storedMediaHash(url);
 }
 
 /** How the gateway fetches images (core/net/public-fetch.ts) and backs off after failures. */

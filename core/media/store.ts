@@ -50,6 +50,12 @@ export async function findBySource(db: Queryable, sourceUrl: string): Promise<st
 	return row?.hash;
 }
 
+/** The hash a media store URL (…/media/<sha256>.jpg) names, whatever host serves it. */
+export function storedMediaHash(url: string): string | undefined {
+	const m = /\/media\/([0-9a-f]{64})\.jpg$/.exec(url);
+	return m?.[1];
+}
+
 /** The stable public URL of a stored image. */
 export function mediaUrl(publicUrl: string, hash: string): string {
 	return `${trimBase(publicUrl)}/media/${hash}.jpg`;

@@ -4,16 +4,24 @@
  * the approval covered is sent: the content passes the publish gate, and the payloads hash to
  * the template hash recorded with the decision. Submitting again is safe: a language already at
  * Meta is looked up by name instead of created twice; one Meta refused is not sent again until
- * the text changes (it would be refused again).
+ * the text changes (it would be refused again). A header image is uploaded to Meta first (the
+ * media store's bytes, the ones the approver saw) and the templates name it by the handle Meta gave.
  */
 import { audit } from '../audit';
-import { awarenessTemplateProblems, awarenessTemplates, AWARENESS_LANGUAGES } from '../channels/whatsapp/awareness-template';
+import {
+	awarenessTemplateProblems,
+	awarenessTemplates,
+	withHeaderHandle,
+	AWARENESS_LANGUAGES,
+	type AwarenessTemplateSet,
+} from '../channels/whatsapp/awareness-template';
 import type { TemplateApi } from '../channels/whatsapp/template-api';
 import { isWhatsAppApiError } from '../channels/whatsapp/errors';
 import { assertPublishable } from '../content/gate';
 import { selectContent } from '../content/repository';
 import type { Db } from '../db';
 import { MitanError } from '../errors';
+import { findBySource, getMedia, storedMediaHash } from '../media/store';
 import * as repo from './repository';
 
 export interface SubmitResult {
@@ -51,6 +59,7 @@ export async function submitAwarenessTemplates(
 		);
 	const out: SubmitResult = { contentId, name: set.name, templates: [] };
 	let found: Awaited<ReturnType<TemplateApi['byName']>> | undefined;
+	let handle: string | undefined;
 	for (const lang of AWARENESS_LANGUAGES) {
 		const payload = set.payloads[lang];
 		let row = await repo.upsertPlanned(db, {
@@ -64,7 +73,8 @@ export async function submitAwarenessTemplates(
 		let created = false;
 		if (!SETTLED.has(row.status)) {
 			try {
-				const a = await api.create(payload);
+				handle ??= set.headerImageUrl ? await uploadHeaderImage(db, api, set) : undefined;
+				const a = await api.create(handle ? withHeaderHandle(payload, handle) : payload);
 				row = await repo.recordSubmitted(db, row.id, { metaId: a.id, status: a.status, category: a.category });
 				created = true;
 			} catch (e) {
@@ -92,6 +102,24 @@ export async function submitAwarenessTemplates(
 		details: { name: set.name, templateHash: set.hash, templates: out.templates },
 	});
 	return out;
+}
+
+/**
+ * The content's image as the media store holds it (an upload from the Content page, or the
+ * conversion made when the approver's page showed an outside link), uploaded to Meta. Never
+ * fetched again from elsewhere: what goes to review is what the approver saw.
+ */
+async function uploadHeaderImage(db: Db, api: TemplateApi, set: AwarenessTemplateSet): Promise<string> {
+	const url = set.headerImageUrl ?? '';
+	const hash = storedMediaHash(url) ?? (await findBySource(db, url));
+	const media = hash ? await getMedia(db, hash) : undefined;
+	if (!media)
+		throw new MitanError(
+			'WHATSAPP_TEMPLATE_INVALID',
+			`the header image ${url} is not in the media store: upload the image in the Content page / चित्र Content पेज में अपलोड करें`,
+			{ field: 'imageUrl' },
+		);
+	return api.uploadSample({ bytes: media.bytes, fileType: 'image/jpeg', fileName: `${media.hash}.jpg` });
 }
 
 async function approvedTemplateHashOf(db: Db, contentId: number): Promise<string | null> {

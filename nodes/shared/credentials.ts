@@ -16,6 +16,7 @@ export function whatsAppFromCredential(c: ICredentialDataDecryptedObject): Whats
 		accessToken: String(c.accessToken ?? ''),
 		phoneNumberId: String(c.phoneNumberId ?? '').trim(),
 		wabaId: str(c.wabaId),
+		appId: str(c.appId),
 		appSecret: str(c.appSecret),
 		graphVersion: str(c.graphVersion),
 		baseUrl: str(c.baseUrl),

@@ -31,6 +31,7 @@ function sandboxCredentials({ dbUrl, sandboxUrl, approvalToken }) {
 				accessToken: 'sandbox-token',
 				phoneNumberId: '100000000000001',
 				wabaId: '200000000000001',
+				appId: '600000000000001',
 				appSecret: 'sandbox-app-secret',
 				baseUrl: base,
 			},

@@ -3,7 +3,11 @@
  * reviewed by the sandbox like any other, then awaited until APPROVED (or the review's verdict).
  * The bodies are the sandbox's training set (sandbox/training-templates.ts), which passes review.
  */
+import { createHash } from 'crypto';
+import sharp from 'sharp';
 import { GRAPH_API_VERSION } from '../../core/channels/api';
+import type { Queryable } from '../../core/db';
+import { mediaUrl, putMedia } from '../../core/media/store';
 import { submitStaffTemplates } from '../../core/channels/whatsapp/staff-submit';
 import { TRAINING_TEMPLATES } from '../../sandbox/training-templates';
 import { until } from './wait';
@@ -90,4 +94,32 @@ export async function approveStaffTemplates(base: string, linkBase = DEFAULT_STA
 	if (bad.length)
 		throw new Error(`review did not approve: ${bad.map((t) => `${t.name}/${t.language} ${t.status} ${t.rejected_reason}`).join(', ')}`);
 	return done;
+}
+
+/** The sandbox's Meta app (sandbox/config.ts `whatsapp.appId`), whose Resumable Upload API issues header handles. */
+export const APP_ID = '600000000000001';
+
+/** A header sample uploaded the way Meta requires (session, then the bytes); answers the handle "4::…". */
+export async function uploadSample(base: string, bytes: Buffer, fileType = 'image/jpeg'): Promise<string> {
+	const q = new URLSearchParams({ file_name: 'sample', file_length: String(bytes.length), file_type: fileType });
+	const open = await graph(base, 'POST', `/${APP_ID}/uploads?${q}`);
+	if (open.status !== 200) throw new Error(`upload session refused: ${JSON.stringify(open.body)}`);
+	const res = await fetch(`${base}/${GRAPH_API_VERSION}/${String(open.body.id)}`, {
+		method: 'POST',
+		headers: { authorization: `OAuth ${WA_TOKEN}`, file_offset: '0', 'content-type': fileType },
+		body: new Uint8Array(bytes),
+	});
+	const body = (await res.json()) as { h?: string };
+	if (res.status !== 200 || !body.h) throw new Error(`upload refused: ${JSON.stringify(body)}`);
+	return body.h;
+}
+
+/** A JPEG poster in the media store (as the Content page's upload leaves it); answers its media URL under `publicUrl`. */
+export async function storedPoster(db: Queryable, publicUrl = 'https://mitan.example', colour = '#1a4d8f'): Promise<string> {
+	const jpeg = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: colour } })
+		.jpeg()
+		.toBuffer();
+	const hash = createHash('sha256').update(jpeg).digest('hex');
+	await putMedia(db, { hash, jpeg, width: 1080, height: 1080 });
+	return mediaUrl(publicUrl, hash);
 }

@@ -4,13 +4,15 @@
  * category changes with their webhooks; sends checked against what was approved.
  */
 import { GRAPH_API_VERSION } from '../../core/channels/api';
-import { reviewed, submitTemplate, WABA_ID } from '../helpers/templates';
+import { reviewed, submitTemplate, uploadSample, WABA_ID } from '../helpers/templates';
 import { until } from '../helpers/wait';
 import { call, PHONE_ID, Receiver, startSandbox, validSignature, WA_TOKEN, type Started } from './helpers';
 
 let s: Started;
 let rx: Receiver;
 const V = GRAPH_API_VERSION;
+/** Start and end of image markers: all the sandbox's upload looks at for a JPEG. */
+const TINY_JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
 
 beforeEach(async () => {
 	rx = new Receiver();
@@ -217,27 +219,29 @@ test('category change: template_category_update webhook; the send is priced and 
 });
 
 describe('sends checked against the approved components', () => {
-	const rich = tpl({
-		name: 'approval_link',
-		components: [
-			{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2U='] } },
-			body('A message waits for your approval: {{1}} for the date {{2}} in the district.', ['Video call fraud', '3 Dec']),
-			{ type: 'FOOTER', text: 'Police Mitan' },
-			{
-				type: 'BUTTONS',
-				buttons: [
-					{ type: 'URL', text: 'Review', url: 'https://mitan.example/a/{{1}}', example: ['https://mitan.example/a/tok123'] },
-					{ type: 'QUICK_REPLY', text: 'Later' },
-				],
-			},
-		],
-	});
+	// The image header's sample is a handle from the app's Resumable Upload API, as Meta requires.
+	const rich = (handle: string) =>
+		tpl({
+			name: 'approval_link',
+			components: [
+				{ type: 'HEADER', format: 'IMAGE', example: { header_handle: [handle] } },
+				body('A message waits for your approval: {{1}} for the date {{2}} in the district.', ['Video call fraud', '3 Dec']),
+				{ type: 'FOOTER', text: 'Police Mitan' },
+				{
+					type: 'BUTTONS',
+					buttons: [
+						{ type: 'URL', text: 'Review', url: 'https://mitan.example/a/{{1}}', example: ['https://mitan.example/a/tok123'] },
+						{ type: 'QUICK_REPLY', text: 'Later' },
+					],
+				},
+			],
+		});
 	const image = { type: 'header', parameters: [{ type: 'image', image: { link: 'https://x.in/a.jpg' } }] };
 	const button = (text: string) => ({ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text }] });
 	const go = (components: unknown[]) => send({ name: 'approval_link', language: { code: 'en' }, components });
 
 	beforeEach(async () => {
-		const { id } = await submitTemplate(s.url, rich);
+		const { id } = await submitTemplate(s.url, rich(await uploadSample(s.url, TINY_JPEG)));
 		await reviewed(s.url, id);
 	});
 

@@ -122,6 +122,21 @@ export function awarenessTemplates(c: AwarenessSource): AwarenessTemplateSet {
 	return { name, hash, payloads, headerImageUrl: c.imageUrl ?? null };
 }
 
+/**
+ * The payload as it goes to Meta: the header sample given as the handle Meta's Resumable Upload
+ * API issued for the image's bytes. The stored, hashed payload keeps the media store URL there: it
+ * names the image by its sha256, so the approval still covers exactly the picture uploaded; the
+ * handle is only how Meta is handed those bytes (and is different at every upload).
+ */
+export function withHeaderHandle(payload: TemplatePayload, handle: string): TemplatePayload {
+	return {
+		...payload,
+		components: payload.components.map((c) =>
+			c.type === 'HEADER' && c['format'] === 'IMAGE' ? { ...c, example: { header_handle: [handle] } } : c,
+		),
+	};
+}
+
 /** The fixed words must themselves fit Meta's limits; checked by the tests, named here. */
 export function fixedPartProblems(): Problem[] {
 	const p: Problem[] = [];

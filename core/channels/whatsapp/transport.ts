@@ -17,9 +17,15 @@ export interface RawResponse {
 }
 
 export interface GraphTransport {
-	request(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<RawResponse>;
+	/** `raw`: bytes sent as they are (the Resumable Upload API's file), with the headers that describe them. */
+	request(method: 'GET' | 'POST', path: string, payload?: unknown, raw?: RawBody): Promise<RawResponse>;
 	/** Free the keep-alive sockets. */
 	close(): void;
+}
+
+export interface RawBody {
+	bytes: Buffer;
+	headers: Record<string, string>;
 }
 
 export interface TransportOptions {
@@ -45,9 +51,9 @@ export function createTransport(base: URL, token: string, options: TransportOpti
 	const agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
 	const prefix = trimBase(base.pathname);
 
-	function request(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<RawResponse> {
+	function request(method: 'GET' | 'POST', path: string, payload?: unknown, raw?: RawBody): Promise<RawResponse> {
 		const where = `${method} ${path}`;
-		const data = payload === undefined ? undefined : Buffer.from(JSON.stringify(payload));
+		const data = raw ? raw.bytes : payload === undefined ? undefined : Buffer.from(JSON.stringify(payload));
 		return new Promise<RawResponse>((resolve, reject) => {
 			let written = false;
 			const req = (isHttps ? https : http).request(
@@ -62,6 +68,7 @@ export function createTransport(base: URL, token: string, options: TransportOpti
 						authorization: `Bearer ${token}`,
 						accept: 'application/json',
 						...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}),
+						...raw?.headers,
 					},
 				},
 				(res) => {

@@ -7,6 +7,8 @@ export interface WhatsAppConfig {
 	accessToken: string;
 	phoneNumberId: string;
 	wabaId?: string;
+	/** The Meta app id: its Resumable Upload API gives a template's header image its handle. */
+	appId?: string;
 	appSecret?: string;
 	/** Defaults to GRAPH_API_VERSION in core/channels/api.ts. */
 	graphVersion?: string;
