@@ -2,6 +2,7 @@ import { MitanError } from '../core/errors';
 import type { Db } from '../core/db';
 import { eraseCitizen, type ErasureReceipt, type VacuumMode } from '../core/erasure';
 import { defaultDistrictId } from '../core/districts';
+import { resolveConfig } from '../core/config';
 import { flag, type Args } from './args';
 import { districtFlag } from './district';
 
@@ -18,7 +19,8 @@ export async function eraseCommand(db: Db, args: Args): Promise<ErasureReceipt> 
 	const district = (await districtFlag(db, args)) ?? (await defaultDistrictId(db));
 	const vacuum = (flag(args, 'vacuum') ?? 'full') as VacuumMode;
 	if (!MODES.includes(vacuum)) throw new MitanError('CLI_USAGE', `--vacuum: one of ${MODES.join(', ')}, got "${vacuum}"`);
-	return eraseCitizen(db, { phone, waId, waUserId, districtId: district }, { actor: 'system:cli', source: 'mitan erase' }, { vacuum });
+	const n8n = resolveConfig().n8nApi;
+	return eraseCitizen(db, { phone, waId, waUserId, districtId: district }, { actor: 'system:cli', source: 'mitan erase' }, { vacuum, n8n });
 }
 
 /** What was cleared, in counts only (the receipt never holds the identifiers). */
@@ -35,4 +37,12 @@ export function printErasure(r: ErasureReceipt, out: (s: string) => void): void 
 			`  vacuum ${r.vacuum.mode}: ${r.vacuum.tables.join(', ')} in ${r.vacuum.seconds.toFixed(2)} s${r.vacuum.walCleared ? ', WAL switched' : ''}`,
 		);
 	for (const n of r.vacuum?.notes ?? []) out(`  note: ${n}`);
+	const x = r.n8nExecutions;
+	if (x?.checked) out(`  n8n: ${x.scanned} kept execution(s) searched, ${x.deleted.length} naming the citizen deleted`);
+	else if (x)
+		out(
+			`  n8n: NOT CHECKED (${x.code}, action ${x.action}): ${x.reason}` +
+				(x.deleted.length ? `; ${x.deleted.length} deleted before that` : '') +
+				' / n8n के executions की जाँच नहीं हुई',
+		);
 }

@@ -12,6 +12,7 @@ import { generateDemo } from '../core/demo/generate';
 import { defaultDistrictId } from '../core/districts';
 import { firstAdminLogin, type FirstLogin } from './admin';
 import { n8nFolders, startN8n, type StartedN8n } from './n8n';
+import { seedStaffFromWorkflows, warnPlaceholderStaff } from './staff-seed';
 import { createSandbox } from '../sandbox/server';
 import { submitStaffTemplates } from '../core/channels/whatsapp/staff-submit';
 import { sandboxConfig } from '../sandbox/config';
@@ -212,14 +213,29 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 				sandboxUrl: sandboxUrl || undefined,
 				approvalToken: config.approvalWebhookToken,
 				onProgress: (l) => log(`  ${l}`),
+				// A failed seed is said, and never keeps n8n from starting (the next start tries again).
+				onInstalledSettings: (installed) =>
+					seedStaffFromWorkflows(db, installed, log).catch((e) => log(`staff registry: not seeded (${firstLine(e)})`)),
 			});
 			stops.unshift(() => n8n!.stop());
 			log(`n8n: ${n8n.url} (owner ${n8n.owner.email} / ${n8n.owner.password})`);
+			// The gateway reads these when an erasure runs (dashboard/gateway): n8n's kept executions are erased too.
+			if (n8n.api && !config.n8nApi) {
+				env.MITAN_N8N_API_URL = n8n.api.url;
+				env.MITAN_N8N_API_KEY = n8n.api.apiKey;
+			}
 		} catch (e) {
 			problems.push({ part: 'n8n', problem: firstLine(e), log: keepFailure(config.dataDir, e), retry: RETRY.n8n });
 			log(`n8n: FAILED to start: ${firstLine(e)}`);
 		}
 	}
+
+	// A store whose n8n never ran has no Settings nodes to carry over: the placeholders, as a fresh
+	// install has. With an n8n folder whose inventory was not read (n8n off or failed), the seed waits
+	// for the start that reads it, so a district's typed numbers are never passed over.
+	if (!fs.existsSync(path.join(n8nFolders(config.dataDir).userFolder, '.n8n', 'database.sqlite')))
+		await seedStaffFromWorkflows(db, [], log).catch((e) => log(`staff registry: not seeded (${firstLine(e)})`));
+	if (!training) await warnPlaceholderStaff(db, log);
 
 	// The demo's staff templates, submitted the way a district does (`mitan templates submit`), for
 	// this n8n's approval links: the approval request then reaches the approver outside the window.

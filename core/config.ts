@@ -61,8 +61,9 @@ export interface MitanConfig {
 	approvalWebhookUrl?: string;
 	approvalWebhookToken?: string;
 	/**
-	 * Staff told at once when Meta rejects the day's template (MITAN_STAFF_ALERT_PHONES, numbers
-	 * separated by commas), with the approved UTILITY alert template (MITAN_STAFF_ALERT_TEMPLATE).
+	 * Staff told at once when Meta rejects the day's template, with the approved UTILITY alert
+	 * template (MITAN_STAFF_ALERT_TEMPLATE): the district's cyber cell in the staff registry, or
+	 * these numbers when set (MITAN_STAFF_ALERT_PHONES, separated by commas).
 	 */
 	staffAlertPhones?: string;
 	staffAlertTemplate: string;
@@ -70,6 +71,12 @@ export interface MitanConfig {
 	refreshSeconds: number;
 	/** n8n's port for `npm start` and its commands (MITAN_N8N_PORT, else n8n's usual 5678). */
 	n8nPort: number;
+	/**
+	 * n8n's public API (MITAN_N8N_API_URL, e.g. http://127.0.0.1:5678, and MITAN_N8N_API_KEY): the
+	 * erasure deletes the executions n8n kept that name the citizen (core/erasure/n8n-executions.ts).
+	 * Unset: the erasure says n8n's executions were not checked.
+	 */
+	n8nApi?: { url: string; apiKey: string };
 	/** Days raw WhatsApp records keep what identifies a person (MITAN_RETENTION_DAYS, default 365; core/retention.ts). */
 	retentionDays: number;
 	/**
@@ -137,6 +144,7 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		// Within a minute of the events (issue 19 §2), without recomputing a day more than twice a minute.
 		refreshSeconds: pick(explicit.refreshSeconds, 'MITAN_REFRESH_SECONDS', seconds) ?? 30,
 		n8nPort: pick(explicit.n8nPort, 'MITAN_N8N_PORT', num) ?? 5678,
+		n8nApi: n8nApiOf(explicit.n8nApi, e('MITAN_N8N_API_URL'), e('MITAN_N8N_API_KEY')),
 		retentionDays: checkRetentionDays(
 			pick(explicit.retentionDays, 'MITAN_RETENTION_DAYS', Number) ?? DEFAULT_RETENTION_DAYS,
 			'MITAN_RETENTION_DAYS',
@@ -152,4 +160,15 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 			baseUrl: trimBase(pick(w.baseUrl, 'GRAPH_BASE_URL') ?? GRAPH_BASE_URL),
 		},
 	};
+}
+
+/** Both or neither: a URL without its key (or a key without a URL) is a half-made setting, refused. */
+function n8nApiOf(explicit: MitanConfig['n8nApi'], url: string | undefined, apiKey: string | undefined): MitanConfig['n8nApi'] {
+	if (explicit) return { url: trimBase(explicit.url), apiKey: explicit.apiKey };
+	if (!url && !apiKey) return undefined;
+	if (!url || !apiKey)
+		throw new MitanError('CONFIG_INVALID', 'MITAN_N8N_API_URL and MITAN_N8N_API_KEY go together: set both (or neither)', {
+			field: url ? 'MITAN_N8N_API_KEY' : 'MITAN_N8N_API_URL',
+		});
+	return { url: trimBase(url), apiKey };
 }

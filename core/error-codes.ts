@@ -151,6 +151,11 @@ export const ERROR_CODES = {
 	CONSENT_EVIDENCE_REQUIRED: { action: 'fix_input' },
 	// This process's suppression key is not the one that made the list: set MITAN_SUPPRESSION_KEY.
 	SUPPRESSION_KEY_MISMATCH: { action: 'configure' },
+	// n8n's kept executions were not searched (core/erasure/n8n-executions.ts): no public API URL / key
+	// (MITAN_N8N_API_URL, MITAN_N8N_API_KEY), n8n did not answer, or it refused the key.
+	ERASURE_N8N_NOT_CONFIGURED: { action: 'configure' },
+	ERASURE_N8N_UNREACHABLE: { action: 'retry_soon' },
+	ERASURE_N8N_REFUSED: { action: 'reauthenticate' },
 
 	// Broadcasts (core/broadcast).
 	BROADCAST_INPUT_INVALID: { action: 'fix_input' },

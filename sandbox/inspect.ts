@@ -251,6 +251,16 @@ export function inspectRouter(state: SandboxState, webhooks: WebhookDispatcher, 
 		h(async (req) => ({ drained: await webhooks.drain(limitOf(req.query['timeoutMs'], 10_000, 120_000)), ...webhooks.snapshot() })),
 	);
 
+	// The media endpoint fails the next `count` calls (transient 131000), then is healthy again.
+	r.post(
+		'/faults/media',
+		h((req) => {
+			const n = body(req)['count'];
+			if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1000) throw new ConfigError('count: a whole number 0..1000');
+			state.mediaFaults = n;
+			return { mediaFaults: state.mediaFaults };
+		}),
+	);
 	r.post(
 		'/inject/inbound',
 		h((req) => injectInbound(state, webhooks, body(req) as unknown as InboundRequest)),

@@ -11,6 +11,7 @@ import { DailyRecipients, PairLimiter, ThroughputWindow } from './limits';
 import { SocialStore } from './social-store';
 import { IdentityMemory } from './identities';
 import { TemplateStore } from './wa-templates';
+import { UploadStore } from './wa-uploads';
 import { MediaStore } from './wa-media';
 
 export class SandboxState {
@@ -37,8 +38,15 @@ export class SandboxState {
 	social!: SocialStore;
 	/** The WABA's message templates: account configuration, so a traffic reset keeps them. */
 	readonly templates = new TemplateStore(() => String(TEMPLATE_ID_BASE + this.nextSeq()));
+	/** Resumable uploads and the header handles they issued (sandbox/wa-uploads.ts); kept like templates. */
+	readonly uploads = new UploadStore();
 	/** Media citizens sent (injected), served by GET /{v}/{media-id} and its download URL. */
 	media = new MediaStore();
+	/**
+	 * A fault toggle (POST /_sandbox/faults/media): this many next GET /{v}/{media-id} calls answer
+	 * Meta's transient 131000 (HTTP 500), as an overloaded media service does; 0 = healthy.
+	 */
+	mediaFaults = 0;
 	/** Graph calls that named an expired API version (answered as the oldest served one). */
 	expiredVersionCalls = 0;
 

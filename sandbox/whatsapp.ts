@@ -297,6 +297,10 @@ export function whatsappGraph(state: SandboxState, webhooks: WebhookDispatcher):
 		const media = r.method === 'GET' && !r.edge ? state.media.get(r.id) : undefined;
 		if (media) {
 			requireToken(state, r, wa.accessTokens);
+			if (state.mediaFaults > 0) {
+				state.mediaFaults--;
+				throw waError(500, 131000, WA_TITLES[131000], 'media service temporarily unavailable (sandbox fault)');
+			}
 			return { body: mediaInfo(state, media, r.req) };
 		}
 		if (phone) {

@@ -2,9 +2,10 @@ import { audit } from '../audit';
 import { isWhatsAppApiError, PAIR_RATE_WAIT_MS } from '../channels/whatsapp/errors';
 import type { ConversationSender, MediaReader } from '../channels/whatsapp/types';
 import type { Db } from '../db';
+import type { N8nApiSettings } from '../erasure';
 import type { MitanError } from '../errors';
 import { maskPhone } from '../phone';
-import { fetchAttachment } from './attachments';
+import { fetchAttachment, type MediaFetchRetry } from './attachments';
 import { eraseCitizenOnRequest } from './erasure';
 import { erased, type Outgoing } from './messages';
 import type { ConversationAction } from './service';
@@ -18,6 +19,10 @@ export interface AfterCommitDeps {
 	db: Db;
 	senderFor: (phoneNumberId: string) => ConversationSender | null;
 	mediaFor: (phoneNumberId: string) => MediaReader | null;
+	/** n8n's public API, for the executions a DELETE MY DATA must take too (core/erasure/n8n-executions.ts). */
+	n8nApi?: N8nApiSettings;
+	/** Retries of a transient media fetch failure (default MEDIA_FETCH_RETRY: 4, from 1 s doubling). */
+	mediaRetry?: MediaFetchRetry;
 	counters: {
 		answersSent: number;
 		answersFailed: number;
@@ -52,7 +57,7 @@ export async function runConversationActions(actions: ConversationAction[], d: A
 			const reader = d.mediaFor(a.phoneNumberId);
 			if (!reader) continue; // no credential: stays pending for a later sweep
 			for (const id of a.attachmentIds) {
-				const r = await fetchAttachment(d.db, reader, id);
+				const r = await fetchAttachment(d.db, reader, id, d.mediaRetry);
 				if (r === 'fetched') d.counters.mediaFetched++;
 				else if (r === 'failed') d.counters.mediaFailed++;
 			}
@@ -63,7 +68,7 @@ export async function runConversationActions(actions: ConversationAction[], d: A
 		if (a.kind === 'erase') {
 			// The one erasure (core/erasure, through erasure.ts); the citizen is told once it is done.
 			try {
-				await eraseCitizenOnRequest(d.db, a.districtId, a.to);
+				await eraseCitizenOnRequest(d.db, a.districtId, a.to, d.n8nApi);
 			} catch (e) {
 				// Not told "erased": the request is on record for staff to finish by hand.
 				d.onError?.(e, 'erasure');

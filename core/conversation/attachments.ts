@@ -97,16 +97,44 @@ export async function insertAttachment(db: Queryable, districtId: number, inboun
 }
 
 /**
- * Fetches one pending attachment's bytes. A failure is recorded on the row (fetch_state
- * 'failed', the reason), never thrown past here: the complaint stands without its bytes, and
- * staff see why. Meta keeps media 30 days, so a later sweep can try a failed one again.
+ * Retries of a transient failure (an action of 'retry_soon': Meta's 131000, a 5xx, a dropped
+ * connection) before the attachment is marked failed, with the wait doubling from `backoffMs`
+ * (1, 2, 4, 8 s: about 15 s, inside Meta's five-minute media URL and long before the citizen
+ * expects an answer). A failure that will not pass (media gone, a bad token) is not retried.
  */
-export async function fetchAttachment(db: Queryable, reader: MediaReader, id: number): Promise<'fetched' | 'failed' | 'skipped'> {
+export const MEDIA_FETCH_RETRY = { retries: 4, backoffMs: 1_000 };
+export type MediaFetchRetry = typeof MEDIA_FETCH_RETRY;
+
+/**
+ * Fetches one pending attachment's bytes. A failure is recorded on the row (fetch_state
+ * 'failed', the reason and the attempts), never thrown past here: the complaint stands without
+ * its bytes, and staff see why on it. Meta keeps media 30 days, so a later sweep can try again.
+ */
+export async function fetchAttachment(
+	db: Queryable,
+	reader: MediaReader,
+	id: number,
+	retry: MediaFetchRetry = MEDIA_FETCH_RETRY,
+): Promise<'fetched' | 'failed' | 'skipped'> {
 	const [a] = await db.query<{ meta_media_id: string | null; sha256: string | null; fetch_state: string; district_id: number }>(
 		'SELECT meta_media_id, sha256, fetch_state, district_id FROM inbound_attachments WHERE id = $1',
 		[id],
 	);
 	if (!a || !a.meta_media_id || (a.fetch_state !== 'pending' && a.fetch_state !== 'failed')) return 'skipped';
+	for (let attempt = 1; ; attempt++) {
+		const r = await fetchOnce(db, reader, id, { ...a, meta_media_id: a.meta_media_id });
+		if (r === 'fetched' || r === 'skipped') return r;
+		if (r.action !== 'retry_soon' || attempt > retry.retries) return recordFailure(db, id, a.district_id, r, attempt);
+		await new Promise((res) => setTimeout(res, retry.backoffMs * 2 ** (attempt - 1)));
+	}
+}
+
+async function fetchOnce(
+	db: Queryable,
+	reader: MediaReader,
+	id: number,
+	a: { meta_media_id: string; sha256: string | null },
+): Promise<'fetched' | 'skipped' | MitanError> {
 	try {
 		const info = await reader.getMedia(a.meta_media_id);
 		if (a.sha256 && info.sha256 && info.sha256 !== a.sha256)
@@ -122,21 +150,26 @@ export async function fetchAttachment(db: Queryable, reader: MediaReader, id: nu
 		);
 		return rows.length ? 'fetched' : 'skipped';
 	} catch (e) {
-		const code = (e as MitanError).code ?? 'unknown';
-		await db.query(`UPDATE inbound_attachments SET fetch_state = 'failed', fetch_error = $2 WHERE id = $1 AND fetch_state = 'pending'`, [
-			id,
-			`${code}: ${String((e as Error).message ?? e).slice(0, 300)}`,
-		]);
-		await audit(db, {
-			districtId: a.district_id,
-			actor: 'system:gateway',
-			action: 'attachment.fetch_failed',
-			entity: 'inbound_attachment',
-			entityId: id,
-			details: { code },
-		});
-		return 'failed';
+		// Network errors arrive bare: transient, like Meta's own 5xx.
+		return e instanceof MitanError ? e : MitanError.from({ message: String((e as Error).message ?? e) }, 'MEDIA_FETCH_FAILED');
 	}
+}
+
+async function recordFailure(db: Queryable, id: number, districtId: number, e: MitanError, attempts: number): Promise<'failed'> {
+	const code = e.code ?? 'unknown';
+	await db.query(`UPDATE inbound_attachments SET fetch_state = 'failed', fetch_error = $2 WHERE id = $1 AND fetch_state = 'pending'`, [
+		id,
+		`${code}: ${String(e.message).slice(0, 280)} (${attempts} attempt${attempts === 1 ? '' : 's'})`,
+	]);
+	await audit(db, {
+		districtId,
+		actor: 'system:gateway',
+		action: 'attachment.fetch_failed',
+		entity: 'inbound_attachment',
+		entityId: id,
+		details: { code, attempts },
+	});
+	return 'failed';
 }
 
 /** The media of one inbound message (what a message without words is about). */

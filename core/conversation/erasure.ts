@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../db';
-import { eraseCitizen, isSuppressed, liftSuppression, type ErasureReceipt } from '../erasure';
+import { eraseCitizen, isSuppressed, liftSuppression, type ErasureReceipt, type N8nApiSettings } from '../erasure';
 import { e164FromWaId, maskPhone } from '../phone';
 import { forgetQuestions } from './repository';
 
@@ -23,11 +23,17 @@ function idsOf(address: string): { phone?: string; waId?: string; waUserId?: str
 
 /**
  * DELETE MY DATA, confirmed: every place the citizen is named (eraseCitizen: every identifier,
- * every table, the suppression list, then the vacuum), and the conversation's open question.
+ * every table, the suppression list, n8n's kept executions, then the vacuum), and the
+ * conversation's open question.
  */
-export async function eraseCitizenOnRequest(db: Db, districtId: number, phone: string): Promise<ErasureReceipt> {
+export async function eraseCitizenOnRequest(db: Db, districtId: number, phone: string, n8n?: N8nApiSettings): Promise<ErasureReceipt> {
 	await forgetQuestions(db, districtId, phone);
-	return eraseCitizen(db, { districtId, ...idsOf(phone) }, { actor: `citizen:${maskPhone(phone)}`, source: 'whatsapp DELETE MY DATA' });
+	return eraseCitizen(
+		db,
+		{ districtId, ...idsOf(phone) },
+		{ actor: `citizen:${maskPhone(phone)}`, source: 'whatsapp DELETE MY DATA' },
+		{ n8n },
+	);
 }
 
 export async function isSuppressedNumber(q: Queryable, districtId: number, phone: string): Promise<boolean> {

@@ -13,6 +13,8 @@ import { MitanError } from '../errors';
 import { eraseDeadLettersNaming, eraseDeadLettersOf } from '../inbound/dead-letters';
 import { maskPhone, phoneFromWaId } from '../phone';
 import type { Actor } from '../roster/service';
+import { erasureActor } from './actor';
+import { eraseN8nExecutions, type N8nApiSettings, type N8nExecutionsReport } from './n8n-executions';
 import { normaliseIds, suppress, type CitizenIds, type NormalisedIds } from './suppression';
 import { vacuumAfterErasure, type ErasureTable, type VacuumMode, type VacuumReport } from './vacuum';
 
@@ -30,14 +32,26 @@ export interface ErasureReceipt {
 	/** Identifiers newly on the suppression list. */
 	suppressed: number;
 	vacuum?: VacuumReport;
+	/** n8n's kept executions naming the citizen, deleted through its public API (or why not checked). */
+	n8nExecutions?: N8nExecutionsReport;
+}
+
+export interface ErasureOptions {
+	vacuum?: VacuumMode;
+	/** n8n's public API (resolveConfig().n8nApi); absent: the receipt says n8n's executions were not checked. */
+	n8n?: N8nApiSettings;
 }
 
 /** A run of digits long enough to be a phone number, in free text such as Meta's error titles. */
 const NUMBER_IN_TEXT = '\\+?[0-9][0-9 -]{6,}[0-9]';
 
-/** Erases in its own transaction, then vacuums (default: VACUUM FULL and the WAL, see vacuum.ts). */
-export async function eraseCitizen(db: Db, req: ErasureRequest, by: Actor, opts: { vacuum?: VacuumMode } = {}): Promise<ErasureReceipt> {
-	const receipt = await db.transaction((tx) => eraseCitizenIn(tx, req, by));
+/**
+ * Erases in its own transaction, then n8n's kept executions naming the citizen (over HTTP, so
+ * after the commit), then vacuums (default: VACUUM FULL and the WAL, see vacuum.ts).
+ */
+export async function eraseCitizen(db: Db, req: ErasureRequest, by: Actor, opts: ErasureOptions = {}): Promise<ErasureReceipt> {
+	const { receipt, ids } = await db.transaction((tx) => eraseWithIds(tx, req, by));
+	receipt.n8nExecutions = await eraseN8nExecutions(db, opts.n8n, ids, { districtId: req.districtId, actor: by.actor });
 	if (receipt.erased) receipt.vacuum = await vacuumAfterErasure(db, Object.keys(receipt.counts), opts.vacuum ?? 'full');
 	return receipt;
 }
@@ -47,6 +61,11 @@ export async function eraseCitizen(db: Db, req: ErasureRequest, by: Actor, opts:
  * The caller must then call vacuumAfterErasure(db, Object.keys(receipt.counts)) once it commits.
  */
 export async function eraseCitizenIn(tx: Queryable, req: ErasureRequest, by: Actor): Promise<ErasureReceipt> {
+	return (await eraseWithIds(tx, req, by)).receipt;
+}
+
+/** The erasure, and every identifier it found the citizen by (for n8n's executions, after the commit). */
+async function eraseWithIds(tx: Queryable, req: ErasureRequest, by: Actor): Promise<{ receipt: ErasureReceipt; ids: NormalisedIds }> {
 	const given = normaliseIds(req);
 	if (given.phones.length + given.userIds.length === 0)
 		throw new MitanError('ERASURE_NO_IDENTIFIER', 'give the phone, WhatsApp id or user id of the citizen to erase', { field: 'phone' });
@@ -228,13 +247,13 @@ export async function eraseCitizenIn(tx: Queryable, req: ErasureRequest, by: Act
 	const erased = Object.keys(counts).length > 0;
 	await audit(tx, {
 		districtId: d,
-		actor: by.actor,
+		actor: erasureActor(by.actor),
 		ip: by.ip,
 		action: 'citizen.erase',
 		entity: 'erasure',
 		details: { subscribers: subscriberIds.length, counts, suppressed, source: by.source },
 	});
-	return { erased, subscriberIds, counts, suppressed };
+	return { receipt: { erased, subscriberIds, counts, suppressed }, ids };
 }
 
 function digitsOf(e164: string): string {

@@ -4,6 +4,7 @@
  * the citizen's own new consent lifts it (liftSuppression), which WhatsApp's JOIN flow and a
  * staff member holding a new signed form both go through.
  */
+import { createHmac } from 'crypto';
 import { audit } from '../audit';
 import type { Queryable } from '../db';
 import { MitanError } from '../errors';
@@ -149,6 +150,7 @@ export async function liftSuppression(q: Queryable, districtId: number, ids: Cit
 /** What a status needs for the check: the district it is for and the identifiers Meta put in it. */
 interface StatusIdentity {
 	districtId: number;
+	wamid: string;
 	recipient: string | null;
 	recipientUserId?: string | null;
 	errorTitle: string | null;
@@ -157,7 +159,9 @@ interface StatusIdentity {
 /**
  * Statuses Meta sends after an erasure (late ones, retries, the "your data is erased" reply's own
  * receipts) would store the erased number or BSUID again: for a suppressed identifier the status
- * is kept for the counts without them (and without Meta's title, which may quote the number).
+ * is kept for the counts without them (and without Meta's title, which may quote the number), its
+ * wamid (the number in base64) replaced by a keyed hash of it: the same status sent twice is
+ * still one row, and the row names nobody.
  * One EXISTS per district per batch while nobody is suppressed; one indexed lookup otherwise.
  */
 export async function withoutSuppressed<T extends StatusIdentity>(q: Queryable, events: T[]): Promise<T[]> {
@@ -187,7 +191,13 @@ export async function withoutSuppressed<T extends StatusIdentity>(q: Queryable, 
 		if (rows.length === 0) continue;
 		const hit = new Set(rows.map((r) => r.id_hash));
 		for (const { e, i } of mine)
-			if (hashOf(e).some((h) => hit.has(h))) out[i] = { ...e, recipient: null, recipientUserId: null, errorTitle: null };
+			if (hashOf(e).some((h) => hit.has(h)))
+				out[i] = { ...e, wamid: erasedWamid(key, e.wamid), recipient: null, recipientUserId: null, errorTitle: null };
 	}
 	return out;
+}
+
+/** A wamid that named an erased citizen, as it is stored: "erased:" and a keyed hash, stable per wamid. */
+function erasedWamid(key: string, wamid: string): string {
+	return `erased:${createHmac('sha256', key).update(`wamid:${wamid}`).digest('hex').slice(0, 32)}`;
 }

@@ -5,6 +5,8 @@ import { runConversationActions } from '../conversation/after-commit';
 import type { ConversationAction } from '../conversation/service';
 import type { WhatsAppSettings } from '../config';
 import type { Db, Queryable } from '../db';
+import type { N8nApiSettings } from '../erasure';
+import type { MediaFetchRetry } from '../conversation/attachments';
 import { httpErrorOf, MitanError } from '../errors';
 import { safeFlat } from '../inbound/safe-form';
 import { handleInbound, type Confirmation, type InboundOutcome } from '../inbound/service';
@@ -18,6 +20,7 @@ import { findBroadcast } from '../broadcast/repository';
 import { runSender } from '../broadcast/sender';
 import { ALERT_PARAM_MAX, toTemplateParam } from '../channels/whatsapp/text';
 import { applyTemplateEvents, type TemplateOutcome } from '../templates/lifecycle';
+import { templateAlertRecipients } from '../staff/roles';
 import { DistrictRouter } from './routing';
 import { tokensEqual, verifySignature } from './signature';
 
@@ -40,8 +43,19 @@ export interface GatewayOptions {
 	mediaFor?: (phoneNumberId: string) => MediaReader | null;
 	writer?: StatusWriterOptions;
 	onError?: (e: unknown, where: string) => void;
-	/** Staff told at once when Meta rejects a template (the approved UTILITY alert template). */
-	staffAlerts?: { phones: string[]; template: string };
+	/**
+	 * Staff told at once when Meta rejects a template (the approved UTILITY alert template): the
+	 * district's cyber cell in the staff registry, or `phones` when a fixed list was configured.
+	 */
+	staffAlerts?: { phones?: string[]; template: string };
+	/**
+	 * n8n's public API: a citizen's DELETE MY DATA also deletes the executions n8n kept naming them.
+	 * A function when the settings arrive after the gateway starts (`npm start` makes n8n's key once
+	 * n8n is up, cli/n8n-api-key.ts).
+	 */
+	n8nApi?: N8nApiSettings | (() => N8nApiSettings | undefined);
+	/** Retries of a transient media fetch failure (core/conversation/attachments.ts MEDIA_FETCH_RETRY). */
+	mediaRetry?: MediaFetchRetry;
 	/** Runs a broadcast Meta's reinstatement resumed; default: a sender on the business number. */
 	restartSender?: (broadcastId: number) => Promise<void>;
 }
@@ -233,6 +247,8 @@ export class WhatsAppWebhookService {
 				db: this.options.db,
 				senderFor: (id) => this.senderFor(id),
 				mediaFor: (id) => (this.options.mediaFor ? this.options.mediaFor(id) : this.client(id)),
+				n8nApi: typeof this.options.n8nApi === 'function' ? this.options.n8nApi() : this.options.n8nApi,
+				mediaRetry: this.options.mediaRetry,
 				counters: this.counters,
 				onError: (e, where) => this.options.onError?.(e, where),
 			});
@@ -291,12 +307,17 @@ export class WhatsAppWebhookService {
 	private async followTemplates(t: TemplateOutcome): Promise<void> {
 		const alerts = this.options.staffAlerts;
 		for (const a of t.alerts) {
+			if (!alerts) continue;
 			const sender = this.senderFor(this.options.whatsapp.phoneNumberId ?? '');
-			for (const to of alerts?.phones ?? []) {
+			const recipients = await templateAlertRecipients(this.options.db, a.districtId, alerts.phones).catch((e) => {
+				this.options.onError?.(e, 'template alert recipients');
+				return [] as string[];
+			});
+			for (const to of recipients) {
 				try {
 					if (!sender) throw new MitanError('WHATSAPP_CONFIG_INVALID', 'no WhatsApp access token: staff alert not sent');
 					const param = toTemplateParam(a.text, { max: ALERT_PARAM_MAX }).text;
-					await sender.sendTemplate(to, { name: alerts!.template, language: 'hi', bodyParams: [param] });
+					await sender.sendTemplate(to, { name: alerts.template, language: 'hi', bodyParams: [param] });
 					this.counters.templateAlertsSent++;
 				} catch (e) {
 					this.counters.templateAlertsFailed++;

@@ -24,14 +24,18 @@ export interface GatewayDeps extends AppDeps {
 export type GatewayRouter = Router & { gateway: WhatsAppWebhookService };
 
 export function gatewayRouter(deps: GatewayDeps): GatewayRouter {
-	const config = resolveConfig({}, deps.env ?? process.env);
+	const env = deps.env ?? process.env;
+	const config = resolveConfig({}, env);
 	const whatsapp = config.whatsapp;
 	const service = new WhatsAppWebhookService({
 		db: deps.db,
 		whatsapp,
-		staffAlerts: config.staffAlertPhones
-			? { phones: parseRecipients(config.staffAlertPhones), template: config.staffAlertTemplate }
-			: undefined,
+		// Read when an erasure needs it: `npm start` adds n8n's API key to this env once n8n is up.
+		n8nApi: () => resolveConfig({}, env).n8nApi,
+		staffAlerts: {
+			phones: config.staffAlertPhones ? parseRecipients(config.staffAlertPhones) : undefined,
+			template: config.staffAlertTemplate,
+		},
 		onError: (e, where) => console.error(`[gateway] ${where}:`, (e as Error).message ?? e),
 		...deps.gateway,
 	});

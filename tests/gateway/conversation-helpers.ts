@@ -29,9 +29,12 @@ export interface Conversation {
 	close(): Promise<void>;
 }
 
-export async function startConversation(ctx: { readonly db: Db }): Promise<Conversation> {
+export async function startConversation(
+	ctx: { readonly db: Db },
+	opts: { gateway?: NonNullable<Parameters<typeof gatewayApp>[1]>['gateway'] } = {},
+): Promise<Conversation> {
 	const sb = await startSandbox();
-	const built = gatewayApp(ctx.db, { env: gatewayEnv({ WHATSAPP_ACCESS_TOKEN: WA_TOKEN, GRAPH_BASE_URL: sb.url }) });
+	const built = gatewayApp(ctx.db, { env: gatewayEnv({ WHATSAPP_ACCESS_TOKEN: WA_TOKEN, GRAPH_BASE_URL: sb.url }), gateway: opts.gateway });
 	const server = http.createServer(built.app);
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 	const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`;

@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'crypto';
 import { ComplaintService } from '../../core/complaints';
 import { DeskService } from '../../core/complaints/desk';
+import { MEDIA_FETCH_RETRY } from '../../core/conversation/attachments';
 import { threadOf } from '../../core/complaints/thread';
 import type { Db } from '../../core/db';
 import { describeEachEngine } from '../helpers/db';
@@ -28,7 +29,8 @@ describeEachEngine('conversation: media and replies', (ctx) => {
 	let desk: DeskService;
 	const by = { actor: 'n8n:complaint-intake' };
 	beforeAll(async () => {
-		c = await startConversation(ctx);
+		// The product's four retries; the back-off shortened from 1 s so the suite does not sleep 15 s.
+		c = await startConversation(ctx, { gateway: { mediaRetry: { ...MEDIA_FETCH_RETRY, backoffMs: 20 } } });
 		svc = new ComplaintService(ctx.db, { districtName: 'Kabirdham', districtNameHi: 'कबीरधाम' });
 		desk = new DeskService(ctx.db, svc, { districtId: 1, sender: () => null });
 	});
@@ -157,6 +159,42 @@ describeEachEngine('conversation: media and replies', (ctx) => {
 			String(a.id),
 		]);
 		expect(audit).toBeDefined();
+	});
+
+	test('the media endpoint failing (131000): retried 4 times with back-off, then fetched; failing a fifth time, the attachment is marked failed on the complaint', async () => {
+		const phone = '+919876542041';
+		const faults = (count: number) => call(c.sb.url, 'POST', '/_sandbox/faults/media', { body: { count } });
+		expect((await faults(MEDIA_FETCH_RETRY.retries)).body).toEqual({ mediaFaults: 4 });
+		const ok = await c.send({ from: phone, type: 'audio' });
+		const row = await c.inbound(ok.wamid);
+		const [fetched] = await ctx.db.query<{ fetch_state: string; byte_size: number }>(
+			'SELECT fetch_state, byte_size FROM inbound_attachments WHERE inbound_message_id = $1',
+			[row.id],
+		);
+		expect(fetched.fetch_state).toBe('fetched');
+		expect(Number(fetched.byte_size)).toBeGreaterThan(0);
+		// Every fault was used up by the retries: the endpoint is healthy again.
+		expect((await faults(0)).body).toEqual({ mediaFaults: 0 });
+
+		await faults(MEDIA_FETCH_RETRY.retries + 1);
+		const bad = await c.send({ from: phone, type: 'image' });
+		const badRow = await c.inbound(bad.wamid);
+		const [att] = await ctx.db.query<{ id: number; fetch_state: string; fetch_error: string; bytes: unknown }>(
+			'SELECT id, fetch_state, fetch_error, bytes FROM inbound_attachments WHERE inbound_message_id = $1',
+			[badRow.id],
+		);
+		expect(att).toMatchObject({ fetch_state: 'failed', bytes: null });
+		expect(att.fetch_error).toMatch(/^WHATSAPP_131000: .*\(5 attempts\)$/);
+		const [audit] = await ctx.db.query<{ details: { code: string; attempts: number } }>(
+			`SELECT details FROM audit_log WHERE action = 'attachment.fetch_failed' AND entity_id = $1`,
+			[String(att.id)],
+		);
+		expect(audit.details).toEqual({ code: 'WHATSAPP_131000', attempts: 5 });
+		// The complaint stands; its attachment says it has no bytes.
+		const r = await svc.intake({ inboundMessageId: badRow.id }, by);
+		const a = (await attachmentsOf(ctx.db, r.complaint)).find((x) => x.id === Number(att.id));
+		expect(a).toMatchObject({ kind: 'image', fetchState: 'failed' });
+		await faults(0);
 	});
 
 	test('a reply WhatsApp fails after accepting it (131047, the window had closed) shows on the complaint as failed', async () => {

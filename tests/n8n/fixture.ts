@@ -22,6 +22,7 @@ import { gatewayApp, gatewayEnv } from '../gateway/helpers';
 import { approveStaffTemplates, approveTemplates } from '../helpers/templates';
 import { call, trustSandbox } from '../sandbox/helpers';
 import { REPO_ROOT, type WorkflowJson } from '../helpers/n8n';
+import { erasureApiKey } from '../../cli/n8n-api-key';
 
 /** The bearer secret the content-approval webhook's Header Auth credential holds in these stacks. */
 export const APPROVAL_HOOK_TOKEN = 'approval-hook-test-secret';
@@ -57,6 +58,12 @@ export interface StackOptions {
 	 * data); tests/n8n/erasure.n8n.ts runs with the product's settings.
 	 */
 	keepSuccessfulExecutions?: boolean;
+	/**
+	 * Make an n8n API key with the execution scopes (as `npm start` does) and hand it to the gateway
+	 * as MITAN_N8N_API_URL / MITAN_N8N_API_KEY, so an erasure there reaches n8n's kept executions.
+	 * The gateway then starts once n8n is up.
+	 */
+	n8nApiKey?: boolean;
 }
 
 export interface Stack {
@@ -67,6 +74,8 @@ export interface Stack {
 	sandboxUrl: string;
 	/** SQL on n8n's own database (execution_entity…). */
 	n8nSql: postgres.Sql;
+	/** n8n's public API as the gateway has it (with `n8nApiKey`). */
+	n8nApi?: { url: string; apiKey: string };
 	close(): Promise<void>;
 }
 
@@ -95,9 +104,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 		cleanups.push(() => running.close());
 		// The district's templates, created through the API and approved by review before the gateway listens.
 		await approveTemplates(running.url);
-		if (opts.gateway) {
+		const startGateway = async (extra: Record<string, string> = {}) => {
 			// The gateway the citizens' messages reach: the sandbox signs its webhooks to it.
-			const built = gatewayApp(db, { env: gatewayEnv({ WHATSAPP_ACCESS_TOKEN: 'sandbox-token', GRAPH_BASE_URL: running.url }) });
+			const built = gatewayApp(db, {
+				env: gatewayEnv({ WHATSAPP_ACCESS_TOKEN: 'sandbox-token', GRAPH_BASE_URL: running.url, ...extra }),
+			});
 			const server = http.createServer(built.app);
 			await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 			cleanups.push(async () => {
@@ -108,7 +119,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 			const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`;
 			const r = await call(running.url, 'PATCH', '/_sandbox/config', { body: { webhook: { callbackUrl } } });
 			if (r.status !== 200) throw new Error(`sandbox config: HTTP ${r.status} ${JSON.stringify(r.body)}`);
-		}
+		};
+		if (opts.gateway && !opts.n8nApiKey) await startGateway();
 
 		const n8nPg = await createPgDatabase('mitan_n8n_engine');
 		cleanups.push(() => n8nPg.drop());
@@ -140,7 +152,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 			Array.from({ length: opts.workers ?? 0 }, (_, i) => n8n.worker(`worker-${i + 1}`, { concurrency: opts.workerConcurrency ?? 5 })),
 		);
 		for (const id of opts.publish ?? []) await n8n.publish(id);
-		return { n8n, db, dbUrl: mitanPg.url, sandbox, sandboxUrl: running.url, n8nSql, close };
+		let n8nApi: Stack['n8nApi'];
+		if (opts.n8nApiKey) {
+			n8nApi = await erasureApiKey(n8n, n8n.userFolder);
+			if (opts.gateway) await startGateway({ MITAN_N8N_API_URL: n8nApi.url, MITAN_N8N_API_KEY: n8nApi.apiKey });
+		}
+		return { n8n, db, dbUrl: mitanPg.url, sandbox, sandboxUrl: running.url, n8nSql, n8nApi, close };
 	} catch (e) {
 		await close();
 		throw e;
