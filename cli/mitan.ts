@@ -22,8 +22,8 @@ const USAGE = `Police Mitan command line
   mitan start [--no-n8n] [--no-demo] [--demo-citizens N] [--demo-days N]
                                   start everything (embedded database, sandbox, gateway + dashboard, n8n)
   mitan n8n start                 start n8n alone, joined to a running \`mitan start\` (npm run n8n:retry)
-  mitan n8n update [name ...]     with Police Mitan stopped: apply the updated exported workflows,
-                                  keeping each one's Settings values (npm run n8n:update)
+  mitan n8n update [name ...]     with Police Mitan stopped: apply the updated exported workflows
+                                  (staff numbers stay in the staff registry) (npm run n8n:update)
   mitan sandbox start             start the sandbox alone, joined to a running start (npm run sandbox:retry)
   mitan templates submit [--link-base URL] [--json]
                                   submit the staff utility templates (approval request, staff alert) to the WABA
@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
 		case 'n8n': {
 			const [sub, ...names] = args._;
 			if (sub === 'start') return retryN8n(out);
-			if (sub === 'update') return updateWorkflows(names, out);
+			if (sub === 'update') return withStore((db) => updateWorkflows(db, names, out));
 			process.stderr.write(`usage: mitan n8n start | mitan n8n update [name ...]\n`);
 			return 64;
 		}

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { isPlaceholderPhone } from '../core/phone';
+import type { InstalledSettings } from '../core/staff/seed';
 
 /**
  * What `npm start` may put into n8n, decided from what n8n already holds. A district edits its
@@ -10,7 +10,8 @@ import { isPlaceholderPhone } from '../core/phone';
  * - a credential is imported only when n8n has none with its id, and never replaced;
  * - an exported workflow is imported only when n8n has none with its id;
  * - when the exported file changed since it was imported, the change is reported and applied only
- *   by `mitan n8n update` (n8n stopped), which keeps the Settings node's values.
+ *   by `mitan n8n update` (n8n stopped). Staff numbers are not in the workflows: the staff registry
+ *   owns them (core/staff), seeded once from the Settings nodes of the versions before it.
  * The record of what was imported (file hash per workflow) lives in the n8n data folder.
  */
 
@@ -103,29 +104,16 @@ export function recordWorkflows(record: ImportRecord, workflows: readonly Export
 type SetNode = { name: string; type?: string; parameters?: { assignments?: { assignments?: { name: string; value: unknown }[] } } };
 
 /**
- * The newer exported workflow with the district's values kept: every assignment of the live
- * "Settings" node (staff numbers, approver) that the new version still has takes the live value.
+ * The values of each installed workflow's "Settings" node (the five copies of the staff numbers the
+ * staff registry replaced): what the registry's one-time seed carries over (core/staff/seed.ts), so a
+ * district that had typed its real numbers there keeps them after the upgrade.
  */
-export function keepSettings(newer: ExportedWorkflow['json'], live: { nodes?: unknown[] } | null): ExportedWorkflow['json'] {
-	const liveSettings = (live?.nodes as SetNode[] | undefined)?.find((n) => n.name === 'Settings');
-	const values = new Map((liveSettings?.parameters?.assignments?.assignments ?? []).map((a) => [a.name, a.value]));
-	if (values.size === 0) return newer;
-	const copy = JSON.parse(JSON.stringify(newer)) as ExportedWorkflow['json'];
-	const settings = (copy.nodes as SetNode[] | undefined)?.find((n) => n.name === 'Settings');
-	for (const a of settings?.parameters?.assignments?.assignments ?? []) if (values.has(a.name)) a.value = values.get(a.name);
-	return copy;
-}
-
-/**
- * Where n8n's workflows still hold placeholder staff numbers (every Set node's assignments): told at
- * a start with a real WhatsApp token, before an alert is refused at run time (core/channels/whatsapp/placeholders.ts).
- */
-export function placeholderFields(workflows: { id: string; name: string }[], nodes: Record<string, unknown[]>): string[] {
-	const out: string[] = [];
-	for (const w of workflows)
-		for (const n of (nodes[w.id] ?? []) as SetNode[])
-			for (const a of n.parameters?.assignments?.assignments ?? [])
-				if (typeof a.value === 'string' && a.value.split(/[,;\n]/).some((p) => isPlaceholderPhone(p.trim())))
-					out.push(`workflow "${w.name}", node "${n.name}", field "${a.name}"`);
+export function installedSettings(workflows: { id: string; name: string }[], nodes: Record<string, unknown[]>): InstalledSettings[] {
+	const out: InstalledSettings[] = [];
+	for (const w of workflows) {
+		const settings = ((nodes[w.id] ?? []) as SetNode[]).find((n) => n.name === 'Settings' && n.type === 'n8n-nodes-base.set');
+		const list = settings?.parameters?.assignments?.assignments ?? [];
+		if (list.length) out.push({ workflow: w.name, values: Object.fromEntries(list.map((a) => [a.name, a.value])) });
+	}
 	return out;
 }

@@ -6,9 +6,9 @@ import { SANDBOX_DEFAULT_PORT } from '../core/channels/api';
 import { resolveConfig } from '../core/config';
 import { suppressionKey } from '../core/erasure/key';
 import { MitanError } from '../core/errors';
+import type { InstalledSettings } from '../core/staff/seed';
 import {
-	keepSettings,
-	placeholderFields,
+	installedSettings,
 	planImport,
 	readExported,
 	readRecord,
@@ -16,6 +16,8 @@ import {
 	writeRecord,
 	type ExportedWorkflow,
 } from './n8n-imports';
+import { erasureApiKey } from './n8n-api-key';
+import type { N8nApiSettings } from '../core/erasure';
 
 /**
  * n8n for `npm start`: the pinned n8n 2.x from the machine's cache (installed on first use, with
@@ -68,6 +70,11 @@ export interface StartN8nOptions {
 	publish?: boolean;
 	/** The approval webhook's bearer secret (MITAN_APPROVAL_WEBHOOK_TOKEN) for its Header Auth credential. */
 	approvalToken?: string;
+	/**
+	 * Told what the installed workflows' "Settings" nodes hold (none on a fresh install), before
+	 * anything is imported: the staff registry's one-time seed (core/staff/seed.ts).
+	 */
+	onInstalledSettings?: (installed: InstalledSettings[]) => Promise<void>;
 }
 
 export interface StartedN8n {
@@ -80,6 +87,8 @@ export interface StartedN8n {
 	/** Exported workflows newer than the ones in n8n: `mitan n8n update` applies them. */
 	updates: { id: string; name: string; file: string }[];
 	logFile: string;
+	/** n8n's public API key for the erasure (./n8n-api-key.ts); absent when n8n would not make one (logged). */
+	api?: N8nApiSettings;
 	stop(): Promise<void>;
 }
 
@@ -160,19 +169,15 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 	const creds = sandboxCredentials({ dbUrl, sandboxUrl, approvalToken: opts.approvalToken });
 	const exported = exportedWorkflows();
 	let record = readRecord(userFolder);
-	const inventory = await n8n.inventory({ nodesOf: opts.sandboxUrl ? [] : exported.map((w) => w.id) });
+	// The nodes too (read-only SQLite, a fraction of a second): the Settings nodes the staff registry is seeded from.
+	const inventory = await n8n.inventory({ nodesOf: exported.map((w) => w.id) });
+	await opts.onInstalledSettings?.(installedSettings(inventory.workflows, inventory.nodes));
 	const plan = planImport(
 		exported,
 		creds.map((c) => c.id),
 		inventory,
 		record,
 	);
-	// A real WhatsApp token (no sandbox): say now which staff numbers are still placeholders.
-	if (!opts.sandboxUrl)
-		for (const f of placeholderFields(inventory.workflows, inventory.nodes))
-			log(
-				`n8n: WARNING ${f} still holds a placeholder staff number: with a live WhatsApp credential its alerts are refused; put the real number in`,
-			);
 	const now = new Date();
 	if (plan.credentials.length) {
 		log(`n8n: importing the sandbox credentials it does not have yet (${plan.credentials.length})…`);
@@ -216,8 +221,15 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 			log(`n8n: "${w.name}" imported but not published: ${(e as Error).message}`);
 		}
 	}
+	let api: N8nApiSettings | undefined;
+	try {
+		api = await erasureApiKey(n8n, userFolder);
+	} catch (e) {
+		log(`n8n: no API key for the erasure (${(e as Error).message}): an erasure will say n8n's executions were not checked`);
+	}
 	return {
 		url: `http://localhost:${opts.port}`,
+		api,
 		owner: { email: owner.email, password: owner.password },
 		workflows: result,
 		importedCredentials: plan.credentials,
@@ -230,9 +242,10 @@ export async function startN8n(opts: StartN8nOptions): Promise<StartedN8n> {
 const mask = (url: string) => url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
 
 /**
- * `mitan n8n update`: puts the newer exported workflows into n8n, keeping each one's Settings
- * values (staff numbers, approver). n8n must be stopped: its CLI import and a running n8n do not
- * share one SQLite file safely, and a running n8n would keep serving the old version. n8n imports
+ * `mitan n8n update`: puts the newer exported workflows into n8n. Their staff numbers come from the
+ * staff registry: the installed versions' Settings values seed it first (`seedStaff`, once per
+ * district, core/staff/seed.ts), so nothing a district typed is lost. n8n must be stopped: its CLI
+ * import and a running n8n do not share one SQLite file safely, and a running n8n would keep serving the old version. n8n imports
  * a workflow inactive, so the ones that were active are published again by the next start.
  */
 export async function updateN8nWorkflows(opts: {
@@ -240,6 +253,7 @@ export async function updateN8nWorkflows(opts: {
 	port: number;
 	only?: string[];
 	log?: (line: string) => void;
+	seedStaff?: (installed: InstalledSettings[]) => Promise<void>;
 }): Promise<{ updated: string[]; upToDate: boolean }> {
 	const log = opts.log ?? (() => undefined);
 	const { n8n, userFolder } = await instanceFor({ dataDir: opts.dataDir, port: opts.port, log: () => undefined });
@@ -249,20 +263,21 @@ export async function updateN8nWorkflows(opts: {
 			`n8n is running on port ${opts.port}: stop Police Mitan (Ctrl+C in its terminal), run \`${UPDATE_COMMAND}\` again, then \`npm start\``,
 		);
 	let record = readRecord(userFolder);
-	const inv = await n8n.inventory();
-	const plan = planImport(exportedWorkflows(), [], inv, record);
+	const exported = exportedWorkflows();
+	const inv = await n8n.inventory({ nodesOf: exported.map((w) => w.id) });
+	await opts.seedStaff?.(installedSettings(inv.workflows, inv.nodes));
+	const plan = planImport(exported, [], inv, record);
 	const chosen = plan.updates.filter((w) => !opts.only?.length || opts.only.some((o) => o === w.id || o === w.name || o === w.file));
 	if (chosen.length === 0) {
 		log(plan.updates.length ? 'no updated workflow matches that name' : 'every exported workflow in n8n is up to date');
 		return { updated: [], upToDate: plan.updates.length === 0 };
 	}
-	const live = await n8n.inventory({ nodesOf: chosen.map((w) => w.id) });
-	await n8n.importWorkflows(chosen.map((w) => keepSettings(w.json, { nodes: live.nodes[w.id] })));
+	await n8n.importWorkflows(chosen.map((w) => w.json));
 	const wasActive = chosen.filter((w) => inv.workflows.find((x) => x.id === w.id)?.active).map((w) => w.id);
 	record = recordWorkflows(record, chosen);
 	record = { ...record, publishAtStart: [...new Set([...(record.publishAtStart ?? []), ...wasActive])] };
 	writeRecord(userFolder, record);
-	for (const w of chosen) log(`updated "${w.name}" from workflows/${w.file} (Settings values kept)`);
+	for (const w of chosen) log(`updated "${w.name}" from workflows/${w.file} (staff numbers: the staff registry, \`mitan staff list\`)`);
 	return { updated: chosen.map((w) => w.name), upToDate: false };
 }
 

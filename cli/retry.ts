@@ -7,6 +7,8 @@ import { createSandbox } from '../sandbox/server';
 import { sandboxConfig } from '../sandbox/config';
 import { n8nPortFromEnv, startN8n, updateN8nWorkflows } from './n8n';
 import { RUN_FILE, type RunFile } from './start';
+import { seedStaffFromWorkflows } from './staff-seed';
+import { openPostgres, type Db } from '../core/db';
 
 /**
  * The retries `npm start` names when a part did not come up: each starts that part alone, in its
@@ -52,13 +54,17 @@ function untilSignal(): Promise<void> {
 /** `mitan n8n start` (npm run n8n:retry). */
 export async function retryN8n(out: (s: string) => void): Promise<number> {
 	const run = readRunFile();
+	const db = openPostgres({ url: run.dbUrl, max: 1 });
 	const n8n = await startN8n({
 		dataDir: run.dataDir,
 		port: run.n8nPort,
 		dbUrl: run.dbUrl,
 		sandboxUrl: run.sandboxUrl || undefined,
 		onProgress: (l) => out(`  ${l}`),
-	});
+		// The seed `npm start` left for the start that reads n8n's workflows (its n8n had failed).
+		onInstalledSettings: (installed) =>
+			seedStaffFromWorkflows(db, installed, out).catch((e) => out(`staff registry: not seeded (${(e as Error).message})`)),
+	}).finally(() => db.close());
 	out(`n8n is running (n8n चालू है): ${n8n.url}  (${n8n.owner.email} / ${n8n.owner.password})`);
 	out('Press Ctrl+C to stop n8n.');
 	await untilSignal();
@@ -83,10 +89,17 @@ export async function retrySandbox(out: (s: string) => void): Promise<number> {
 	return 0;
 }
 
-/** `mitan n8n update [name…]` (npm run n8n:update): with Police Mitan stopped. */
-export async function updateWorkflows(names: string[], out: (s: string) => void): Promise<number> {
+/** `mitan n8n update [name…]` (npm run n8n:update): with Police Mitan stopped (the embedded store is then free to open). */
+export async function updateWorkflows(db: Db, names: string[], out: (s: string) => void): Promise<number> {
 	const config = resolveConfig();
-	const r = await updateN8nWorkflows({ dataDir: config.dataDir, port: n8nPortFromEnv(), only: names, log: out });
+	const r = await updateN8nWorkflows({
+		dataDir: config.dataDir,
+		port: n8nPortFromEnv(),
+		only: names,
+		log: out,
+		// The updated workflows read their staff numbers from the registry: carry the installed Settings over first.
+		seedStaff: (installed) => seedStaffFromWorkflows(db, installed, out),
+	});
 	if (r.updated.length) out('Start Police Mitan again (`npm start`): the updated workflows that were active are published again.');
 	return 0;
 }

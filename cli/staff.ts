@@ -6,7 +6,8 @@ import { flag, type Args } from './args';
 
 /**
  * `mitan staff list [--duty d]`, `mitan staff add <phone> --name "…" [--duty duty_officer]`,
- * `mitan staff remove <phone>`: the staff registry (core/staff), whose numbers never become complaints.
+ * `mitan staff remove <phone> [--duty d]`: the staff registry (core/staff), whose numbers never become
+ * complaints and whom the exported workflows alert, by duty.
  */
 export async function staffCommand(db: Db, args: Args, out: (s: string) => void): Promise<number> {
 	const [sub = 'list', phone] = args._;
@@ -30,11 +31,13 @@ export async function staffCommand(db: Db, args: Args, out: (s: string) => void)
 		out(`${r.outcome}: ${maskPhone(r.member.phone)} (${r.member.duty}, ${r.member.name})`);
 		return 0;
 	}
-	const m = await removeStaff(db, { districtId, phone }, by);
-	out(`removed: ${maskPhone(m.phone)} (${m.duty})`);
+	const removed = await removeStaff(db, { districtId, phone, duty: flag(args, 'duty') }, by);
+	out(`removed: ${maskPhone(removed[0].phone)} (${removed.map((m) => m.duty).join(', ')})`);
 	return 0;
 }
 
 export const STAFF_USAGE = `  mitan staff list [--duty ${STAFF_DUTIES.join('|')}]
-  mitan staff add <phone> --name "<who>" [--duty duty_officer]
-  mitan staff remove <phone>      the staff registry: these numbers never become complaints`;
+  mitan staff add <phone> --name "<who>" [--duty duty_officer]   (a number may hold several duties)
+  mitan staff remove <phone> [--duty d]
+                                  the staff registry: who the workflows alert and who approves (by duty);
+                                  these numbers never become complaints`;

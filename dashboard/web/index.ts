@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { AppDeps } from '../deps';
 import { adminRouter } from './admin';
 import { districtsAdminRouter } from './districts-admin';
+import { staffAdminRouter } from './staff-admin';
 import { stateRouter } from './state-page';
 import { apiRouter } from './api';
 import { joinPosterRouter } from './join-poster';
@@ -91,6 +92,7 @@ export function mountWeb(app: express.Express, deps: AppDeps): void {
 	web.use('/api', apiRouter(deps.db, cache, zone));
 	web.use(adminRouter(deps.db, zone));
 	web.use(districtsAdminRouter(deps.db));
+	web.use(staffAdminRouter(deps.db));
 	web.use(approvalImageRouter(deps));
 	web.use(deskRouter(deps, cache as TtlCache<unknown>, zone));
 	web.use(joinPosterRouter(deps.db));

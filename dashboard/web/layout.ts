@@ -17,6 +17,7 @@ export type PageId =
 	| 'users'
 	| 'desk'
 	| 'districts'
+	| 'staff'
 	| 'state';
 
 /** `stateLevel`: shown to users of no one district (the state view). */
@@ -33,6 +34,7 @@ const NAV: Array<{ id: PageId; href: string; key: string; admin?: boolean; staff
 	{ id: 'report', href: '/report/monthly', key: 'nav_report' },
 	{ id: 'users', href: '/admin/users', key: 'nav_users', admin: true },
 	{ id: 'districts', href: '/admin/districts', key: 'nav_districts', admin: true },
+	{ id: 'staff', href: '/admin/staff', key: 'nav_staff', admin: true },
 	{ id: 'state', href: '/state', key: 'nav_state', stateLevel: true },
 ];
 
@@ -69,7 +71,7 @@ export function shell(p: ShellInput): string {
 			)
 				.map(
 					(n) =>
-						`<a href="${n.href}${n.id === 'users' || n.id === 'districts' || n.id === 'state' ? '' : esc(keep)}"${n.id === p.page ? ' aria-current="page" class="on"' : ''}>${label(n.key)}</a>`,
+						`<a href="${n.href}${n.id === 'users' || n.id === 'districts' || n.id === 'staff' || n.id === 'state' ? '' : esc(keep)}"${n.id === p.page ? ' aria-current="page" class="on"' : ''}>${label(n.key)}</a>`,
 				)
 				.join('')}</nav>`
 		: '';

@@ -120,3 +120,40 @@ export function render(res: express.Response, ctx: Ctx, page: PageId, title: str
 		}),
 	);
 }
+
+export interface Flash {
+	ok: boolean;
+	text: string;
+}
+
+/** The one-line answer to the last form post, above a page's body. */
+export function flashHtml(flash: Flash | undefined): string {
+	return flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash.text)}</p>` : '';
+}
+
+/**
+ * A signed-in form page (users, districts, staff, second factor): its title from the dictionary,
+ * never cached (it carries the CSRF token and, after a post, the answer to it).
+ */
+export function sendFormPage(
+	res: express.Response,
+	status: number,
+	p: { titleKey: string; page?: PageId; currentUrl: string; body: string },
+): void {
+	const l = locals(res);
+	res
+		.status(status)
+		.set('Cache-Control', 'no-store')
+		.type('html')
+		.send(
+			shell({
+				lang: l.lang,
+				title: t(l.lang, p.titleKey),
+				page: p.page,
+				user: l.user,
+				csrf: l.session!.csrfToken,
+				body: p.body,
+				currentUrl: p.currentUrl,
+			}),
+		);
+}

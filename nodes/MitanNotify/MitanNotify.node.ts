@@ -5,6 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { mitanDatabaseConnectionTest } from '../shared/db';
 import { properties } from './description';
 import { router } from './router';
 
@@ -13,6 +14,7 @@ import { router } from './router';
  * leadership). Staff rarely wrote to the number in the last 24 hours, so by default it sends the
  * approved UTILITY template `mitan_staff_alert` (core/channels/whatsapp/staff-templates.ts, submitted
  * with the "Staff Template" resource) with the text as its one parameter; free text is an option.
+ * "Staff Number → Get by Role" reads who those numbers are from the staff registry (core/staff).
  */
 export class MitanNotify implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,15 +23,26 @@ export class MitanNotify implements INodeType {
 		icon: { light: 'file:../shared/mitan.svg', dark: 'file:../shared/mitan.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{"alert to " + $parameter["recipients"]}}',
+		subtitle: '={{$parameter["resource"] === "staff" ? "staff numbers by role" : "alert to " + $parameter["recipients"]}}',
 		description: 'Send a WhatsApp alert to police staff (utility template or free text)',
 		defaults: { name: 'Mitan Notify' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [{ name: 'mitanWhatsAppApi', required: true }],
+		credentials: [
+			{ name: 'mitanWhatsAppApi', required: true },
+			// The staff registry lives in the store; the WhatsApp credential says whether placeholders may stay.
+			{
+				name: 'mitanDatabaseApi',
+				required: true,
+				testedBy: 'mitanDatabaseConnectionTest',
+				displayOptions: { show: { resource: ['staff'] } },
+			},
+		],
 		properties,
 	};
+
+	methods = { credentialTest: { mitanDatabaseConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return router.call(this);

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import * as send from './operations/send';
+import * as staff from './operations/staff';
 import * as templates from './operations/templates';
 
 export const properties: INodeProperties[] = [
@@ -10,6 +11,7 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Staff Alert', value: 'alert' },
+			{ name: 'Staff Number', value: 'staff' },
 			{ name: 'Staff Template', value: 'staffTemplates' },
 		],
 		default: 'alert',
@@ -52,6 +54,23 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'status',
 	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['staff'] } },
+		options: [
+			{
+				name: 'Get by Role',
+				value: 'getByRole',
+				action: 'Get the staff numbers by role',
+				description: 'Cyber cell, duty officer, leadership and approver numbers from the staff registry, for the alerts after it',
+			},
+		],
+		default: 'getByRole',
+	},
 	...send.description,
+	...staff.description,
 	...templates.description,
 ];

@@ -53,6 +53,8 @@ describeEachEngine('Mitan Approval: edits, the dashboard and bad requests', (ctx
 	test('the dashboard queue: pending items with full preview; a dashboard decision resumes the run', async () => {
 		const { c, run, a } = await request();
 		const queue = await listPending(ctx.db, 1);
+		// The state view (null: every district, one query): here only district 1 has open requests.
+		expect((await listPending(ctx.db, null)).map((q) => q.approvalId)).toEqual(queue.map((q) => q.approvalId));
 		const item = queue.find((q) => q.approvalId === a.id)!;
 		expect(item).toMatchObject({
 			level: 1,

@@ -140,6 +140,7 @@ describe('Mitan WhatsApp credential', () => {
 			'accessToken',
 			'phoneNumberId',
 			'wabaId',
+			'appId',
 			'appSecret',
 			'graphVersion',
 			'baseUrl',

@@ -14,6 +14,7 @@ import { ContentService } from '../../core/content';
 import { waitFor } from '../../scripts/n8n/run';
 import { draft } from '../approval/fixtures';
 import { readWorkflow } from '../helpers/n8n';
+import { storedPoster } from '../helpers/templates';
 import { alertText, approvedContent, sandboxMessages, seedCitizens, STAFF, districtToday } from '../workflows/helpers';
 import { call } from '../sandbox/helpers';
 import { APPROVAL_HOOK_HEADERS, callWebhook, executionData, executions, startStack, type Stack } from './fixture';
@@ -58,7 +59,9 @@ describe('real n8n, single process: the exported workflows (the 24-hour window e
 		);
 
 	test('content approval: the approver opens and approves her signed link on the running n8n; the run resumes and the author is told', async () => {
-		const c = await new ContentService(s.db).create(draft({ targetDate: '2031-01-01' }), 'user:cybercell');
+		// The poster in the media store, as the Content page leaves it: its bytes go to Meta's upload.
+		const imageUrl = await storedPoster(s.db);
+		const c = await new ContentService(s.db).create(draft({ targetDate: '2031-01-01', imageUrl }), 'user:cybercell');
 		const r = await callWebhook(s, 'mitan-draft-submitted', { contentId: c.id, authorPhone: '+919811100001' }, APPROVAL_HOOK_HEADERS);
 		expect(r.status).toBe(200);
 		const a = await waitFor(async () => (await approvalsOfContent(s.db, c.id)).find((x) => x.links.approve), {

@@ -7,8 +7,10 @@
  * - Ctrl+C (SIGINT to the process group) stops everything, n8n included;
  * - a second start (stopped with SIGTERM) imports nothing, keeps a district's edit to a workflow,
  *   and prints the same login, which still works;
- * - a newer exported workflow is only reported until `mitan n8n update` applies it, keeping the
- *   district's Settings values, and the next start publishes it again.
+ * - the staff registry is seeded with the placeholders on the first start; from an install that
+ *   predates it, `mitan n8n update` carries the numbers typed into the old Settings nodes into it;
+ * - a newer exported workflow is only reported until `mitan n8n update` applies it, and the next
+ *   start publishes it again.
  * Needs the n8n install in the machine's cache (CI: `node scripts/n8n/install.js` first).
  */
 import { spawn, type ChildProcess } from 'child_process';
@@ -16,6 +18,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { WORKFLOW_FILES } from '../../cli/n8n';
+import { openPglite } from '../../core/db';
 import { N8nInstance, freePort, waitFor } from '../../scripts/n8n/run';
 import { REPO_ROOT } from '../helpers/n8n';
 
@@ -150,6 +153,7 @@ describe('npm start on a fresh data folder, then again', () => {
 		expect(o).not.toBeNull();
 		owner = { email: o![1], password: o![2] };
 		expect(out).toContain('importing the workflows it does not have yet');
+		expect(out).toContain('staff registry: 5 placeholder number(s) for the roles nobody holds yet');
 
 		expect((await fetch(`${appUrl()}/healthz`)).status).toBe(200);
 		expect(await dashboardLogin(appUrl(), login.username, login.password)).toMatch(/^\/login\/totp/);
@@ -187,7 +191,7 @@ describe('npm start on a fresh data folder, then again', () => {
 		await stop(run, 'SIGTERM', path.join(dataDir, 'run.json'));
 	}, 600000);
 
-	test('a newer exported workflow is reported, not applied; `mitan n8n update` applies it keeping Settings; the next start publishes it', async () => {
+	test('upgrade from before the staff registry: `mitan n8n update` carries the typed Settings numbers into the registry, applies the newer workflow; the next start publishes it', async () => {
 		expect(login).toBeDefined();
 		const broadcast = EXPORTED.find((w) => w.id === 'MitanBroadcast01')!;
 		// As after a `git pull` that brought a new daily-broadcast.json: the file differs from what was imported.
@@ -201,7 +205,8 @@ describe('npm start on a fresh data folder, then again', () => {
 		let out = await ready(run);
 		expect(out).toContain(`an updated workflow is available: "${broadcast.name}" (workflows/daily-broadcast.json)`);
 		expect(out).toContain('npm run n8n:update');
-		// The district's staff number, typed into the live workflow's Settings node.
+		// The installed version is one from before the registry: its own Settings node, where the
+		// district had typed its cyber cell number.
 		const api = n8nApi();
 		const live = (await api.rest('GET', `/workflows/${broadcast.id}`)) as {
 			versionId: string;
@@ -209,31 +214,68 @@ describe('npm start on a fresh data folder, then again', () => {
 			connections: unknown;
 			name: string;
 		};
-		live.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments[0].value = '+919876543210';
+		const settings = {
+			// n8n refuses two nodes with one id: the shipped "Staff numbers" node holds b-2 now.
+			id: 'b-settings-old',
+			name: 'Settings',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [200, 200],
+			parameters: {
+				mode: 'manual',
+				assignments: {
+					assignments: [
+						{ id: 's1', name: 'cyberCellPhone', type: 'string', value: '+919876543210' },
+						{ id: 's2', name: 'dutyOfficerPhone', type: 'string', value: '+910000000002' },
+					],
+				},
+				includeOtherFields: true,
+				options: {},
+			},
+		};
 		live.name = 'Broadcast as the district runs it';
 		await api.rest('PATCH', `/workflows/${broadcast.id}`, {
 			versionId: live.versionId,
-			nodes: live.nodes,
+			nodes: [...live.nodes, settings],
 			connections: live.connections,
 			name: live.name,
 		});
 		await stop(run, 'SIGINT', path.join(dataDir, 'run.json'));
+		// ...and the store one from before the registry was seeded (no seed row, nobody in it).
+		const store = await openPglite(dataDir);
+		await store.query('DELETE FROM staff_registry_seeds');
+		await store.query('DELETE FROM staff_numbers');
+		await store.close();
 
-		const update = spawn(process.execPath, ['dist/cli/mitan.js', 'n8n', 'update'], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
-		let updateOut = '';
-		update.stdout.on('data', (b) => (updateOut += b));
-		update.stderr.on('data', (b) => (updateOut += b));
-		const code = await new Promise<number | null>((resolve) => update.on('exit', resolve));
-		expect([code, updateOut]).toEqual([0, expect.stringContaining(`updated "${broadcast.name}"`)]);
+		const mitan = async (...args: string[]) => {
+			const p = spawn(process.execPath, ['dist/cli/mitan.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+			let text = '';
+			p.stdout.on('data', (b) => (text += b));
+			p.stderr.on('data', (b) => (text += b));
+			return { code: await new Promise<number | null>((resolve) => p.on('exit', resolve)), text };
+		};
+		const update = await mitan('n8n', 'update');
+		expect(update).toEqual({ code: 0, text: expect.stringContaining(`updated "${broadcast.name}"`) });
+		expect(update.text).toMatch(
+			/staff registry: 1 number\(s\) carried over from the workflows' Settings nodes: \+91 98XXXXX210 \(cyber_cell, workflow "Broadcast as the district runs it", Settings field "cyberCellPhone"\)/,
+		);
+		expect(update.text).not.toContain('9876543210');
+		const list = await mitan('staff', 'list', '--duty', 'cyber_cell');
+		expect(list.text).toMatch(/^\+919876543210\s+cyber_cell\s+cyber cell staff \(from Broadcast as the district runs it\)$/m);
 
 		run = npmStart(env, { built: true });
 		runs.push(run);
 		out = await ready(run);
 		expect(out).not.toContain('an updated workflow is available');
+		// Seeded once: this start carries nothing over again.
+		expect(out).not.toContain('staff registry:');
 		const after = (await n8nApi().rest('GET', `/workflows/${broadcast.id}`)) as { name: string; active: boolean; nodes: any[] };
 		expect(after.name).toBe(broadcast.name);
 		expect(after.active).toBe(true);
-		expect(after.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments[0].value).toBe('+919876543210');
+		expect(after.nodes.find((n) => n.name === 'Settings')).toBeUndefined();
+		expect(after.nodes.find((n) => n.name === 'Staff numbers')).toMatchObject({
+			parameters: { resource: 'staff', operation: 'getByRole' },
+		});
 		await stop(run, 'SIGTERM', path.join(dataDir, 'run.json'));
 	}, 600000);
 });

@@ -1,14 +1,13 @@
 /**
  * What `npm start` imports into n8n (issue 13 item 4): only what n8n does not have; a changed
- * exported file is reported, not applied; credentials are never replaced; `mitan n8n update` keeps
- * the district's Settings values.
+ * exported file is reported, not applied; credentials are never replaced; staff numbers live in the
+ * staff registry, not in the workflows an update replaces.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-	keepSettings,
-	placeholderFields,
+	installedSettings,
 	planImport,
 	readExported,
 	readRecord,
@@ -74,30 +73,15 @@ test('the record survives a round trip through the data folder; a missing or bro
 	}
 });
 
-test('an update keeps the live Settings values (staff numbers) and takes everything else from the new file', () => {
-	const newer = exported.find((w) => w.file === 'daily-broadcast.json')!.json;
-	const live = JSON.parse(JSON.stringify(newer));
-	const liveSettings = live.nodes.find((n: { name: string }) => n.name === 'Settings');
-	liveSettings.parameters.assignments.assignments[0].value = '+919876543210';
-	liveSettings.parameters.assignments.assignments.push({ id: 'sx', name: 'removedInNewVersion', type: 'string', value: 'x' });
-	const merged = keepSettings(newer, live);
-	const settings = (merged.nodes as any[]).find((n) => n.name === 'Settings');
-	expect(settings.parameters.assignments.assignments[0].value).toBe('+919876543210');
-	expect(settings.parameters.assignments.assignments.map((a: { name: string }) => a.name)).not.toContain('removedInNewVersion');
-	// The exported file itself is untouched.
-	expect((newer.nodes as any[]).find((n) => n.name === 'Settings').parameters.assignments.assignments[0].value).toBe('+910000000001');
-	expect(keepSettings(newer, null)).toBe(newer);
-});
-
-test('the Settings fields still holding a placeholder are named, for the warning at a live start', () => {
-	const broadcast = exported.find((w) => w.file === 'daily-broadcast.json')!;
-	const edited = JSON.parse(JSON.stringify(broadcast.json.nodes));
-	const settings = edited.find((n: { name: string }) => n.name === 'Settings');
-	for (const a of settings.parameters.assignments.assignments) if (a.name !== 'leadershipPhones') a.value = '+919876543210';
-	settings.parameters.assignments.assignments.find((a: { name: string }) => a.name === 'leadershipPhones').value =
-		'+919876543211, +910000000004';
-	expect(placeholderFields([{ id: broadcast.id, name: broadcast.name }], { [broadcast.id]: edited })).toEqual([
-		`workflow "${broadcast.name}", node "Settings", field "leadershipPhones"`,
-	]);
-	expect(placeholderFields([{ id: broadcast.id, name: broadcast.name }], { [broadcast.id]: broadcast.json.nodes! })).toHaveLength(4);
+test('the exported workflows hold no staff numbers: each reads them from the staff registry, so an update loses none', () => {
+	for (const w of exported) {
+		const nodes = (w.json.nodes ?? []) as { name: string; type: string; parameters?: Record<string, unknown> }[];
+		expect([w.file, nodes.some((n) => n.name === 'Settings')]).toEqual([w.file, false]);
+		const text = JSON.stringify(w.json);
+		if (!text.includes('Staff numbers')) continue;
+		const lookup = nodes.find((n) => n.name === 'Staff numbers')!;
+		expect(lookup).toMatchObject({ type: 'n8n-nodes-police-mitan.mitanNotify', parameters: { resource: 'staff', operation: 'getByRole' } });
+	}
+	// What an update used to copy across is now read once into the registry (core/staff/seed.ts).
+	expect(installedSettings(exported, Object.fromEntries(exported.map((w) => [w.id, w.json.nodes ?? []])))).toEqual([]);
 });

@@ -1,7 +1,8 @@
 /**
- * Placeholder staff numbers (issue 13 item 5): the exported workflows carry only numbers that can
- * belong to nobody, the sandbox may message them, and a live WhatsApp credential refuses to while
- * one is configured, naming the workflow, node and field.
+ * Placeholder staff numbers (issue 13 item 5): a fresh install's staff registry holds only numbers
+ * that can belong to nobody (the exported workflows hold none), the sandbox may message them, and a
+ * live WhatsApp credential refuses to while one is configured (the registry's check names the role,
+ * tests/gateway/staff-registry.test.ts; a number typed into a node names the workflow, node and field).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -24,23 +25,24 @@ test('the placeholder range is +91 00000 00000-00999 in any spacing, and no real
 	expect(normaliseStaffPhone('98765 43210')).toEqual({ ok: true, e164: '+919876543210' });
 });
 
-test('every staff number in the exported workflows is a placeholder (no real-looking stranger)', () => {
-	let withSettings = 0;
+test('no staff number in the exported workflows (the registry owns them), and no real-looking stranger anywhere', () => {
+	let lookups = 0;
 	for (const file of fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith('.json'))) {
 		const text = fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
-		const wf = JSON.parse(text) as { nodes: { name: string; parameters?: any }[] };
-		// Any Indian mobile written anywhere in the file (a form's example, a note) is a placeholder too.
+		const wf = JSON.parse(text) as { nodes: { name: string; type: string; parameters?: any }[] };
+		// Any Indian mobile written anywhere in the file (a form's example, a note) is a placeholder.
 		for (const m of text.match(/\+?91[ -]?\d{5}[ -]?\d{5}/g) ?? []) expect([file, m, isPlaceholderPhone(m)]).toEqual([file, m, true]);
-		const settings = wf.nodes.find((n) => n.name === 'Settings');
-		if (!settings) continue; // a flow without staff (e.g. the draft form)
-		withSettings++;
-		const phones = (settings.parameters.assignments.assignments as { name: string; value: string }[]).filter((a) => /Phone/.test(a.name));
-		expect(phones.length).toBeGreaterThan(0);
-		for (const a of phones)
-			for (const p of a.value.split(',')) expect([file, a.name, isPlaceholderPhone(p.trim())]).toEqual([file, a.name, true]);
-		expect(text).not.toMatch(/\+9198000000\d\d/);
+		expect([file, wf.nodes.some((n) => n.name === 'Settings')]).toEqual([file, false]);
+		// Every staff recipient and the approver are read from the registry's lookup node.
+		for (const n of wf.nodes) {
+			for (const key of ['recipients', 'approverPhone'] as const) {
+				const v = n.parameters?.[key];
+				if (typeof v === 'string') expect([file, n.name, v]).toEqual([file, n.name, expect.stringContaining("$('Staff numbers')")]);
+			}
+		}
+		if (wf.nodes.some((n) => n.name === 'Staff numbers')) lookups++;
 	}
-	expect(withSettings).toBeGreaterThanOrEqual(5); // the five exported operations workflows
+	expect(lookups).toBe(5); // the five exported operations workflows
 });
 
 test('alert recipients accept placeholders (the sandbox may message them)', () => {

@@ -2,6 +2,7 @@
  * The exported workflows (workflows/*.json, unchanged) run through n8n-core against a real
  * sandbox and a real database, on both engines. Each run starts at the node after its trigger
  * (a schedule, a webhook, the Mitan Trigger, the Error Trigger) with the item that trigger emits.
+ * Staff numbers come from the staff registry, seeded as a fresh install seeds it.
  * Outcomes are read where they land: our tables and what the sandbox received.
  */
 import { approvalsOfContent } from '../../core/approvals';
@@ -12,8 +13,9 @@ import { WaitingWebhookServer } from '../approval/webhook-helper';
 import { draft } from '../approval/fixtures';
 import { describeEachEngine } from '../helpers/db';
 import { readWorkflow, type N8nHarness } from '../helpers/n8n';
+import { storedPoster } from '../helpers/templates';
 import { call, startSandbox, type Started } from '../sandbox/helpers';
-import { alertText, approvedContent, harness, sandboxMessages, seedCitizens, STAFF, districtToday } from './helpers';
+import { alertText, approvedContent, harness, sandboxMessages, seedCitizens, seedStaff, STAFF, districtToday } from './helpers';
 
 const inject = (sb: Started, from: string, text: string) => call(sb.url, 'POST', '/_sandbox/inject/inbound', { body: { from, text } });
 
@@ -31,6 +33,8 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 		sb = await startSandbox({ whatsapp: { pairLimitSeconds: 0 } }, { staffLinkBase: `${url}/webhook-waiting/` });
 		h = harness(ctx.t.url, sb.url, `${url}/webhook-waiting`);
 		srv.attach(h);
+		// Who the workflows alert and who approves: the staff registry, as a fresh install seeds it.
+		await seedStaff(ctx.db);
 	});
 	afterAll(async () => {
 		await stopAllBackground();
@@ -43,7 +47,7 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 		const wf = () => readWorkflow('workflows/daily-broadcast.json');
 
 		test('nothing approved today: no broadcast, and the cyber cell is told', async () => {
-			const r = await h.run(wf(), { startNode: 'Settings', input: [{ timestamp: new Date().toISOString() }] });
+			const r = await h.run(wf(), { startNode: 'Staff numbers', input: [{ timestamp: new Date().toISOString() }] });
 			expect(r.error?.message).toBeUndefined();
 			expect(r.ran('Create broadcast')).toBe(false);
 			expect(r.output('Nothing approved today')).toEqual([
@@ -62,7 +66,7 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 			await new ContentService(ctx.db).create(draft({ targetDate: '2030-01-01', title: 'future' }), 'user:cybercell');
 			await new ContentService(ctx.db).create(draft({ targetDate: districtToday(), title: 'draft only' }), 'user:cybercell');
 
-			const r = await h.run(wf(), { startNode: 'Settings', input: [{ timestamp: new Date().toISOString() }] });
+			const r = await h.run(wf(), { startNode: 'Staff numbers', input: [{ timestamp: new Date().toISOString() }] });
 			expect(r.error?.message).toBeUndefined();
 			expect(r.output("Today's approved content")).toEqual([expect.objectContaining({ contentId: c.id, targetDate: districtToday() })]);
 			expect(r.output('Send to the roster')).toEqual([expect.objectContaining({ status: 'completed', targeted: 30, sent: 30, failed: 0 })]);
@@ -93,7 +97,7 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 
 		test('a second run the same day sends nobody anything again', async () => {
 			const before = (await sandboxMessages(sb.url)).filter((m) => m.template === 'daily_awareness').length;
-			const r = await h.run(wf(), { startNode: 'Settings', input: [{}] });
+			const r = await h.run(wf(), { startNode: 'Staff numbers', input: [{}] });
 			expect(r.error?.message).toBeUndefined();
 			expect((await sandboxMessages(sb.url)).filter((m) => m.template === 'daily_awareness')).toHaveLength(before);
 			expect(
@@ -110,10 +114,12 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 		const author = '919811100001';
 
 		async function submit() {
-			const c = await new ContentService(ctx.db).create(draft({ targetDate: '2031-01-01' }), 'user:cybercell');
+			// The poster in the media store, as the Content page leaves it: its bytes go to Meta's upload.
+			const imageUrl = await storedPoster(ctx.db);
+			const c = await new ContentService(ctx.db).create(draft({ targetDate: '2031-01-01', imageUrl }), 'user:cybercell');
 			// The approver wrote to the number today: the preview goes as free text.
 			await inject(sb, STAFF.approver, 'नमस्ते');
-			const run = await h.run(wf(), { startNode: 'Settings', input: [{ body: { contentId: c.id, authorPhone: `+${author}` } }] });
+			const run = await h.run(wf(), { startNode: 'Staff numbers', input: [{ body: { contentId: c.id, authorPhone: `+${author}` } }] });
 			expect(run.error?.message).toBeUndefined();
 			expect(run.status).toBe('waiting');
 			srv.track(run);
@@ -194,7 +200,7 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 		test('money lost: reference number and 1930 to the citizen, the duty officer alerted at once', async () => {
 			const from = '+919876512345';
 			const r = await h.run(wf(), {
-				startNode: 'Settings',
+				startNode: 'Register and reply',
 				input: [await message(from, 'mere account se 20000 kat gaye OTP diya tha', 'wamid.exp.1')],
 			});
 			expect(r.error?.message).toBeUndefined();
@@ -215,7 +221,7 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 		test('no money lost: a reply, and no alert', async () => {
 			const before = (await sandboxMessages(sb.url, STAFF.dutyOfficer)).length;
 			const from = '+919876512346';
-			const r = await h.run(wf(), { startNode: 'Settings', input: [await message(from, 'मेरा फोन गुम हो गया है', 'wamid.exp.2')] });
+			const r = await h.run(wf(), { startNode: 'Register and reply', input: [await message(from, 'मेरा फोन गुम हो गया है', 'wamid.exp.2')] });
 			expect(r.error?.message).toBeUndefined();
 			expect(r.output('Register and reply')[0]).toMatchObject({ moneyLoss: false, reply: { sent: true } });
 			expect(r.ran('Alert the duty officer')).toBe(false);
@@ -234,7 +240,7 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 				[m.id],
 			);
 			const item = { id: m.id, wamid: 'wamid.exp.3', districtId: 1, from, type: 'audio', text: null, subscriber: null };
-			const r = await h.run(wf(), { startNode: 'Settings', input: [item] });
+			const r = await h.run(wf(), { startNode: 'Register and reply', input: [item] });
 			expect(r.error?.message).toBeUndefined();
 			const [out] = r.output('Register and reply');
 			expect(out).toMatchObject({ outcome: 'created', reply: { sent: true } });
@@ -245,7 +251,7 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 	});
 
 	test('reach-metrics.json: rollups refreshed, insights pulled, leadership gets the bilingual summary', async () => {
-		const r = await h.run(readWorkflow('workflows/reach-metrics.json'), { startNode: 'Settings', input: [{}] });
+		const r = await h.run(readWorkflow('workflows/reach-metrics.json'), { startNode: 'Refresh rollups', input: [{}] });
 		expect(r.error?.message).toBeUndefined();
 		expect(r.output('Summary to leadership')).toHaveLength(2);
 		for (const to of STAFF.leadership) {
@@ -268,7 +274,7 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 			},
 			workflow: { id: 'MitanBroadcast01', name: 'Police Mitan: daily broadcast 10:00' },
 		};
-		const r = await h.run(readWorkflow('workflows/error-alert.json'), { startNode: 'Settings', input: [failure] });
+		const r = await h.run(readWorkflow('workflows/error-alert.json'), { startNode: 'Staff numbers', input: [failure] });
 		expect(r.error?.message).toBeUndefined();
 		const text = (await sandboxMessages(sb.url, STAFF.cyberCell)).map(alertText).pop()!;
 		for (const s of ['Police Mitan: daily broadcast 10:00', 'Send to the roster', 'WhatsApp access token expired', failure.execution.url])

@@ -5,6 +5,7 @@
  */
 import { decide, newNonce, requestApproval } from '../../core/approvals';
 import { resolveConfig } from '../../core/config';
+import { seedStaffRegistry } from '../../core/staff/seed';
 import { todayIn } from '../../core/time';
 import { ContentService, type Content } from '../../core/content';
 import type { Db } from '../../core/db';
@@ -13,6 +14,12 @@ import { call } from '../sandbox/helpers';
 import { baseNodeTypes } from './base-nodes';
 import { draft } from '../approval/fixtures';
 
+/** The staff registry of a fresh install (core/staff/seed.ts): the numbers below, sandbox range. */
+export async function seedStaff(db: Db): Promise<void> {
+	await seedStaffRegistry(db, { districtId: 1, installed: [], actor: 'test' });
+}
+
+/** What a fresh install's staff registry holds, as the sandbox sees it (digits only). */
 export const STAFF = {
 	cyberCell: '910000000001',
 	dutyOfficer: '910000000002',
@@ -27,7 +34,13 @@ export function harness(dbUrl: string, sandboxUrl: string, webhookWaitingBaseUrl
 		webhookWaitingBaseUrl,
 		credentials: {
 			mitanDatabaseApi: { connectBy: 'url', url: dbUrl },
-			mitanWhatsAppApi: { accessToken: 'sandbox-token', phoneNumberId: '100000000000001', wabaId: '200000000000001', baseUrl: sandboxUrl },
+			mitanWhatsAppApi: {
+				accessToken: 'sandbox-token',
+				phoneNumberId: '100000000000001',
+				wabaId: '200000000000001',
+				appId: '600000000000001',
+				baseUrl: sandboxUrl,
+			},
 			mitanMetaApi: { pageId: '300000000000001', pageToken: 'sandbox-page-token', igUserId: '400000000000001', ...social },
 			mitanXApi: {
 				authType: 'oauth1',

@@ -1,15 +1,18 @@
 /**
  * The placeholder staff numbers through the nodes (issue 13 item 5): the sandbox messages them;
- * with a live WhatsApp credential Mitan Notify and Mitan Approval refuse to run while one is
- * configured, naming the workflow, node and field, and nothing is sent or saved.
+ * with a live WhatsApp credential the staff registry lookup refuses while a registry entry is one
+ * (naming the role), and Mitan Notify and Mitan Approval refuse one typed into them (naming the
+ * workflow, node and field); nothing is sent or saved.
  */
 import { approvalsOfContent } from '../../core/approvals';
 import { ContentService } from '../../core/content';
 import { closeAllPools } from '../../nodes/shared/db';
 import { describeEachEngine } from '../helpers/db';
-import { N8nHarness, nodeType, type WorkflowJson } from '../helpers/n8n';
+import { N8nHarness, nodeType, readWorkflow, type WorkflowJson } from '../helpers/n8n';
+import { seedStaffRegistry } from '../../core/staff/seed';
 import { startSandbox, type Started } from '../sandbox/helpers';
 import { approvalWorkflow, draft } from '../approval/fixtures';
+import { baseNodeTypes } from './base-nodes';
 import { sandboxMessages } from './helpers';
 
 // Not this machine: a live credential as far as the check can tell (and nothing listens there).
@@ -64,6 +67,30 @@ describe('Mitan Notify and the placeholder staff numbers', () => {
 
 describeEachEngine('Mitan Approval and the placeholder approver', (ctx) => {
 	afterAll(() => closeAllPools());
+
+	test('Staff numbers (the registry lookup): the sandbox gets the placeholders; a live credential is refused naming the role', async () => {
+		await seedStaffRegistry(ctx.db, { districtId: 1, installed: [], actor: 'test' });
+		const wf = readWorkflow('workflows/error-alert.json');
+		const db = { mitanDatabaseApi: { connectBy: 'url', url: ctx.t.url } };
+		const sandbox = new N8nHarness({
+			nodeTypes: baseNodeTypes(),
+			credentials: { ...db, mitanWhatsAppApi: { accessToken: 'sandbox-token', phoneNumberId: '1', baseUrl: 'http://127.0.0.1:9' } },
+		});
+		const ok = await sandbox.run(wf, { startNode: 'Staff numbers', input: [{ workflow: { name: 'x' } }] });
+		// Passed through with the numbers added; the alert after it then fails on the closed port, not on the registry.
+		expect(ok.output('Staff numbers')).toEqual([
+			expect.objectContaining({ workflow: { name: 'x' }, cyberCellPhone: '+910000000001', approverPhone: '+910000000010' }),
+		]);
+		const live = await new N8nHarness({ nodeTypes: baseNodeTypes(), credentials: { ...db, mitanWhatsAppApi: LIVE } }).run(wf, {
+			startNode: 'Staff numbers',
+			input: [{}],
+		});
+		expect(live.status).toBe('error');
+		expect(live.error?.message).toMatch(
+			/staff registry: 5 placeholder staff number\(s\) .* while the WhatsApp credential is live: .*role cyber cell staff \/ साइबर सेल \(cyberCellPhone\), field "phone" of "Cyber cell \(placeholder\)": \+910000000001/,
+		);
+		expect(live.ran('Tell the cyber cell')).toBe(false);
+	});
 
 	test('a live credential with the placeholder approver: refused before any request is saved', async () => {
 		const h = new N8nHarness({ credentials: { mitanDatabaseApi: { connectBy: 'url', url: ctx.t.url }, mitanWhatsAppApi: LIVE } });

@@ -1,9 +1,10 @@
 /**
- * The one owner of "may this credential message a placeholder staff number?". The exported workflows
- * ship with placeholder numbers (core/phone.ts: +91 00000 00xxx) so training works out of the box; a
- * district that puts in its real WhatsApp credential and forgets one would send alerts carrying
- * citizens' details nowhere (or, with a made-up mobile, to a stranger). So a live credential refuses
- * to run while any placeholder is configured, naming the workflow, node and field to correct.
+ * The one owner of "may this credential message a placeholder staff number?". A fresh install's staff
+ * registry holds placeholder numbers (core/phone.ts: +91 00000 00xxx) so training works out of the
+ * box; a district that puts in its real WhatsApp credential and forgets one would send alerts carrying
+ * citizens' details nowhere. So a live credential refuses while any placeholder is configured: the
+ * registry's entries (core/staff/live.ts, naming the role) and, for a number typed straight into a
+ * node, the recipients at send time (naming the workflow, node and field).
  */
 import { MitanError } from '../../errors';
 import { isPlaceholderPhone, PLACEHOLDER_PHONE_RANGE } from '../../phone';
@@ -43,8 +44,8 @@ export function assertNoLivePlaceholder(config: Pick<WhatsAppConfig, 'baseUrl'>,
 	throw new MitanError(
 		'STAFF_PHONE_PLACEHOLDER',
 		`${place}: ${found.join(', ')} is a placeholder staff number (${PLACEHOLDER_PHONE_RANGE}) and the WhatsApp credential is live: ` +
-			`put the real staff numbers in the workflow's Settings node before going live / ` +
-			`लाइव WhatsApp से पहले वर्कफ़्लो के Settings नोड में असली स्टाफ़ नंबर डालें`,
+			`put the real numbers in the staff registry (dashboard → Staff, or \`mitan staff add\`) and read them with ` +
+			`Mitan Notify → Staff Number → Get by Role before going live / लाइव WhatsApp से पहले स्टाफ़ रजिस्टर में असली नंबर डालें`,
 		{ field: where.field, workflow: where.workflow, node: where.node },
 	);
 }

@@ -1,5 +1,6 @@
 import { coreLabels } from './core-labels';
 import { deskLabels, type DeskKey } from './desk';
+import { staffEn } from './staff';
 
 /**
  * The dashboard's English. Names of the project's concepts (complaint statuses and categories,
@@ -320,6 +321,7 @@ export const en = {
 	join_poster_make: 'Make the poster',
 	...coreLabels('en'),
 	...(deskLabels('en') as Record<DeskKey, string>),
+	...staffEn,
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 import { coreLabels } from './core-labels';
 import { deskLabels, type DeskKey } from './desk';
+import { staffHi } from './staff';
 import type { MessageKey } from './en';
 
 /** The dashboard's Hindi: every key of en.ts (the compiler checks none is missing). */
@@ -301,4 +302,5 @@ export const hi: Record<MessageKey, string> = {
 	join_poster_make: 'पोस्टर बनाएँ',
 	...coreLabels('hi'),
 	...(deskLabels('hi') as Record<DeskKey, string>),
+	...staffHi,
 };
