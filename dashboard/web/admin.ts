@@ -7,7 +7,7 @@ import { districtTimeZone } from '../../core/districts';
 import { esc } from '../../core/html';
 import { parseId, parseOptionalId } from '../../core/ids';
 import { formatDateTime, labeler, t } from './i18n';
-import { shell } from './layout';
+import { flashHtml, sendFormPage } from './page-frame';
 import { clientIp, locals, requireCsrf, requireLogin } from './http';
 
 /**
@@ -48,7 +48,7 @@ export function adminRouter(db: Db, defaultZone: string): Router {
 			)
 			.join('');
 		const body = `<div class="page-head"><h1>${label('users_title')}</h1></div>
-${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash.text)}</p>` : ''}
+${flashHtml(flash)}
 <section class="panel wide"><div class="table-wrap"><table class="list"><thead><tr><th>${label('username')}</th><th></th><th>${label('role')} · ${label('district')}</th><th></th></tr></thead><tbody>${rows}</tbody></table></div></section>
 <section class="panel"><header><h2>${label('create_user')}</h2></header>
 <form method="post" action="/admin/users" class="stack">${csrf}
@@ -57,21 +57,7 @@ ${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash
 <label>${label('role')}<select name="role">${roleOptions('viewer')}</select></label>
 <label>${label('district')}<select name="district">${districtOptions(null)}</select></label>
 <button class="btn primary" type="submit">${label('create_user')}</button></form></section>`;
-		res
-			.status(status)
-			.set('Cache-Control', 'no-store')
-			.type('html')
-			.send(
-				shell({
-					lang,
-					title: t(lang, 'users_title'),
-					page: 'users',
-					user: l.user,
-					csrf: l.session!.csrfToken,
-					body,
-					currentUrl: '/admin/users',
-				}),
-			);
+		sendFormPage(res, status, { titleKey: 'users_title', page: 'users', currentUrl: '/admin/users', body });
 	};
 
 	const districtOf = (v: unknown): number | null => parseOptionalId(v, 'district', 'AUTH_BAD_DISTRICT');

@@ -5,7 +5,7 @@ import { httpStatusOf, isMitanError, MitanError } from '../../core/errors';
 import { esc } from '../../core/html';
 import { parseId } from '../../core/ids';
 import { labeler, t, type Lang } from './i18n';
-import { shell } from './layout';
+import { flashHtml, sendFormPage } from './page-frame';
 import { clientIp, locals, requireCsrf, requireLogin } from './http';
 
 /**
@@ -76,24 +76,10 @@ export function districtsAdminRouter(db: Db): Router {
 <button class="btn primary" type="submit">${label('add_district')}</button></form></section>`
 				: '';
 		const body = `<div class="page-head"><h1>${label('districts_title')}</h1></div>
-${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash.text)}</p>` : ''}
+${flashHtml(flash)}
 <div class="charts">${edits}
 ${add}</div>`;
-		res
-			.status(status)
-			.set('Cache-Control', 'no-store')
-			.type('html')
-			.send(
-				shell({
-					lang: l.lang,
-					title: t(l.lang, 'districts_title'),
-					page: 'districts',
-					user: l.user,
-					csrf: l.session!.csrfToken,
-					body,
-					currentUrl: '/admin/districts',
-				}),
-			);
+		sendFormPage(res, status, { titleKey: 'districts_title', page: 'districts', currentUrl: '/admin/districts', body });
 	};
 
 	// A refused form shows the page again with the reason (which names the field); nothing was saved.

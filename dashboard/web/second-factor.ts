@@ -5,6 +5,7 @@ import { httpStatusOf, isMitanError, MitanError } from '../../core/errors';
 import { esc } from '../../core/html';
 import { labeler, t, type Lang } from './i18n';
 import { shell } from './layout';
+import { flashHtml, sendFormPage } from './page-frame';
 import {
 	clientIp,
 	locals,
@@ -111,22 +112,9 @@ export function secondFactorRouter(db: Db, names: CookieNames, secure: boolean):
 <form method="post" action="/account/totp" class="stack"><input type="hidden" name="_csrf" value="${esc(l.session!.csrfToken)}">
 ${codeField(l.lang)}<button class="btn primary" type="submit">${label('totp_turn_on')}</button></form>`;
 		const body = `<div class="page-head"><h1>${label('totp_title')}</h1></div>
-${flash ? `<p class="flash ${flash.ok ? 'ok' : 'bad'}" role="status">${esc(flash.text)}</p>` : ''}
+${flashHtml(flash)}
 <section class="panel">${content}</section>`;
-		res
-			.status(status)
-			.set('Cache-Control', 'no-store')
-			.type('html')
-			.send(
-				shell({
-					lang: l.lang,
-					title: t(l.lang, 'totp_title'),
-					user: l.user,
-					csrf: l.session!.csrfToken,
-					body,
-					currentUrl: '/account/totp',
-				}),
-			);
+		sendFormPage(res, status, { titleKey: 'totp_title', currentUrl: '/account/totp', body });
 	};
 
 	r.get('/account/totp', requireLogin('approver'), (_req, res, next) => accountPage(res).catch(next));
