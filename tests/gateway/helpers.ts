@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { Db } from '../../core/db';
 import { signBody } from '../../core/gateway/signature';
 import type { Interactive } from '../../core/channels/whatsapp/interactive';
-import type { ConversationSender, SendResult } from '../../core/channels/whatsapp/types';
+import type { ConversationSender, SendResult, TemplateMessage } from '../../core/channels/whatsapp/types';
 import { errorHandler } from '../../dashboard/app';
 import { gatewayRouter, type GatewayDeps, type GatewayRouter } from '../../dashboard/gateway';
 
@@ -157,6 +157,21 @@ export class FakeSender implements ConversationSender {
 		if (this.fail) throw Object.assign(new Error('network down'), { code: 'WHATSAPP_NETWORK' });
 		this.interactive.push({ to, message });
 		return { wamid: `wamid.interactive.${this.interactive.length}` };
+	}
+}
+
+/** A staff-alert sender that records each template it was asked to send (alerts never go as free text). */
+export class AlertRecorder implements ConversationSender {
+	sent: { to: string; template: TemplateMessage }[] = [];
+	async sendTemplate(to: string, template: TemplateMessage): Promise<SendResult> {
+		this.sent.push({ to, template });
+		return { wamid: `wamid.alert.${this.sent.length}` };
+	}
+	async sendText(): Promise<SendResult> {
+		throw new Error('staff alerts go as a template');
+	}
+	async sendInteractive(): Promise<SendResult> {
+		throw new Error('staff alerts go as a template');
 	}
 }
 

@@ -11,7 +11,6 @@ import express from 'express';
 import request from 'supertest';
 import { broadcastStatus, createBroadcast, startBroadcast } from '../../core/broadcast';
 import { awarenessTemplates } from '../../core/channels/whatsapp/awareness-template';
-import type { SendResult, TemplateMessage, ConversationSender } from '../../core/channels/whatsapp/types';
 import type { Content } from '../../core/content';
 import type { Db } from '../../core/db';
 import { recordSubmitted, templatesOfContent, upsertPlanned } from '../../core/templates/repository';
@@ -20,24 +19,10 @@ import { describeEachEngine } from '../helpers/db';
 import { approvedContent, districtToday } from '../workflows/helpers';
 import { contentCalendar } from '../../core/content/calendar';
 import { addDays } from '../../core/time';
-import { gatewayApp, metaBytes, signed, WABA_ID } from '../gateway/helpers';
+import { AlertRecorder, gatewayApp, metaBytes, signed, WABA_ID } from '../gateway/helpers';
 import { seedRoster, TEMPLATES } from '../broadcast/helpers';
 
 const STAFF_PHONE = '+919811100009';
-
-class AlertRecorder implements ConversationSender {
-	sent: { to: string; template: TemplateMessage }[] = [];
-	async sendTemplate(to: string, template: TemplateMessage): Promise<SendResult> {
-		this.sent.push({ to, template });
-		return { wamid: `wamid.alert.${this.sent.length}` };
-	}
-	async sendText(): Promise<SendResult> {
-		throw new Error('staff alerts go as a template');
-	}
-	async sendInteractive(): Promise<SendResult> {
-		throw new Error('staff alerts go as a template');
-	}
-}
 
 let metaSeq = 7_000_000;
 async function submitted(db: Db, c: Content): Promise<{ name: string; ids: Record<'hi' | 'en', string> }> {
