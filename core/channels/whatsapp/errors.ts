@@ -47,6 +47,8 @@ export interface WhatsAppErrorInfo {
 	fbtraceId?: string;
 	/** Meta's message text (or the socket error): for humans and logs only, never for branching. */
 	metaMessage?: string;
+	/** Meta's error_user_msg (e.g. why a template was refused), kept in the error's details. */
+	userMessage?: string;
 	/** True when the request may have reached Meta (timeout / reset after sending). */
 	mayHaveBeenSent?: boolean;
 }
@@ -72,6 +74,7 @@ export class WhatsAppApiError extends MitanError {
 				details: info.details,
 				fbtraceId: info.fbtraceId,
 				mayHaveBeenSent: info.mayHaveBeenSent ?? false,
+				...(info.userMessage ? { userMessage: info.userMessage } : {}),
 			},
 			classifyGraph('whatsapp', info.metaCode, info.metaSubcode, info.httpStatus),
 		);
@@ -98,6 +101,7 @@ export function whatsappErrorFrom(httpStatus: number, body: unknown, where: stri
 			details: f.details,
 			fbtraceId: f.fbtraceId,
 			metaMessage: f.message,
+			userMessage: f.userMessage,
 		},
 		where,
 	);

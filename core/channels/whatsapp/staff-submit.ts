@@ -5,8 +5,6 @@
  * language is reported, never created twice (Meta would refuse it anyway: 2388024).
  */
 import { MitanError } from '../../errors';
-import { resolveWhatsAppConfig } from './config';
-import { whatsappErrorFrom } from './errors';
 import {
 	staffTemplatePayloads,
 	APPROVAL_TEMPLATE,
@@ -15,7 +13,8 @@ import {
 	STAFF_LANGUAGES,
 	type StaffTemplatePayload,
 } from './staff-templates';
-import { createTransport, type GraphTransport, type TransportOptions } from './transport';
+import { createTemplateApi, type TemplateApi, type TemplateInfo } from './template-api';
+import type { TransportOptions } from './transport';
 import type { WhatsAppConfig } from './types';
 
 export interface StaffTemplateState {
@@ -33,20 +32,6 @@ export interface StaffTemplateState {
 	created: boolean;
 }
 
-const ok = (s: number) => s >= 200 && s < 300;
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-
-function wabaOf(config: WhatsAppConfig): string {
-	const waba = config.wabaId?.trim();
-	if (!waba || !/^\d+$/.test(waba))
-		throw new MitanError(
-			'WHATSAPP_CONFIG_INVALID',
-			`the WhatsApp Business Account id must be digits (WHATSAPP_WABA_ID / credential field "wabaId"), got "${String(config.wabaId ?? '')}"`,
-			{ field: 'wabaId' },
-		);
-	return waba;
-}
-
 function buttonUrl(components: unknown): string | null {
 	if (!Array.isArray(components)) return null;
 	for (const c of components as Record<string, unknown>[]) {
@@ -57,51 +42,33 @@ function buttonUrl(components: unknown): string | null {
 	return null;
 }
 
-async function existing(t: GraphTransport, path: string, name: string): Promise<StaffTemplateState[]> {
-	const q = `${path}?name=${encodeURIComponent(name)}&fields=id,name,language,status,category,rejected_reason,components&limit=100`;
-	const res = await t.request('GET', q);
-	if (!ok(res.status)) throw whatsappErrorFrom(res.status, res.body, `GET ${path}`);
-	const data = ((res.body ?? {}) as { data?: unknown[] }).data ?? [];
-	return data.flatMap((x) => {
-		const r = (x ?? {}) as Record<string, unknown>;
-		if (r.name !== name) return [];
-		const reason = str(r.rejected_reason);
-		return [
-			{
-				name,
-				language: String(r.language ?? ''),
-				status: String(r.status ?? 'PENDING'),
-				id: str(r.id),
-				category: str(r.category),
-				reason: reason && reason !== 'NONE' ? reason : null,
-				buttonUrl: buttonUrl(r.components),
-				created: false,
-			},
-		];
-	});
-}
+const stateOf = (t: TemplateInfo): StaffTemplateState => ({
+	name: t.name,
+	language: t.language,
+	status: t.status,
+	id: t.id,
+	category: t.category,
+	reason: t.reason,
+	buttonUrl: buttonUrl(t.components),
+	created: false,
+});
 
-async function withTransport<T>(
-	config: WhatsAppConfig,
-	options: TransportOptions,
-	fn: (t: GraphTransport, path: string) => Promise<T>,
-): Promise<T> {
-	const c = resolveWhatsAppConfig(config);
-	const path = `/${c.graphVersion}/${wabaOf(config)}/message_templates`;
-	const t = createTransport(c.base, c.token, { timeoutMs: 20_000, maxSockets: 2, ...options });
+/** The one template client (template-api.ts), opened for this run and always closed. */
+async function withApi<T>(config: WhatsAppConfig, options: TransportOptions, fn: (api: TemplateApi) => Promise<T>): Promise<T> {
+	const api = createTemplateApi(config, { maxSockets: 2, ...options });
 	try {
-		return await fn(t, path);
+		return await fn(api);
 	} finally {
-		t.close();
+		api.close();
 	}
 }
 
 /** Where each staff template stands on the WABA (MISSING when never submitted). */
 export async function staffTemplateStatus(config: WhatsAppConfig, options: TransportOptions = {}): Promise<StaffTemplateState[]> {
-	return withTransport(config, options, async (t, path) => {
+	return withApi(config, options, async (api) => {
 		const out: StaffTemplateState[] = [];
 		for (const name of [APPROVAL_TEMPLATE, STAFF_ALERT_TEMPLATE, COMPLAINT_UPDATE_TEMPLATE.name]) {
-			const found = await existing(t, path, name);
+			const found = (await api.byName(name)).map(stateOf);
 			for (const language of STAFF_LANGUAGES) {
 				out.push(
 					found.find((f) => f.language === language) ?? {
@@ -131,26 +98,27 @@ export async function submitStaffTemplates(
 	options: TransportOptions = {},
 ): Promise<StaffTemplateState[]> {
 	const payloads = staffTemplatePayloads(linkBase);
-	return withTransport(config, options, async (t, path) => {
+	return withApi(config, options, async (api) => {
 		const byName = new Map<string, StaffTemplateState[]>();
 		const out: StaffTemplateState[] = [];
 		for (const p of payloads) {
-			if (!byName.has(p.name)) byName.set(p.name, await existing(t, path, p.name));
+			if (!byName.has(p.name)) byName.set(p.name, (await api.byName(p.name)).map(stateOf));
 			const have = byName.get(p.name)!.find((f) => f.language === p.language);
-			out.push(have ?? (await createOne(t, path, p)));
+			out.push(have ?? (await createOne(api, p)));
 		}
 		return out;
 	});
 }
 
-async function createOne(t: GraphTransport, path: string, p: StaffTemplatePayload): Promise<StaffTemplateState> {
-	const res = await t.request('POST', path, p);
+/** Creates one; Meta's refusal is reported (REFUSED, with its error_user_msg), not thrown: the others still go. */
+async function createOne(api: TemplateApi, p: StaffTemplatePayload): Promise<StaffTemplateState> {
 	const base = { name: p.name, language: p.language, buttonUrl: buttonUrl(p.components) };
-	if (!ok(res.status)) {
-		const e = whatsappErrorFrom(res.status, res.body, `POST ${path}`);
-		const b = ((res.body ?? {}) as { error?: Record<string, unknown> }).error ?? {};
-		return { ...base, status: 'REFUSED', id: null, category: null, reason: str(b.error_user_msg) ?? e.message, created: false };
+	try {
+		const r = await api.create(p);
+		return { ...base, status: r.status, id: r.id, category: r.category, reason: null, created: true };
+	} catch (e) {
+		if (!(e instanceof MitanError) || e.details?.['httpStatus'] === undefined) throw e;
+		const reason = typeof e.details['userMessage'] === 'string' ? e.details['userMessage'] : e.message;
+		return { ...base, status: 'REFUSED', id: null, category: null, reason, created: false };
 	}
-	const b = (res.body ?? {}) as Record<string, unknown>;
-	return { ...base, status: str(b.status) ?? 'PENDING', id: str(b.id), category: str(b.category), reason: null, created: true };
 }
