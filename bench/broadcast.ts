@@ -18,7 +18,6 @@
  * installed on first use if `npm start` or CI has not done it yet).
  */
 import { spawn } from 'node:child_process';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createBroadcast, startBroadcast } from '../core/broadcast';
 import { type Db } from '../core/db';
@@ -36,6 +35,8 @@ import {
 	TEMPLATES,
 	TOKEN,
 	type Sandbox,
+	stage,
+	benchMain,
 } from './harness';
 
 const RECIPIENTS = Number(arg('recipients', '50000'));
@@ -159,19 +160,7 @@ async function baselineRun(sandbox: Sandbox, dir: string, limit: number, recipie
 	};
 }
 
-/** Runs one measurement; a failure is recorded in the output instead of losing the others. */
-async function stage<T>(name: string, fn: () => Promise<T>): Promise<T | { stage: string; error: string }> {
-	try {
-		const r = await fn();
-		log(`${name}: ${JSON.stringify(r)}`);
-		return r;
-	} catch (e) {
-		log(`${name} failed: ${(e as Error).message}`);
-		return { stage: name, error: (e as Error).message };
-	}
-}
-
-async function main(): Promise<void> {
+async function main(): Promise<Record<string, unknown>> {
 	const out: Record<string, unknown> = {
 		machine: machine(),
 		params: { recipients: RECIPIENTS, rates: RATES, million: MILLION, millionRate: MILLION_RATE, baseline: BASELINE, tier: TIER },
@@ -209,11 +198,7 @@ async function main(): Promise<void> {
 	} finally {
 		sandbox.child.kill();
 	}
-	(out.machine as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 10) / 10);
-	process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+	return out;
 }
 
-main().catch((e) => {
-	process.stderr.write(`${(e as Error).stack}\n`);
-	process.exit(1);
-});
+benchMain(main);

@@ -9,13 +9,11 @@
  *   node dist/bench/districts-n8n.js [--districts 5] [--citizens 20000] [--limit 80] [--workers 2] [--concurrency 3]
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import postgres from 'postgres';
 import { createBroadcast, startBroadcast } from '../core/broadcast';
 import { repoRoot } from '../cli/n8n';
 import { createDistrict } from '../core/districts';
-import { arg, freshDb, log, machine, n8nScripts, sb, startSandbox, TEMPLATES, TOKEN } from './harness';
+import { arg, log, machine, n8nScripts, sb, TEMPLATES, TOKEN, benchMain, n8nWorld } from './harness';
 
 const DISTRICTS = Number(arg('districts', '5'));
 const CITIZENS = Number(arg('citizens', '20000'));
@@ -27,32 +25,14 @@ const REDIS = { host: process.env.MITAN_REDIS_HOST ?? '127.0.0.1', port: Number(
 
 const phoneId = (k: number): string => String(100000000000100 + k);
 
-async function main(): Promise<void> {
+async function main(): Promise<Record<string, unknown>> {
 	const out: Record<string, unknown> = {
 		machine: machine(),
 		params: { districts: DISTRICTS, citizens: CITIZENS, limit: LIMIT, workers: WORKERS, concurrency: CONCURRENCY },
 	};
-	const { run, credentials, install } = n8nScripts();
-	const paths = await install.ensureN8n({ log: (m) => log(`n8n install: ${m}`) });
-	const sandbox = await startSandbox();
-	const mitanDb = await freshDb('dn');
-	const n8nDb = await freshDb('dq', { schema: false });
-	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-districts-n8n-'));
-	const u = new URL(n8nDb.url);
-	const n8n = new run.N8nInstance({
-		paths,
-		port: await run.freePort(),
-		db: {
-			type: 'postgresdb',
-			host: u.hostname,
-			port: Number(u.port || 5432),
-			database: u.pathname.slice(1),
-			user: u.username || 'postgres',
-		},
-		queue: { ...REDIS, prefix: `mitan-bench-${process.pid}` },
-		log,
-	});
-	const n8nSql = postgres(n8nDb.url, { max: 2, onnotice: () => undefined });
+	const { run, credentials } = n8nScripts();
+	const world = await n8nWorld('d', { queue: { ...REDIS, prefix: `mitan-bench-${process.pid}` } });
+	const { sandbox, mitanDb, n8n, n8nSql, tmp } = world;
 	try {
 		await sb(sandbox.url, 'POST', '/_sandbox/reset');
 		await sb(sandbox.url, 'PATCH', '/_sandbox/config', {
@@ -197,19 +177,9 @@ async function main(): Promise<void> {
 		};
 		log(JSON.stringify(out.result));
 	} finally {
-		await n8n.stop().catch(() => undefined);
-		await n8nSql.end({ timeout: 2 });
-		await mitanDb.drop();
-		await n8nDb.drop();
-		sandbox.child.kill();
-		n8n.cleanup();
-		fs.rmSync(tmp, { recursive: true, force: true });
+		await world.close();
 	}
-	(out.machine as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 10) / 10);
-	process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+	return out;
 }
 
-main().catch((e) => {
-	process.stderr.write(`${(e as Error).stack}\n`);
-	process.exit(1);
-});
+benchMain(main);

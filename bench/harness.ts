@@ -6,6 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import postgres from 'postgres';
@@ -169,4 +170,92 @@ export function n8nScripts(): {
 		install: require(path.join(root, 'scripts', 'n8n', 'install.js')),
 	};
 	/* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/** Runs one measurement; a failure is recorded in the output instead of losing the others. */
+export async function stage<T>(name: string, fn: () => Promise<T>): Promise<T | { stage: string; error: string }> {
+	try {
+		const r = await fn();
+		log(`${name}: ${JSON.stringify(r)}`);
+		return r;
+	} catch (e) {
+		log(`${name} failed: ${(e as Error).message}`);
+		return { stage: name, error: (e as Error).message };
+	}
+}
+
+/** A benchmark's entry point: its JSON on stdout (with the load at the end), a failure's stack on stderr. */
+export function benchMain(main: () => Promise<Record<string, unknown>>): void {
+	main()
+		.then((out) => {
+			(out.machine as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 10) / 10);
+			process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+		})
+		.catch((e) => {
+			process.stderr.write(`${(e as Error).stack}\n`);
+			process.exit(1);
+		});
+}
+
+export interface N8nWorld {
+	sandbox: Sandbox;
+	/** The product's store (migrated). */
+	mitanDb: ScratchDb;
+	/** n8n's own database, on PostgreSQL so the benchmark can read each execution's status. */
+	n8nDb: ScratchDb;
+	n8nSql: postgres.Sql;
+	n8n: import('../scripts/n8n/run').N8nInstance;
+	/** A scratch folder for the package tarball. */
+	tmp: string;
+	/** Stops n8n and the sandbox and drops both databases; safe to call after a failed start. */
+	close(): Promise<void>;
+}
+
+/**
+ * One real n8n 2.x (installed into the cache if missing) beside a fresh sandbox and two scratch
+ * databases: what the real-n8n benchmarks share. `queue` runs it in queue mode on Redis.
+ */
+export async function n8nWorld(
+	tag: string,
+	opts: { queue?: { host: string; port: number; prefix: string }; env?: (sandbox: Sandbox) => Record<string, string> } = {},
+): Promise<N8nWorld> {
+	const { run, install } = n8nScripts();
+	const paths = await install.ensureN8n({ log: (m) => log(`n8n install: ${m}`) });
+	const sandbox = await startSandbox();
+	const mitanDb = await freshDb(`${tag}m`);
+	const n8nDb = await freshDb(`${tag}n`, { schema: false });
+	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `mitan-bench-${tag}-`));
+	const u = new URL(n8nDb.url);
+	const n8n = new run.N8nInstance({
+		paths,
+		port: await run.freePort(),
+		db: {
+			type: 'postgresdb',
+			host: u.hostname,
+			port: Number(u.port || 5432),
+			database: u.pathname.slice(1),
+			user: u.username || 'postgres',
+		},
+		queue: opts.queue,
+		log,
+		env: opts.env?.(sandbox),
+	});
+	const n8nSql = postgres(n8nDb.url, { max: 2, onnotice: () => undefined });
+	return {
+		sandbox,
+		mitanDb,
+		n8nDb,
+		n8nSql,
+		n8n,
+		tmp,
+		async close() {
+			await n8n.stop().catch(() => undefined);
+			await n8nSql.end({ timeout: 2 });
+			await mitanDb.drop();
+			await n8nDb.drop();
+			sandbox.child.kill();
+			n8n.cleanup();
+			fs.rmSync(tmp, { recursive: true, force: true });
+		},
+	};
 }

@@ -19,7 +19,6 @@
  *        [--kill loop,http,mitan] [--kill-rate 1000]
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import postgres from 'postgres';
 import { createBroadcast, startBroadcast } from '../core/broadcast';
@@ -28,17 +27,17 @@ import type { N8nInstance } from '../scripts/n8n/run';
 import {
 	arg,
 	configureSandbox,
-	freshDb,
-	log,
 	machine,
 	n8nScripts,
 	PHONE,
 	sb,
 	seed,
-	startSandbox,
 	TEMPLATES,
 	type Sandbox,
 	type ScratchDb,
+	stage,
+	benchMain,
+	n8nWorld,
 } from './harness';
 import { stockCredential, workflow, workflowId, type Construction } from './stock-n8n-workflows';
 
@@ -48,7 +47,7 @@ const KINDS = arg('kinds', 'naive,loop,http,mitan').split(',').filter(Boolean) a
 const KILL = arg('kill', 'loop,http,mitan').split(',').filter(Boolean) as Construction[];
 const KILL_RATE = Number(arg('kill-rate', String(RATES[RATES.length - 1])));
 const TIER = 'TIER_100K';
-const { run: n8nRun, credentials: n8nCredentials, install: n8nInstall } = n8nScripts();
+const { run: n8nRun, credentials: n8nCredentials } = n8nScripts();
 const sleep = n8nRun.sleep;
 
 /** RSS of a process and all its descendants (n8n main + its task runner), from /proc. */
@@ -283,47 +282,20 @@ async function killRun(w: World, kind: Construction, rate: number) {
 	};
 }
 
-async function stage<T>(name: string, fn: () => Promise<T>): Promise<T | { stage: string; error: string }> {
-	try {
-		const r = await fn();
-		log(`${name}: ${JSON.stringify(r)}`);
-		return r;
-	} catch (e) {
-		log(`${name} failed: ${(e as Error).message}`);
-		return { stage: name, error: (e as Error).message };
-	}
-}
-
-async function main(): Promise<void> {
+async function main(): Promise<Record<string, unknown>> {
 	const out: Record<string, unknown> = {
 		machine: machine(),
 		params: { recipients: N, rates: RATES, kinds: KINDS, kill: KILL, killRate: KILL_RATE },
 	};
-	const paths = await n8nInstall.ensureN8n({ log: (m) => log(`n8n install: ${m}`) });
-	const sandbox = await startSandbox();
-	const mitanDb = await freshDb('sn');
-	const n8nDb = await freshDb('se', { schema: false });
-	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mitan-stock-n8n-'));
-	const u = new URL(n8nDb.url);
-	const n8n = new n8nRun.N8nInstance({
-		paths,
-		port: await n8nRun.freePort(),
-		db: {
-			type: 'postgresdb',
-			host: u.hostname,
-			port: Number(u.port || 5432),
-			database: u.pathname.slice(1),
-			user: u.username || 'postgres',
-		},
-		log,
-		env: {
+	const world = await n8nWorld('s', {
+		env: (sandbox) => ({
 			// n8n's own default (the product's start keeps no successful run; a stock user keeps all).
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			NODE_OPTIONS: `--require ${path.join(__dirname, 'stock-n8n-redirect.js')}`,
 			MITAN_BENCH_GRAPH_URL: sandbox.url,
-		},
+		}),
 	});
-	const n8nSql = postgres(n8nDb.url, { max: 2, onnotice: () => undefined });
+	const { sandbox, mitanDb, n8n, n8nSql, tmp } = world;
 	const w: World = { sandbox, mitanDb, n8n, n8nSql, day: 0 };
 	try {
 		await seed(mitanDb.db, N);
@@ -339,19 +311,9 @@ async function main(): Promise<void> {
 		const kills: unknown[] = (out.killAndRerun = []);
 		for (const k of KILL) kills.push(await stage(`kill ${k} ${KILL_RATE}/s`, () => killRun(w, k, KILL_RATE)));
 	} finally {
-		await n8n.stop().catch(() => undefined);
-		await n8nSql.end({ timeout: 2 });
-		await mitanDb.drop();
-		await n8nDb.drop();
-		sandbox.child.kill();
-		n8n.cleanup();
-		fs.rmSync(tmp, { recursive: true, force: true });
+		await world.close();
 	}
-	(out.machine as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 10) / 10);
-	process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+	return out;
 }
 
-main().catch((e) => {
-	process.stderr.write(`${(e as Error).stack}\n`);
-	process.exit(1);
-});
+benchMain(main);
