@@ -132,6 +132,7 @@ describe('npm start on a fresh data folder, then again', () => {
 
 	let login: { username: string; password: string };
 	let owner: { email: string; password: string };
+	let apiKey: string;
 	const appUrl = () => `http://127.0.0.1:${env.PORT}`;
 	const n8nApi = () =>
 		new N8nInstance({
@@ -167,6 +168,16 @@ describe('npm start on a fresh data folder, then again', () => {
 		const wf = (await api.rest('GET', `/workflows/${EXPORTED[0].id}`)) as { versionId: string };
 		await api.rest('PATCH', `/workflows/${EXPORTED[0].id}`, { versionId: wf.versionId, name: 'Edited by the district' });
 
+		// The erasure's key for n8n's public API (cli/n8n-api-key.ts): kept mode 600 beside n8n's
+		// own files, accepted by n8n, handed to the gateway through its environment, never printed.
+		const keyFile = path.join(dataDir, 'n8n', 'api.key');
+		expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+		apiKey = fs.readFileSync(keyFile, 'utf8').trim();
+		expect(apiKey).not.toBe('');
+		expect(out).not.toContain(apiKey);
+		const pub = await fetch(`http://127.0.0.1:${env.MITAN_N8N_PORT}/api/v1/executions?limit=1`, { headers: { 'X-N8N-API-KEY': apiKey } });
+		expect(pub.status).toBe(200);
+
 		await stop(run, 'SIGINT', path.join(dataDir, 'run.json'));
 		// The login outlives the process: it is in the data folder.
 		expect(fs.readFileSync(path.join(dataDir, 'first-admin.password'), 'utf8')).toBe(`${login.username}\n${login.password}\n`);
@@ -186,6 +197,8 @@ describe('npm start on a fresh data folder, then again', () => {
 
 		const listed = (await n8nApi().rest('GET', '/workflows')) as { id: string; name: string; active: boolean }[];
 		expect(listed.find((x) => x.id === EXPORTED[0].id)).toMatchObject({ name: 'Edited by the district', active: true });
+		// n8n still accepts the kept key, so none is made again.
+		expect(fs.readFileSync(path.join(dataDir, 'n8n', 'api.key'), 'utf8').trim()).toBe(apiKey);
 		for (const w of EXPORTED.slice(1)) expect(listed.find((x) => x.id === w.id)).toMatchObject({ name: w.name, active: true });
 
 		await stop(run, 'SIGTERM', path.join(dataDir, 'run.json'));
