@@ -169,7 +169,18 @@ test('pause (132015), reinstate, disable (132016): each with its status webhook'
 	const { id } = await submitTemplate(s.url, tpl());
 	await reviewed(s.url, id);
 	const sendIt = () => send({ name: 'staff_notice', language: { code: 'en' }, components: bodyParams('08:00') });
-	const act = (event: string) => call(s.url, 'POST', `/_sandbox/whatsapp/templates/${id}/status`, { body: { event } });
+	// Each change's webhook is awaited before the next change: like Meta, the sandbox delivers each
+	// webhook on its own request, so two changes a millisecond apart may arrive in either order.
+	let seen = 1;
+	const act = async (event: string) => {
+		const r = await call(s.url, 'POST', `/_sandbox/whatsapp/templates/${id}/status`, { body: { event } });
+		if (r.status === 200) {
+			seen++;
+			await rx.waitFor(() => templateEvents('message_template_status_update').length === seen);
+		}
+		return r;
+	};
+	await rx.waitFor(() => templateEvents('message_template_status_update').length === 1);
 	expect((await act('PAUSED')).body).toMatchObject({ status: 'PAUSED', pauses: 1 });
 	expect((await sendIt()).body.error.code).toBe(132015);
 	expect((await act('REINSTATED')).body.status).toBe('APPROVED');
