@@ -1,10 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createApp } from '../../dashboard/app';
-import { collectErrors, launchChromium, loginAs, SCREENSHOTS as OUT, serve, type Served } from '../helpers/browser';
-import { createTestDb, postgresReachable, type TestDb } from '../helpers/db';
-import { PASSWORD, seedDashboard, type Seeded } from './seed';
+import type { BrowserContext, Page } from 'playwright-core';
+import { SCREENSHOTS as OUT } from '../helpers/browser';
+import { seededDashboardInBrowser } from './browser-world';
 
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core): log in, every
@@ -22,32 +20,12 @@ const PAGES: Array<{ name: string; path: string; charts: number }> = [
 ];
 
 describe('dashboard in a real browser', () => {
-	let t: TestDb;
-	let seed: Seeded;
-	let server: Served;
-	let base: string;
-	let browser: Browser;
-
-	beforeAll(async () => {
-		t = await createTestDb((await postgresReachable()) ? 'postgres' : 'pglite');
-		seed = await seedDashboard(t.db);
-		server = await serve(createApp({ db: t.db, publicUrl: 'http://127.0.0.1' }));
-		base = server.base;
-		browser = await launchChromium();
-	}, 120_000);
-
-	afterAll(async () => {
-		await browser?.close();
-		await server?.close();
-		await t?.drop();
-	});
-
-	async function login(context: BrowserContext, username: string): Promise<Page> {
-		const page = await context.newPage();
-		(page as Page & { jsErrors?: string[] }).jsErrors = collectErrors(page);
-		await loginAs(page, base, username, PASSWORD);
+	const w = seededDashboardInBrowser();
+	const login = async (context: BrowserContext, username: string): Promise<Page> => {
+		const { page, errors } = await w.login(context, username);
+		(page as Page & { jsErrors?: string[] }).jsErrors = errors;
 		return page;
-	}
+	};
 
 	/** Waits for app.js to draw `n` charts, then counts the coloured pixels of every canvas. */
 	async function paintedCanvases(page: Page, n: number): Promise<number[]> {
@@ -68,10 +46,10 @@ describe('dashboard in a real browser', () => {
 	}
 
 	test('log in; every page draws every chart with data; desktop and phone screenshots', async () => {
-		const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+		const desktop = await w.browser.newContext({ viewport: { width: 1280, height: 900 } });
 		const page = await login(desktop, 'sp');
 		for (const p of PAGES) {
-			await page.goto(`${base}${p.path}`);
+			await page.goto(`${w.base}${p.path}`);
 			const painted = await paintedCanvases(page, p.charts);
 			expect(painted).toHaveLength(p.charts);
 			painted.forEach((px, i) => {
@@ -85,16 +63,21 @@ describe('dashboard in a real browser', () => {
 		}
 		expect((page as Page & { jsErrors?: string[] }).jsErrors).toEqual([]);
 		// Indian digit grouping on a card that is large enough to show it (lakh separators).
-		await page.goto(`${base}/reach?days=90`);
+		await page.goto(`${w.base}/reach?days=90`);
 		await paintedCanvases(page, 3);
 		const delivered = await page.textContent('[data-card=wa_delivered] .num');
 		expect(delivered).toMatch(/^\d{1,2}(,\d{2})*,\d{3}$/);
 		await desktop.close();
 
-		const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+		const phone = await w.browser.newContext({
+			viewport: { width: 375, height: 812 },
+			deviceScaleFactor: 2,
+			isMobile: true,
+			hasTouch: true,
+		});
 		const mp = await login(phone, 'sp');
 		for (const p of PAGES) {
-			await mp.goto(`${base}${p.path}`);
+			await mp.goto(`${w.base}${p.path}`);
 			await paintedCanvases(mp, p.charts);
 			// Nothing wider than the phone: no sideways scrolling of the page itself.
 			const overflow = await mp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -105,9 +88,9 @@ describe('dashboard in a real browser', () => {
 	}, 180_000);
 
 	test('switch between English and Hindi: every label follows', async () => {
-		const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+		const ctx = await w.browser.newContext({ viewport: { width: 1280, height: 900 } });
 		const page = await login(ctx, 'asp'); // prefers English
-		await page.goto(`${base}/reach?days=30`);
+		await page.goto(`${w.base}/reach?days=30`);
 		await paintedCanvases(page, 3);
 		expect(await page.getAttribute('html', 'lang')).toBe('en');
 		expect(await page.textContent('nav.tabs a.on')).toBe('Reach');
@@ -136,10 +119,10 @@ describe('dashboard in a real browser', () => {
 	}, 60_000);
 
 	test('an approver approves a pending item from the queue', async () => {
-		const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+		const ctx = await w.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 		const page = await login(ctx, 'asp');
-		await page.goto(`${base}/approvals`);
-		const first = seed.pendingApprovalIds[0];
+		await page.goto(`${w.base}/approvals`);
+		const first = w.seed.pendingApprovalIds[0];
 		const item = page.locator(`[data-approval="${first}"]`);
 		await item.waitFor();
 		expect(await item.textContent()).toContain('1930');
@@ -147,16 +130,16 @@ describe('dashboard in a real browser', () => {
 		// Asking for changes without a comment is stopped in the browser.
 		await item.locator('button[value=changes_requested]').click();
 		await item.locator('.need-comment').waitFor();
-		expect(page.url()).toBe(`${base}/approvals`);
+		expect(page.url()).toBe(`${w.base}/approvals`);
 		await Promise.all([page.waitForURL(/\/approvals\?.*done=1/), item.locator('button[value=approved]').click()]);
 		expect(await page.textContent('.flash.ok')).toBeTruthy();
 		expect(await page.locator(`[data-approval="${first}"]`).count()).toBe(0);
-		const [row] = await t.db.query<{ state: string; approved_by: string }>(
+		const [row] = await w.t.db.query<{ state: string; approved_by: string }>(
 			'SELECT c.state, c.approved_by FROM content c JOIN approvals a ON a.content_id = c.id WHERE a.id = $1',
 			[first],
 		);
 		expect(row).toEqual({ state: 'approved', approved_by: 'user:asp' });
-		const [audit] = await t.db.query<{ n: number }>(
+		const [audit] = await w.t.db.query<{ n: number }>(
 			`SELECT count(*)::int AS n FROM audit_log WHERE action = 'approval.decided' AND actor = 'user:asp'`,
 		);
 		expect(audit.n).toBe(1);
@@ -164,9 +147,9 @@ describe('dashboard in a real browser', () => {
 	}, 60_000);
 
 	test('a chart downloads as CSV', async () => {
-		const ctx = await browser.newContext({ acceptDownloads: true });
+		const ctx = await w.browser.newContext({ acceptDownloads: true });
 		const page = await login(ctx, 'sp');
-		await page.goto(`${base}/reach?days=7&district=1`);
+		await page.goto(`${w.base}/reach?days=7&district=1`);
 		await paintedCanvases(page, 3);
 		const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-chart=whatsapp_daily] a.csv')]);
 		expect(download.suggestedFilename()).toMatch(/^mitan-whatsapp_daily-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -179,15 +162,15 @@ describe('dashboard in a real browser', () => {
 			.split('\r\n');
 		expect(lines).toHaveLength(8);
 		expect(lines[0]).toBe('date,पहुँचे,पढ़े गए');
-		const today = seed.wa.filter((r) => r.day === seed.today && r.district_id === 1);
-		expect(lines[7]).toBe(`${seed.today},${today.reduce((s, r) => s + r.delivered, 0)},${today.reduce((s, r) => s + r.read, 0)}`);
+		const today = w.seed.wa.filter((r) => r.day === w.seed.today && r.district_id === 1);
+		expect(lines[7]).toBe(`${w.seed.today},${today.reduce((s, r) => s + r.delivered, 0)},${today.reduce((s, r) => s + r.read, 0)}`);
 		await ctx.close();
 	}, 60_000);
 
 	test('the monthly report prints a section per page without navigation', async () => {
-		const ctx = await browser.newContext({ viewport: { width: 1000, height: 1400 } });
+		const ctx = await w.browser.newContext({ viewport: { width: 1000, height: 1400 } });
 		const page = await login(ctx, 'sp');
-		await page.goto(`${base}/report/monthly?month=${seed.today.slice(0, 7)}&district=1`);
+		await page.goto(`${w.base}/report/monthly?month=${w.seed.today.slice(0, 7)}&district=1`);
 		await paintedCanvases(page, 11);
 		await page.emulateMedia({ media: 'print' });
 		expect(await page.$eval('nav.tabs', (e) => getComputedStyle(e).display)).toBe('none');

@@ -1,9 +1,6 @@
 import * as path from 'path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createApp } from '../../dashboard/app';
-import { collectErrors, launchChromium, loginAs, SCREENSHOTS as OUT, serve, type Served } from '../helpers/browser';
-import { createTestDb, postgresReachable, type TestDb } from '../helpers/db';
-import { PASSWORD, seedDashboard, type Seeded } from './seed';
+import { SCREENSHOTS as OUT } from '../helpers/browser';
+import { seededDashboardInBrowser } from './browser-world';
 
 /**
  * The state view in a real browser (Debian's chromium): a state-level user sees the seed's two
@@ -12,38 +9,14 @@ import { PASSWORD, seedDashboard, type Seeded } from './seed';
  * test-output/screenshots/state-*.png.
  */
 describe('state view in a real browser', () => {
-	let t: TestDb;
-	let seed: Seeded;
-	let server: Served;
-	let base: string;
-	let browser: Browser;
-
-	beforeAll(async () => {
-		t = await createTestDb((await postgresReachable()) ? 'postgres' : 'pglite');
-		seed = await seedDashboard(t.db);
-		server = await serve(createApp({ db: t.db, publicUrl: 'http://127.0.0.1' }));
-		base = server.base;
-		browser = await launchChromium();
-	}, 120_000);
-
-	afterAll(async () => {
-		await browser?.close();
-		await server?.close();
-		await t?.drop();
-	});
-
-	async function login(context: BrowserContext, username: string): Promise<{ page: Page; errors: string[] }> {
-		const page = await context.newPage();
-		const errors = collectErrors(page);
-		await loginAs(page, base, username, PASSWORD);
-		return { page, errors };
-	}
+	const w = seededDashboardInBrowser();
+	const login = w.login;
 
 	test('two districts side by side; a row opens its own dashboard; Hindi; no State tab for a district user', async () => {
-		const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-		const { page, errors } = await login(ctx, seed.users.viewer);
+		const ctx = await w.browser.newContext({ viewport: { width: 1280, height: 900 } });
+		const { page, errors } = await login(ctx, w.seed.users.viewer);
 		await page.click('nav a[href="/state"]');
-		await page.waitForURL(`${base}/state`);
+		await page.waitForURL(`${w.base}/state`);
 		const rows = await page.$$eval('table.state-view tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-district')));
 		expect(rows.sort()).toEqual(['KBD', 'RJN']);
 		// Every figure is filled in (no "…" placeholders: the page is rendered on the server).
@@ -66,16 +39,16 @@ describe('state view in a real browser', () => {
 		}
 
 		// Drill down: the district's own overview, its name in the header.
-		await Promise.all([page.waitForURL(new RegExp(`/\\?district=${seed.district2}$`)), page.click('tr[data-district="RJN"] th a')]);
+		await Promise.all([page.waitForURL(new RegExp(`/\\?district=${w.seed.district2}$`)), page.click('tr[data-district="RJN"] th a')]);
 		expect(await page.textContent('header')).toContain('राजनांदगांव');
 		await page.waitForFunction(() => Number(document.body.getAttribute('data-charts-ready') ?? 0) >= 1, undefined, { timeout: 20_000 });
 		expect(errors).toEqual([]);
 		await ctx.close();
 
-		const dctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-		const d = await login(dctx, seed.users.district_viewer);
+		const dctx = await w.browser.newContext({ viewport: { width: 1280, height: 900 } });
+		const d = await login(dctx, w.seed.users.district_viewer);
 		expect(await d.page.$('nav a[href="/state"]')).toBeNull();
-		const res = await d.page.goto(`${base}/state`);
+		const res = await d.page.goto(`${w.base}/state`);
 		expect(res?.status()).toBe(403);
 		await dctx.close();
 	});
