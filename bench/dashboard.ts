@@ -26,11 +26,7 @@ import { generateDemo } from '../core/demo/generate';
 import { createApp } from '../dashboard/app';
 import { webSettings } from '../dashboard/web/cache';
 import { seedState } from './state-seed';
-
-function arg(name: string, dflt: number): number {
-	const i = process.argv.indexOf(`--${name}`);
-	return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
+import { numArg as arg } from './args';
 
 const ADMIN = process.env.MITAN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSWORD = 'load-test-secret-2026';

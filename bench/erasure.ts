@@ -15,11 +15,7 @@ import { openPglite, openPostgres, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { generateDemo } from '../core/demo/generate';
 import { eraseCitizen, type VacuumMode } from '../core/erasure';
-
-function arg(name: string, dflt: string): string {
-	const i = process.argv.indexOf(`--${name}`);
-	return i >= 0 ? process.argv[i + 1] : dflt;
-}
+import { arg } from './args';
 
 const ADMIN = process.env.MITAN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TABLES = ['subscribers', 'deliveries', 'status_events', 'inbound_messages', 'complaints', 'audit_log'];

@@ -26,14 +26,10 @@ import postgres from 'postgres';
 import { openPglite, openPostgres, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { gatewayRouter } from '../dashboard/gateway';
+import { arg } from './args';
 
 const SECRET = 'bench-app-secret';
 const PHONE_ID = '100000000000001';
-
-function arg(name: string, dflt: string): string {
-	const i = process.argv.indexOf(`--${name}`);
-	return i >= 0 ? process.argv[i + 1] : dflt;
-}
 
 /** Child: the gateway alone, on its own event loop. */
 async function serve(): Promise<void> {

@@ -20,10 +20,7 @@ export const PHONE = '100000000000001';
 export const TOKEN = 'sandbox-token';
 export const ADMIN_URL = process.env.MITAN_BENCH_PG_URL ?? process.env.MITAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export function arg(name: string, dflt: string): string {
-	const i = process.argv.indexOf(`--${name}`);
-	return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : dflt;
-}
+export { arg, numArg } from './args';
 
 export const log = (m: string): void => void process.stderr.write(`[bench] ${new Date().toISOString()} ${m}\n`);
 

@@ -17,11 +17,8 @@ import { openPglite, openPostgres, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { importRoster } from '../core/roster';
 import { mulberry32 } from '../sandbox/prng';
+import { arg } from './args';
 
-const arg = (name: string, def: string) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? process.argv[i + 1] : def;
-};
 const ROWS = Number(arg('rows', '50000'));
 const ENGINE = arg('engine', 'both');
 const PG_ADMIN = process.env.MITAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -15,11 +15,7 @@ import { openPostgres } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { generateDemo } from '../core/demo/generate';
 import { refreshDays, refreshRollups } from '../core/metrics/refresh';
-
-function arg(name: string, dflt: number): number {
-	const i = process.argv.indexOf(`--${name}`);
-	return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
+import { numArg as arg } from './args';
 
 const ADMIN = process.env.MITAN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

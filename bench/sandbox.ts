@@ -16,11 +16,7 @@ import * as path from 'path';
 import { GRAPH_API_VERSION } from '../core/channels/api';
 import { randomBytes } from 'crypto';
 import { inspectHeaders } from '../sandbox/inspect-guard';
-
-function arg(name: string, dflt: number): number {
-	const i = process.argv.indexOf(`--${name}`);
-	return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
+import { numArg as arg } from './args';
 
 const MESSAGES = arg('messages', 20_000);
 const CONCURRENCY = arg('concurrency', 64);
