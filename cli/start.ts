@@ -70,7 +70,10 @@ export interface RunFile {
 export const RUN_FILE = 'run.json';
 export const RETRY = { n8n: 'npm run n8n:retry', sandbox: 'npm run sandbox:retry' } as const;
 
-type Stop = () => Promise<void>;
+/** One part to stop on the way out, named so a part that does not stop can be said. */
+type Stop = { part: string; run: () => Promise<void> };
+/** A part still stopping after this is left behind (said in the terminal), so Ctrl+C always ends the process. */
+const STOP_PART_MS = 15_000;
 
 async function openStore(base: MitanConfig, log: (s: string) => void, stops: Stop[]): Promise<string> {
 	if (base.databaseUrl) {
@@ -83,9 +86,12 @@ async function openStore(base: MitanConfig, log: (s: string) => void, stops: Sto
 	const embedded = await openPglite(base.dataDir);
 	await migrate(embedded);
 	const served = await servePglite(embedded, { port: base.embeddedDbPort, password: embeddedDbPassword(base.dataDir) });
-	stops.push(async () => {
-		await served.close();
-		await embedded.close();
+	stops.push({
+		part: 'embedded database',
+		run: async () => {
+			await served.close();
+			await embedded.close();
+		},
 	});
 	log(`database: embedded (${base.dataDir}), served at ${maskDbUrl(served.url)} (password in ${base.dataDir}/db.password)`);
 	return served.url;
@@ -104,7 +110,7 @@ async function startSandbox(base: MitanConfig, db: Db, stops: Stop[], problems: 
 	try {
 		const running = await createSandbox(cfg, { token }).start(base.sandboxPort, '127.0.0.1');
 		url = running.url;
-		stops.unshift(() => running.close());
+		stops.unshift({ part: 'sandbox', run: () => running.close() });
 		log(`sandbox (training mode, no real messages): ${url} (inspection token in ${base.dataDir}/sandbox.token)`);
 	} catch (e) {
 		problems.push({ part: 'sandbox', problem: firstLine(e), log: 'the terminal of npm start (the lines above)', retry: RETRY.sandbox });
@@ -136,7 +142,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 	const dbUrl = await openStore(base, log, stops);
 	// Every client, this process included, goes through the server: one path, no interleaving.
 	const db = openPostgres({ url: dbUrl, max: 8 });
-	stops.unshift(() => db.close());
+	stops.unshift({ part: 'database pool', run: () => db.close() });
 	const firstLogin = await firstAdminLogin(db, base.dataDir);
 	if (firstLogin)
 		log(`dashboard login: ${firstLogin.username} / ${firstLogin.password}   (kept in ${firstLogin.file} until you change it)`);
@@ -173,7 +179,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 				sandbox: sandboxUrl && `${sandboxUrl}/_sandbox/whatsapp/stats`,
 			}),
 	});
-	stops.unshift(() => app.close());
+	stops.unshift({ part: 'gateway + dashboard', run: () => app.close() });
 	log(`gateway + dashboard: ${app.url}`);
 
 	// Demo data, so a new user sees the whole loop in a browser at once.
@@ -199,7 +205,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 	};
 	fs.mkdirSync(config.dataDir, { recursive: true });
 	fs.writeFileSync(runFile, JSON.stringify(run, null, 2), { mode: 0o600 });
-	stops.push(async () => fs.rmSync(runFile, { force: true }));
+	stops.push({ part: 'run file', run: async () => fs.rmSync(runFile, { force: true }) });
 
 	// 4. n8n with the package, the credentials and the workflows.
 	let n8n: StartedN8n | undefined;
@@ -217,7 +223,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 				onInstalledSettings: (installed) =>
 					seedStaffFromWorkflows(db, installed, log).catch((e) => log(`staff registry: not seeded (${firstLine(e)})`)),
 			});
-			stops.unshift(() => n8n!.stop());
+			stops.unshift({ part: 'n8n', run: () => n8n!.stop() });
 			log(`n8n: ${n8n.url} (owner ${n8n.owner.email} / ${n8n.owner.password})`);
 			// The gateway reads these when an erasure runs (dashboard/gateway): n8n's kept executions are erased too.
 			if (n8n.api && !config.n8nApi) {
@@ -268,9 +274,23 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 		sandboxToken,
 		appUrl: app.url,
 		async stop() {
-			for (const s of stops) await s().catch(() => undefined);
+			for (const s of stops) await stopPart(s, log);
 		},
 	};
+}
+
+async function stopPart(s: Stop, log: (s: string) => void): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), STOP_PART_MS)));
+	const done = s.run().then(
+		() => 'stopped' as const,
+		(e) => {
+			log(`stopping ${s.part}: ${firstLine(e)}`);
+			return 'stopped' as const;
+		},
+	);
+	if ((await Promise.race([done, late])) === 'late') log(`stopping ${s.part}: still busy after ${STOP_PART_MS / 1000} s, left behind`);
+	clearTimeout(timer);
 }
 
 /** One line for the banner: the error's first line, and when that only introduces a log tail, the tail's last line (n8n's own reason). */

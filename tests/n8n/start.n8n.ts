@@ -58,6 +58,12 @@ async function ready(run: Run): Promise<string> {
 	return run.out();
 }
 
+/** The end of n8n's own log in a data folder: what it was doing when it did not stop. */
+function n8nLogTail(dataDir: string): string {
+	const file = path.join(dataDir, 'n8n', 'logs', 'main.log');
+	return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-3000) : '(no log)';
+}
+
 /**
  * Stops a start the way a terminal (SIGINT) or a service manager (SIGTERM) does: the signal to the
  * whole process group, then waits until the Police Mitan process and its n8n are gone. npm itself
@@ -70,7 +76,9 @@ async function stop(run: Run, signal: 'SIGINT' | 'SIGTERM', runFile: string): Pr
 	process.kill(-run.child.pid!, signal);
 	await waitFor(() => run.exited() && !alive(mitanPid) && !alive(n8nPid), {
 		timeoutMs: 60000,
-		describe: () => `Police Mitan (pid ${mitanPid}) and n8n (pid ${n8nPid}) to exit after ${signal}:\n${run.out().slice(-3000)}`,
+		describe: () =>
+			`Police Mitan (pid ${mitanPid}, ${alive(mitanPid) ? 'alive' : 'gone'}) and n8n (pid ${n8nPid}, ${alive(n8nPid) ? 'alive' : 'gone'}) ` +
+			`to exit after ${signal}:\n${run.out().slice(-3000)}\nn8n's log:\n${n8nLogTail(path.dirname(runFile))}`,
 	});
 	// Its own stop ran (not a kill): the run file it removes on the way out is gone.
 	expect(fs.existsSync(runFile)).toBe(false);
