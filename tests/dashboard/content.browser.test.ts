@@ -10,6 +10,7 @@ import { addDays, todayIn } from '../../core/time';
 import { collectErrors, launchChromium, loginAs, SCREENSHOTS as OUT, serve, type Served } from '../helpers/browser';
 import { createTestDb, postgresReachable, type TestDb } from '../helpers/db';
 import { PASSWORD } from './seed';
+import { until } from '../helpers/wait';
 
 /**
  * The Content page in a real browser (Debian's chromium): an editor writes tomorrow's message in
@@ -101,8 +102,13 @@ describe('Content page in a real browser', () => {
 			'शिकायत करें',
 			'बंद करें',
 		]);
-		const frame = await page.locator('[data-preview=instagram] .ig-frame').boundingBox();
-		expect(frame!.width / frame!.height).toBeCloseTo(0.8, 2);
+		// Every check redraws the previews (content.js renderPreview), so the frame read may meet one
+		// being replaced (boundingBox answers null for it): read it again until it is laid out.
+		const frame = await until(async () => (await page.locator('[data-preview=instagram] .ig-frame').boundingBox()) ?? undefined, {
+			what: 'the Instagram frame laid out',
+			timeoutMs: 10_000,
+		});
+		expect(frame.width / frame.height).toBeCloseTo(0.8, 2);
 		expect(await page.locator('[data-preview=x] [data-count]').getAttribute('data-count')).toMatch(/^\d+$/);
 		await page.screenshot({ path: path.join(OUT, 'content-editor.png'), fullPage: true });
 
