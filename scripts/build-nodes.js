@@ -4,7 +4,7 @@
  * credentials/ and core/ sources into the package's dist/:
  *
  *   dist/lib/core.js            every module the nodes share (core/, nodes/shared/, and the npm
- *                               libraries they use: postgres.js, libphonenumber-js, exceljs, …),
+ *                               libraries they use: postgres.js, libphonenumber-js, jszip, …),
  *                               bundled ONCE;
  *   dist/lib/migrations/*.sql   the schema migrations, which the nodes apply on first use;
  *   dist/nodes/X/X.node.js      one bundle per node with only the code of its own folder; every

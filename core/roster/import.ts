@@ -8,7 +8,8 @@ import { MitanError } from '../errors';
 import { maskPhone } from '../phone';
 import type { RosterField } from './fields';
 import { readHeader, readRow, type Header } from './import-rows';
-import { isFormula, readCsv, readXlsx } from './readers';
+import { isFormula, readCsv } from './readers';
+import { readXlsxFile } from './xlsx';
 import { suppressedPhones } from '../erasure/suppression';
 import { PhoneLines } from './phone-lines';
 import { optedOutAmong, upsertBatch, type UpsertRow } from './repository';
@@ -117,8 +118,11 @@ export async function importRoster(db: Db, opts: ImportOptions): Promise<ImportR
 	}
 	const head = opts.buffer ? opts.buffer.subarray(0, 4) : readHead(opts.path!);
 	const format = detectFormat(opts, head);
-	const open = (): Readable => (opts.buffer ? Readable.from([opts.buffer]) : fs.createReadStream(opts.path!));
-	const records = format === 'xlsx' ? readXlsx(open(), label) : readCsv(open(), label);
+	// An .xlsx is a zip, read by its directory, so it is held whole (it is within maxBytes); a CSV streams.
+	const records =
+		format === 'xlsx'
+			? readXlsxFile(opts.buffer ?? fs.readFileSync(opts.path!), label)
+			: readCsv(opts.buffer ? Readable.from([opts.buffer]) : fs.createReadStream(opts.path!), label);
 
 	const result: ImportResult = {
 		committed: false,

@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse';
-import * as ExcelJS from 'exceljs';
 import { pipeline, type Readable } from 'stream';
 import { MitanError } from '../errors';
 import { Utf8Guard } from './utf8';
@@ -10,7 +9,7 @@ export interface SheetRecord {
 	cells: (string | FormulaCell)[];
 }
 
-/** Excel formula cells are kept apart so the import can refuse them instead of trusting a result. */
+/** Excel formula cells (core/roster/xlsx.ts reads Excel files) are kept apart so the import can refuse them instead of trusting a result. */
 export interface FormulaCell {
 	formula: string;
 }
@@ -43,47 +42,5 @@ export async function* readCsv(input: Readable, label: string): AsyncGenerator<S
 		throw new MitanError('IMPORT_CSV_MALFORMED', `${label}: not a readable CSV file near line ${err.lines ?? '?'}: ${err.message}`, {
 			line: err.lines,
 		});
-	}
-}
-
-function cellText(v: ExcelJS.CellValue): string | FormulaCell {
-	if (v === null || v === undefined) return '';
-	if (typeof v === 'string') return v;
-	if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-	if (v instanceof Date) return v.toISOString();
-	if (typeof v === 'object') {
-		if ('formula' in v || 'sharedFormula' in v) {
-			const f = v as { formula?: string; sharedFormula?: string };
-			return { formula: f.formula ?? f.sharedFormula ?? '' };
-		}
-		if ('richText' in v) return v.richText.map((r) => r.text).join('');
-		if ('text' in v) return String((v as { text: unknown }).text);
-		if ('error' in v) return String((v as { error: unknown }).error);
-	}
-	return String(v);
-}
-
-export async function* readXlsx(input: Readable, label: string): AsyncGenerator<SheetRecord> {
-	const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-		sharedStrings: 'cache',
-		hyperlinks: 'ignore',
-		styles: 'ignore',
-		worksheets: 'emit',
-		entries: 'emit',
-	});
-	try {
-		// Only the first sheet is the roster; other sheets (notes, pivot tables) are ignored.
-		for await (const sheet of reader) {
-			for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-				const values = row.values as ExcelJS.CellValue[]; // 1-based, index 0 unused
-				const cells: (string | FormulaCell)[] = [];
-				for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
-				yield { line: row.number, cells };
-			}
-			return;
-		}
-	} catch (e) {
-		if (e instanceof MitanError) throw e;
-		throw new MitanError('IMPORT_XLSX_MALFORMED', `${label}: not a readable Excel (.xlsx) file: ${(e as Error).message}`);
 	}
 }
