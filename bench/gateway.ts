@@ -31,6 +31,15 @@ import { arg } from './args';
 const SECRET = 'bench-app-secret';
 const PHONE_ID = '100000000000001';
 
+/** --flush-ms / --max-batch: the status writer's group-commit window (core/statuses/writer.ts), to compare windows. */
+const WRITER_FLAGS = { 'flush-ms': 'flushMs', 'max-batch': 'maxBatch' } as const;
+
+function writerOptions(): { flushMs?: number; maxBatch?: number } {
+	const out: { flushMs?: number; maxBatch?: number } = {};
+	for (const [flag, key] of Object.entries(WRITER_FLAGS)) if (process.argv.includes(`--${flag}`)) out[key] = Number(arg(flag, ''));
+	return out;
+}
+
 /** Child: the gateway alone, on its own event loop. */
 async function serve(): Promise<void> {
 	const engine = arg('engine', 'postgres');
@@ -45,16 +54,11 @@ async function serve(): Promise<void> {
     INSERT INTO deliveries (broadcast_id, subscriber_id, language, state, wamid, sent_at)
       SELECT 1, s.id, 'hi', 'sent', 'wamid.bench.' || s.id, now() FROM subscribers s;`);
 	const app = express();
-	// --flush-ms / --max-batch: the status writer's group commit window (core/statuses/writer.ts), for comparing.
-	const writer = {
-		...(process.argv.includes('--flush-ms') ? { flushMs: Number(arg('flush-ms', '5')) } : {}),
-		...(process.argv.includes('--max-batch') ? { maxBatch: Number(arg('max-batch', '200')) } : {}),
-	};
 	const router = gatewayRouter({
 		db,
 		publicUrl: 'http://localhost',
 		env: { META_APP_SECRET: SECRET, WHATSAPP_PHONE_NUMBER_ID: PHONE_ID },
-		gateway: { writer },
+		gateway: { writer: writerOptions() },
 	});
 	app.use('/webhooks', router);
 	const server = app.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
@@ -197,7 +201,7 @@ async function main(): Promise<void> {
 		};
 	}
 	const began = Date.now();
-	const passOn = ['flush-ms', 'max-batch'].flatMap((k) => (process.argv.includes(`--${k}`) ? [`--${k}`, arg(k, '')] : []));
+	const passOn = Object.keys(WRITER_FLAGS).flatMap((k) => (process.argv.includes(`--${k}`) ? [`--${k}`, arg(k, '')] : []));
 	const child = fork(process.argv[1], ['--serve', '--engine', engine, '--url', url, '--messages', String(messages), ...passOn], {
 		stdio: 'inherit',
 	});
@@ -346,14 +350,7 @@ async function main(): Promise<void> {
 					step,
 					max,
 					refine,
-					writer: passOn.length
-						? Object.fromEntries(
-								[
-									[passOn[0], passOn[1]],
-									[passOn[2], passOn[3]],
-								].filter(([k]) => k),
-							)
-						: 'defaults',
+					writer: passOn.length ? writerOptions() : 'defaults',
 					pass: 'median p99 ≤ 50 ms, median sustained ≥ 0.95 × rate, every run 0 lost and 0 non-200',
 				},
 				warmup: { ...warmup, excluded: true },
