@@ -48,6 +48,11 @@ export interface ChannelRules<C extends Channel = Channel> {
 	/** The approver's preview of this channel's variant (none when the content has no variant for it). */
 	preview(content: Content): ChannelPreview[];
 	/**
+	 * A channel that sends each language's body itself (WhatsApp: as the body of a Meta template)
+	 * checks the bodies here, so a draft the Additional SP approves is one Meta will accept.
+	 */
+	bodyProblems?(body: { bodyHi: string; bodyEn: string; imageUrl: string | null }): Problem[];
+	/**
 	 * Post channels: the post this channel makes of the content (its variant, else the bilingual
 	 * body). The publisher posts exactly this; the editor's preview and checks show exactly this.
 	 */

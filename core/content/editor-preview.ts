@@ -6,7 +6,7 @@
  */
 import { allChannels, channelRules } from '../channels/registry';
 import type { Channel } from '../channels/types';
-import { WHATSAPP_BROADCAST_LAYOUT } from '../channels/whatsapp/rules';
+import { AWARENESS_FIXED } from '../channels/whatsapp/awareness-template';
 import type { ContentDraft } from './types';
 
 export interface ChannelPostPreview {
@@ -51,8 +51,9 @@ export function editorPreview(draft: Partial<ContentDraft>): ChannelPostPreview[
 				}),
 				imageUrl: content.imageUrl,
 				link: null,
-				footer: WHATSAPP_BROADCAST_LAYOUT.footer,
-				buttons: [...WHATSAPP_BROADCAST_LAYOUT.buttons],
+				// The very words the template carries (one copy: awareness-template.ts).
+				footer: { hi: AWARENESS_FIXED.hi.footer, en: AWARENESS_FIXED.en.footer },
+				buttons: (['report', 'stop'] as const).map((k) => ({ hi: AWARENESS_FIXED.hi[k], en: AWARENESS_FIXED.en[k] })),
 			};
 		}
 		const post = rules.compose(content);

@@ -79,6 +79,24 @@ function chosenChannelProblems(
 	}
 }
 
+/**
+ * The bodies themselves. A channel that sends them as they are (WhatsApp: each language is the
+ * body of a Meta template) judges them now, also when no channel was chosen (that means every
+ * channel), so a body cannot be approved and then refused by Meta. Otherwise they still go out as
+ * WhatsApp text (replies, alerts), whose free-text rule is theirs; the template rule is the
+ * stricter, so each body gets one verdict, not two.
+ */
+function bodyProblems(p: Problem[], b: { bodyHi?: string; bodyEn?: string; imageUrl: string | null }, chosen: string[] | null): void {
+	const own = (chosen ?? allChannels()).map((c) => channelRules(c as Channel).bodyProblems).filter((f) => f !== undefined);
+	if (own.length > 0 && b.bodyHi !== undefined && b.bodyEn !== undefined) {
+		for (const f of own) p.push(...f({ bodyHi: b.bodyHi, bodyEn: b.bodyEn, imageUrl: b.imageUrl }));
+		return;
+	}
+	const whatsapp = channelRules('whatsapp');
+	if (b.bodyHi !== undefined) p.push(...whatsapp.textProblems(b.bodyHi, 'bodyHi'));
+	if (b.bodyEn !== undefined) p.push(...whatsapp.textProblems(b.bodyEn, 'bodyEn'));
+}
+
 /** Returns the cleaned draft (trimmed, NFC) or throws CONTENT_INVALID listing every problem. */
 export function validateDraft(input: unknown): ContentDraft {
 	const p: Problem[] = [];
@@ -90,12 +108,8 @@ export function validateDraft(input: unknown): ContentDraft {
 	const title = textField(p, 'title', input.title, { required: true });
 	if (title !== undefined && [...title].length > TITLE_MAX)
 		p.push({ field: 'title', message: `is ${[...title].length} characters; at most ${TITLE_MAX}` });
-	// The bodies go out as WhatsApp text (replies, alerts): WhatsApp's free-text rule is theirs.
-	const whatsapp = channelRules('whatsapp');
 	const bodyHi = textField(p, 'bodyHi', input.bodyHi, { required: true });
-	if (bodyHi !== undefined) p.push(...whatsapp.textProblems(bodyHi, 'bodyHi'));
 	const bodyEn = textField(p, 'bodyEn', input.bodyEn, { required: true });
-	if (bodyEn !== undefined) p.push(...whatsapp.textProblems(bodyEn, 'bodyEn'));
 	let imageUrl: string | null = null;
 	if (input.imageUrl !== undefined && input.imageUrl !== null && input.imageUrl !== '') {
 		if (typeof input.imageUrl !== 'string' || !isHttpUrl(input.imageUrl.trim()))
@@ -114,6 +128,7 @@ export function validateDraft(input: unknown): ContentDraft {
 	const v = variants(p, input.variants);
 	const chosen = channels(p, input.channels);
 	if (chosen) chosenChannelProblems(p, { title: title ?? '', bodyHi, bodyEn, imageUrl, category, targetDate, variants: v }, chosen);
+	bodyProblems(p, { bodyHi, bodyEn, imageUrl }, chosen);
 	if (p.length > 0) {
 		const list = p.map((x) => `${x.field} ${x.message}`).join('; ');
 		throw new MitanError('CONTENT_INVALID', `content is not publishable: ${list}`, { problems: p });

@@ -7,6 +7,8 @@
 import { buildPreview } from '../../core/approvals';
 import { validateTemplates } from '../../core/broadcast';
 import { channelRules, createPublisher } from '../../core/channels/registry';
+import { awarenessTemplateProblems, awarenessTemplates } from '../../core/channels/whatsapp/awareness-template';
+import { editorPreview } from '../../core/content/editor-preview';
 import { ContentService } from '../../core/content';
 import { MitanError } from '../../core/errors';
 import { inlineContent } from '../../core/publishing/content';
@@ -123,7 +125,7 @@ describeEachEngine('channel rules: one copy for validation, preview and publishi
 		await svc()
 			.create(
 				draft({
-					bodyHi: 'अ'.repeat(4095) + '🚨', // 4,097 units: over WhatsApp's free-text limit
+					bodyHi: 'अ'.repeat(4095) + '🚨', // 4,097 units: over WhatsApp's template body and free-text limits
 					variants: {
 						facebook: { text: 'ok', link: 'javascript:alert(1)' },
 						instagram: { caption: Array.from({ length: 31 }, (_, i) => `#टैग${i}`).join(' ') },
@@ -135,12 +137,59 @@ describeEachEngine('channel rules: one copy for validation, preview and publishi
 			.catch((e: unknown) => (refused = e));
 		expect(problemsOf(refused)).toEqual(
 			expect.arrayContaining([
-				expect.objectContaining({ field: 'bodyHi', code: 'WHATSAPP_TEXT_INVALID' }),
+				expect.objectContaining({ field: 'bodyHi', code: 'WHATSAPP_TEMPLATE_INVALID' }),
 				expect.objectContaining({ field: 'variants.facebook.link', code: 'FB_BAD_LINK' }),
 				expect.objectContaining({ field: 'variants.instagram.caption', code: 'IG_TOO_MANY_HASHTAGS' }),
 				expect.objectContaining({ field: 'variants.x.text' }),
 			]),
 		);
 		expect(await count()).toBe(before);
+	});
+
+	test('a WhatsApp body is a Meta template body: 1,024 units pass at the editor, approval and Meta alike; 1,025 or {{1}} are refused at their field', async () => {
+		const count = async () => (await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM content'))[0].n;
+		const before = await count();
+		const atLimit = hindiWithEmoji(1024);
+		const ok = await svc().create(draft({ bodyHi: atLimit, channels: ['whatsapp'] }), 'test');
+		expect(ok.id).toBeGreaterThan(0);
+		// The editor's preview counts against the same limit.
+		const wa = editorPreview({ bodyHi: atLimit, bodyEn: 'x', channels: ['whatsapp'] })[0];
+		expect(wa).toMatchObject({
+			channel: 'whatsapp',
+			limit: 1024,
+			texts: [
+				{ lang: 'hi', length: 1024 },
+				{ lang: 'en', length: 1 },
+			],
+		});
+		// And the payload that goes to Meta from it is one Meta's rules accept.
+		expect(awarenessTemplateProblems({ id: ok.id, bodyHi: atLimit, bodyEn: 'Call 1930 if you lost money.' })).toEqual([]);
+		for (const [over, field] of [
+			[{ bodyHi: hindiWithEmoji(1025) }, 'bodyHi'],
+			[{ bodyEn: 'Send {{1}} to 1930 if you lost money.' }, 'bodyEn'],
+		] as const) {
+			let refused: unknown;
+			await svc()
+				.create(draft({ ...over, channels: ['whatsapp', 'facebook'] }), 'test')
+				.catch((e: unknown) => (refused = e));
+			expect(problemsOf(refused)).toEqual([expect.objectContaining({ field, code: 'WHATSAPP_TEMPLATE_INVALID' })]);
+		}
+		// No channel chosen means every channel, WhatsApp included.
+		await expect(svc().create(draft({ bodyHi: hindiWithEmoji(1025) }), 'test')).rejects.toMatchObject({ code: 'CONTENT_INVALID' });
+		// Without WhatsApp the bodies are only replies' text: Facebook takes 2,000 units.
+		const fb = await svc().create(draft({ bodyHi: hindiWithEmoji(2000), channels: ['facebook'] }), 'test');
+		expect(fb.id).toBeGreaterThan(0);
+		expect(await count()).toBe(before + 2);
+	});
+
+	test('the preview shows the footer and buttons the template carries, from the one copy of those words', () => {
+		const wa = editorPreview({ bodyHi: 'क', bodyEn: 'a', channels: ['whatsapp'] })[0];
+		const sent = awarenessTemplates({ id: 1, bodyHi: 'क', bodyEn: 'a' }).payloads;
+		for (const lang of ['hi', 'en'] as const) {
+			const parts = sent[lang].components;
+			expect(wa.footer?.[lang]).toBe(parts.find((c) => c.type === 'FOOTER')?.['text']);
+			const buttons = parts.find((c) => c.type === 'BUTTONS')?.['buttons'] as { text: string }[];
+			expect(wa.buttons?.map((b) => b[lang])).toEqual(buttons.map((b) => b.text));
+		}
 	});
 });

@@ -28,6 +28,22 @@ export const AWARENESS_FIXED: Readonly<Record<AwarenessLanguage, { footer: strin
 	en: { footer: 'Reply STOP to stop these messages', report: 'Report a problem', stop: 'Stop' },
 });
 
+/**
+ * A tap on the daily template's quick replies, as the conversation's payload id. The template is
+ * sent without payloads, so Meta hands back the button's own words (payload = text); they are
+ * ours (AWARENESS_FIXED), so "Report a problem" opens the complaint question and "Stop" opts out
+ * instead of each becoming a complaint that says "Report a problem".
+ */
+export function awarenessReplyId(words: unknown): 'menu.fraud' | 'menu.stop' | undefined {
+	if (typeof words !== 'string') return undefined;
+	const w = words.normalize('NFC').trim().toLowerCase();
+	for (const lang of AWARENESS_LANGUAGES) {
+		if (w === AWARENESS_FIXED[lang].report.toLowerCase()) return 'menu.fraud';
+		if (w === AWARENESS_FIXED[lang].stop.toLowerCase()) return 'menu.stop';
+	}
+	return undefined;
+}
+
 /** Bumped whenever the shape above changes: an approval of the old shape no longer matches. */
 const TEMPLATE_FORM = 'mitan-awareness-template-v1';
 

@@ -5,6 +5,7 @@
 import type { Content, ContentVariants, WhatsAppTemplateVariant } from '../../content/types';
 import { isObject, unknownKeys, type Problem } from '../../problem';
 import type { ChannelRules } from '../types';
+import { awarenessTemplateProblems } from './awareness-template';
 import { freeTextProblems, languageProblems, templateNameProblems, templateParamProblems, WHATSAPP_LIMITS, whatsappLength } from './text';
 
 const LANGS = ['hi', 'en'] as const;
@@ -32,14 +33,18 @@ function template(p: Problem[], field: string, v: unknown): WhatsAppTemplateVari
 export const WHATSAPP_RULES: ChannelRules<'whatsapp'> = {
 	channel: 'whatsapp',
 	limits: {
-		maxTextLength: WHATSAPP_LIMITS.freeText,
-		textLengthRule: `UTF-16 code units (an emoji counts 2); a template body ${WHATSAPP_LIMITS.templateBody}, one line per parameter`,
+		// The campaign's text is each language's template body (awareness-template.ts); free text
+		// (replies, alerts: up to WHATSAPP_LIMITS.freeText) is checked by textProblems.
+		maxTextLength: WHATSAPP_LIMITS.templateBody,
+		textLengthRule: `UTF-16 code units (an emoji counts 2): each language is the body of a Meta template, at most ${WHATSAPP_LIMITS.templateBody}, without {{ }}`,
 		requiresImage: false,
 		note: 'broadcasts go out as approved templates; free text only inside the 24-hour window',
 	},
 	image: 'none',
 	length: whatsappLength,
 	textProblems: freeTextProblems,
+	// The same check template submission makes (core/templates/submit.ts), so approval and Meta agree.
+	bodyProblems: ({ bodyHi, bodyEn, imageUrl }) => awarenessTemplateProblems({ id: 0, bodyHi, bodyEn, imageUrl }),
 	validateVariant(value, p) {
 		if (!isObject(value) || !isObject(value.templates)) {
 			p.push({ field: 'variants.whatsapp', message: 'must be {templates: {hi?, en?}}' });
@@ -68,19 +73,6 @@ export const WHATSAPP_RULES: ChannelRules<'whatsapp'> = {
  * number. The broadcast paces just under the one its number has.
  */
 export const WHATSAPP_THROUGHPUT = Object.freeze({ standard: 80, upgraded: 1000 });
-
-/**
- * How the daily message looks in WhatsApp beyond its text: a footer telling citizens how to stop
- * and two quick replies (issue 15 §5: the approved template carries exactly these). The editor's
- * preview shows them; the template definitions must use these same words.
- */
-export const WHATSAPP_BROADCAST_LAYOUT = Object.freeze({
-	footer: { hi: 'संदेश बंद करने के लिए STOP लिखें', en: 'Reply STOP to stop these messages' },
-	buttons: [
-		{ hi: 'शिकायत करें', en: 'Report a problem' },
-		{ hi: 'बंद करें', en: 'Stop' },
-	],
-});
 
 /**
  * Meta's messaging tiers: distinct citizens a business portfolio may reach with business-initiated
