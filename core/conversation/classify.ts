@@ -1,4 +1,5 @@
 import { detectLanguage } from '../complaints/classify';
+import { awarenessReplyId } from '../channels/whatsapp/awareness-template';
 import { matchKeyword, normaliseKeywordText } from '../gateway/keywords';
 
 /**
@@ -6,7 +7,7 @@ import { matchKeyword, normaliseKeywordText } from '../gateway/keywords';
  * `complaint` and `media_complaint` go on to the complaint workflow (and get a reference number);
  * everything else the gateway records and, where the citizen asked something, answers itself.
  *
- * Order: staff first (a staff number never becomes a complaint, whatever it says), then the answer
+ * Order: typed STOP / START, then staff (a staff number never becomes a complaint, whatever it says), then the answer
  * to a button or list the citizen was sent (routed by its payload id, never by its title), then
  * whole-message words (STOP / START, JOIN, MY DATA, DELETE MY DATA, greetings, thanks), then the
  * message's type.
@@ -131,7 +132,11 @@ export function replyIdOf(raw: Record<string, unknown>): string | undefined {
 	const get = (...keys: string[]): unknown =>
 		keys.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), raw);
 	const id = get('interactive', 'button_reply', 'id') ?? get('interactive', 'list_reply', 'id') ?? get('button', 'payload');
-	return typeof id === 'string' && id !== '' ? id.slice(0, 200) : undefined;
+	if (typeof id !== 'string' || id === '') return undefined;
+	// A template quick reply without a payload of ours: the daily template's buttons, by their words.
+	if (raw['button'] !== undefined && !isOurReplyId(id))
+		return awarenessReplyId(id) ?? awarenessReplyId(get('button', 'text')) ?? id.slice(0, 200);
+	return id.slice(0, 200);
 }
 
 /** Payload ids this installation sends (core/conversation/messages.ts); any other tapped reply is words. */
@@ -144,6 +149,10 @@ export function classifyMessage(
 	isStaff: boolean,
 ): ClassifiedMessage {
 	const language = m.body ? detectLanguage(m.body) : null;
+	// STOP / START are a citizen's right before anything else: a staff number on the roster may opt
+	// out too (staff alerts are not roster messages, so this stops only the campaign).
+	const rosterWord = m.type === 'text' ? matchKeyword(m.body) : null;
+	if (isStaff && (rosterWord === 'stop' || rosterWord === 'start')) return { kind: rosterWord, language };
 	if (isStaff) return { kind: 'staff', language };
 	if (m.type === 'reaction') return { kind: 'reaction', language };
 	if (m.type === 'sticker') return { kind: 'acknowledgement', language };

@@ -155,6 +155,33 @@ describeEachEngine('conversation over WhatsApp', (ctx) => {
 		expect(await ctx.db.query('SELECT 1 FROM subscribers WHERE phone = $1', [phone])).toHaveLength(0);
 	});
 
+	test('the daily template\'s quick replies, tapped: "शिकायत करें" asks for the problem (no reference yet), "Stop" opts out', async () => {
+		const hi = '+919876541021';
+		const en = '+919876541022';
+		await seedBroadcast(ctx.db, [{ phone: hi }, { phone: en, language: 'en' }], 'quick');
+		// Sent without payloads, so Meta hands back the button's words as the payload.
+		const report = await c.send({ from: hi, type: 'button', payload: 'शिकायत करें', title: 'शिकायत करें' });
+		expect(await c.inbound(report.wamid)).toMatchObject({ conversation_kind: 'menu_reply', queue_state: 'done' });
+		const [ask] = await c.sentTo(hi);
+		expect(ask.text).toMatch(/1930/);
+		await noReference(hi);
+		await c.send({ from: en, type: 'button', payload: 'Stop', title: 'Stop' });
+		const [s] = await ctx.db.query<{ status: string }>('SELECT status FROM subscribers WHERE phone = $1', [en]);
+		expect(s.status).toBe('opted_out');
+		await noReference(en);
+	});
+
+	test('a staff member who is also on the roster can still opt out with STOP, and nothing becomes a complaint', async () => {
+		const staff = '+919876541043';
+		await seedBroadcast(ctx.db, [{ phone: staff }], 'staff-stop');
+		await addStaff(ctx.db, { phone: staff, name: 'ASI Sahu', duty: 'duty_officer' }, { actor: 'test' });
+		const m = await c.send({ from: staff, text: 'STOP' });
+		expect((await c.inbound(m.wamid)).conversation_kind).toBe('stop');
+		const [s] = await ctx.db.query<{ status: string }>('SELECT status FROM subscribers WHERE phone = $1', [staff]);
+		expect(s.status).toBe('opted_out');
+		await noReference(staff);
+	});
+
 	test('a staff number is never a complaint, whatever it writes (the registry in the store)', async () => {
 		const staff = '+919876541041';
 		await addStaff(ctx.db, { phone: staff, name: 'SI Verma', duty: 'duty_officer' }, { actor: 'test' });

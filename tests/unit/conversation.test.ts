@@ -40,9 +40,28 @@ describe('classifyMessage', () => {
 		expect(classifyMessage(text(body), false).kind).toBe(kind);
 	});
 
-	test('a staff number is staff, whatever it says', () => {
+	test('a staff number is staff, whatever it says, except a typed STOP / START (a staff member on the roster may opt out)', () => {
 		expect(classifyMessage(text('मेरे खाते से 5000 रुपये कट गए'), true).kind).toBe('staff');
-		expect(classifyMessage(text('STOP'), true).kind).toBe('staff');
+		expect(classifyMessage(text('JOIN'), true).kind).toBe('staff');
+		expect(classifyMessage(text('STOP'), true).kind).toBe('stop');
+		expect(classifyMessage(text('शुरू'), true).kind).toBe('start');
+	});
+
+	test("the daily template's quick replies (sent without payloads, so Meta returns their words) are routed, in both languages", () => {
+		const quick = (words: string, payload = words) => ({
+			type: 'button',
+			body: words,
+			raw: { type: 'button', button: { payload, text: words } },
+		});
+		for (const words of ['शिकायत करें', 'Report a problem'])
+			expect(classifyMessage(quick(words), false)).toMatchObject({ kind: 'menu_reply', replyId: 'menu.fraud' });
+		for (const words of ['बंद करें', 'Stop'])
+			expect(classifyMessage(quick(words), false)).toMatchObject({ kind: 'menu_reply', replyId: 'menu.stop' });
+		// A payload of ours wins over the words; words that are not our buttons stay words.
+		expect(classifyMessage(quick('Stop', 'menu.fraud'), false)).toMatchObject({ replyId: 'menu.fraud' });
+		expect(classifyMessage(quick('मेरे पैसे कट गए'), false).kind).toBe('complaint');
+		// Typed (not tapped), "Report a problem" is a citizen's own words.
+		expect(classifyMessage(text('Report a problem'), false).kind).toBe('complaint');
 	});
 
 	test('replies are routed by payload id, not by title; an id we never sent is words', () => {
