@@ -234,11 +234,15 @@ export const ERROR_CODES = {
 	/** A template body parameter Meta refuses: empty, a new line or tab, more than 4 spaces (132018), too long. */
 	WHATSAPP_PARAM_INVALID: { action: 'fix_content' },
 	WHATSAPP_NETWORK: { action: 'retry_soon' },
+	/** Free text only was asked for, and the 24-hour window is closed (Meta would answer 131047): send the utility template. */
+	WHATSAPP_WINDOW_CLOSED: { action: 'fix_content' },
 	// The day's message as Meta templates (core/templates, issue 15 items 5 and 6).
 	/** The templates built now are not the ones the approval covered (the template form changed): approve again. */
 	TEMPLATE_NOT_APPROVED_AS_BUILT: { action: 'fix_content' },
 	/** The content's template is not APPROVED at Meta (pending review, rejected, paused, disabled): nothing is broadcast. */
 	TEMPLATE_NOT_APPROVED: { action: 'fix_content' },
+	/** Approved content whose text never went to Meta as its own templates, and no fallback template was named. */
+	TEMPLATE_NOT_SUBMITTED: { action: 'fix_content' },
 	NOTIFY_EMPTY: { action: 'fix_input' },
 	NOTIFY_NO_RECIPIENT: { action: 'fix_input' },
 	NOTIFY_RECIPIENT_INVALID: { action: 'fix_input' },

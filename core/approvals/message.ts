@@ -1,7 +1,7 @@
 import type { Queryable } from '../db';
 import { districtTimeZone } from '../districts';
 import { approvalTemplateSend } from '../channels/whatsapp/staff-templates';
-import { serviceWindowOpen } from '../channels/whatsapp/window';
+import { messageKindNow } from '../channels/whatsapp/window';
 import { approvalRequestText, type ContentPreview } from './preview';
 import type { Approval } from './types';
 
@@ -27,8 +27,8 @@ export async function approvalMessage(
 	now = new Date(),
 ): Promise<ApprovalMessage> {
 	const opts = a.messageOptions;
-	const text = opts.messageType !== 'template' && a.approverPhone && (await serviceWindowOpen(db, a.districtId, a.approverPhone, now));
-	if (!text) {
+	const via = a.approverPhone ? await messageKindNow(db, a.districtId, a.approverPhone, opts.messageType ?? 'text', now) : 'template';
+	if (via === 'template') {
 		const t = approvalTemplateSend({
 			name: opts.templateName,
 			language: opts.templateLanguage,

@@ -13,7 +13,8 @@ import { router } from './router';
  * Mitan Notify: a WhatsApp alert to one or more staff numbers (cyber cell, duty officer,
  * leadership). Staff rarely wrote to the number in the last 24 hours, so by default it sends the
  * approved UTILITY template `mitan_staff_alert` (core/channels/whatsapp/staff-templates.ts, submitted
- * with the "Staff Template" resource) with the text as its one parameter; free text is an option.
+ * with the "Staff Template" resource) with the text as its one parameter; free text is an option,
+ * sent only where the 24-hour window is open (core/staff/alerts.ts).
  * "Staff Number → Get by Role" reads who those numbers are from the staff registry (core/staff).
  */
 export class MitanNotify implements INodeType {
@@ -31,12 +32,14 @@ export class MitanNotify implements INodeType {
 		usableAsTool: true,
 		credentials: [
 			{ name: 'mitanWhatsAppApi', required: true },
-			// The staff registry lives in the store; the WhatsApp credential says whether placeholders may stay.
+			// The staff registry lives in the store, and so does who wrote when (free text asks the
+			// 24-hour window); the WhatsApp credential says whether placeholders may stay. Shown for
+			// Staff Number and for alerts sent as free text: hidden for the template and Staff Template.
 			{
 				name: 'mitanDatabaseApi',
 				required: true,
 				testedBy: 'mitanDatabaseConnectionTest',
-				displayOptions: { show: { resource: ['staff'] } },
+				displayOptions: { hide: { resource: ['staffTemplates'], messageType: ['template'] } },
 			},
 		],
 		properties,

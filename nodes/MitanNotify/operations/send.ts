@@ -1,10 +1,10 @@
 import { sleep, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
-import { isWhatsAppApiError, type WhatsAppClient } from '../../../core/channels/whatsapp/client';
-import { PAIR_RATE_WAIT_MS } from '../../../core/channels/whatsapp/errors';
 import { parseRecipients } from '../../../core/channels/whatsapp/recipients';
-import { ALERT_PARAM_MAX, toFreeText, toTemplateParam } from '../../../core/channels/whatsapp/text';
+import type { WindowPolicy } from '../../../core/channels/whatsapp/window';
 import { MitanError } from '../../../core/errors';
 import { maskPhone } from '../../../core/phone';
+import { sendStaffAlerts, type StaffAlertResult } from '../../../core/staff/alerts';
+import { districtIdFor, getDb } from '../../shared/db';
 import { errorJson } from '../../shared/errors';
 import { refuseLivePlaceholders, withWhatsAppClient } from '../../shared/whatsapp';
 
@@ -44,11 +44,20 @@ export const description: INodeProperties[] = [
 				description: 'The approved template with one body parameter; new lines become " | ", cut to 960 characters',
 			},
 			{
-				name: 'Free Text (Staff Wrote in the Last 24 h)',
+				name: 'Free Text if They Wrote in 24 h, Else the Template',
 				value: 'text',
-				description: 'Delivered only inside the 24-hour window after the staff member last wrote to the number',
+				description:
+					'Free text to each number whose 24-hour window is open (they wrote to the number in the last 24 hours); the utility template to the others',
+			},
+			{
+				name: 'Free Text Only (Fails Outside the 24 h Window)',
+				value: 'textOnly',
+				description:
+					'Free text, or an error (WHATSAPP_WINDOW_CLOSED, Meta 131047) for each number whose window is closed; nothing is sent to those',
 			},
 		],
+		description:
+			"WhatsApp delivers free text only within 24 hours of the staff member's last message to the number; free text needs the Mitan Database credential, which knows who wrote when",
 	},
 	{
 		displayName: 'Template Name',
@@ -56,7 +65,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: 'mitan_staff_alert',
 		description: 'An approved UTILITY template whose body has exactly one parameter {{1}} (the shipped one: Staff Template → Submit)',
-		displayOptions: { show: { ...show.show, messageType: ['template'] } },
+		displayOptions: { show: { ...show.show, messageType: ['template', 'text'] } },
 	},
 	{
 		displayName: 'Template Language',
@@ -67,7 +76,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Hindi', value: 'hi' },
 			{ name: 'English', value: 'en' },
 		],
-		displayOptions: { show: { ...show.show, messageType: ['template'] } },
+		displayOptions: { show: { ...show.show, messageType: ['template', 'text'] } },
 	},
 	{
 		displayName: 'Pair Limit Retries',
@@ -81,61 +90,44 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Sends to one number, waiting out the pair limit; never throws: the outcome is the result. */
-async function sendOne(
-	wa: WhatsAppClient,
-	to: string,
-	kind: 'template' | 'text',
-	body: string,
-	tpl: { name: string; language: string },
-	retries: number,
-): Promise<IDataObject> {
-	for (let attempt = 0; ; attempt++) {
-		try {
-			const r =
-				kind === 'template'
-					? await wa.sendTemplate(to, { name: tpl.name, language: tpl.language, bodyParams: [body] })
-					: await wa.sendText(to, body);
-			return { sent: true, wamid: r.wamid };
-		} catch (e) {
-			if (attempt < retries && isWhatsAppApiError(e) && e.action === 'slow_recipient') {
-				await sleep(PAIR_RATE_WAIT_MS);
-				continue;
-			}
-			return { sent: false, ...errorJson(e) };
-		}
-	}
+/** An attempt as an output item: the number masked, a failure as its code and action. */
+function itemOf(r: StaffAlertResult): IDataObject {
+	const base: IDataObject = {
+		to: maskPhone(r.to),
+		messageType: r.messageType,
+		...(r.template ? { template: r.template, language: r.language } : {}),
+		truncated: r.truncated,
+	};
+	return r.sent ? { ...base, sent: true, wamid: r.wamid } : { ...base, sent: false, ...errorJson(r.error) };
 }
 
 /**
- * One alert to each recipient. Every recipient is tried before a failure is raised, so one wrong
- * number never keeps the others from being told; with "continue on fail" each failure is an item.
+ * One alert to each recipient (core/staff/alerts.ts). Every recipient is tried before a failure is
+ * raised, so one wrong number never keeps the others from being told; with "continue on fail" each
+ * failure is an item.
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const recipients = parseRecipients(this.getNodeParameter('recipients', i));
 	const message = String(this.getNodeParameter('message', i) ?? '');
-	if (message.trim() === '') throw new MitanError('NOTIFY_EMPTY', 'Message (parameter "message") is empty', { field: 'message' });
-	const kind = this.getNodeParameter('messageType', i, 'template') as 'template' | 'text';
-	const tpl = {
-		name: String(this.getNodeParameter('templateName', i, 'mitan_staff_alert')).trim(),
-		language: String(this.getNodeParameter('templateLanguage', i, 'hi')),
-	};
-	const retries = Number(this.getNodeParameter('pairRetries', i, 2));
+	const sendAs = this.getNodeParameter('messageType', i, 'template') as WindowPolicy;
 	await refuseLivePlaceholders(this, recipients, 'recipients');
-	// Meta's rules for what an alert may carry (one line per parameter, lengths): core/channels/whatsapp/text.ts.
-	const body = kind === 'template' ? toTemplateParam(message, { max: ALERT_PARAM_MAX, joinLines: ' | ' }) : toFreeText(message);
-	const results: IDataObject[] = [];
-	await withWhatsAppClient(this, { timeoutMs: 20_000, maxSockets: 4 }, async (wa) => {
-		for (const to of recipients) {
-			const base: IDataObject = {
-				to: maskPhone(to),
-				messageType: kind,
-				...(kind === 'template' ? { template: tpl.name, language: tpl.language } : {}),
-				truncated: body.truncated,
-			};
-			results.push({ ...base, ...(await sendOne(wa, to, kind, body.text, tpl, retries)) });
-		}
-	});
+	// Free text asks the store whose window is open; the template needs no store.
+	const db = sendAs === 'template' ? null : await getDb(this);
+	const districtId = db ? await districtIdFor(this, db) : undefined;
+	const alert = {
+		recipients,
+		message,
+		sendAs,
+		districtId,
+		template: {
+			name: String(this.getNodeParameter('templateName', i, 'mitan_staff_alert')),
+			language: String(this.getNodeParameter('templateLanguage', i, 'hi')),
+		},
+		pairRetries: Number(this.getNodeParameter('pairRetries', i, 2)),
+	};
+	const results = (
+		await withWhatsAppClient(this, { timeoutMs: 20_000, maxSockets: 4 }, (wa) => sendStaffAlerts(wa, db, alert, { wait: sleep }))
+	).map(itemOf);
 	const failed = results.filter((r) => !r.sent);
 	if (failed.length && !this.continueOnFail()) {
 		throw MitanError.from(failed[0], 'NOTIFY_FAILED', {
