@@ -13,6 +13,8 @@ export interface QueueFilter {
 	policeStation?: string;
 	moneyLoss?: boolean;
 	age?: AgeFilter;
+	/** Only cases whose latest message to the citizen failed (true), or any (undefined). */
+	replyFailed?: boolean;
 	includeSensitive: boolean;
 	offset: number;
 	limit: number;
@@ -33,6 +35,8 @@ export interface QueueRow {
 	firstResponseAt: Date | null;
 	closedAt: Date | null;
 	messageCount: number;
+	/** The latest message to the citizen did not reach them (LAST_REPLY_FAILED). */
+	replyFailed: boolean;
 }
 
 const AGE_SQL: Record<AgeFilter, string> = {
@@ -49,6 +53,16 @@ const ORDER = `CASE c.status WHEN 'new' THEN 0 WHEN 'acknowledged' THEN 1 WHEN '
   CASE WHEN c.status = 'closed' THEN 0 ELSE (NOT c.money_loss)::int END,
   CASE WHEN c.status = 'closed' THEN -extract(epoch FROM c.closed_at) ELSE extract(epoch FROM c.created_at) END, c.id`;
 
+/**
+ * Whether a case's newest message to the citizen did not reach them: refused at once (error_code)
+ * or failed afterwards by Meta's status webhook (any 'failed' event outranks the rest, as in
+ * thread.ts). The status only moves forward, so this is what tells an officer "acknowledged" is
+ * not true for the citizen. The queue's flag, its filter and the case page all read this one rule.
+ */
+const LAST_REPLY_FAILED = `coalesce((SELECT cr.error_code IS NOT NULL
+     OR EXISTS (SELECT 1 FROM status_events se WHERE se.wamid = cr.wamid AND se.status = 'failed')
+   FROM complaint_replies cr WHERE cr.complaint_id = c.id ORDER BY cr.created_at DESC, cr.id DESC LIMIT 1), false)`;
+
 export async function queue(db: Queryable, f: QueueFilter): Promise<{ rows: QueueRow[]; total: number }> {
 	const where = [
 		'($1::int IS NULL OR c.district_id = $1)',
@@ -58,6 +72,7 @@ export async function queue(db: Queryable, f: QueueFilter): Promise<{ rows: Queu
 		'($4::text IS NULL OR c.police_station = $4)',
 		'($5::boolean IS NULL OR c.money_loss = $5)',
 		'($6::boolean OR NOT c.sensitive)',
+		`($7::boolean IS NULL OR ${LAST_REPLY_FAILED} = $7)`,
 		f.age ? AGE_SQL[f.age] : 'true',
 	].join(' AND ');
 	const params = [
@@ -67,16 +82,17 @@ export async function queue(db: Queryable, f: QueueFilter): Promise<{ rows: Queu
 		f.policeStation ?? null,
 		f.moneyLoss ?? null,
 		f.includeSensitive,
+		f.replyFailed ?? null,
 	];
 	const [rows, [count]] = await Promise.all([
 		db.query(
 			`SELECT c.id, c.ref, c.created_at, coalesce(c.category_override, c.category) AS category, c.police_station, c.assigned_officer,
               c.status, c.money_loss, c.sensitive, c.summary, coalesce(im.from_phone, s.phone, im.from_user_id, s.wa_user_id) AS phone, c.first_response_at,
-              c.closed_at, c.message_count
+              c.closed_at, c.message_count, ${LAST_REPLY_FAILED} AS reply_failed
          FROM complaints c
          LEFT JOIN inbound_messages im ON im.id = c.inbound_message_id
          LEFT JOIN subscribers s ON s.id = c.subscriber_id
-        WHERE ${where} ORDER BY ${ORDER} OFFSET $7 LIMIT $8`,
+        WHERE ${where} ORDER BY ${ORDER} OFFSET $8 LIMIT $9`,
 			[...params, f.offset, f.limit],
 		),
 		db.query<{ n: number }>(`SELECT count(*)::int AS n FROM complaints c WHERE ${where}`, params),
@@ -98,6 +114,7 @@ export async function queue(db: Queryable, f: QueueFilter): Promise<{ rows: Queu
 			firstResponseAt: r.first_response_at ? new Date(r.first_response_at as string) : null,
 			closedAt: r.closed_at ? new Date(r.closed_at as string) : null,
 			messageCount: Number(r.message_count),
+			replyFailed: r.reply_failed === true,
 		})),
 	};
 }
@@ -117,12 +134,16 @@ export interface DeskFields {
 	ncrpAck: string | null;
 	outcome: string | null;
 	firstResponseAt: Date | null;
+	/** The latest message to the citizen did not reach them (LAST_REPLY_FAILED). */
+	lastReplyFailed: boolean;
 }
 
 export async function deskFields(db: Queryable, id: number): Promise<DeskFields> {
-	const [r] = await db.query('SELECT assigned_officer, assigned_at, ncrp_ack, outcome, first_response_at FROM complaints WHERE id = $1', [
-		id,
-	]);
+	const [r] = await db.query(
+		`SELECT assigned_officer, assigned_at, ncrp_ack, outcome, first_response_at, ${LAST_REPLY_FAILED} AS last_reply_failed
+       FROM complaints c WHERE c.id = $1`,
+		[id],
+	);
 	const d = (v: unknown) => (v ? new Date(v as string) : null);
 	return {
 		assignedOfficer: (r?.assigned_officer as string | null) ?? null,
@@ -130,6 +151,7 @@ export async function deskFields(db: Queryable, id: number): Promise<DeskFields>
 		ncrpAck: (r?.ncrp_ack as string | null) ?? null,
 		outcome: (r?.outcome as string | null) ?? null,
 		firstResponseAt: d(r?.first_response_at),
+		lastReplyFailed: r?.last_reply_failed === true,
 	};
 }
 
@@ -158,9 +180,13 @@ export async function insertNote(db: Queryable, id: number, author: string, body
 	return Number(r.id);
 }
 
+/** The messages the intake sends by itself (the acknowledgement, the answer to a follow-up): not an officer's response. */
+export const AUTOMATIC_PURPOSES = ['ack', 'follow_up'] as const;
+export type ReplyPurpose = (typeof AUTOMATIC_PURPOSES)[number] | 'reply' | 'forwarded' | 'closed';
+
 export interface NewReply {
 	complaintId: number;
-	purpose: 'reply' | 'forwarded' | 'closed';
+	purpose: ReplyPurpose;
 	kind: 'text' | 'template';
 	template: string | null;
 	body: string | null;
@@ -170,14 +196,14 @@ export interface NewReply {
 	sentBy: string;
 }
 
-/** A reply sent (wamid) or refused (error): the first officer reply also stamps first_response_at. */
+/** A message sent (wamid) or refused (error): the first one an officer sent also stamps first_response_at. */
 export async function insertReply(db: Queryable, r: NewReply): Promise<number> {
 	const [row] = await db.query<{ id: number }>(
 		`INSERT INTO complaint_replies (complaint_id, purpose, kind, template, body, wamid, error_code, error_message, sent_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		[r.complaintId, r.purpose, r.kind, r.template, r.body, r.wamid, r.errorCode, r.errorMessage, r.sentBy],
 	);
-	if (r.wamid)
+	if (r.wamid && !(AUTOMATIC_PURPOSES as readonly string[]).includes(r.purpose))
 		await db.query(`UPDATE complaints SET first_response_at = now(), updated_at = now() WHERE id = $1 AND first_response_at IS NULL`, [
 			r.complaintId,
 		]);

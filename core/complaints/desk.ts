@@ -4,7 +4,7 @@ import type { WhatsAppSender } from '../channels/whatsapp/types';
 import { isWindowOpen, lastMessageFrom } from '../channels/whatsapp/window';
 import { looksLikeFormula } from '../csv';
 import type { Db, Queryable } from '../db';
-import { isMitanError, MitanError } from '../errors';
+import { MitanError } from '../errors';
 import { sendAddress } from '../identity';
 import { consentRecord, type ConsentRecord } from '../roster/consent';
 import { isComplaintCategory } from './categories';
@@ -15,6 +15,7 @@ import * as repo from './repository';
 import type { Complaint } from './repository';
 import type { Actor, ComplaintService } from './service';
 import { isComplaintStatus, canTransition } from './status';
+import { refusalOf } from './reply-record';
 import { threadOf, attachmentBytes, type ThreadItem } from './thread';
 import { complaintUpdateMessage, COMPLAINT_UPDATE_TEMPLATE } from './update-template';
 import { canSee, canSeeSensitive, showPhone, type Viewer } from './visibility';
@@ -35,6 +36,8 @@ export interface QueueInput {
 	policeStation?: unknown;
 	moneyLoss?: unknown;
 	age?: unknown;
+	/** "failed": only cases whose latest message to the citizen did not reach them. */
+	reply?: unknown;
 	page?: unknown;
 }
 
@@ -75,6 +78,8 @@ export class DeskService {
 		if (money && money !== 'yes' && money !== 'no') throw bad('moneyLoss', `moneyLoss must be "yes" or "no", got "${money}"`);
 		const age = text(input.age);
 		if (age && !(AGES as string[]).includes(age)) throw bad('age', `age must be one of ${AGES.join(', ')}, got "${age}"`);
+		const reply = text(input.reply);
+		if (reply && reply !== 'failed') throw bad('reply', `reply must be "failed" (or empty for any), got "${reply}"`);
 		const pageRaw = text(input.page) ?? '1';
 		const page = Number(pageRaw);
 		if (!Number.isInteger(page) || page < 1 || page > 10_000) throw bad('page', `page must be a whole number 1..10000, got "${pageRaw}"`);
@@ -85,6 +90,7 @@ export class DeskService {
 			policeStation: text(input.policeStation),
 			moneyLoss: money === undefined ? undefined : money === 'yes',
 			age: age as desk.AgeFilter | undefined,
+			replyFailed: reply ? true : undefined,
 			includeSensitive: canSeeSensitive(viewer),
 			offset: (page - 1) * QUEUE_PAGE_SIZE,
 			limit: QUEUE_PAGE_SIZE,
@@ -272,9 +278,10 @@ export class DeskService {
 
 	/**
 	 * The one reply path: free text while the citizen's 24-hour window is open, else the update
-	 * template with the text inside its body. Sent after the step committed; recorded either way.
+	 * template with the text inside its body. Sent after the step committed; recorded and audited
+	 * either way. The audit outlives erasure, so it names what went and how, never the text or the number.
 	 */
-	private async deliver(c: Complaint, purpose: desk.NewReply['purpose'], text: string, by: Actor): Promise<Sent> {
+	private async deliver(c: Complaint, purpose: 'reply' | 'forwarded' | 'closed', text: string, by: Actor): Promise<Sent> {
 		const cur = await repo.findById(this.db, c.id);
 		// The number, else the BSUID (sent with recipient; core/identity.ts sendAddress).
 		const phone = sendAddress({ phone: cur?.citizenPhone, waUserId: cur?.citizenUserId });
@@ -296,6 +303,16 @@ export class DeskService {
 				errorMessage: error?.message ?? null,
 				sentBy: by.actor,
 			});
+		const audited = (action: 'complaint.reply' | 'complaint.reply_failed', details: Record<string, unknown>) =>
+			audit(this.db, {
+				districtId: c.districtId,
+				actor: by.actor,
+				ip: by.ip,
+				action,
+				entity: 'complaint',
+				entityId: c.ref,
+				details: { purpose, via, ...details },
+			});
 		const sender = this.opts.sender();
 		let error: Sent['error'];
 		if (!phone) error = { code: 'COMPLAINT_NO_PHONE', message: `complaint ${c.ref} has no number to write to` };
@@ -308,22 +325,15 @@ export class DeskService {
 			try {
 				const r = via === 'text' ? await sender.sendText(phone, text) : await sender.sendTemplate(phone, msg.template);
 				await record(r.wamid, null);
+				await audited('complaint.reply', {});
 				return { ok: true, via, wamid: r.wamid };
 			} catch (e) {
-				if (!isMitanError(e)) throw e;
-				error = { code: e.code, message: e.message.slice(0, 300) };
+				error = refusalOf(e);
+				if (!error) throw e;
 			}
 		}
 		await record(null, error);
-		await audit(this.db, {
-			districtId: c.districtId,
-			actor: by.actor,
-			ip: by.ip,
-			action: 'complaint.reply_failed',
-			entity: 'complaint',
-			entityId: c.ref,
-			details: { purpose, code: error.code },
-		});
+		await audited('complaint.reply_failed', { code: error.code });
 		return { ok: false, via, error };
 	}
 }

@@ -14,6 +14,7 @@ import { nextReference } from './reference';
 import * as repo from './repository';
 import type { Complaint } from './repository';
 import { complaintReply, followUpReply } from './reply';
+import { recordAutomaticReply, refusalOf } from './reply-record';
 import { checkTransition, isComplaintStatus, STATUS_TIMESTAMP, type ComplaintStatus } from './status';
 import { canSee, canSeeSensitive, showPhone, type Role, type Viewer } from './visibility';
 
@@ -260,16 +261,27 @@ export class ComplaintService {
 	/**
 	 * Sends the reply (free text: the citizen just wrote, so the 24 h window is open) and marks a
 	 * new complaint acknowledged. The complaint is committed before the network call: a failed
-	 * send leaves it 'new', and a retry of the same message sends again.
+	 * send leaves it 'new', and a retry of the same message sends again. Every reply, the first or
+	 * a follow-up's, is recorded on the case (reply-record.ts): sent with its wamid for the status
+	 * webhooks, or refused with Meta's code before the error goes on to the caller.
 	 */
 	async sendReply(sender: WhatsAppSender, r: IntakeResult, by: Actor): Promise<{ wamid: string; complaint: Complaint }> {
 		if (!r.reply.to)
 			throw new MitanError('COMPLAINT_NO_PHONE', `complaint ${r.complaint.ref} has no phone number or WhatsApp user id to reply to`, {
 				field: 'fromPhone',
 			});
-		const sent = await sender.sendText(r.reply.to, r.reply.text);
+		const purpose = r.outcome === 'follow_up' ? 'follow_up' : 'ack';
+		let sent: { wamid: string };
+		try {
+			sent = await sender.sendText(r.reply.to, r.reply.text);
+		} catch (e) {
+			const refused = refusalOf(e);
+			if (refused) await recordAutomaticReply(this.db, r.complaint, purpose, r.reply.text, by.actor, { refused });
+			throw e;
+		}
 		const c = await this.db.transaction(async (tx) => {
 			const cur = (await repo.findById(tx, r.complaint.id, true))!;
+			await recordAutomaticReply(tx, cur, purpose, r.reply.text, by.actor, { wamid: sent.wamid });
 			if (r.outcome !== 'follow_up' && cur.repliedAt === null) {
 				await tx.query('UPDATE complaints SET reply_wamid = $2, replied_at = now(), updated_at = now() WHERE id = $1', [
 					cur.id,

@@ -1,10 +1,12 @@
 import { auditTrail } from '../audit';
 import type { Queryable } from '../db';
+import type { ReplyPurpose } from './desk-repository';
 
 /**
- * The whole thread of a case, oldest first: the citizen's messages (and the media in them), the
- * automatic acknowledgement and every message the desk sent with its delivery state, officers'
- * notes, and the case's audited steps. Read-only; the service decides who may see it.
+ * The whole thread of a case, oldest first: the citizen's messages (and the media in them), every
+ * message sent to the citizen (the intake's acknowledgement and follow-up answers, the desk's
+ * replies and notices) with its delivery state, officers' notes, and the case's audited steps.
+ * Read-only; the service decides who may see it.
  */
 export interface ThreadAttachment {
 	id: number;
@@ -24,7 +26,7 @@ export type ThreadItem =
 	| {
 			kind: 'reply';
 			at: Date;
-			purpose: 'ack' | 'reply' | 'forwarded' | 'closed';
+			purpose: ReplyPurpose;
 			via: 'text' | 'template';
 			body: string | null;
 			by: string;
@@ -100,7 +102,7 @@ export async function threadOf(
 			return {
 				kind: 'reply',
 				at: new Date(r.created_at as string),
-				purpose: r.purpose as 'reply' | 'forwarded' | 'closed',
+				purpose: r.purpose as ReplyPurpose,
 				via: r.kind as 'text' | 'template',
 				body: (r.body as string | null) ?? null,
 				by: r.sent_by as string,
@@ -116,7 +118,8 @@ export async function threadOf(
 		})),
 		...steps.map((s): ThreadItem => ({ kind: 'step', at: new Date(s.at), action: s.action, by: s.actor, details: s.details ?? {} })),
 	];
-	if (c.replyWamid && c.repliedAt) {
+	// An acknowledgement kept only as reply_wamid (rows written straight, e.g. the demo district's).
+	if (c.replyWamid && c.repliedAt && !replies.some((r) => r.wamid === c.replyWamid)) {
 		const d = state.get(c.replyWamid);
 		items.push({
 			kind: 'reply',

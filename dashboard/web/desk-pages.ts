@@ -37,9 +37,13 @@ export function queueHtml(
 		['no', t(lang, 'desk_no')],
 	])}</label>
   <label>${L('desk_age')} ${select('age', v(q.age), [['', t(lang, 'desk_any')], ...['under_24h', '24_48h', 'over_48h'].map((a): [string, string] => [a, t(lang, `age_${a}`)])])}</label>
+  <label>${L('desk_last_reply')} ${select('reply', v(q.reply), [
+		['', t(lang, 'desk_any')],
+		['failed', t(lang, 'desk_reply_failed')],
+	])}</label>
   <button type="submit" class="btn">${L('apply')}</button></form>`;
 	const params = new URLSearchParams();
-	for (const k of ['category', 'policeStation', 'moneyLoss', 'age'] as const) if (v(q[k])) params.set(k, v(q[k]));
+	for (const k of ['category', 'policeStation', 'moneyLoss', 'age', 'reply'] as const) if (v(q[k])) params.set(k, v(q[k]));
 	params.set('status', status);
 	const link = (page: number) => `/desk?${new URLSearchParams({ ...Object.fromEntries(params), page: String(page) }).toString()}`;
 	const pages = Math.max(1, Math.ceil(out.total / out.pageSize));
@@ -52,7 +56,7 @@ export function queueHtml(
 			return `<tr data-ref="${esc(c.ref)}"${c.sensitive ? ' class="sensitive"' : ''}><td class="mono"><a href="/desk/${encodeURIComponent(c.ref)}">${esc(c.ref)}</a></td>
 <td>${esc(formatDateTime(lang, c.createdAt, timeZone))}</td><td>${age} ${L('desk_hours')}${overdue && c.status !== 'closed' ? ` <span class="tag warn" data-overdue>${L('desk_overdue')}</span>` : ''}</td>
 <td>${esc(t(lang, c.category))}${c.moneyLoss ? ' <span class="tag warn">₹</span>' : ''}</td><td>${esc(c.policeStation ?? '—')}</td><td>${esc(c.assignedOfficer ?? '—')}</td>
-<td>${L(`status_${c.status}`)}</td><td>${esc(c.firstResponseAt ? formatDateTime(lang, c.firstResponseAt, timeZone) : '—')}</td><td class="mono">${esc(c.phone ?? '—')}</td>
+<td>${L(`status_${c.status}`)}${c.replyFailed ? ` <span class="tag warn" data-reply-failed>${L('desk_reply_failed')}</span>` : ''}</td><td>${esc(c.firstResponseAt ? formatDateTime(lang, c.firstResponseAt, timeZone) : '—')}</td><td class="mono">${esc(c.phone ?? '—')}</td>
 <td>${esc((c.summary ?? '').slice(0, 80))}</td></tr>`;
 		})
 		.join('\n');
@@ -170,6 +174,7 @@ export function caseHtml(lang: Lang, timeZone: string, csrf: string, v: CaseView
 	return `<div class="page-head"><h1 class="mono">${esc(c.ref)}</h1><p><a href="/desk">← ${L('desk_title')}</a></p></div>
 ${done ? `<p class="flash ok" role="status" data-done="${esc(done)}">${L('desk_done')}</p>` : ''}
 ${c.sensitive ? `<p class="flash bad">${L('desk_sensitive')}</p>` : ''}
+${c.lastReplyFailed ? `<p class="flash bad" role="alert" data-reply-failed>${L('desk_reply_failed_case')}</p>` : ''}
 <section class="panel wide case-facts"><table class="list">${facts.map(([k, val]) => `<tr><th>${L(k)}</th><td data-fact="${k}">${esc(val)}</td></tr>`).join('')}</table></section>
 <section class="panel wide"><h2>${L('desk_thread')}</h2>${threadHtml(lang, timeZone, c.ref, v.thread)}</section>
 <section class="panel wide desk-actions"><h2>${L('desk_actions')}</h2>${actions}${form('note', `<label>${L('desk_note')} <textarea name="note" rows="2" maxlength="2000" required></textarea></label><button type="submit" class="btn">${L('desk_add_note')}</button>`)}</section>

@@ -98,7 +98,7 @@ describeEachEngine('complaint desk', (ctx) => {
 		expect(refs((await agent.get(`/desk?policeStation=${ps}&status=closed`).expect(200)).text)).toEqual([]);
 	});
 
-	test('bad filters are named: status, age, money loss, page', async () => {
+	test('bad filters are named: status, age, money loss, page, category, reply', async () => {
 		const { agent } = await login(USERS.staff);
 		for (const [q, field] of [
 			['status=shut', 'status'],
@@ -106,6 +106,7 @@ describeEachEngine('complaint desk', (ctx) => {
 			['moneyLoss=maybe', 'moneyLoss'],
 			['page=0', 'page'],
 			['category=theft', 'category'],
+			['reply=lost', 'reply'],
 		]) {
 			const res = await agent.get(`/desk?${q}`).set('Accept', 'application/json').expect(400);
 			expect(res.body.error.details.field).toBe(field);
@@ -158,6 +159,7 @@ describeEachEngine('complaint desk', (ctx) => {
 			outcome: 'money_frozen',
 		});
 		expect(c.first_response_at).not.toBeNull();
+		// Each message to the citizen is audited after its step: the forward notice, the reply, the closing notice.
 		expect(await auditOf(ref)).toEqual([
 			'complaint.created',
 			'complaint.acknowledged',
@@ -165,9 +167,22 @@ describeEachEngine('complaint desk', (ctx) => {
 			'complaint.assigned',
 			'complaint.forwarded',
 			'complaint.ncrp_recorded',
+			'complaint.reply',
 			'complaint.note',
+			'complaint.reply',
 			'complaint.closed',
 			'complaint.outcome',
+			'complaint.reply',
+		]);
+		// What went and how; never the words or the number (the audit log outlives erasure).
+		const sentAudits = await ctx.db.query<{ details: Record<string, unknown> }>(
+			`SELECT details FROM audit_log WHERE entity = 'complaint' AND entity_id = $1 AND action = 'complaint.reply' ORDER BY id`,
+			[ref],
+		);
+		expect(sentAudits.map((a) => a.details)).toEqual([
+			{ purpose: 'forwarded', via: 'text' },
+			{ purpose: 'reply', via: 'text' },
+			{ purpose: 'closed', via: 'text' },
 		]);
 		// The citizen got the forward notice, the reply and the closing notice as free text (window open).
 		const texts = (await sandboxMessages(sb, from)).map((m) => m.text ?? '');
@@ -226,10 +241,17 @@ describeEachEngine('complaint desk', (ctx) => {
 		await status('sent');
 		await status('delivered');
 		expect((await agent.get(`/desk/${r.complaint.ref}`).expect(200)).text).toContain('data-delivery="delivered"');
+		const failedQueue = () => agent.get('/desk?status=open&reply=failed').expect(200);
+		expect((await failedQueue()).text).not.toContain(r.complaint.ref);
 		await status('failed', 131047);
 		const page = (await agent.get(`/desk/${r.complaint.ref}`).expect(200)).text;
 		expect(page).toContain('data-delivery="failed"');
 		expect(page).toContain('131047 Re-engagement message');
+		expect(page).toContain('data-reply-failed');
+		// The queue flags it (its status alone would not say so) and its filter finds it.
+		const q = (await failedQueue()).text;
+		const row = q.slice(q.indexOf(`<tr data-ref="${r.complaint.ref}"`));
+		expect(row.slice(0, row.indexOf('</tr>'))).toContain('data-reply-failed');
 	});
 
 	test('admin works a women / child case: no text kept anywhere, the reply recorded without its words', async () => {

@@ -2,14 +2,16 @@
  * Issue 17 §1: voices are heard. A voice note, an uncaptioned screenshot, a document, a location
  * arrive as signed webhooks; the media is fetched through the Graph media endpoint (token, hash),
  * stored in inbound_attachments and reached from the complaint; the complaint gets a reference and
- * the same reply as text; a follow-up's media joins it. A reply that WhatsApp fails later (131047)
- * shows on the complaint instead of "acknowledged".
+ * the same reply as text; a follow-up's media joins it. A reply that WhatsApp fails later (131047),
+ * the first or a follow-up's, or that Meta refuses on the send call (131056), shows on the complaint
+ * and flags it in the desk's queue instead of "acknowledged".
  */
 import { createHash, randomBytes } from 'crypto';
 import { ComplaintService } from '../../core/complaints';
 import { DeskService } from '../../core/complaints/desk';
 import { MEDIA_FETCH_RETRY } from '../../core/conversation/attachments';
-import { threadOf } from '../../core/complaints/thread';
+import { threadOf, type ThreadItem } from '../../core/complaints/thread';
+import { caseHtml, queueHtml } from '../../dashboard/web/desk-pages';
 import type { Db } from '../../core/db';
 import { describeEachEngine } from '../helpers/db';
 import { call } from '../sandbox/helpers';
@@ -17,6 +19,11 @@ import { envelope, metaBytes, signed } from './helpers';
 import { startConversation, type Conversation } from './conversation-helpers';
 import { seedBroadcast } from './helpers';
 import request from 'supertest';
+
+/** The messages sent to the citizen on a case, as the desk's thread shows them. */
+async function repliesOf(db: Db, complaint: { id: number; ref: string; replyWamid: string | null; repliedAt: Date | null }) {
+	return (await threadOf(db, complaint)).filter((i): i is Extract<ThreadItem, { kind: 'reply' }> => i.kind === 'reply');
+}
 
 /** A complaint's attachments as the desk lists them (core/complaints/thread.ts). */
 async function attachmentsOf(db: Db, complaint: { id: number; ref: string; replyWamid: string | null; repliedAt: Date | null }) {
@@ -211,6 +218,9 @@ describeEachEngine('conversation: media and replies', (ctx) => {
 		expect(ack).toMatchObject({ delivery: 'failed', error: expect.stringMatching(/^131047/) });
 		const [s] = await c.sentTo(phone);
 		expect(s).toMatchObject({ status: 'failed', errorCode: 131047 });
+		// The status still says acknowledged; the desk's queue flags the case.
+		expect(sent.complaint.status).toBe('acknowledged');
+		expect((await queueSays(sent.complaint.ref)).flagged).toBe(true);
 		// A reply inside the window is not shown failed.
 		const ok = await c.send({ from: '+919876542022', text: 'मेरे नंबर पर फर्जी लोन ऐप से धमकी आ रही है' });
 		const r2 = await intakeAndReply(ok.wamid);
@@ -218,5 +228,83 @@ describeEachEngine('conversation: media and replies', (ctx) => {
 			(i) => i.kind === 'reply' && i.purpose === 'ack',
 		);
 		expect(ack2).toMatchObject({ delivery: expect.stringMatching(/^(sent|delivered|read)$/), error: null });
+	});
+
+	/** What the desk's queue says of a case: in the "reply failed" filter, and its row's flag in the page. */
+	const queueSays = async (ref: string) => {
+		const failed = await desk.queue({ status: 'open', reply: 'failed' }, { role: 'admin' });
+		const html = queueHtml('hi', 'Asia/Kolkata', { reply: 'failed' }, [], failed);
+		const from = html.indexOf(`<tr data-ref="${ref}"`);
+		return {
+			inFailedFilter: failed.rows.some((r) => r.ref === ref),
+			row: from < 0 ? '' : html.slice(from, html.indexOf('</tr>', from)),
+			flagged: (await desk.queue({ status: 'open' }, { role: 'admin' })).rows.find((r) => r.ref === ref)?.replyFailed,
+		};
+	};
+
+	test("a follow-up's reply WhatsApp fails later (131047, signed status webhook) shows failed on the case and flags it in the queue", async () => {
+		const phone = '+919876542051';
+		const first = await c.send({ from: phone, text: 'किसी ने बिजली बिल के नाम पर लिंक भेजा, खाते से पैसे कट गए' });
+		const r = await intakeAndReply(first.wamid);
+		expect(r.outcome).toBe('created');
+		expect(r.sent).not.toBeNull();
+		const more = await c.send({ from: phone, text: 'उसने दोबारा फोन किया और OTP माँगा' });
+		const f = await svc.intake({ inboundMessageId: (await c.inbound(more.wamid)).id }, by);
+		expect(f.outcome).toBe('follow_up');
+		expect(await queueSays(r.complaint.ref)).toMatchObject({ inFailedFilter: false, flagged: false });
+		// The workflow stalled for a day before answering the follow-up: the window had closed.
+		await call(c.sb.url, 'POST', '/_sandbox/clock', { body: { advanceMs: 25 * 3600 * 1000 } });
+		const sent = await svc.sendReply(c.client, f, by);
+		await c.settle();
+		const [s] = await c.sentTo(phone);
+		expect(s).toMatchObject({ wamid: sent.wamid, status: 'failed', errorCode: 131047 });
+		// The follow-up's answer is on the case with its wamid, its failure read from the status webhook.
+		const replies = await repliesOf(ctx.db, sent.complaint);
+		expect(replies.map((i) => i.purpose)).toEqual(['ack', 'follow_up']);
+		expect(replies[0]).toMatchObject({ delivery: expect.stringMatching(/^(sent|delivered|read)$/), error: null });
+		expect(replies[1]).toMatchObject({ delivery: 'failed', error: expect.stringMatching(/^131047/), by: by.actor });
+		expect(replies[1].body).toContain(r.complaint.ref);
+		// The status only moves forward and still says acknowledged: the queue and the case say the reply failed.
+		expect(sent.complaint.status).toBe('acknowledged');
+		const q = await queueSays(r.complaint.ref);
+		expect(q).toMatchObject({ inFailedFilter: true, flagged: true });
+		expect(q.row).toContain('data-reply-failed');
+		expect(q.row).toContain('जवाब नहीं पहुँचा');
+		const view = await desk.caseOf(r.complaint.ref, { role: 'admin' });
+		expect(view.complaint.lastReplyFailed).toBe(true);
+		expect(caseHtml('en', 'Asia/Kolkata', 'csrf', view)).toContain('data-reply-failed');
+		// Automatic replies are not an officer's first response.
+		expect(view.complaint.firstResponseAt).toBeNull();
+	});
+
+	test('a reply Meta refuses on the send call (131056: two messages answered within seconds) is on the case as not sent, with the code', async () => {
+		const phone = '+919876542061';
+		const a = await c.send({ from: phone, text: 'फर्जी कस्टमर केयर नंबर पर बात की, खाते से 8000 रुपये कट गए' });
+		const b = await c.send({ from: phone, text: 'मैंने उसे OTP भी बता दिया था' });
+		const ra = await svc.intake({ inboundMessageId: (await c.inbound(a.wamid)).id }, by);
+		const rb = await svc.intake({ inboundMessageId: (await c.inbound(b.wamid)).id }, by);
+		expect(rb.outcome).toBe('follow_up');
+		await svc.sendReply(c.client, ra, by);
+		// The workflow answers both at once: the second is inside Meta's pair limit and refused there and then.
+		await expect(svc.sendReply(c.client, rb, by)).rejects.toMatchObject({ code: 'WHATSAPP_131056' });
+		await c.settle();
+		expect(await c.sentTo(phone)).toHaveLength(1);
+		const replies = await repliesOf(ctx.db, (await svc.get(ra.complaint.ref, 'admin'))!);
+		expect(replies.map((i) => [i.purpose, i.delivery])).toEqual([
+			['ack', expect.stringMatching(/^(sent|delivered|read)$/)],
+			['follow_up', null],
+		]);
+		expect(replies[1].error).toMatch(/^WHATSAPP_131056: .*131056.*too many messages/);
+		const q = await queueSays(ra.complaint.ref);
+		expect(q).toMatchObject({ inFailedFilter: true, flagged: true });
+		expect(q.row).toContain('data-reply-failed');
+		const page = caseHtml('hi', 'Asia/Kolkata', 'csrf', await desk.caseOf(ra.complaint.ref, { role: 'admin' }));
+		expect(page).toContain('नहीं भेजा गया: WHATSAPP_131056');
+		expect(page).toContain('data-reply-failed');
+		// A later answer that reaches the citizen clears the flag: it is the latest reply that counts.
+		await call(c.sb.url, 'POST', '/_sandbox/clock', { body: { advanceMs: 7_000 } });
+		await svc.sendReply(c.client, rb, by);
+		await c.settle();
+		expect(await queueSays(ra.complaint.ref)).toMatchObject({ inFailedFilter: false, flagged: false });
 	});
 });

@@ -25,6 +25,9 @@ export const deskEn = {
 	desk_officer: 'Officer',
 	desk_first_response: 'First response',
 	desk_overdue: 'over 48 h',
+	desk_last_reply: 'Last message to the citizen',
+	desk_reply_failed: 'reply failed',
+	desk_reply_failed_case: 'The last message to the citizen did not reach them (see the thread for why): reply again or call them.',
 	desk_messages: 'Messages',
 	desk_thread: 'Thread',
 	desk_actions: 'Actions',
@@ -66,6 +69,7 @@ export const deskEn = {
 	delivery_failed: 'failed',
 	desk_not_sent: 'NOT SENT',
 	purpose_ack: 'Automatic acknowledgement',
+	purpose_follow_up: 'Automatic answer to a follow-up',
 	purpose_reply: 'Reply',
 	purpose_forwarded: 'Forward notice',
 	purpose_closed: 'Closing notice',
@@ -100,6 +104,7 @@ export const deskEn = {
 	step_ncrp_recorded: 'NCRP number recorded',
 	step_note: 'Note added',
 	step_outcome: 'Outcome recorded',
+	step_reply: 'Message sent to the citizen',
 	step_reply_failed: 'Message to the citizen not sent',
 };
 
@@ -130,6 +135,9 @@ export const deskHi: Record<DeskKey, string> = {
 	desk_officer: 'अधिकारी',
 	desk_first_response: 'पहला उत्तर',
 	desk_overdue: '48 घंटे से अधिक',
+	desk_last_reply: 'नागरिक को आख़िरी संदेश',
+	desk_reply_failed: 'जवाब नहीं पहुँचा',
+	desk_reply_failed_case: 'नागरिक को भेजा गया आख़िरी संदेश उन तक नहीं पहुँचा (कारण बातचीत में देखें): दोबारा उत्तर भेजें या फ़ोन करें।',
 	desk_messages: 'संदेश',
 	desk_thread: 'बातचीत',
 	desk_actions: 'कार्रवाई',
@@ -171,6 +179,7 @@ export const deskHi: Record<DeskKey, string> = {
 	delivery_failed: 'विफल',
 	desk_not_sent: 'नहीं भेजा गया',
 	purpose_ack: 'स्वचालित पावती',
+	purpose_follow_up: 'दोबारा लिखने पर स्वचालित उत्तर',
 	purpose_reply: 'उत्तर',
 	purpose_forwarded: 'भेजे जाने की सूचना',
 	purpose_closed: 'समापन सूचना',
@@ -204,6 +213,7 @@ export const deskHi: Record<DeskKey, string> = {
 	step_ncrp_recorded: 'NCRP संख्या दर्ज',
 	step_note: 'नोट जोड़ा गया',
 	step_outcome: 'परिणाम दर्ज',
+	step_reply: 'नागरिक को संदेश भेजा गया',
 	step_reply_failed: 'नागरिक को संदेश नहीं गया',
 };
 
