@@ -95,6 +95,19 @@ describeEachEngine('exported workflows in n8n-core', (ctx) => {
 			expect(r.error?.message).toMatch(/Date \(parameter "date"\): "31-12-2026" is not a calendar date YYYY-MM-DD/);
 		});
 
+		test('approved content whose text never went to Meta as its own templates stops the run at its start, saying what to do (no generic template)', async () => {
+			const day = '2031-02-03';
+			const c = await approvedContent(ctx.db, { targetDate: day, variants: {} });
+			const one = wf();
+			one.nodes.find((n) => n.name === "Today's approved content")!.parameters.date = day;
+			const r = await h.run(one, { startNode: "Today's approved content", input: [{}] });
+			expect(r.status).toBe('error');
+			expect(r.error?.message).toMatch(
+				new RegExp(`content ${c.id} .* never sent to Meta as its own templates: run Mitan Broadcast › Submit Templates to Meta`),
+			);
+			expect(r.ran('Create broadcast')).toBe(false);
+		});
+
 		test('a second run the same day sends nobody anything again', async () => {
 			const before = (await sandboxMessages(sb.url)).filter((m) => m.template === 'daily_awareness').length;
 			const r = await h.run(wf(), { startNode: 'Staff numbers', input: [{}] });

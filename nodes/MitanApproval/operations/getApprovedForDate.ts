@@ -30,9 +30,9 @@ export const description: INodeProperties[] = [
 		displayName: 'Fallback WhatsApp Template',
 		name: 'fallbackTemplate',
 		type: 'string',
-		default: 'daily_awareness',
+		default: '',
 		description:
-			'Only for content whose text was never submitted to Meta as its own templates (Mitan Broadcast › Submit Templates to Meta, run by the content-approval workflow): this approved template with the Hindi / English text as its one parameter',
+			'Leave empty (recommended): content whose text was never submitted to Meta as its own templates (Mitan Broadcast › Submit Templates to Meta, run by the content-approval workflow) is refused with what to do. Only if your WABA has a template approved for this: its name, sent with the Hindi / English text as its one parameter',
 		displayOptions: show,
 	},
 ];
@@ -40,7 +40,8 @@ export const description: INodeProperties[] = [
 /**
  * One content as the daily workflow uses it. Once its text went to Meta (Submit Templates), the
  * WhatsApp templates are its own, with Meta's status per language (the broadcast refuses any
- * that is not APPROVED); before that, the fallback template.
+ * that is not APPROVED); before that, the templates its variant names or the fallback, else it is
+ * refused (TEMPLATE_NOT_SUBMITTED). Content not meant for WhatsApp carries no templates.
  */
 export function contentJson(c: Content, fallback: string, own: AwarenessTemplateRow[] = []): IDataObject {
 	return {
@@ -55,7 +56,11 @@ export function contentJson(c: Content, fallback: string, own: AwarenessTemplate
 		contentHash: c.contentHash,
 		approvedBy: c.approvedBy,
 		approvedAt: c.approvedAt?.toISOString() ?? null,
-		whatsappTemplates: (own.length ? templateChoices(own) : broadcastTemplates(c, fallback)) as IDataObject,
+		whatsappTemplates: (c.channels && !c.channels.includes('whatsapp')
+			? null
+			: own.length
+				? templateChoices(own)
+				: broadcastTemplates(c, fallback)) as IDataObject,
 		whatsappTemplateStatus: own.length
 			? Object.fromEntries(
 					own.map((t) => [t.language, { status: t.status, quality: t.quality, reason: t.reason, sendable: isSendable(t) }]),
@@ -67,7 +72,7 @@ export function contentJson(c: Content, fallback: string, own: AwarenessTemplate
 async function forItem(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const raw = String(this.getNodeParameter('date', i, '') ?? '').trim();
 	const includePublished = this.getNodeParameter('includePublished', i, true) as boolean;
-	const fallback = String(this.getNodeParameter('fallbackTemplate', i, 'daily_awareness') || 'daily_awareness').trim();
+	const fallback = String(this.getNodeParameter('fallbackTemplate', i, '') ?? '').trim();
 	const db = await getDb(this);
 	const rows = await new ContentService(db, await districtIdFor(this, db)).listApprovedFor(raw === '' ? undefined : raw, {
 		includePublished,

@@ -29,9 +29,10 @@ export const description: INodeProperties[] = [
 		name: 'templates',
 		type: 'json',
 		default:
-			'{\n  "hi": { "name": "daily_awareness", "params": ["आज का संदेश"] },\n  "en": { "name": "daily_awareness", "params": ["Today\'s message"] }\n}',
+			'{\n  "hi": { "name": "mitan_c12_0123456789ab", "params": [] },\n  "en": { "name": "mitan_c12_0123456789ab", "params": [] }\n}',
 		required: true,
-		description: 'One approved WhatsApp template per subscriber language, with its body parameters in order',
+		description:
+			"One approved WhatsApp template per subscriber language, with its body parameters in order. The daily workflow passes the content's own templates (Mitan Approval › Get Approved for Date, whatsappTemplates)",
 		displayOptions: show,
 	},
 	{
