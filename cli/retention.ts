@@ -13,7 +13,9 @@ export async function retentionCommand(db: Db, args: Args, defaultDays: number, 
 	out(
 		args.flags.json
 			? JSON.stringify({ days, ...r }, null, 2)
-			: `retention ${days} days (before ${r.cutoff}): ${r.statusEvents} status events, ${r.inboundMessages} inbound messages, ${r.attachments} attachments anonymised / ${days} दिन से पुराने रिकॉर्ड गुमनाम किए गए`,
+			: `retention ${days} days (before ${r.cutoff}): ${r.statusEvents} status events, ${r.inboundMessages} inbound messages, ${r.attachments} attachments, ` +
+					`${r.outboundWamids} sent messages' ids anonymised; ${r.deadLetters} dead letters, ${r.pendingQuestions} unanswered questions deleted / ` +
+					`${days} दिन से पुराने रिकॉर्ड गुमनाम किए गए`,
 	);
 	return 0;
 }

@@ -14,6 +14,7 @@ import { eraseDeadLettersNaming, eraseDeadLettersOf } from '../inbound/dead-lett
 import { maskPhone, phoneFromWaId } from '../phone';
 import type { Actor } from '../roster/service';
 import { erasureActor } from './actor';
+import { ATTACHMENT_CLEARED, INBOUND_MESSAGE_CLEARED, NUMBER_IN_TEXT, statusEventCleared } from './anonymise';
 import { eraseN8nExecutions, type N8nApiSettings, type N8nExecutionsReport } from './n8n-executions';
 import { normaliseIds, suppress, type CitizenIds, type NormalisedIds } from './suppression';
 import { vacuumAfterErasure, type ErasureTable, type VacuumMode, type VacuumReport } from './vacuum';
@@ -41,9 +42,6 @@ export interface ErasureOptions {
 	/** n8n's public API (resolveConfig().n8nApi); absent: the receipt says n8n's executions were not checked. */
 	n8n?: N8nApiSettings;
 }
-
-/** A run of digits long enough to be a phone number, in free text such as Meta's error titles. */
-const NUMBER_IN_TEXT = '\\+?[0-9][0-9 -]{6,}[0-9]';
 
 /**
  * Erases in its own transaction, then n8n's kept executions naming the citizen (over HTTP, so
@@ -154,8 +152,7 @@ async function eraseWithIds(tx: Queryable, req: ErasureRequest, by: Actor): Prom
 		'inbound_attachments',
 		(
 			await tx.query(
-				`UPDATE inbound_attachments SET bytes = NULL, caption = NULL, file_name = NULL, meta_media_id = NULL, sha256 = NULL,
-                byte_size = NULL, latitude = NULL, longitude = NULL, fetch_error = NULL, fetch_state = 'erased'
+				`UPDATE inbound_attachments SET ${ATTACHMENT_CLEARED}
          WHERE inbound_message_id = ANY($1::bigint[]) RETURNING id`,
 				[messageIds],
 			)
@@ -166,8 +163,7 @@ async function eraseWithIds(tx: Queryable, req: ErasureRequest, by: Actor): Prom
 		'inbound_messages',
 		(
 			await tx.query(
-				`UPDATE inbound_messages SET from_phone = NULL, from_user_id = NULL, body = NULL, payload = '{}',
-                subscriber_id = NULL, wamid = 'erased:' || id
+				`UPDATE inbound_messages SET ${INBOUND_MESSAGE_CLEARED}, wamid = 'erased:' || id
          WHERE id = ANY($1::bigint[]) RETURNING id`,
 				[messageIds],
 			)
@@ -176,8 +172,7 @@ async function eraseWithIds(tx: Queryable, req: ErasureRequest, by: Actor): Prom
 
 	// Statuses of their deliveries, and any naming them (recipient, user id, the number in the error title).
 	const statusRows = await tx.query(
-		`UPDATE status_events SET recipient = NULL, recipient_user_id = NULL, wamid = 'erased:' || id,
-            error_title = regexp_replace(error_title, $5, '[erased]', 'g')
+		`UPDATE status_events SET ${statusEventCleared('$5')}, wamid = 'erased:' || id
      WHERE district_id = $1 AND (
        delivery_id IN (SELECT id FROM deliveries WHERE subscriber_id = ANY($2::bigint[]))
        OR wamid IN (SELECT wamid FROM deliveries WHERE subscriber_id = ANY($2::bigint[]) AND wamid IS NOT NULL)

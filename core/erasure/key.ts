@@ -39,7 +39,10 @@ export async function checkedKey(q: Queryable, key = suppressionKey()): Promise<
 	return key;
 }
 
-/** HMAC-SHA256 of one identifier, `kind:value`, as the list stores it. */
-export function identifierHash(key: string, kind: 'phone' | 'bsuid', value: string): string {
+/**
+ * HMAC-SHA256 of one identifier, `kind:value`: as the suppression list stores a phone or BSUID, and
+ * as retention rewrites a wamid (core/erasure/anonymise.ts). The kind keeps the uses apart.
+ */
+export function identifierHash(key: string, kind: 'phone' | 'bsuid' | 'wamid', value: string): string {
 	return createHmac('sha256', key).update(`${kind}:${value}`).digest('hex');
 }

@@ -92,3 +92,15 @@ export async function eraseDeadLettersNaming(db: Queryable, userId: string): Pro
 	);
 	return rows.length;
 }
+
+/**
+ * Retention: at most `limit` dead letters received before `cutoff` are deleted, for the same
+ * reason as on erasure (a delivery's bytes hold every message and wa_id it carried).
+ */
+export async function deleteDeadLettersBefore(db: Queryable, cutoff: Date, limit: number): Promise<number> {
+	const rows = await db.query(
+		`DELETE FROM inbound_dead_letters WHERE id IN (SELECT id FROM inbound_dead_letters WHERE received_at < $1 LIMIT ${Number(limit)}) RETURNING id`,
+		[cutoff],
+	);
+	return rows.length;
+}

@@ -5,10 +5,13 @@ import { checkRetentionDays, runRetention } from '../../core/retention';
 import { resolveConfig } from '../../core/config';
 import { MitanError } from '../../core/errors';
 import { describeEachEngine } from '../helpers/db';
+import { envelope, preferenceBody, seedBroadcast, webhookSuite } from '../gateway/helpers';
+import { searchEverywhere, wamidOf } from '../integration/erasure-helpers';
 
 /**
  * Retention (issue 17 §3): raw status events, inbound messages and media bytes older than the
- * period lose what identifies a person; every rollup counts exactly the same before and after.
+ * period lose what identifies a person (the same columns an erasure clears, searched for in every
+ * column of every table); every rollup counts exactly the same before and after.
  */
 const ROLLUPS = ['rollup_whatsapp_daily', 'rollup_complaints_daily', 'rollup_broadcast_daily', 'rollup_social_daily'];
 
@@ -38,9 +41,9 @@ describeEachEngine('retention', (ctx) => {
 		await ctx.db.query(`UPDATE inbound_messages SET from_user_id = 'IN.u' || id WHERE id % 3 = 0`);
 		const [old] = await ctx.db.query<{ id: number }>(`SELECT id FROM inbound_messages ORDER BY id LIMIT 1`);
 		expect(old).toBeDefined();
-		await ctx.db.query(
+		const [media] = await ctx.db.query<{ id: number }>(
 			`INSERT INTO inbound_attachments (inbound_message_id, kind, meta_media_id, mime_type, bytes, fetch_state, caption, latitude, longitude)
-       VALUES ($1, 'audio', 'm-old', 'audio/ogg', '\\x4f676753'::bytea, 'fetched', 'meri awaaz', 21.1, 81.2)`,
+       VALUES ($1, 'audio', 'm-old', 'audio/ogg', '\\x4f676753'::bytea, 'fetched', 'meri awaaz', 21.1, 81.2) RETURNING id`,
 			[old.id],
 		);
 		await ctx.db.query(`UPDATE inbound_messages SET queue_state = 'done' WHERE id = $1`, [old.id]);
@@ -68,6 +71,12 @@ describeEachEngine('retention', (ctx) => {
 		expect(r.statusEvents).toBe(before.se_personal);
 		expect(r.attachments).toBe(1);
 		expect(r.inboundMessages).toBeGreaterThan(0);
+		// Every broadcast's wamid became its keyed hash, in deliveries and status events alike (the refreshes below join them).
+		expect(r.outboundWamids).toBeGreaterThan(0);
+		const [left] = await ctx.db.query<{ n: number }>(
+			`SELECT (SELECT count(*) FROM status_events WHERE wamid NOT LIKE 'anon:%') + (SELECT count(*) FROM deliveries WHERE wamid NOT LIKE 'anon:%') AS n`,
+		);
+		expect(Number(left.n)).toBe(0);
 		// The incremental refresh the server runs after: the touched days are recomputed, to the same figures.
 		await refreshRollups(ctx.db, { mode: 'incremental' });
 		expect(await snapshot(ctx.db)).toEqual(rollupsBefore);
@@ -76,8 +85,10 @@ describeEachEngine('retention', (ctx) => {
 
 		const after = await counts();
 		expect(after).toEqual({ se: before.se, se_personal: 0, im: before.im, im_personal: 2 });
-		const [a] = await ctx.db.query(`SELECT bytes, caption, latitude, fetch_state FROM inbound_attachments WHERE meta_media_id = 'm-old'`);
-		expect(a).toEqual({ bytes: null, caption: null, latitude: null, fetch_state: 'erased' });
+		const [a] = await ctx.db.query(`SELECT bytes, caption, latitude, meta_media_id, fetch_state FROM inbound_attachments WHERE id = $1`, [
+			media.id,
+		]);
+		expect(a).toEqual({ bytes: null, caption: null, latitude: null, meta_media_id: null, fetch_state: 'erased' });
 		const kept = await ctx.db.query(`SELECT id, from_phone, body FROM inbound_messages WHERE id = ANY($1::bigint[]) ORDER BY id`, [
 			[recent.id, queued.id],
 		]);
@@ -85,7 +96,164 @@ describeEachEngine('retention', (ctx) => {
 		const [log] = await ctx.db.query(`SELECT details FROM audit_log WHERE action = 'retention.run'`);
 		expect(log.details).toMatchObject({ days: 365, statusEvents: r.statusEvents });
 		// A second run finds nothing more to do.
-		expect(await runRetention(ctx.db, { days: 365, now })).toMatchObject({ statusEvents: 0, inboundMessages: 0, attachments: 0 });
+		expect(await runRetention(ctx.db, { days: 365, now })).toMatchObject({
+			statusEvents: 0,
+			outboundWamids: 0,
+			inboundMessages: 0,
+			attachments: 0,
+			deadLetters: 0,
+			pendingQuestions: 0,
+		});
+	});
+});
+
+/** A stranger who wrote a year ago, a subscriber sent to a year ago, and a citizen of last week. */
+const OLD = { phone: '+919812366601', digits: '919812366601' };
+const SUBSCRIBER = { phone: '+919812366602', digits: '919812366602' };
+const NEW = { phone: '+919812366603', digits: '919812366603' };
+/** The number in every form a row can hold it: E.164, wa_id, the last ten digits, base64 (inside a wamid). */
+const forms = (c: { phone: string; digits: string }) => [c.phone, c.digits, c.digits.slice(-10), Buffer.from(c.digits).toString('base64')];
+const YEAR_AGO = 400 * 86_400;
+
+describeEachEngine('retention: no identifier survives the period', (ctx) => {
+	const gw = webhookSuite(ctx);
+	const ok = async (body: object) => {
+		const r = await gw.post(body);
+		expect(r.status).toBe(200);
+		await gw.router.gateway.idle();
+	};
+	const fromCitizen = (c: { digits: string }, m: Record<string, unknown>) =>
+		envelope('messages', {
+			contacts: [{ profile: { name: 'नागरिक' }, wa_id: c.digits }],
+			messages: [{ from: c.digits, timestamp: String(Math.floor(Date.now() / 1000)), ...m }],
+		});
+	const statuses = (list: { id: string; status: string; to: { digits: string }; at: number; title?: string }[]) =>
+		envelope('messages', {
+			statuses: list.map((x) => ({
+				id: x.id,
+				status: x.status,
+				timestamp: String(x.at),
+				recipient_id: x.to.digits,
+				...(x.title
+					? { errors: [{ code: 131026, title: x.title, message: 'x', error_data: { details: 'd' } }] }
+					: { pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' } }),
+			})),
+		});
+
+	test('a year on, the stranger and the subscriber are in no column of any table (the roster row apart); last week’s citizen is untouched', async () => {
+		const then = Math.floor(Date.now() / 1000) - YEAR_AGO;
+		// A year ago, through the gateway: the stranger asks to join and never answers, sends a
+		// screenshot, a message PostgreSQL cannot hold (a dead letter) and WhatsApp's "stop
+		// promotions" (its key holds the number); the answers to her fail with a title naming her.
+		await ok(fromCitizen(OLD, { id: wamidOf(OLD.digits, 1), type: 'text', text: { body: 'JOIN' } }));
+		await ok(
+			fromCitizen(OLD, {
+				id: wamidOf(OLD.digits, 2),
+				type: 'image',
+				image: { id: '5550001', mime_type: 'image/jpeg', caption: `mera number ${OLD.digits}` },
+			}),
+		);
+		await ok(fromCitizen(OLD, { id: wamidOf(OLD.digits, 3), type: 'text', text: { body: `nul\u0000 ${OLD.phone}` } }));
+		await ok(preferenceBody(OLD.digits, 'stop', then));
+		await ok(
+			statuses([
+				{ id: wamidOf(OLD.digits, 9), status: 'sent', to: OLD, at: then },
+				{ id: wamidOf(OLD.digits, 9), status: 'failed', to: OLD, at: then + 5, title: `Message undeliverable to ${OLD.digits}` },
+			]),
+		);
+		await ctx.db.query(
+			`UPDATE inbound_attachments SET bytes = $1, file_name = $2, fetch_state = 'fetched' WHERE meta_media_id = '5550001'`,
+			[Buffer.from(`Exif ${OLD.digits.slice(-10)}`), `${OLD.digits}.jpg`],
+		);
+		// The subscriber: a broadcast delivered, and a complaint's reply from the desk, both a year ago.
+		const sent = await seedBroadcast(ctx.db, [{ phone: SUBSCRIBER.phone }], 'retention-old', [wamidOf(SUBSCRIBER.digits, 1)], '2025-06-01');
+		const [complaint] = await ctx.db.query<{ id: number }>(
+			`INSERT INTO complaints (ref, category, police_station, created_at, updated_at, last_message_at, reply_wamid, replied_at)
+       VALUES ('KBD-2025-700001', 'other', 'Kawardha', now(), now(), now(), $1, now()) RETURNING id`,
+			[wamidOf(SUBSCRIBER.digits, 2)],
+		);
+		await ctx.db.query(
+			`INSERT INTO complaint_replies (complaint_id, purpose, kind, body, wamid, sent_by) VALUES ($1, 'reply', 'text', 'karyavahi jari hai', $2, 'user:officer')`,
+			[complaint.id, wamidOf(SUBSCRIBER.digits, 3)],
+		);
+		await ok(
+			statuses([
+				{ id: wamidOf(SUBSCRIBER.digits, 1), status: 'delivered', to: SUBSCRIBER, at: then },
+				{ id: wamidOf(SUBSCRIBER.digits, 2), status: 'read', to: SUBSCRIBER, at: then },
+				{ id: wamidOf(SUBSCRIBER.digits, 3), status: 'delivered', to: SUBSCRIBER, at: then },
+			]),
+		);
+		// All of it a year old; the workflow handled the stranger's messages long ago.
+		const year = `interval '400 days'`;
+		await ctx.db.query(`UPDATE inbound_messages SET received_at = received_at - ${year}, queue_state = 'done'`);
+		await ctx.db.query(`UPDATE inbound_dead_letters SET received_at = received_at - ${year}`);
+		await ctx.db.query(`UPDATE conversation_pending SET asked_at = asked_at - ${year}, expires_at = expires_at - ${year}`);
+		await ctx.db.query(`UPDATE deliveries SET sent_at = sent_at - ${year} WHERE id = ANY($1::bigint[])`, [sent.deliveryIds]);
+		await ctx.db.query(`UPDATE complaints SET created_at = created_at - ${year}, replied_at = replied_at - ${year} WHERE id = $1`, [
+			complaint.id,
+		]);
+		await ctx.db.query(`UPDATE complaint_replies SET created_at = created_at - ${year} WHERE complaint_id = $1`, [complaint.id]);
+
+		// Last week's citizen: a message, a broadcast, its status.
+		const recent = Math.floor(Date.now() / 1000) - 7 * 86_400;
+		await ok(fromCitizen(NEW, { id: wamidOf(NEW.digits, 1), type: 'text', text: { body: 'namaste, abhi ka sandesh' } }));
+		await seedBroadcast(ctx.db, [{ phone: NEW.phone }], 'retention-new', [wamidOf(NEW.digits, 2)]);
+		await ok(statuses([{ id: wamidOf(NEW.digits, 2), status: 'delivered', to: NEW, at: recent }]));
+
+		const where = async (c: { phone: string; digits: string }) =>
+			[...new Set((await searchEverywhere(ctx.db, forms(c))).map((h) => `${h.table}.${h.column}`))].sort();
+		// The search finds what it looks for: the stranger is in every raw table before.
+		expect(await where(OLD)).toEqual(
+			expect.arrayContaining([
+				'conversation_pending.phone',
+				'inbound_attachments.bytes',
+				'inbound_attachments.caption',
+				'inbound_attachments.file_name',
+				'inbound_dead_letters.raw_base64',
+				'inbound_messages.from_phone',
+				'inbound_messages.payload',
+				'inbound_messages.wamid',
+				'status_events.error_title',
+				'status_events.recipient',
+				'status_events.wamid',
+			]),
+		);
+		expect(await where(SUBSCRIBER)).toEqual(
+			expect.arrayContaining(['complaint_replies.wamid', 'complaints.reply_wamid', 'deliveries.wamid']),
+		);
+		const newBefore = await where(NEW);
+		const newRows = () =>
+			ctx.db.query(`SELECT wamid, from_phone, body, payload FROM inbound_messages WHERE from_phone = $1 ORDER BY id`, [NEW.phone]);
+		const newMessages = await newRows();
+		const delivered = () =>
+			ctx.db.query(
+				`SELECT r.purpose, s.status FROM complaint_replies r JOIN status_events s ON s.wamid = r.wamid WHERE r.complaint_id = $1
+         UNION ALL SELECT 'ack', s.status FROM complaints c JOIN status_events s ON s.wamid = c.reply_wamid WHERE c.id = $1
+         UNION ALL SELECT 'broadcast', s.status FROM deliveries d JOIN status_events s ON s.wamid = d.wamid WHERE d.id = $2 ORDER BY 1`,
+				[complaint.id, sent.deliveryIds[0]],
+			);
+		const deliveredBefore = await delivered();
+		expect(new Set(deliveredBefore.map((d) => d.purpose))).toEqual(new Set(['ack', 'broadcast', 'reply']));
+
+		const r = await runRetention(ctx.db, { days: 365 });
+		expect(r).toMatchObject({ deadLetters: 1, pendingQuestions: 1, attachments: 1 });
+		// Three messages sent to the subscriber, one to the stranger.
+		expect(r.outboundWamids).toBe(4);
+
+		expect(await where(OLD)).toEqual([]);
+		// The live roster keeps the subscriber's number; nothing else does, in any form.
+		expect(await where(SUBSCRIBER)).toEqual(['subscribers.phone']);
+		// Each message's rows still join (the case's delivery, the broadcast's status): one keyed hash everywhere.
+		expect(await delivered()).toEqual(deliveredBefore);
+		expect(await where(NEW)).toEqual(newBefore);
+		expect(newBefore).toEqual(
+			expect.arrayContaining(['deliveries.wamid', 'inbound_messages.from_phone', 'inbound_messages.wamid', 'status_events.recipient']),
+		);
+		expect(await newRows()).toEqual(newMessages);
+		// Nothing more to do on a second run.
+		const again = await runRetention(ctx.db, { days: 365 });
+		const { cutoff: _c, ...counts } = again;
+		expect(Object.values(counts)).toEqual(Object.values(counts).map(() => 0));
 	});
 });
 
@@ -114,14 +282,16 @@ describe('mitan retention run (CLI)', () => {
 		const { retentionCommand } = await import('../../cli/retention');
 		const t = await createTestDb('pglite');
 		try {
-			await t.db.query(
-				`INSERT INTO inbound_messages (wamid, from_phone, type, body, received_at, queue_state) VALUES ('wamid.cli.old', '+919812345672', 'text', 'purana', now() - interval '400 days', 'done')`,
+			const [old] = await t.db.query<{ id: number }>(
+				`INSERT INTO inbound_messages (wamid, from_phone, type, body, received_at, queue_state) VALUES ('wamid.cli.old', '+919812345672', 'text', 'purana', now() - interval '400 days', 'done') RETURNING id`,
 			);
 			const lines: string[] = [];
 			expect(await retentionCommand(t.db, parseArgs(['run', '--days', '365']), 365, (s) => lines.push(s))).toBe(0);
-			expect(lines[0]).toMatch(/^retention 365 days .*: 0 status events, 1 inbound messages, 0 attachments anonymised/);
-			const [m] = await t.db.query(`SELECT from_phone, body FROM inbound_messages WHERE wamid = 'wamid.cli.old'`);
-			expect(m).toEqual({ from_phone: null, body: null });
+			expect(lines[0]).toMatch(
+				/^retention 365 days .*: 0 status events, 1 inbound messages, 0 attachments, 0 sent messages' ids anonymised;/,
+			);
+			const [m] = await t.db.query(`SELECT from_phone, body, wamid FROM inbound_messages WHERE id = $1`, [old.id]);
+			expect(m).toEqual({ from_phone: null, body: null, wamid: expect.stringMatching(/^anon:[0-9a-f]{64}$/) });
 			await expect(retentionCommand(t.db, parseArgs(['run', '--days', '3']), 365, () => undefined)).rejects.toThrow(/--days/);
 			expect(await retentionCommand(t.db, parseArgs([]), 365, () => undefined)).toBe(2);
 		} finally {
