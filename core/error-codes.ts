@@ -236,6 +236,8 @@ export const ERROR_CODES = {
 	WHATSAPP_NETWORK: { action: 'retry_soon' },
 	/** Free text only was asked for, and the 24-hour window is closed (Meta would answer 131047): send the utility template. */
 	WHATSAPP_WINDOW_CLOSED: { action: 'fix_content' },
+	/** The content's image is larger than WhatsApp takes as the daily template's header image (core/channels/whatsapp/image.ts). */
+	WHATSAPP_IMAGE_TOO_LARGE: { action: 'fix_content' },
 	// The day's message as Meta templates (core/templates, issue 15 items 5 and 6).
 	/** The templates built now are not the ones the approval covered (the template form changed): approve again. */
 	TEMPLATE_NOT_APPROVED_AS_BUILT: { action: 'fix_content' },

@@ -11,7 +11,7 @@ import { isHttpUrl } from '../url';
 import { GraphPublisherBase, parseGraphTime, type MetaCredentials } from './graph/publisher';
 import type { HttpOptions, MetricsResult, Publisher, PublishedPost } from './publisher';
 import { bilingual, sameText, variantText } from './text';
-import type { ChannelRules, PostDraft, SocialContent } from './types';
+import type { ChannelImageRules, ChannelRules, PostDraft, SocialContent } from './types';
 
 /** Media insights after the 2025 retirement of impressions / plays / video_views. */
 export const INSTAGRAM_MEDIA_METRICS: Readonly<Record<string, string>> = Object.freeze({
@@ -34,6 +34,22 @@ export const INSTAGRAM_IMAGE_RULES = Object.freeze({
 	maxAspect: 1.91,
 	minWidth: 320,
 	maxWidth: 1440,
+});
+
+/** Instagram's image rules as the registry lists them (ChannelImageRules): the stored JPEG's size. */
+export const INSTAGRAM_IMAGE_CHECK: ChannelImageRules = Object.freeze({
+	maxBytes: INSTAGRAM_IMAGE_RULES.maxBytes,
+	problems(image: { bytes: number }, field: string): Problem[] {
+		if (image.bytes <= INSTAGRAM_IMAGE_RULES.maxBytes) return [];
+		const mb = (n: number) => (n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
+		return [
+			{
+				field,
+				code: 'IG_IMAGE_TOO_LARGE',
+				message: `is ${mb(image.bytes)} MB; Instagram takes at most ${mb(INSTAGRAM_IMAGE_RULES.maxBytes)} MB: upload a smaller image / चित्र ${mb(image.bytes)} MB का है; इंस्टाग्राम की सीमा ${mb(INSTAGRAM_IMAGE_RULES.maxBytes)} MB है`,
+			},
+		];
+	},
 });
 
 const MAX_CAPTION = 2_200;

@@ -1,16 +1,19 @@
 /**
  * The one list of channels: WhatsApp, Facebook, Instagram and X. Each entry carries the channel's
- * rules (limits, counting, validation, preview), the credential it needs and, for the post
- * channels, how to make its publisher. Generic code (content validation, the approver's preview,
- * the publish service, the insights pull, the n8n nodes) asks this registry and never names a
- * network itself.
+ * rules (limits, counting, validation, preview), its image rules when it holds the content's image
+ * to a limit of its own, the credential it needs and, for the post channels, how to make its
+ * publisher. Generic code (content validation, the editor's check, the media converter, the
+ * approver's preview, the publish service, the insights pull, the n8n nodes) asks this registry
+ * and never names a network itself.
  */
 import { MitanError } from '../errors';
 import { FACEBOOK_RULES, FacebookPublisher } from './facebook';
 import type { MetaCredentials } from './graph/publisher';
-import { INSTAGRAM_RULES, InstagramPublisher, type InstagramOptions } from './instagram';
+import { INSTAGRAM_IMAGE_CHECK, INSTAGRAM_RULES, InstagramPublisher, type InstagramOptions } from './instagram';
 import type { HttpOptions, Publisher } from './publisher';
-import type { Channel, ChannelRules, SocialChannel } from './types';
+import type { Problem } from '../problem';
+import type { Channel, ChannelImageRules, ChannelRules, SocialChannel } from './types';
+import { WHATSAPP_IMAGE_RULES } from './whatsapp/image';
 import type { WhatsAppConfig } from './whatsapp/types';
 import { WHATSAPP_RULES } from './whatsapp/rules';
 import { X_RULES, XPublisher, type XCredentials } from './x';
@@ -42,6 +45,8 @@ interface Entry {
 	channel: Channel;
 	credential: CredentialKind;
 	rules: ChannelRules;
+	/** The adapter's image rules (its own limits on the stored JPEG), when it has any. */
+	image?: ChannelImageRules;
 	/** Post channels only: the publisher, given the credential this entry names. */
 	create?(creds: SocialCredentials, opts: PublisherOptions): Publisher;
 }
@@ -55,7 +60,7 @@ function register(e: Entry): void {
 }
 
 // WhatsApp broadcasts to each citizen (core/broadcast); it has rules and a credential, no publisher.
-register({ channel: 'whatsapp', credential: 'whatsapp', rules: WHATSAPP_RULES });
+register({ channel: 'whatsapp', credential: 'whatsapp', rules: WHATSAPP_RULES, image: WHATSAPP_IMAGE_RULES });
 register({
 	channel: 'facebook',
 	credential: 'meta',
@@ -66,6 +71,7 @@ register({
 	channel: 'instagram',
 	credential: 'meta',
 	rules: INSTAGRAM_RULES,
+	image: INSTAGRAM_IMAGE_CHECK,
 	create: (c, o) => new InstagramPublisher(c.meta!, { ...o, ...(o.instagram ?? {}) }),
 });
 register({ channel: 'x', credential: 'x', rules: X_RULES, create: (c, o) => new XPublisher(c.x!, o) });
@@ -96,6 +102,21 @@ export function isPostChannel(s: string): s is SocialChannel {
 /** A channel's rules: the one copy of its limits, counting, validation and preview. */
 export function channelRules<C extends Channel>(channel: C): ChannelRules<C> {
 	return entry(channel).rules as unknown as ChannelRules<C>;
+}
+
+/** A channel's image rules (WhatsApp's header image, Instagram's photo), or undefined when it has none. */
+export function channelImageRules(channel: Channel): ChannelImageRules | undefined {
+	return entry(channel).image;
+}
+
+/** What the chosen channels (null: every channel) would refuse in a stored image of `bytes`, each at `field`. */
+export function imageProblems(chosen: readonly string[] | null, image: { bytes: number }, field: string): Problem[] {
+	return ENTRIES.filter((e) => !chosen || chosen.includes(e.channel)).flatMap((e) => e.image?.problems(image, field) ?? []);
+}
+
+/** The largest image every channel takes: the media store's JPEG is made to fit it (core/media/convert.ts). */
+export function imageMaxBytes(): number {
+	return Math.min(...ENTRIES.flatMap((e) => (e.image ? [e.image.maxBytes] : [])));
 }
 
 export function credentialOf(channel: Channel): CredentialKind {

@@ -27,6 +27,16 @@ export interface ChannelLimits {
  */
 export type ImageUse = 'none' | 'optional' | 'prepared_jpeg';
 
+/**
+ * What a channel takes as the content's image, checked on the JPEG the media store holds (the
+ * bytes every channel is given): its adapter owns the limit and the words; the registry lists it.
+ */
+export interface ChannelImageRules {
+	readonly maxBytes: number;
+	/** What this channel would refuse in an image of `bytes`, reported at `field`, in English / Hindi. */
+	problems(image: { bytes: number }, field: string): Problem[];
+}
+
 /** One channel's part of the approver's preview: exactly what will go out. */
 export type ChannelPreview =
 	| { channel: 'whatsapp'; language: 'hi' | 'en'; template: string; templateLanguage: string; params: string[] }

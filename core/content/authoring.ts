@@ -1,14 +1,18 @@
 /**
  * Authoring: what the dashboard's Content page and the Mitan Content node do with a draft. It adds
  * to ContentService the rules of writing for a coming day (no target date in the past of the
- * district's calendar) and the editor's view of problems (each at its field, in Hindi and English),
- * and starts the approval. The content rules themselves stay in validate.ts and the channels.
+ * district's calendar), the stored image held to each chosen channel's image rules, and the
+ * editor's view of problems (each at its field, in Hindi and English), and starts the approval.
+ * The content rules themselves stay in validate.ts and the channels.
  */
+import { imageProblems } from '../channels/registry';
 import type { Db, Queryable } from '../db';
 import { isMitanError, MitanError } from '../errors';
 import { districtOrDefault, districtTimeZone } from '../districts';
+import { storedImageBytes } from '../media/store';
 import type { Problem } from '../problem';
 import { addDays, isCalendarDate, todayIn } from '../time';
+import { isHttpUrl } from '../url';
 import { editorPreview, type ChannelPostPreview } from './editor-preview';
 import { listBetween } from './repository';
 import { ContentService } from './service';
@@ -97,6 +101,7 @@ export class Authoring {
 			problems.push(...list.map(localise));
 		}
 		const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+		problems.push(...(await this.imageProblems(draft, raw)));
 		const targetDate = draft?.targetDate ?? (isCalendarDate(raw.targetDate) ? raw.targetDate : null);
 		if (!targetDate && !problems.some((p) => p.field === 'targetDate'))
 			problems.push({ field: 'targetDate', en: 'choose the day it goes out', hi: 'किस दिन जाना है, तारीख़ चुनें' });
@@ -112,6 +117,24 @@ export class Authoring {
 		}
 		const preview = editorPreview(draft ?? previewFields(raw));
 		return problems.length ? { ok: false, problems, preview } : { ok: true, problems, preview, draft };
+	}
+
+	/**
+	 * The stored image held to each chosen channel's image rules (the registry's: WhatsApp's header
+	 * image, Instagram's photo). Only an image the media store holds has a size to check. An outside
+	 * link is converted when first shown or published, and the converter makes it fit every channel.
+	 */
+	private async imageProblems(draft: ContentDraft | undefined, raw: Record<string, unknown>): Promise<FieldProblem[]> {
+		const url = draft ? draft.imageUrl : typeof raw.imageUrl === 'string' && isHttpUrl(raw.imageUrl.trim()) ? raw.imageUrl.trim() : null;
+		if (!url) return [];
+		const bytes = await storedImageBytes(this.db, url);
+		if (bytes === undefined) return [];
+		const chosen = draft
+			? (draft.channels ?? null)
+			: Array.isArray(raw.channels)
+				? raw.channels.filter((c): c is string => typeof c === 'string')
+				: null;
+		return imageProblems(chosen, { bytes }, 'imageUrl').map(localise);
 	}
 
 	private async checked(input: unknown, now: Date): Promise<ContentDraft> {

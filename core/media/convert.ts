@@ -1,5 +1,7 @@
 /**
- * Any image → a JPEG Instagram accepts (INSTAGRAM_IMAGE_RULES, the one copy: 4:5 to 1.91:1, 320-1440 px wide, ≤ 8 MB).
+ * Any image → a JPEG Instagram accepts (INSTAGRAM_IMAGE_RULES, the one copy: 4:5 to 1.91:1, 320-1440 px wide),
+ * no larger than every channel takes (the registry's image rules: WhatsApp's header image is the
+ * smallest, then Instagram's photo), so the one stored JPEG serves each channel the content goes to.
  * Images outside the ratio are padded, not cropped: an awareness poster's edges carry the
  * helpline number and the police logo, and cutting them off would change approved content.
  * Uses sharp (libvips). Only the gateway / CLI import this file; n8n nodes never do.
@@ -7,11 +9,23 @@
 import { createHash } from 'crypto';
 import sharp from 'sharp';
 import { INSTAGRAM_IMAGE_RULES as IMAGE_RULES } from '../channels/instagram';
+import { imageMaxBytes } from '../channels/registry';
 import { MitanError } from '../errors';
 
 /** Larger inputs are refused before decoding (decompression bombs). */
 export const MAX_INPUT_BYTES = 30 * 1024 * 1024;
 const MAX_INPUT_PIXELS = 100_000_000;
+
+/** An image file above MAX_INPUT_BYTES: refused at the image field, before anything is decoded or stored. */
+export function tooLargeInput(bytes: number | null): MitanError {
+	const mb = MAX_INPUT_BYTES / (1024 * 1024);
+	const size = bytes === null ? `over ${mb} MB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+	return new MitanError(
+		'IMAGE_TOO_LARGE',
+		`the image file is ${size}; at most ${mb} MB can be uploaded: save it smaller (e.g. as JPEG) and upload again / चित्र फ़ाइल बहुत बड़ी है (अधिकतम ${mb} MB), छोटी फ़ाइल अपलोड करें`,
+		{ field: 'image_url', maxBytes: MAX_INPUT_BYTES },
+	);
+}
 
 export interface ConvertedImage {
 	jpeg: Buffer;
@@ -30,10 +44,7 @@ export function paddedCanvas(w: number, h: number): { width: number; height: num
 }
 
 export async function toInstagramJpeg(input: Buffer, opts: { background?: string } = {}): Promise<ConvertedImage> {
-	if (input.length > MAX_INPUT_BYTES)
-		throw new MitanError('IMAGE_TOO_LARGE', `image is ${input.length} bytes; at most ${MAX_INPUT_BYTES} are accepted`, {
-			field: 'image_url',
-		});
+	if (input.length > MAX_INPUT_BYTES) throw tooLargeInput(input.length);
 	let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
 	try {
 		meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
@@ -78,9 +89,10 @@ export async function toInstagramJpeg(input: Buffer, opts: { background?: string
 		}
 	}
 	const prepared = await pipeline.toBuffer();
+	const maxBytes = imageMaxBytes();
 	for (const quality of [88, 80, 70, 60, 50]) {
 		const out = await sharp(prepared).jpeg({ quality, mozjpeg: true, chromaSubsampling: '4:2:0' }).toBuffer({ resolveWithObject: true });
-		if (out.data.length <= IMAGE_RULES.maxBytes) {
+		if (out.data.length <= maxBytes) {
 			return {
 				jpeg: out.data,
 				hash: createHash('sha256').update(out.data).digest('hex'),
@@ -90,5 +102,10 @@ export async function toInstagramJpeg(input: Buffer, opts: { background?: string
 			};
 		}
 	}
-	throw new MitanError('IMAGE_TOO_LARGE', 'image stays above 8 MB as JPEG even at quality 50', { field: 'image_url' });
+	const mb = maxBytes / (1024 * 1024);
+	throw new MitanError(
+		'IMAGE_TOO_LARGE',
+		`the image stays above ${mb} MB as a JPEG even at quality 50: use a simpler or smaller image / चित्र ${mb} MB से छोटा नहीं हो पाया, सरल या छोटा चित्र लें`,
+		{ field: 'image_url', maxBytes },
+	);
 }

@@ -50,6 +50,18 @@ export async function findBySource(db: Queryable, sourceUrl: string): Promise<st
 	return row?.hash;
 }
 
+/**
+ * The size of the JPEG the media store holds for an image URL (its own /media/<hash>.jpg, or an
+ * outside link converted before); undefined when the store has none yet (it is converted when first
+ * shown or published, to fit every channel).
+ */
+export async function storedImageBytes(db: Queryable, url: string): Promise<number | undefined> {
+	const hash = storedMediaHash(url) ?? (await findBySource(db, url));
+	if (!hash) return undefined;
+	const [row] = await db.query<{ n: number | string }>('SELECT byte_size AS n FROM media WHERE hash = $1', [hash]);
+	return row ? Number(row.n) : undefined;
+}
+
 /** The hash a media store URL (…/media/<sha256>.jpg) names, whatever host serves it. */
 export function storedMediaHash(url: string): string | undefined {
 	const m = /\/media\/([0-9a-f]{64})\.jpg$/.exec(url);

@@ -15,6 +15,7 @@ import {
 	AWARENESS_LANGUAGES,
 	type AwarenessTemplateSet,
 } from '../channels/whatsapp/awareness-template';
+import { channelImageRules } from '../channels/registry';
 import type { TemplateApi } from '../channels/whatsapp/template-api';
 import { isWhatsAppApiError } from '../channels/whatsapp/errors';
 import { assertPublishable } from '../content/gate';
@@ -119,6 +120,9 @@ async function uploadHeaderImage(db: Db, api: TemplateApi, set: AwarenessTemplat
 			`the header image ${url} is not in the media store: upload the image in the Content page / चित्र Content पेज में अपलोड करें`,
 			{ field: 'imageUrl' },
 		);
+	// WhatsApp's own limit, said here at its field rather than as Meta's bare (#100) on the upload.
+	const [tooLarge] = channelImageRules('whatsapp')?.problems({ bytes: media.bytes.length }, 'imageUrl') ?? [];
+	if (tooLarge) throw new MitanError('WHATSAPP_IMAGE_TOO_LARGE', `the header image ${tooLarge.message}`, { field: 'imageUrl' });
 	return api.uploadSample({ bytes: media.bytes, fileType: 'image/jpeg', fileName: `${media.hash}.jpg` });
 }
 

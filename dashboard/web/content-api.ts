@@ -5,7 +5,7 @@ import { Authoring, contentCalendar } from '../../core/content';
 import { listDistricts, resolveScope } from '../../core/dashboard';
 import { MitanError } from '../../core/errors';
 import { ingestImage } from '../../core/media/ingest';
-import { MAX_INPUT_BYTES } from '../../core/media/convert';
+import { MAX_INPUT_BYTES, tooLargeInput } from '../../core/media/convert';
 import { clientIp, locals, requireCsrf, requireLogin } from './http';
 import type { TtlCache } from './cache';
 
@@ -38,8 +38,15 @@ const actorOf = (res: express.Response) => `user:${locals(res).user!.username}`;
 export function contentApiRouter(db: Db, apiCache: TtlCache<unknown>, publicUrl: string, approval: ApprovalStartConfig): Router {
 	const r = Router();
 	const json = express.json({ limit: '100kb' });
-	// Raw bytes of the image; the converter refuses anything larger before decoding.
-	const raw = express.raw({ type: () => true, limit: MAX_INPUT_BYTES });
+	// Raw bytes of the image, at most what the converter decodes: a larger file is a problem at the
+	// image field (IMAGE_TOO_LARGE, in both languages), not the generic BODY_TOO_LARGE; nothing is stored.
+	const rawBytes = express.raw({ type: () => true, limit: MAX_INPUT_BYTES });
+	const raw: express.RequestHandler = (req, res, next) =>
+		rawBytes(req, res, (err?: unknown) => {
+			const e = err as { type?: unknown; length?: unknown } | undefined;
+			if (e?.type === 'entity.too.large') return next(tooLargeInput(typeof e.length === 'number' ? e.length : null));
+			next(err as Error | undefined);
+		});
 	const start = webhookStarter(approval);
 	r.use(requireLogin('viewer'));
 
@@ -80,7 +87,8 @@ export function contentApiRouter(db: Db, apiCache: TtlCache<unknown>, publicUrl:
 		res.json({ content: c });
 	});
 
-	// The image goes into the media store as an Instagram-ready JPEG; the draft then refers to its URL.
+	// The image goes into the media store as a JPEG every channel takes (Instagram's ratio and width,
+	// no larger than WhatsApp's header image limit: core/media/convert.ts); the draft then refers to its URL.
 	r.post('/content/image', requireCsrf(), requireLogin('editor'), raw, async (req, res) => {
 		const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 		if (bytes.length === 0)

@@ -2,8 +2,11 @@ import sharp from 'sharp';
 import { approvalsOfContent, decide, newNonce, requestApproval } from '../../core/approvals';
 import { createBroadcast } from '../../core/broadcast/create';
 import { Authoring, contentCalendar, contentHash, CALENDAR_DAYS } from '../../core/content';
+import { FACEBOOK_RULES } from '../../core/channels/facebook';
+import { channelImageRules, imageMaxBytes } from '../../core/channels/registry';
 import { X_RULES } from '../../core/channels/x';
 import { ingestImage } from '../../core/media/ingest';
+import { mediaUrl, putMedia } from '../../core/media/store';
 import { addDays } from '../../core/time';
 import { describeEachEngine } from '../helpers/db';
 
@@ -72,6 +75,19 @@ describeEachEngine('authoring: drafts, field problems, submit, calendar', (ctx) 
 				'variants.instagram.caption',
 				'IG_CAPTION_TOO_LONG',
 			],
+			[
+				'Facebook: its own text is too long, emoji counting 2 (UTF-16)',
+				(d) =>
+					draft(d, {
+						variants: {
+							x: { text: 'अनजान वीडियो कॉल न उठाएँ। Call 1930.' },
+							// Half the limit in emoji plus one: under it in code points, over it in Facebook's count.
+							facebook: { text: '🚨'.repeat(Math.floor(FACEBOOK_RULES.limits.maxTextLength / 2) + 1) },
+						},
+					}),
+				'variants.facebook.text',
+				'FB_TOO_LONG',
+			],
 			['Instagram needs an image', (d) => draft(d, { imageUrl: null }), 'imageUrl', undefined],
 			['empty Hindi', (d) => draft(d, { bodyHi: '   ' }), 'bodyHi', undefined],
 			['a date in the past', (d) => draft(addDays(d, -2)), 'targetDate', 'CONTENT_DATE_PAST'],
@@ -107,6 +123,33 @@ describeEachEngine('authoring: drafts, field problems, submit, calendar', (ctx) 
 			const ok = await ingestImage(ctx.db, { bytes: png }, 'http://127.0.0.1');
 			expect(ok.url).toMatch(/^http:\/\/127\.0\.0\.1\/media\/[0-9a-f]{64}\.jpg$/);
 			expect(ok.width / ok.height).toBeCloseTo(0.8, 2);
+		});
+
+		test('WhatsApp: a stored image over the header image limit is refused at the image field when WhatsApp is chosen, and only then', async () => {
+			const whatsapp = channelImageRules('whatsapp')!;
+			// The media store's JPEG is made to fit every channel (WhatsApp's limit is the smallest).
+			expect(imageMaxBytes()).toBe(whatsapp.maxBytes);
+			// An image stored larger than that (converted when the store aimed at Instagram's 8 MB alone).
+			const bytes = Buffer.alloc(whatsapp.maxBytes + 1, 7);
+			const hash = 'e'.repeat(63) + '1';
+			await putMedia(ctx.db, { hash, jpeg: bytes, width: 1080, height: 1350 });
+			const url = mediaUrl('http://127.0.0.1', hash);
+			const before = await count('content');
+			const input = draft(addDays(today, 1), { imageUrl: url, channels: ['whatsapp', 'instagram'] });
+			const check = await a.check(input);
+			expect(check.ok).toBe(false);
+			const at = check.problems.filter((x) => x.field === 'imageUrl');
+			// Instagram takes up to its own 8 MB: only WhatsApp refuses it.
+			expect(at).toEqual([expect.objectContaining({ code: 'WHATSAPP_IMAGE_TOO_LARGE' })]);
+			expect(at[0].en).toContain(`WhatsApp takes at most ${whatsapp.maxBytes / (1024 * 1024)} MB`);
+			expect(at[0].hi).toMatch(/[\u0900-\u097F]/);
+			await expect(a.create(input, 'user:editor')).rejects.toMatchObject({
+				code: 'CONTENT_INVALID',
+				details: { problems: expect.arrayContaining([expect.objectContaining({ field: 'imageUrl', code: 'WHATSAPP_IMAGE_TOO_LARGE' })]) },
+			});
+			expect(await count('content')).toBe(before);
+			// Without WhatsApp the same image is fine.
+			expect((await a.check(draft(addDays(today, 1), { imageUrl: url, channels: ['facebook', 'instagram', 'x'] }))).problems).toEqual([]);
 		});
 
 		test('an update with a bad field changes nothing', async () => {

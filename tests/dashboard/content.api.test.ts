@@ -5,6 +5,9 @@ import sharp from 'sharp';
 import { createApp } from '../../dashboard/app';
 import { hashPassword, insertUser } from '../../core/auth';
 import { newNonce, requestApproval } from '../../core/approvals';
+import { channelImageRules } from '../../core/channels/registry';
+import { MAX_INPUT_BYTES } from '../../core/media/convert';
+import { mediaUrl, putMedia } from '../../core/media/store';
 import { addDays, todayIn } from '../../core/time';
 import { describeEachEngine } from '../helpers/db';
 import { loginAgent } from './helpers';
@@ -178,5 +181,45 @@ describeEachEngine('dashboard: content API', (ctx) => {
 		expect(ok.body.url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/media\/[0-9a-f]{64}\.jpg$/);
 		await agent.get(ok.body.path).expect(200).expect('content-type', 'image/jpeg');
 		expect(await count('media')).toBe(before + 1);
+	});
+
+	test('image upload: a file over the upload limit is a problem at the image field in both languages; nothing is stored', async () => {
+		const { agent, csrf } = await loginAgent(app, 'editor');
+		const before = await count('media');
+		const res = await agent
+			.post('/api/content/image')
+			.set('X-CSRF-Token', csrf)
+			.set('Content-Type', 'image/png')
+			.send(Buffer.alloc(MAX_INPUT_BYTES + 1, 1))
+			.expect(422);
+		expect(res.body.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', action: 'fix_content', details: { field: 'image_url' } });
+		expect(res.body.error.message).toContain(`at most ${MAX_INPUT_BYTES / (1024 * 1024)} MB`);
+		expect(res.body.error.message).toMatch(/ \/ .*[\u0900-\u097F]/);
+		expect(await count('media')).toBe(before);
+	});
+
+	test("an image over WhatsApp's header image limit, attached to a draft with WhatsApp: refused at imageUrl, nothing saved", async () => {
+		const { agent, csrf } = await loginAgent(app, 'editor');
+		const max = channelImageRules('whatsapp')!.maxBytes;
+		// Stored before the media store's JPEG was made to fit WhatsApp too (it aimed at Instagram's 8 MB).
+		const hash = 'd'.repeat(63) + '2';
+		await putMedia(ctx.db, { hash, jpeg: Buffer.alloc(max + 1, 3), width: 1080, height: 1080 });
+		const imageUrl = mediaUrl('http://127.0.0.1:3000', hash);
+		const before = await count('content');
+		const check = await agent.post('/api/content/check').set('X-CSRF-Token', csrf).send(draft({ imageUrl })).expect(200);
+		expect(check.body.ok).toBe(false);
+		expect(check.body.problems).toEqual([
+			expect.objectContaining({ field: 'imageUrl', code: 'WHATSAPP_IMAGE_TOO_LARGE', hi: expect.stringMatching(/[\u0900-\u097F]/) }),
+		]);
+		const bad = await agent.post('/api/content').set('X-CSRF-Token', csrf).send(draft({ imageUrl })).expect(422);
+		expect(bad.body.error.details.problems).toEqual([expect.objectContaining({ field: 'imageUrl', code: 'WHATSAPP_IMAGE_TOO_LARGE' })]);
+		expect(await count('content')).toBe(before);
+		// The same image for Facebook and X alone is fine.
+		const ok = await agent
+			.post('/api/content/check')
+			.set('X-CSRF-Token', csrf)
+			.send(draft({ imageUrl, channels: ['facebook', 'x'] }))
+			.expect(200);
+		expect(ok.body).toMatchObject({ ok: true, problems: [] });
 	});
 });
