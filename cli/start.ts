@@ -173,6 +173,7 @@ export async function startAll(log: (s: string) => void, overrides: Partial<Mita
 		trustedProxies: config.trustedProxies,
 		refreshSeconds: config.refreshSeconds,
 		retention: { days: config.retentionDays },
+		mediaSweepSeconds: config.mediaSweepSeconds,
 		startProblems: () =>
 			liveProblems(problems, {
 				n8n: `http://127.0.0.1:${n8nPort}/healthz`,

@@ -80,6 +80,11 @@ export interface MitanConfig {
 	/** Days raw WhatsApp records keep what identifies a person (MITAN_RETENTION_DAYS, default 365; core/retention.ts). */
 	retentionDays: number;
 	/**
+	 * Seconds between the server's media sweeps (MITAN_MEDIA_SWEEP_SECONDS; 0 = none): citizens'
+	 * media the fetch after the webhook did not get is tried again (core/conversation/attachment-sweep.ts).
+	 */
+	mediaSweepSeconds: number;
+	/**
 	 * Seconds an in-doubt delivery (its sender died with the request in the air) must stay without
 	 * a status webhook before it is resent once, same day only (MITAN_IN_DOUBT_QUIET_SECONDS;
 	 * core/broadcast/settle.ts). Long enough for Meta's webhooks and their retries.
@@ -87,6 +92,9 @@ export interface MitanConfig {
 	inDoubtQuietSeconds: number;
 	whatsapp: WhatsAppSettings;
 }
+
+/** The media sweep's default interval: 5 minutes. */
+export const DEFAULT_MEDIA_SWEEP_SECONDS = 300;
 
 /** The quiet window's default: 15 minutes. The n8n node offers the same as its parameter's default. */
 export const DEFAULT_IN_DOUBT_QUIET_SECONDS = 900;
@@ -115,6 +123,12 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 		const n = Number(s);
 		if (!Number.isInteger(n) || n < 0 || n > 86_400)
 			throw new MitanError('CONFIG_INVALID', `MITAN_IN_DOUBT_QUIET_SECONDS: a whole number of seconds 0..86400, got "${s}"`);
+		return n;
+	};
+	const sweepSeconds = (s: string) => {
+		const n = Number(s);
+		if (!Number.isInteger(n) || n < 0 || n > 86_400)
+			throw new MitanError('CONFIG_INVALID', `MITAN_MEDIA_SWEEP_SECONDS: a whole number of seconds 0..86400 (0 = off), got "${s}"`);
 		return n;
 	};
 	const port = pick(explicit.port, 'PORT', num) ?? 3000;
@@ -149,6 +163,8 @@ export function resolveConfig(explicit: MitanConfigInput = {}, env: NodeJS.Proce
 			pick(explicit.retentionDays, 'MITAN_RETENTION_DAYS', Number) ?? DEFAULT_RETENTION_DAYS,
 			'MITAN_RETENTION_DAYS',
 		),
+		// The first of a round's waits is 15 minutes (core/conversation/attachments.ts): every 5 minutes is soon enough.
+		mediaSweepSeconds: pick(explicit.mediaSweepSeconds, 'MITAN_MEDIA_SWEEP_SECONDS', sweepSeconds) ?? DEFAULT_MEDIA_SWEEP_SECONDS,
 		inDoubtQuietSeconds: pick(explicit.inDoubtQuietSeconds, 'MITAN_IN_DOUBT_QUIET_SECONDS', quietSeconds) ?? DEFAULT_IN_DOUBT_QUIET_SECONDS,
 		whatsapp: {
 			accessToken: pick(w.accessToken, 'WHATSAPP_ACCESS_TOKEN'),

@@ -184,6 +184,8 @@ export const ERROR_CODES = {
 	STAFF_NOT_FOUND: { action: 'fix_input', status: NOT_FOUND },
 	MEDIA_FETCH_FAILED: { action: 'retry_soon' },
 	MEDIA_HASH_MISMATCH: { action: 'retry_soon' },
+	/** A citizen's media older than the 30 days Meta keeps it: no fetch can get it (core/conversation/attachments.ts). */
+	MEDIA_GONE: { action: 'fix_input' },
 	JOIN_NUMBER_INVALID: { action: 'fix_input' },
 	DISTRICT_NOT_FOUND: { action: 'configure' },
 

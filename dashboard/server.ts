@@ -1,5 +1,7 @@
 import type { Server } from 'http';
+import { whatsappClients } from '../core/channels/whatsapp/clients';
 import { resolveConfig, type MitanConfigInput } from '../core/config';
+import { startAttachmentSweep } from '../core/conversation/attachment-sweep';
 import { openDb, type Db } from '../core/db';
 import { migrate } from '../core/db/migrate';
 import { startRefresher } from '../core/metrics/refresher';
@@ -20,6 +22,8 @@ export async function startServer(opts: {
 	startProblems?: AppDeps['startProblems'];
 	/** Run retention (and re-count newly overdue complaints) every this many seconds; off when absent or 0. */
 	retention?: { days: number; everySeconds?: number };
+	/** Fetch citizens' media left behind every this many seconds (config mediaSweepSeconds); off when absent or 0. */
+	mediaSweepSeconds?: number;
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
 	const app = createApp({
 		db: opts.db,
@@ -50,6 +54,16 @@ export async function startServer(opts: {
 					onError: (e) => console.error(`[retention] run failed, retried next interval: ${(e as Error).message}`),
 				})
 			: undefined;
+	// The gateway's own WhatsApp settings (dashboard/gateway reads the same env); no token, no fetch.
+	const media = whatsappClients(resolveConfig({}, opts.env ?? process.env).whatsapp);
+	const sweep =
+		opts.mediaSweepSeconds && opts.mediaSweepSeconds > 0
+			? startAttachmentSweep(opts.db, {
+					intervalMs: opts.mediaSweepSeconds * 1000,
+					mediaFor: (id) => media.get(id),
+					onError: (e) => console.error(`[media sweep] run failed, retried next interval: ${(e as Error).message}`),
+				})
+			: undefined;
 	const addr = server.address();
 	const port = typeof addr === 'object' && addr ? addr.port : opts.port;
 	return {
@@ -58,6 +72,8 @@ export async function startServer(opts: {
 		close: async () => {
 			await refresher?.stop();
 			await retention?.stop();
+			await sweep?.stop();
+			media.close();
 			await new Promise<void>((r) => server.close(() => r()));
 		},
 	};
@@ -76,6 +92,7 @@ async function main(input: MitanConfigInput = {}): Promise<void> {
 		trustedProxies: cfg.trustedProxies,
 		refreshSeconds: cfg.refreshSeconds,
 		retention: { days: cfg.retentionDays },
+		mediaSweepSeconds: cfg.mediaSweepSeconds,
 	});
 	process.stdout.write(`Police Mitan gateway + dashboard on ${s.url}\n`);
 }

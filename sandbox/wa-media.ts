@@ -2,7 +2,8 @@
  * Media citizens send, as Meta serves them to the business: `GET /{v}/{media-id}` (bearer token)
  * answers {messaging_product, url, mime_type, sha256 (hex), file_size, id}; the url is on a
  * separate host path, needs the same bearer token, and works for five minutes (then GET the
- * media id again, as on Meta). Bytes are kept in a bounded store (oldest evicted first).
+ * media id again, as on Meta). Meta keeps the media 30 days; after that (by the sandbox's clock)
+ * the id is unknown, as on Meta. Bytes are kept in a bounded store (oldest evicted first).
  */
 import { createHash, randomBytes } from 'crypto';
 import type { Request, Response, Router } from 'express';
@@ -22,6 +23,8 @@ export interface SandboxMedia {
 /** Meta's media URLs stop working after five minutes. */
 export const MEDIA_URL_TTL_MS = 5 * 60 * 1000;
 export const MEDIA_PATH = '/whatsapp_business/attachments/';
+/** Meta deletes a citizen's media 30 days after it was sent. */
+export const MEDIA_KEPT_MS = 30 * 86_400_000;
 
 export class MediaStore {
 	private byId = new Map<string, SandboxMedia>();
@@ -30,8 +33,10 @@ export class MediaStore {
 		this.byId.set(m.id, m);
 		while (this.byId.size > this.max) this.byId.delete(this.byId.keys().next().value as string);
 	}
-	get(id: string): SandboxMedia | undefined {
-		return this.byId.get(id);
+	/** The media, unless it is older than Meta keeps media at `nowMs` (the sandbox's clock). */
+	get(id: string, nowMs: number): SandboxMedia | undefined {
+		const m = this.byId.get(id);
+		return m && nowMs - m.createdMs <= MEDIA_KEPT_MS ? m : undefined;
 	}
 	clear(): void {
 		this.byId.clear();
@@ -79,7 +84,7 @@ export function mediaDownloadRouter(state: SandboxState): Router {
 		}
 		const id = String(req.query['mid'] ?? '');
 		const issued = Number(req.query['ext'] ?? NaN);
-		const m = state.media.get(id);
+		const m = state.media.get(id, state.now());
 		if (!m || !Number.isFinite(issued) || req.query['hash'] !== signUrl(state, id, issued)) {
 			res.status(404).json(new GraphError(404, 100, 'Invalid media URL').toBody());
 			return;

@@ -294,7 +294,7 @@ export function whatsappGraph(state: SandboxState, webhooks: WebhookDispatcher):
 				throw err;
 			}
 		}
-		const media = r.method === 'GET' && !r.edge ? state.media.get(r.id) : undefined;
+		const media = r.method === 'GET' && !r.edge ? state.media.get(r.id, state.now()) : undefined;
 		if (media) {
 			requireToken(state, r, wa.accessTokens);
 			if (state.mediaFaults > 0) {

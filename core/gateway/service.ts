@@ -1,5 +1,6 @@
 import { audit } from '../audit';
-import { createWhatsAppClient, type WhatsAppClient } from '../channels/whatsapp/client';
+import { createWhatsAppClient } from '../channels/whatsapp/client';
+import { whatsappClients, type WhatsAppClients } from '../channels/whatsapp/clients';
 import type { ConversationSender, MediaReader } from '../channels/whatsapp/types';
 import { runConversationActions } from '../conversation/after-commit';
 import type { ConversationAction } from '../conversation/service';
@@ -95,7 +96,7 @@ export class WhatsAppWebhookService {
 	private readonly router: DistrictRouter;
 	/** Phone ↔ BSUID pairs already linked on the roster (core/identity.ts linkFromStatuses). */
 	private readonly linkedPairs = new Set<string>();
-	private readonly clients = new Map<string, WhatsAppClient>();
+	private readonly clients: WhatsAppClients;
 	private readonly afterWork = new Set<Promise<void>>();
 	readonly counters: GatewayCounters = {
 		posts: 0,
@@ -122,6 +123,7 @@ export class WhatsAppWebhookService {
 	constructor(private readonly options: GatewayOptions) {
 		this.writer = new StatusBatchWriter(options.db, { ...options.writer, onError: (e) => options.onError?.(e, 'statuses') });
 		this.router = new DistrictRouter(options.db, options.whatsapp.phoneNumberId);
+		this.clients = whatsappClients(options.whatsapp);
 	}
 
 	/** GET: Meta's subscription handshake. No signature is sent with it, so none is checked. */
@@ -246,7 +248,7 @@ export class WhatsAppWebhookService {
 			await runConversationActions(actions, {
 				db: this.options.db,
 				senderFor: (id) => this.senderFor(id),
-				mediaFor: (id) => (this.options.mediaFor ? this.options.mediaFor(id) : this.client(id)),
+				mediaFor: (id) => (this.options.mediaFor ? this.options.mediaFor(id) : this.clients.get(id)),
 				n8nApi: typeof this.options.n8nApi === 'function' ? this.options.n8nApi() : this.options.n8nApi,
 				mediaRetry: this.options.mediaRetry,
 				counters: this.counters,
@@ -256,22 +258,7 @@ export class WhatsAppWebhookService {
 
 	private senderFor(phoneNumberId: string): ConversationSender | null {
 		if (this.options.senderFor) return this.options.senderFor(phoneNumberId);
-		return this.client(phoneNumberId);
-	}
-
-	private client(phoneNumberId: string): WhatsAppClient | null {
-		const w = this.options.whatsapp;
-		if (!w.accessToken) return null;
-		let c = this.clients.get(phoneNumberId);
-		if (!c) {
-			// The system-user token serves every number of the business account.
-			c = createWhatsAppClient(
-				{ accessToken: w.accessToken, phoneNumberId, baseUrl: w.baseUrl, graphVersion: w.graphVersion },
-				{ timeoutMs: 10_000 },
-			);
-			this.clients.set(phoneNumberId, c);
-		}
-		return c;
+		return this.clients.get(phoneNumberId);
 	}
 
 	/** After the commit: tell the citizen, in Hindi and English. A failure is recorded, nothing undone. */
@@ -378,8 +365,7 @@ export class WhatsAppWebhookService {
 	async close(): Promise<void> {
 		await this.writer.close();
 		await this.idle();
-		for (const c of this.clients.values()) c.close();
-		this.clients.clear();
+		this.clients.close();
 	}
 }
 

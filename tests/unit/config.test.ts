@@ -40,3 +40,11 @@ test("the in-doubt quiet window: 15 minutes by default, the environment's whole 
 	for (const bad of ['x', '-1', '1.5', '86401'])
 		expect(() => resolveConfig({}, { MITAN_IN_DOUBT_QUIET_SECONDS: bad })).toThrow(/MITAN_IN_DOUBT_QUIET_SECONDS/);
 });
+
+test("the media sweep's interval: 5 minutes by default, 0 turns it off, anything else refused naming it", () => {
+	expect(resolveConfig({}, {}).mediaSweepSeconds).toBe(300);
+	expect(resolveConfig({}, { MITAN_MEDIA_SWEEP_SECONDS: '0' }).mediaSweepSeconds).toBe(0);
+	expect(resolveConfig({ mediaSweepSeconds: 60 }, { MITAN_MEDIA_SWEEP_SECONDS: '120' }).mediaSweepSeconds).toBe(60);
+	for (const bad of ['x', '-1', '1.5', '86401'])
+		expect(() => resolveConfig({}, { MITAN_MEDIA_SWEEP_SECONDS: bad })).toThrow(/MITAN_MEDIA_SWEEP_SECONDS/);
+});
