@@ -16,6 +16,11 @@ export interface TemplateChoice {
 	params?: string[];
 	/** The header image link of a template with an IMAGE header (the content's media store URL). */
 	headerImageUrl?: string;
+	/**
+	 * Meta's category of the template as last reported (the create answer, then
+	 * template_category_update): the send is routed by it. Absent: MARKETING, the daily message's.
+	 */
+	category?: string;
 }
 
 /** Subscriber language → template to send them. */

@@ -23,7 +23,8 @@ const APPROVE_BY_HOUR = '18:00';
 
 /**
  * WhatsApp also shows Meta's side once the approved text went to Meta as templates: waiting for
- * Meta's review, rejected by Meta (with its reason), paused / disabled by Meta (with its reason).
+ * Meta's review, rejected by Meta (with its reason), paused / disabled by Meta (with its reason);
+ * and each template as Meta last reported it (a FLAGGED one still sends; a new category is shown).
  */
 export type CalendarState = ContentState | 'sent' | 'template_review' | 'template_rejected' | 'template_paused';
 
@@ -37,6 +38,18 @@ export interface CalendarEntry {
 	sent: number | null;
 	reach: number | null;
 	url: string | null;
+	/** WhatsApp: the content's templates at Meta, each with Meta's last word (none before submission). */
+	templates: CalendarTemplate[];
+}
+
+/** One language's template as Meta last reported it: status, quality and category (which prices and routes the send). */
+export interface CalendarTemplate {
+	language: string;
+	name: string;
+	status: string;
+	category: string;
+	quality: string | null;
+	reason: string | null;
 }
 
 export interface CalendarDay {
@@ -76,6 +89,7 @@ export async function contentCalendar(
 	const entry = (c: Content, channel: Channel): CalendarEntry => {
 		const out = sent.find((s) => s.contentId === c.id && s.channel === channel && (s.day === null || s.day === c.targetDate));
 		const wentOut = out && ['running', 'paused', 'completed', 'published'].includes(out.status);
+		const own = channel === 'whatsapp' ? templates.filter((t) => t.contentId === c.id && t.status !== 'NOT_SUBMITTED') : [];
 		const meta = channel === 'whatsapp' && c.state === 'approved' ? templateState(templates.filter((t) => t.contentId === c.id)) : null;
 		return {
 			contentId: c.id,
@@ -85,6 +99,14 @@ export async function contentCalendar(
 			sent: wentOut ? out.sent : null,
 			reach: wentOut ? out.reach : null,
 			url: out?.url ?? null,
+			templates: own.map((t) => ({
+				language: t.language,
+				name: t.name,
+				status: t.status,
+				category: t.category,
+				quality: t.quality,
+				reason: t.reason,
+			})),
 		};
 	};
 	const days: CalendarDay[] = [];

@@ -5,4 +5,4 @@ export { nextState, canTransition, allowedFrom, type ContentEvent } from './stat
 export { ContentService, assertPublishable } from './service';
 export { Authoring, localise, type FieldProblem, type DraftCheck } from './authoring';
 export { editorPreview, type ChannelPostPreview } from './editor-preview';
-export { contentCalendar, CALENDAR_DAYS, type CalendarDay, type CalendarEntry } from './calendar';
+export { contentCalendar, CALENDAR_DAYS, type CalendarDay, type CalendarEntry, type CalendarTemplate } from './calendar';

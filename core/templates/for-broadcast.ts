@@ -39,13 +39,19 @@ export async function approvedTemplatesOf(db: Queryable, contentId: number): Pro
 	return templateChoices(rows);
 }
 
-/** The stored templates as the broadcast sends them (no body parameter; the header image link). */
+/** The stored templates as the broadcast sends them (no body parameter; the header image link; Meta's category, which routes the send). */
 export function templateChoices(rows: AwarenessTemplateRow[]): BroadcastTemplates {
 	const out: BroadcastTemplates = {};
 	for (const r of rows) {
 		const header = (r.payload.components as { type: string; example?: { header_handle?: string[] } }[]).find((c) => c.type === 'HEADER');
 		const image = header?.example?.header_handle?.[0];
-		out[r.language as Language] = { name: r.name, language: r.language, params: [], ...(image ? { headerImageUrl: image } : {}) };
+		out[r.language as Language] = {
+			name: r.name,
+			language: r.language,
+			params: [],
+			...(image ? { headerImageUrl: image } : {}),
+			category: r.category,
+		};
 	}
 	return out;
 }

@@ -6,7 +6,13 @@
  * - PAUSED, DISABLED or quality RED: every running broadcast sending that template pauses, with the
  *   reason (stop code template_paused); its rows stay pending, nobody is written off;
  * - REINSTATED, or quality back from RED: a broadcast paused for its templates runs again once
- *   every template it sends is sendable; the caller restarts its sender after the commit.
+ *   every template it sends is sendable; the caller restarts its sender after the commit;
+ * - FLAGGED (quality low, Meta may pause it later): stored and shown (the calendar); the template
+ *   still sends, so nothing pauses and nobody is alerted;
+ * - a new category (Meta recategorised the template, MARKETING ↔ UTILITY): stored, audited, and
+ *   written into the broadcasts not yet finished that send it, since the send is routed by it (a
+ *   MARKETING template may go through the Marketing Messages API, anything else through /messages).
+ *   Pricing follows Meta's category by itself; nothing pauses.
  */
 import { audit } from '../audit';
 import type { Db, Queryable } from '../db';
@@ -115,7 +121,18 @@ async function applyOne(tx: Queryable, e: TemplateEvent, out: TemplateOutcome): 
 	// A template this installation did not create (a staff utility template): stored, nothing follows.
 	if (!row) return;
 	if (e.field === 'template_category_update') {
-		await repo.applyCategory(tx, row.id, e.category!);
+		const category = e.category!.toUpperCase();
+		const now = await repo.applyCategory(tx, row.id, { category, at: e.occurredAt });
+		if (!now || row.category === category) return;
+		const broadcasts = await repo.setCategoryInBroadcasts(tx, now);
+		await audit(tx, {
+			districtId: row.districtId,
+			actor: 'system:meta',
+			action: 'template.category_changed',
+			entity: 'content',
+			entityId: row.contentId,
+			details: { template: row.name, language: row.language, from: row.category, to: category, broadcasts },
+		});
 		return;
 	}
 	if (e.field === 'message_template_quality_update') {

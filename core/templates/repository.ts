@@ -169,6 +169,41 @@ export async function applyQuality(
 	return r ? toRow(r) : undefined;
 }
 
-export async function applyCategory(db: Queryable, id: number, category: string): Promise<void> {
-	await db.query(`UPDATE wa_templates SET category = $2, updated_at = now() WHERE id = $1`, [id, category]);
+/**
+ * A category from a webhook, unless a newer category change of this template was stored already
+ * (the events table keeps each one with Meta's time); the row as it is now, or undefined.
+ */
+export async function applyCategory(
+	db: Queryable,
+	id: number,
+	c: { category: string; at: string | null },
+): Promise<AwarenessTemplateRow | undefined> {
+	const [r] = await db.query(
+		`UPDATE wa_templates SET category = $2, updated_at = now()
+     WHERE id = $1 AND ($3::timestamptz IS NULL OR NOT EXISTS (
+       SELECT 1 FROM wa_template_events e
+        WHERE e.template_id = $1 AND e.field = 'template_category_update' AND e.occurred_at > $3::timestamptz))
+     RETURNING ${COLS}`,
+		[id, c.category, c.at],
+	);
+	return r ? toRow(r) : undefined;
+}
+
+/**
+ * The category a template now has, in every broadcast not yet finished that sends it: a paused or
+ * stopped one that runs again is routed by Meta's latest word (core/broadcast/sender/requests.ts).
+ */
+export async function setCategoryInBroadcasts(db: Queryable, row: AwarenessTemplateRow): Promise<number[]> {
+	const rows = await db.query<{ id: number }>(
+		`UPDATE broadcasts b SET templates = (
+         SELECT jsonb_object_agg(t.key, CASE WHEN t.value->>'name' = $1 AND coalesce(t.value->>'language', t.key) = $2
+                                              THEN t.value || jsonb_build_object('category', $3::text) ELSE t.value END)
+           FROM jsonb_each(b.templates) t),
+       updated_at = now()
+     WHERE b.status IN ('created', 'running', 'paused', 'stopped') AND b.district_id = $4
+       AND EXISTS (SELECT 1 FROM jsonb_each(b.templates) t WHERE t.value->>'name' = $1 AND coalesce(t.value->>'language', t.key) = $2)
+     RETURNING b.id`,
+		[row.name, row.language, row.category, row.districtId],
+	);
+	return rows.map((r) => Number(r.id));
 }

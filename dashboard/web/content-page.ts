@@ -3,7 +3,7 @@ import type { Db } from '../../core/db';
 import { hasRole } from '../../core/auth';
 import { CATEGORY_LABEL } from '../../core/approvals';
 import { allChannels } from '../../core/channels/registry';
-import { Authoring, CATEGORIES, contentCalendar, type CalendarDay, type Content } from '../../core/content';
+import { Authoring, CATEGORIES, contentCalendar, type CalendarDay, type CalendarTemplate, type Content } from '../../core/content';
 import { esc } from '../../core/html';
 import { formatDateTime, formatDay, formatNumber, labeler, t, type Lang } from './i18n';
 import { locals, requireLogin } from './http';
@@ -15,6 +15,16 @@ import { context, render } from './page-frame';
  * /assets/content.js against /api/content (content-api.ts). Editors write; everyone else reads.
  */
 
+/** The content's templates at Meta, one per language: status, category and a FLAGGED warning. */
+function templatesHtml(label: ReturnType<typeof labeler>, list: CalendarTemplate[]): string {
+	if (!list.length) return '';
+	const one = (x: CalendarTemplate) =>
+		`<span data-template="${esc(x.language)}" data-status="${esc(x.status)}" data-category="${esc(x.category)}">${esc(x.language)} ${esc(x.status)}, ${label('template_category')} ${esc(x.category)}${
+			x.status === 'FLAGGED' ? ` <span class="tag warn">⚠ ${label('template_flagged')}</span>` : ''
+		}</span>`;
+	return `<div class="muted small templates">${label('meta_template')}: ${list.map(one).join('; ')}</div>`;
+}
+
 function calendarHtml(lang: Lang, timeZone: string, days: CalendarDay[]): string {
 	const label = labeler(lang);
 	const channels = allChannels();
@@ -25,7 +35,7 @@ function calendarHtml(lang: Lang, timeZone: string, days: CalendarDay[]): string
 						(e) =>
 							`<div class="cal-entry st-${esc(e.state)}" data-state="${esc(e.state)}"><a href="/content/${e.contentId}">${esc(e.title)}</a> <span class="tag">${label(`cstate_${e.state}`)}</span>${
 								e.reason ? `<div class="muted reason">${esc(e.reason)}</div>` : ''
-							}${e.state === 'sent' ? `<div class="muted">${label('reach')}: ${e.reach === null ? '—' : esc(formatNumber(lang, e.reach))}${e.sent !== null && ch === 'whatsapp' ? ` / ${esc(formatNumber(lang, e.sent))}` : ''}</div>` : ''}</div>`,
+							}${templatesHtml(label, e.templates)}${e.state === 'sent' ? `<div class="muted">${label('reach')}: ${e.reach === null ? '—' : esc(formatNumber(lang, e.reach))}${e.sent !== null && ch === 'whatsapp' ? ` / ${esc(formatNumber(lang, e.sent))}` : ''}</div>` : ''}</div>`,
 					)
 					.join('')
 			: `<span class="muted">${label('nothing_planned')}</span>`;

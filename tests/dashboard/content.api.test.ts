@@ -9,6 +9,9 @@ import { channelImageRules } from '../../core/channels/registry';
 import { MAX_INPUT_BYTES } from '../../core/media/convert';
 import { mediaUrl, putMedia } from '../../core/media/store';
 import { addDays, todayIn } from '../../core/time';
+import { awarenessTemplates } from '../../core/channels/whatsapp/awareness-template';
+import { applyStatus, recordSubmitted, upsertPlanned } from '../../core/templates/repository';
+import { approvedContent } from '../workflows/helpers';
 import { describeEachEngine } from '../helpers/db';
 import { loginAgent } from './helpers';
 import { PASSWORD } from './seed';
@@ -221,5 +224,43 @@ describeEachEngine('dashboard: content API', (ctx) => {
 			.send(draft({ imageUrl, channels: ['facebook', 'x'] }))
 			.expect(200);
 		expect(ok.body).toMatchObject({ ok: true, problems: [] });
+	});
+
+	test('the calendar page shows each template as Meta last reported it: status, category, and a FLAGGED warning', async () => {
+		const day = addDays(today, 2);
+		const c = await approvedContent(ctx.db, { targetDate: day, title: 'flagged-on-page', channels: ['whatsapp'] });
+		const set = awarenessTemplates(c);
+		for (const [lang, metaId, st, category] of [
+			['hi', '8100001', 'FLAGGED', 'MARKETING'],
+			['en', '8100002', 'APPROVED', 'UTILITY'],
+		] as const) {
+			const row = await upsertPlanned(ctx.db, {
+				districtId: 1,
+				contentId: c.id,
+				language: lang,
+				name: set.name,
+				payload: set.payloads[lang],
+				setHash: set.hash,
+			});
+			await recordSubmitted(ctx.db, row.id, { metaId, status: 'PENDING', category });
+			await applyStatus(ctx.db, row.id, { status: st, reason: null, at: new Date().toISOString() });
+		}
+		const { agent } = await loginAgent(app, 'editor');
+		const page = (await agent.get('/content').expect(200)).text;
+		const cell = page.slice(page.indexOf(`href="/content/${c.id}"`));
+		expect(cell).toContain('data-template="hi" data-status="FLAGGED" data-category="MARKETING"');
+		expect(cell).toContain('data-template="en" data-status="APPROVED" data-category="UTILITY"');
+		expect(cell).toMatch(/⚠ quality low: still sending, Meta may pause it/);
+		const cal = await agent.get('/api/calendar').expect(200);
+		const entry = cal.body.days
+			.find((d: { day: string }) => d.day === day)
+			.channels.whatsapp.find((e: { contentId: number }) => e.contentId === c.id);
+		expect(entry).toMatchObject({
+			state: 'approved',
+			templates: [
+				{ language: 'en', category: 'UTILITY' },
+				{ language: 'hi', status: 'FLAGGED' },
+			],
+		});
 	});
 });

@@ -16,13 +16,15 @@ export function templatesByLanguage(templates: BroadcastTemplates): Map<string, 
 	const out = new Map<string, TemplateMessage>();
 	for (const [lang, t] of Object.entries(templates)) {
 		// The daily broadcast is a MARKETING template (channels.md §1.6): the client may route it
-		// through the Marketing Messages API when the number has it on.
+		// through the Marketing Messages API when the number has it on. Meta may recategorise a
+		// template after approval (template_category_update, core/templates/lifecycle.ts): one it now
+		// files as UTILITY goes through /messages, which the Marketing Messages API would refuse.
 		if (t)
 			out.set(lang, {
 				name: t.name,
 				language: t.language ?? lang,
 				bodyParams: t.params ?? [],
-				marketing: true,
+				marketing: (t.category ?? 'MARKETING') === 'MARKETING',
 				...(t.headerImageUrl ? { headerImageUrl: t.headerImageUrl } : {}),
 			});
 	}
