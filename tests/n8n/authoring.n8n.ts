@@ -29,7 +29,9 @@ import { PASSWORD } from '../dashboard/seed';
 import { APPROVAL_HOOK_TOKEN, executions, startStack, type Stack } from './fixture';
 import { ERROR_WORKFLOW_ID } from './workflows';
 
-const IDS = { approval: 'MitanApproval001', broadcast: 'MitanBroadcast01' };
+const IDS = { approval: 'MitanApproval001', broadcast: 'MitanBroadcast01', form: 'MitanDraftForm01' };
+/** The exported form's trigger id: its production URL is /form/<this>. */
+const FORM_ID = '6c1f4a52-3b7e-4d7a-9d0e-5e2f0c1a9b01';
 const CITIZENS = 30;
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `authoring-${name}.png`), fullPage: true });
 
@@ -52,8 +54,9 @@ describe('real n8n + chromium: a new editor writes tomorrow’s message; it is a
 				readWorkflow('workflows/error-alert.json'),
 				readWorkflow('workflows/content-approval.json'),
 				readWorkflow('workflows/daily-broadcast.json'),
+				readWorkflow('workflows/content-draft-form.json'),
 			],
-			publish: [ERROR_WORKFLOW_ID, IDS.approval, IDS.broadcast],
+			publish: [ERROR_WORKFLOW_ID, IDS.approval, IDS.broadcast, IDS.form],
 		});
 		await insertUser(s.db, {
 			username: 'cybercell',
@@ -261,4 +264,41 @@ describe('real n8n + chromium: a new editor writes tomorrow’s message; it is a
 		await shot(editor, '7-after-broadcast');
 		expect(editorErrors).toEqual([]);
 	}, 420_000);
+
+	test("the exported draft form: n8n's own Form Trigger serves the bilingual form, and a submission becomes a draft with its channels", async () => {
+		const url = `${s.n8n.baseUrl}/form/${FORM_ID}`;
+		const page = await context.newPage();
+		await page.goto(url);
+		expect(await page.content()).toContain('नया मसौदा / New draft');
+		await page.screenshot({ path: path.join(SCREENSHOTS, 'authoring-8-draft-form.png'), fullPage: true });
+		await page.close();
+		// What the form's page posts: multipart fields field-0 … in the order of the form's fields,
+		// a multi-select as a JSON list.
+		const day = addDays(todayIn('Asia/Kolkata'), 3);
+		const form = new FormData();
+		const fields = [
+			'ओटीपी ठगी / OTP fraud',
+			'कोई भी बैंक कर्मचारी ओटीपी नहीं माँगता। ठगी हो तो 1930 पर कॉल करें।',
+			'No bank employee ever asks for your OTP. Lost money? Call 1930.',
+			'Cyber fraud / साइबर धोखाधड़ी',
+			day,
+			JSON.stringify(['WhatsApp', 'Facebook']),
+			'',
+			'',
+		];
+		fields.forEach((v, i) => form.append(`field-${i}`, v));
+		const res = await fetch(url, { method: 'POST', body: form });
+		expect(res.status).toBe(200);
+		const [row] = await waitFor(
+			async () => {
+				const rows = await s.db.query<{ state: string; category: string; target_date: string; channels: string[] }>(
+					`SELECT state, category, to_char(target_date, 'YYYY-MM-DD') AS target_date, channels FROM content WHERE title = $1`,
+					['ओटीपी ठगी / OTP fraud'],
+				);
+				return rows.length ? rows : undefined;
+			},
+			{ describe: async () => `the draft from the form; runs: ${JSON.stringify(await executions(s, IDS.form))}` },
+		);
+		expect(row).toMatchObject({ state: 'draft', category: 'cyber_fraud', target_date: day, channels: ['whatsapp', 'facebook'] });
+	}, 120_000);
 });
