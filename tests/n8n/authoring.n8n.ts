@@ -265,30 +265,22 @@ describe('real n8n + chromium: a new editor writes tomorrow’s message; it is a
 		expect(editorErrors).toEqual([]);
 	}, 420_000);
 
-	test("the exported draft form: n8n's own Form Trigger serves the bilingual form, and a submission becomes a draft with its channels", async () => {
+	test("the exported draft form: n8n's own Form Trigger serves the bilingual form, an officer fills it in Chromium, and it becomes a draft with its channels", async () => {
 		const url = `${s.n8n.baseUrl}/form/${FORM_ID}`;
+		const day = addDays(todayIn('Asia/Kolkata'), 3);
+		// A cyber cell officer fills the form in the browser, as n8n serves it.
 		const page = await context.newPage();
 		await page.goto(url);
 		expect(await page.content()).toContain('नया मसौदा / New draft');
+		await page.getByLabel('Title / शीर्षक').fill('ओटीपी ठगी / OTP fraud');
+		await page.getByLabel('Hindi text / हिंदी पाठ').fill('कोई भी बैंक कर्मचारी ओटीपी नहीं माँगता। ठगी हो तो 1930 पर कॉल करें।');
+		await page.getByLabel('English text / अंग्रेज़ी पाठ').fill('No bank employee ever asks for your OTP. Lost money? Call 1930.');
+		await page.getByLabel('Category / श्रेणी').selectOption({ label: 'Cyber fraud / साइबर धोखाधड़ी' });
+		await page.getByLabel('Date / तारीख़').fill(day);
+		await page.getByLabel('WhatsApp', { exact: true }).check();
+		await page.getByLabel('Facebook', { exact: true }).check();
 		await page.screenshot({ path: path.join(SCREENSHOTS, 'authoring-8-draft-form.png'), fullPage: true });
-		await page.close();
-		// What the form's page posts: multipart fields field-0 … in the order of the form's fields,
-		// a multi-select as a JSON list.
-		const day = addDays(todayIn('Asia/Kolkata'), 3);
-		const form = new FormData();
-		const fields = [
-			'ओटीपी ठगी / OTP fraud',
-			'कोई भी बैंक कर्मचारी ओटीपी नहीं माँगता। ठगी हो तो 1930 पर कॉल करें।',
-			'No bank employee ever asks for your OTP. Lost money? Call 1930.',
-			'Cyber fraud / साइबर धोखाधड़ी',
-			day,
-			JSON.stringify(['WhatsApp', 'Facebook']),
-			'',
-			'',
-		];
-		fields.forEach((v, i) => form.append(`field-${i}`, v));
-		const res = await fetch(url, { method: 'POST', body: form });
-		expect(res.status).toBe(200);
+		await page.getByRole('button', { name: 'Submit' }).click();
 		const [row] = await waitFor(
 			async () => {
 				const rows = await s.db.query<{ state: string; category: string; target_date: string; channels: string[] }>(
@@ -300,5 +292,6 @@ describe('real n8n + chromium: a new editor writes tomorrow’s message; it is a
 			{ describe: async () => `the draft from the form; runs: ${JSON.stringify(await executions(s, IDS.form))}` },
 		);
 		expect(row).toMatchObject({ state: 'draft', category: 'cyber_fraud', target_date: day, channels: ['whatsapp', 'facebook'] });
+		await page.close();
 	}, 120_000);
 });
