@@ -8,7 +8,6 @@
  * Meta's review requires (no variable at the start or end, enough words per variable).
  */
 import { MitanError } from '../../errors';
-import { WHATSAPP_LIMITS } from './text';
 
 export type StaffLanguage = 'hi' | 'en';
 export const STAFF_LANGUAGES: StaffLanguage[] = ['hi', 'en'];
@@ -55,9 +54,6 @@ export const COMPLAINT_UPDATE_TEMPLATE = Object.freeze({
 		en: 'Update on your complaint {{1}}: {{2}} — Police Mitan',
 	}),
 });
-
-/** What the fixed words leave of the 1,024-character body for the alert's one parameter. */
-export const STAFF_ALERT_PARAM_MAX = WHATSAPP_LIMITS.templateBody - 64;
 
 /**
  * Where the approval links start, the part every request shares: n8n's signed resume URLs are
