@@ -18,7 +18,7 @@ import { gatewayEnv } from './helpers';
 /** The product's retries, the back-off shortened from 1 s so the suite does not sleep. */
 const RETRY = { ...MEDIA_FETCH_RETRY, backoffMs: 20 };
 
-interface Row {
+type Row = {
 	id: number;
 	meta_media_id: string;
 	fetch_state: string;
@@ -26,7 +26,7 @@ interface Row {
 	fetch_error: string | null;
 	sha256: string | null;
 	bytes: Uint8Array | null;
-}
+};
 
 describeEachEngine('the media sweep', (ctx) => {
 	let c: Conversation;

@@ -106,13 +106,15 @@ export async function createTestDb(engine: Engine, opts: { migrate?: boolean } =
  */
 export function describeEachEngine(
 	title: string,
-	body: (ctx: { readonly db: Db; readonly t: TestDb }) => void,
+	body: (ctx: { readonly db: Db; readonly t: TestDb; readonly engine: Engine }) => void,
 	engines: readonly Engine[] = ENGINES,
 ): void {
 	for (const engine of engines) {
 		describe(`${title} [${engine}]`, () => {
 			let t: TestDb | undefined;
 			const ctx = {
+				// Known when the suite is declared (the database only in beforeAll): for per-engine test data.
+				engine,
 				get db(): Db {
 					if (!t) throw new Error('test database not ready');
 					return t.db;
