@@ -44,7 +44,8 @@ function writerOptions(): { flushMs?: number; maxBatch?: number } {
 async function serve(): Promise<void> {
 	const engine = arg('engine', 'postgres');
 	const url = arg('url', '');
-	const db: Db = engine === 'pglite' ? await openPglite('memory') : openPostgres({ url, max: 8 });
+	const db: Db =
+		engine === 'pglite' ? await openPglite('memory') : openPostgres({ url, max: 8, prepare: process.argv.includes('--prepare') });
 	await migrate(db);
 	const messages = Number(arg('messages', '0'));
 	// The broadcast the statuses belong to: one delivery per wamid, so every status also moves a delivery.
@@ -201,7 +202,11 @@ async function main(): Promise<void> {
 		};
 	}
 	const began = Date.now();
-	const passOn = Object.keys(WRITER_FLAGS).flatMap((k) => (process.argv.includes(`--${k}`) ? [`--${k}`, arg(k, '')] : []));
+	const passOn = [
+		...Object.keys(WRITER_FLAGS).flatMap((k) => (process.argv.includes(`--${k}`) ? [`--${k}`, arg(k, '')] : [])),
+		// --prepare: named prepared statements on the gateway's pool (core/db/postgres.ts), to compare.
+		...(process.argv.includes('--prepare') ? ['--prepare'] : []),
+	];
 	const child = fork(process.argv[1], ['--serve', '--engine', engine, '--url', url, '--messages', String(messages), ...passOn], {
 		stdio: 'inherit',
 	});
@@ -350,7 +355,8 @@ async function main(): Promise<void> {
 					step,
 					max,
 					refine,
-					writer: passOn.length ? writerOptions() : 'defaults',
+					writer: Object.keys(writerOptions()).length ? writerOptions() : 'defaults',
+					preparedStatements: process.argv.includes('--prepare'),
 					pass: 'median p99 ≤ 50 ms, median sustained ≥ 0.95 × rate, every run 0 lost and 0 non-200',
 				},
 				warmup: { ...warmup, excluded: true },

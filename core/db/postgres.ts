@@ -11,6 +11,12 @@ export interface PostgresOptions {
 	url: string;
 	max?: number;
 	ssl?: boolean | 'require' | 'prefer';
+	/**
+	 * Named prepared statements (parsed once per connection). Off by default: see below. Only for a
+	 * connection straight to a PostgreSQL server, never through the embedded engine's socket or a
+	 * transaction-pooling PgBouncer.
+	 */
+	prepare?: boolean;
 }
 
 export function openPostgres(opts: PostgresOptions): Db {
@@ -21,7 +27,7 @@ export function openPostgres(opts: PostgresOptions): Db {
 		// Unnamed statements only: the embedded engine's socket server multiplexes many clients onto
 		// one session, where named prepared statements from two clients would collide (the same holds
 		// behind a transaction-pooling PgBouncer).
-		prepare: false,
+		prepare: opts.prepare ?? false,
 		// Counts and ids fit in a JS number for this project's sizes (millions, not 2^53).
 		types: {
 			bigint: { to: INT8, from: [INT8], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },

@@ -87,7 +87,9 @@ export class StatusBatchWriter {
 		private readonly db: Db,
 		private readonly opts: StatusWriterOptions = {},
 	) {
-		this.flushMs = opts.flushMs ?? 5;
+		// 10 ms, not 5: on the 2-core bench machine, quiet, the highest rate with p99 ≤ 50 ms and nothing
+		// lost went from 1,000/s to 1,800/s (fewer, fuller commits); a status waits ≤ 10 ms more for its 200.
+		this.flushMs = opts.flushMs ?? 10;
 		this.maxBatch = opts.maxBatch ?? 200;
 		this.maxPending = opts.maxPending ?? 50_000;
 		this.orphanLinkMs = opts.orphanLinkMs ?? 1_000;
